@@ -1,0 +1,56 @@
+# The chapter's targets (setup, install, test, lint, all) plus run and the project's own.
+# CARGO_TARGET_DIR, if set, is honoured (CI keeps it outside the clone as a build cache).
+
+SHELL := /bin/bash
+CARGO ?= cargo
+VENV ?= .venv
+PYTHON ?= python3
+BIN = $(or $(CARGO_TARGET_DIR),target)/release/ml-workflow
+
+# Beside a checkout that has ../shared/data, use it as the dataset cache; elsewhere the crate
+# downloads into data/ on first use (see data/README.md).
+ifneq ($(wildcard ../shared/data/housing.csv),)
+export ML_WORKFLOW_DATA ?= $(abspath ../shared/data)
+endif
+
+.PHONY: all setup install build lint test run model clean help
+
+help:
+	@echo "make run      the main job: describe both datasets, train the Boston model, show where outputs are"
+	@echo "make test     lint, then every test"
+	@echo "make setup    the project's Python venv with the pinned tools ($(VENV))"
+	@echo "make install  setup + release build"
+	@echo "make lint     cargo fmt --check, clippy -D warnings, Dockerfile/manifests/scripts"
+
+all: install lint test
+
+setup: $(VENV)/.stamp
+
+$(VENV)/.stamp: requirements-dev.txt
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+install: setup build
+
+build:
+	$(CARGO) build --release --locked
+
+lint: setup
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --locked --all-targets -- -D warnings
+	VENV=$(VENV) scripts/lint_deploy.sh
+
+test: lint
+	$(CARGO) test --release --locked
+
+model: build
+	$(BIN) train --dataset boston-housing --out models/boston-housing.json
+
+run: build
+	$(BIN) datasets
+	$(BIN) describe height-weight
+	$(BIN) describe boston-housing
+
+clean:
+	$(CARGO) clean

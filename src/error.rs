@@ -1,0 +1,139 @@
+//! One error type for the crate; every message names the column, row, value or file at fault.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong in the workflow, from ingest to serving.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A dataset name that is not in the registry.
+    #[error("unknown dataset {name:?}; known datasets: {known}")]
+    UnknownDataset {
+        /// The name asked for.
+        name: String,
+        /// The registry's names, comma separated.
+        known: String,
+    },
+    /// Reading or writing a file failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file involved.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// A dataset is not cached and could not be downloaded.
+    #[error(
+        "dataset {name:?} is not in the cache and could not be downloaded from {url} ({reason}); \
+         put the file at {} (SHA-256 {sha256}) or set ML_WORKFLOW_DATA to a folder that holds {}",
+        path.display(),
+        path.file_name().map(|f| f.to_string_lossy()).unwrap_or_default()
+    )]
+    Unavailable {
+        /// Dataset name.
+        name: String,
+        /// Where it was fetched from.
+        url: String,
+        /// Why the download failed.
+        reason: String,
+        /// Where the file is expected.
+        path: PathBuf,
+        /// Its expected SHA-256.
+        sha256: String,
+    },
+    /// A file's SHA-256 differs from the expected one.
+    #[error("checksum mismatch for {}: expected SHA-256 {expected}, got {actual}{hint}", path.display())]
+    Checksum {
+        /// The file (or URL) checked.
+        path: PathBuf,
+        /// The expected digest.
+        expected: String,
+        /// The digest found.
+        actual: String,
+        /// What to do about it.
+        hint: String,
+    },
+    /// A CSV or data file that cannot be parsed; names the line and column.
+    #[error("{source_name}, line {line}{}: {message}", column.as_ref().map(|c| format!(", column {c:?}")).unwrap_or_default())]
+    Parse {
+        /// File name or description of the input.
+        source_name: String,
+        /// 1-based line number in the file.
+        line: usize,
+        /// The column, when one is at fault.
+        column: Option<String>,
+        /// What was wrong.
+        message: String,
+    },
+    /// A column that is not in the frame.
+    #[error("column {name:?} not found; the columns are: {available}")]
+    MissingColumn {
+        /// The column asked for.
+        name: String,
+        /// The frame's columns, comma separated.
+        available: String,
+    },
+    /// A column that must be numeric and is not, or holds missing values.
+    #[error("column {column:?}: {message}")]
+    BadColumn {
+        /// The column at fault.
+        column: String,
+        /// What was wrong.
+        message: String,
+    },
+    /// An argument or parameter out of its range.
+    #[error("invalid {what}: {message}")]
+    Invalid {
+        /// The argument or parameter.
+        what: String,
+        /// What was wrong and what is allowed.
+        message: String,
+    },
+    /// A model failed to fit or predict.
+    #[error("model {model}: {message}")]
+    Model {
+        /// The model's name.
+        model: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// Drawing a chart failed.
+    #[error("plot {title:?}: {message}")]
+    Plot {
+        /// The chart's title.
+        title: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// An error from polars.
+    #[error(transparent)]
+    Polars(#[from] polars::error::PolarsError),
+}
+
+/// The crate's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// An `Invalid` error for the argument `what`.
+    pub fn invalid(what: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::Invalid {
+            what: what.into(),
+            message: message.into(),
+        }
+    }
+
+    /// A `Model` error for the model `model`.
+    pub fn model(model: impl Into<String>, message: impl ToString) -> Self {
+        Error::Model {
+            model: model.into(),
+            message: message.to_string(),
+        }
+    }
+
+    /// An `Io` error for `path`.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}

@@ -1,0 +1,111 @@
+//! Bridges between polars frames and the `Vec`/ndarray world the models work in.
+
+use ndarray::{Array1, Array2};
+use polars::prelude::{Column, DataFrame, DataType, NamedFrom, Series};
+
+use crate::error::{Error, Result};
+
+/// The frame's column names, in order.
+pub fn column_names(df: &DataFrame) -> Vec<String> {
+    df.get_column_names()
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+}
+
+/// Whether a column holds numbers.
+pub fn is_numeric(column: &Column) -> bool {
+    column.dtype().is_primitive_numeric()
+}
+
+/// The names of the frame's numeric columns, in order.
+pub fn numeric_columns(df: &DataFrame) -> Vec<String> {
+    df.columns()
+        .iter()
+        .filter(|c| is_numeric(c))
+        .map(|c| c.name().to_string())
+        .collect()
+}
+
+fn column<'a>(df: &'a DataFrame, name: &str) -> Result<&'a Column> {
+    df.column(name).map_err(|_| Error::MissingColumn {
+        name: name.into(),
+        available: column_names(df).join(", "),
+    })
+}
+
+/// A numeric column as `f64` values with missing values kept as `None`.
+pub fn column_f64_nullable(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>> {
+    let col = column(df, name)?;
+    if !is_numeric(col) {
+        return Err(Error::BadColumn {
+            column: name.into(),
+            message: format!("expected numbers, found {}", col.dtype()),
+        });
+    }
+    let cast = col.cast(&DataType::Float64)?;
+    Ok(cast.f64()?.iter().collect())
+}
+
+/// A numeric column as `f64` values; a missing value is an error naming its row.
+pub fn column_f64(df: &DataFrame, name: &str) -> Result<Vec<f64>> {
+    column_f64_nullable(df, name)?
+        .into_iter()
+        .enumerate()
+        .map(|(row, v)| {
+            v.ok_or_else(|| Error::BadColumn {
+                column: name.into(),
+                message: format!("row {row} is missing a value"),
+            })
+        })
+        .collect()
+}
+
+/// Selected numeric columns as a row-major matrix (rows × columns).
+pub fn to_matrix(df: &DataFrame, names: &[String]) -> Result<Array2<f64>> {
+    let mut m = Array2::zeros((df.height(), names.len()));
+    for (j, name) in names.iter().enumerate() {
+        let values = column_f64(df, name)?;
+        m.column_mut(j).assign(&Array1::from(values));
+    }
+    Ok(m)
+}
+
+/// Builds a frame of `f64` columns from names and equal-length value vectors.
+pub fn from_columns(columns: Vec<(String, Vec<f64>)>) -> Result<DataFrame> {
+    let height = columns.first().map_or(0, |(_, v)| v.len());
+    let cols = columns
+        .into_iter()
+        .map(|(name, values)| Column::from(Series::new(name.as_str().into(), values)))
+        .collect();
+    Ok(DataFrame::new(height, cols)?)
+}
+
+/// The frame without the named columns (each must exist).
+pub fn drop_columns(df: &DataFrame, names: &[&str]) -> Result<DataFrame> {
+    let mut out = df.clone();
+    for name in names {
+        column(&out, name)?;
+        out = out.drop(name)?;
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matrix_and_errors() {
+        let df = from_columns(vec![
+            ("a".into(), vec![1.0, 2.0]),
+            ("b".into(), vec![3.0, 4.0]),
+        ])
+        .unwrap();
+        let m = to_matrix(&df, &["b".into(), "a".into()]).unwrap();
+        assert_eq!(m, ndarray::array![[3.0, 1.0], [4.0, 2.0]]);
+        let err = to_matrix(&df, &["c".into()]).unwrap_err().to_string();
+        assert!(err.contains("\"c\"") && err.contains("a, b"), "{err}");
+        assert_eq!(column_names(&drop_columns(&df, &["a"]).unwrap()), ["b"]);
+    }
+}

@@ -1,0 +1,32 @@
+//! # ml_workflow
+//!
+//! Machine learning run as DevOps, in Rust: the workflow of a classic MLOps chapter, from a
+//! Jupyter notebook (evcxr kernel) to a prediction server.
+//!
+//! The modules follow the workflow: [`ingest`] (datasets with checksums and a local cache) →
+//! [`eda`] (describe, correlations, KDE) and [`plots`] (SVG charts inline in Jupyter) →
+//! modeling → conclusion → serving. Notebooks bring everything in with
+//! `use ml_workflow::prelude::*;`.
+
+pub mod display;
+pub mod eda;
+pub mod error;
+pub mod frame;
+pub mod ingest;
+pub mod plots;
+
+pub use error::{Error, Result};
+
+/// Everything a notebook needs, in one import.
+pub mod prelude {
+    pub use crate::display::{head, Table};
+    pub use crate::eda::{correlation, describe, Correlation, Describe, Kde1, Kde2, Summary};
+    pub use crate::error::{Error, Result};
+    pub use crate::frame::{column_f64, column_names, drop_columns, from_columns, to_matrix};
+    pub use crate::ingest::{load_dataset, read_csv};
+    pub use crate::plots::{
+        actual_vs_predicted, bar_chart, heatmap, kde_jointplot, line_chart, lmplot, residuals,
+        scatter, Labels, Line, Svg,
+    };
+    pub use polars::prelude::DataFrame;
+}

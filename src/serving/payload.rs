@@ -1,0 +1,1527 @@
+//! Request payloads: a pandas `DataFrame` sent as JSON, parsed into a table of finite `f64`.
+//!
+//! Every layout `DataFrame.to_json(orient=...)` writes is accepted, and MLflow's serving
+//! wrappers around them:
+//!
+//! | shape | example |
+//! |---|---|
+//! | `columns` (pandas' default) | `{"RM":{"0":6.575,"1":7.1},"LSTAT":{"0":4.98,"1":9.1}}` |
+//! | `index` | `{"0":{"RM":6.575,"LSTAT":4.98},"1":{"RM":7.1,"LSTAT":9.1}}` |
+//! | `records` | `[{"RM":6.575,"LSTAT":4.98},{"RM":7.1,"LSTAT":9.1}]` |
+//! | `split` | `{"columns":["RM","LSTAT"],"index":[0,1],"data":[[6.575,4.98],[7.1,9.1]]}` |
+//! | MLflow | `{"dataframe_split": split}`, `{"dataframe_records": records}`, `{"instances": records}` |
+//!
+//! # How the shape is detected, in this order
+//!
+//! 1. A JSON array is `records` orient. Its elements must be objects: a list of lists has no
+//!    column names and is rejected with a pointer to `split`.
+//! 2. An object with exactly one key, `dataframe_split`, `dataframe_records`, `instances` or
+//!    `inputs`, is an MLflow wrapper (`inputs`, MLflow's tensor input, is rejected with a pointer
+//!    to the others). Exception: when the value is an object of plain values, the body is a
+//!    one-column (or one-row) frame that happens to use that word as a name, and rule 4 applies.
+//! 3. An object with keys `columns` and `data` whose values are not all objects is `split`
+//!    orient. pandas' `split` holds lists while `columns`/`index` orient only ever holds objects,
+//!    so a frame with columns named "columns" and "data" is still read as what it is.
+//! 4. An object whose values are all objects is `columns` or `index` orient. The two look alike,
+//!    so the expected feature names decide: `index` orient when more expected features appear as
+//!    inner keys than as outer keys, otherwise `columns` (pandas' default, also used when no
+//!    features are given). When no expected feature appears at all, that is the error. Row
+//!    labels must therefore not be feature names, or a frame could be read transposed.
+//! 5. Anything else is an unknown shape, answered with the accepted shapes and a hint where the
+//!    mistake is a common one (a single record not wrapped in a list, a dict of lists).
+//!
+//! Rows keep the body's order: for `columns` orient, the order of the row labels in the first
+//! column; the other columns are aligned to it by label.
+//!
+//! # Why a hand-written visitor
+//!
+//! Without serde_json's `preserve_order` feature, `serde_json::Value` sorts object keys, which
+//! would reorder rows in `columns` orient, and keeps only the last of duplicate keys, which would
+//! silently drop data. The private `Json` tree keeps keys in body order and rejects duplicates.
+//!
+//! Python's `json.dumps` writes NaN and infinities as bare `NaN`/`Infinity`/`-Infinity`, which
+//! is not JSON. When parsing fails, such tokens in value position (and numbers like `1e400` that
+//! overflow `f64`) are replaced by marker strings and the body is parsed again, so the answer
+//! names the column and row holding them (422) instead of a bare syntax position (400).
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::error::Category;
+
+/// Most columns a payload may have; wider bodies are refused before a table is allocated.
+pub const MAX_COLUMNS: usize = 1_000;
+
+/// Names and values quoted in error messages are cut to this many characters.
+const PREVIEW_CHARS: usize = 60;
+/// Lists of labels in error messages show at most this many.
+const PREVIEW_LABELS: usize = 5;
+/// Index labels written as JSON numbers must come back through `f64` unchanged: 15 digits do.
+const MAX_NUMERIC_LABEL_DIGITS: usize = 15;
+
+/// Appended to shape errors, so that the client learns what would have been accepted.
+const ACCEPTED: &str = "accepted: pandas to_json orients columns {\"col\":{\"row\":value}}, \
+index {\"row\":{\"col\":value}}, records [{\"col\":value}], \
+split {\"columns\":[...],\"index\":[...],\"data\":[[...]]}, or MLflow's \
+{\"dataframe_split\":split}, {\"dataframe_records\":records}, {\"instances\":records}";
+
+/// Keys that make a one-key object an MLflow wrapper (rule 2 of the module docs).
+const MLFLOW_KEYS: [&str; 4] = ["dataframe_split", "dataframe_records", "instances", "inputs"];
+
+/// Which HTTP status a [`PayloadError`] deserves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The body is not a DataFrame at all: not JSON, or JSON in an unknown shape (HTTP 400).
+    Malformed,
+    /// The body is a DataFrame the model cannot use: missing features, bad values (HTTP 422).
+    Schema,
+}
+
+impl ErrorKind {
+    /// The HTTP status code for this kind: 400 or 422.
+    pub fn status(self) -> u16 {
+        match self {
+            Self::Malformed => 400,
+            Self::Schema => 422,
+        }
+    }
+}
+
+/// Why a request body could not be turned into the model's input; each message names the culprit.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PayloadError {
+    /// The body is empty or only whitespace.
+    #[error("the request body is empty; send a DataFrame as JSON ({})", ACCEPTED)]
+    Empty,
+    /// The body is not JSON; `line` and `column` are serde_json's.
+    #[error("invalid JSON: {message} at line {line} column {column}")]
+    InvalidJson {
+        message: String,
+        line: usize,
+        column: usize,
+    },
+    /// The body is a JSON scalar, not a table.
+    #[error("expected a JSON object or array holding a DataFrame, found {found} ({})", ACCEPTED)]
+    NotAFrame { found: &'static str },
+    /// The body is a JSON object or array in none of the accepted layouts.
+    #[error("unrecognised payload shape: {detail} ({})", ACCEPTED)]
+    UnknownShape { detail: String },
+    /// An object repeats a key: pandas never writes one, and keeping either value would be a guess.
+    #[error("{message} at line {line} column {column}")]
+    DuplicateKey {
+        message: String,
+        line: usize,
+        column: usize,
+    },
+    /// A column name appears twice in a `split` payload or in [`Frame::from_rows`].
+    #[error("duplicate column {}", quoted(.column))]
+    DuplicateColumn { column: String },
+    /// A row label appears twice in a `split` payload or in [`Frame::from_rows`].
+    #[error("duplicate row label {}", quoted(.row))]
+    DuplicateRowLabel { row: String },
+    /// Features the model needs are not columns of the payload.
+    #[error("{}", missing_message(.missing, .suggestions, .available))]
+    MissingFeatures {
+        missing: Vec<String>,
+        /// For each missing feature, a column that differs from it only by case or spelling.
+        suggestions: Vec<Option<String>>,
+        available: Vec<String>,
+    },
+    /// An object of objects names no expected feature, as outer or as inner keys.
+    #[error(
+        "none of the expected features {} was found, neither as outer keys (columns orient) \
+         nor as inner keys (index orient)",
+        quoted_list(.expected)
+    )]
+    NoFeaturesFound { expected: Vec<String> },
+    /// A cell holds a string, boolean, array or object.
+    #[error("column {} row {}: expected a number, found {value}", quoted(.column), quoted(.row))]
+    NotANumber {
+        column: String,
+        row: String,
+        value: String,
+    },
+    /// A cell is null, which is how pandas writes NaN.
+    #[error(
+        "column {} row {} is null: pandas writes NaN as null, so fill or drop missing values \
+         before sending",
+        quoted(.column),
+        quoted(.row)
+    )]
+    Null { column: String, row: String },
+    /// A cell is NaN, an infinity, or a number too large for `f64`.
+    #[error(
+        "column {} row {}: {} is not a finite number{}",
+        quoted(.column),
+        quoted(.row),
+        truncated(.value),
+        overflow_note(.value)
+    )]
+    NotFinite {
+        column: String,
+        row: String,
+        value: String,
+    },
+    /// A row of a `records` or `index` payload lacks a column other rows have.
+    #[error(
+        "row {} has no value for column {} (pandas would read it as NaN)",
+        quoted(.row),
+        quoted(.column)
+    )]
+    MissingCell { column: String, row: String },
+    /// In `columns` orient, a column's row labels differ from the first column's.
+    #[error(
+        "column {} has different row labels from column {}: {}",
+        quoted(.column),
+        quoted(.reference),
+        label_difference(.missing, .unexpected)
+    )]
+    IndexMismatch {
+        column: String,
+        reference: String,
+        missing: Vec<String>,
+        unexpected: Vec<String>,
+    },
+    /// A row holds a different number of values from the first row.
+    #[error(
+        "row {} has {len} values but row {} has {expected}",
+        quoted(.row),
+        quoted(.first_row)
+    )]
+    RaggedRows {
+        row: String,
+        len: usize,
+        first_row: String,
+        expected: usize,
+    },
+    /// The column list and the rows disagree on the table's width.
+    #[error("{columns} columns are named but the rows have {width} values")]
+    ColumnCountMismatch { columns: usize, width: usize },
+    /// A `split` index (or the index given to [`Frame::from_rows`]) has the wrong length.
+    #[error("{labels} row labels were given for {rows} rows")]
+    IndexLengthMismatch { labels: usize, rows: usize },
+    /// The table has no rows.
+    #[error("the payload has no rows")]
+    NoRows,
+    /// The table has rows but no columns.
+    #[error("the payload has rows but no columns")]
+    NoColumns,
+    /// The table is wider than [`MAX_COLUMNS`].
+    #[error("the payload has {count} columns; at most {} are accepted", MAX_COLUMNS)]
+    TooManyColumns { count: usize },
+    /// A [`Frame`]'s public fields were changed by hand so that they no longer fit its values.
+    #[error(
+        "the frame has {columns} columns and {rows} row labels but {values} values; \
+         were its columns or index changed by hand?"
+    )]
+    Inconsistent {
+        columns: usize,
+        rows: usize,
+        values: usize,
+    },
+}
+
+impl PayloadError {
+    /// Whether the body is not a DataFrame (400) or a DataFrame the model cannot use (422).
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Empty | Self::InvalidJson { .. } | Self::NotAFrame { .. } => ErrorKind::Malformed,
+            Self::UnknownShape { .. } => ErrorKind::Malformed,
+            Self::DuplicateKey { .. }
+            | Self::DuplicateColumn { .. }
+            | Self::DuplicateRowLabel { .. }
+            | Self::MissingFeatures { .. }
+            | Self::NoFeaturesFound { .. }
+            | Self::NotANumber { .. }
+            | Self::Null { .. }
+            | Self::NotFinite { .. }
+            | Self::MissingCell { .. }
+            | Self::IndexMismatch { .. }
+            | Self::RaggedRows { .. }
+            | Self::ColumnCountMismatch { .. }
+            | Self::IndexLengthMismatch { .. }
+            | Self::NoRows
+            | Self::NoColumns
+            | Self::TooManyColumns { .. }
+            | Self::Inconsistent { .. } => ErrorKind::Schema,
+        }
+    }
+}
+
+/// The `orient` argument of pandas' `DataFrame.to_json`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Orient {
+    /// `{column: {row label: value}}`, pandas' default.
+    Columns,
+    /// `{row label: {column: value}}`.
+    Index,
+    /// `[{column: value}, ...]`; row labels are not written.
+    Records,
+    /// `{"columns": [...], "index": [...], "data": [[...], ...]}`.
+    Split,
+}
+
+impl Orient {
+    /// Every orient, in pandas' documentation order.
+    pub const ALL: [Orient; 4] = [Self::Columns, Self::Index, Self::Records, Self::Split];
+}
+
+/// A table of finite `f64` with unique column names and unique row labels, at least 1×1.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Frame {
+    /// Column names, in payload order.
+    pub columns: Vec<String>,
+    /// Row labels, in payload order (`"0"`, `"1"`, ... when the payload has none).
+    pub index: Vec<String>,
+    /// Column-major: column `j` is `values[j * n_rows .. (j + 1) * n_rows]`.
+    values: Vec<f64>,
+}
+
+impl Frame {
+    /// Number of rows.
+    pub fn n_rows(&self) -> usize {
+        self.index.len()
+    }
+
+    /// The values of the column called `name`, top to bottom.
+    pub fn column(&self, name: &str) -> Option<&[f64]> {
+        let j = self.columns.iter().position(|c| c == name)?;
+        let n = self.n_rows();
+        let start = j.checked_mul(n)?;
+        self.values.get(start..start.checked_add(n)?)
+    }
+
+    /// Select the model's features in order; extra columns are returned as ignored.
+    ///
+    /// The matrix is row-major, `n_rows() * features.len()` long.
+    pub fn select(&self, features: &[String]) -> Result<(Vec<f64>, Vec<String>), PayloadError> {
+        self.check_consistent()?;
+        let picked: Vec<Option<&[f64]>> = features.iter().map(|f| self.column(f)).collect();
+        let missing: Vec<String> = features
+            .iter()
+            .zip(&picked)
+            .filter(|(_, column)| column.is_none())
+            .map(|(feature, _)| feature.clone())
+            .collect();
+        if !missing.is_empty() {
+            return Err(self.missing_features(missing, features));
+        }
+        let columns: Vec<&[f64]> = picked.into_iter().flatten().collect();
+        let mut matrix = Vec::with_capacity(self.n_rows() * columns.len());
+        for row in 0..self.n_rows() {
+            matrix.extend(columns.iter().filter_map(|column| column.get(row)));
+        }
+        let wanted: HashSet<&str> = features.iter().map(String::as_str).collect();
+        let ignored = self
+            .columns
+            .iter()
+            .filter(|c| !wanted.contains(c.as_str()))
+            .cloned()
+            .collect();
+        Ok((matrix, ignored))
+    }
+
+    /// Build a frame from rows, e.g. a request in a notebook; an empty `index` means `"0"`, `"1"`, ...
+    pub fn from_rows(
+        columns: Vec<String>,
+        index: Vec<String>,
+        rows: Vec<Vec<f64>>,
+    ) -> Result<Frame, PayloadError> {
+        let index = if index.is_empty() {
+            default_index(rows.len())
+        } else {
+            index
+        };
+        let widths: Vec<usize> = rows.iter().map(Vec::len).collect();
+        check_table(&columns, &index, &widths)?;
+        from_checked_rows(columns, index, &rows, |x: &f64, column, row| {
+            finite(*x, column, row)
+        })
+    }
+
+    /// The frame as pandas' `to_json(orient=...)` writes it, numbers as shortest round-trip JSON.
+    pub fn to_json(&self, orient: Orient) -> String {
+        let mut out = String::with_capacity(24 * (self.values.len() + self.columns.len() + 1));
+        match orient {
+            Orient::Columns => {
+                write_nested(&mut out, &self.columns, &self.index, |j, i| self.value(i, j));
+            }
+            Orient::Index => {
+                write_nested(&mut out, &self.index, &self.columns, |i, j| self.value(i, j));
+            }
+            Orient::Records => self.write_records(&mut out),
+            Orient::Split => self.write_split(&mut out),
+        }
+        out
+    }
+
+    /// The cell at `row`, `col`; `None` only if the public fields were changed by hand.
+    fn value(&self, row: usize, col: usize) -> Option<f64> {
+        let at = col.checked_mul(self.n_rows())?.checked_add(row)?;
+        self.values.get(at).copied()
+    }
+
+    fn check_consistent(&self) -> Result<(), PayloadError> {
+        if self.columns.len().checked_mul(self.n_rows()) == Some(self.values.len()) {
+            return Ok(());
+        }
+        Err(PayloadError::Inconsistent {
+            columns: self.columns.len(),
+            rows: self.n_rows(),
+            values: self.values.len(),
+        })
+    }
+
+    fn missing_features(&self, missing: Vec<String>, features: &[String]) -> PayloadError {
+        // Only columns the model does not use can be what the client meant instead.
+        let candidates: Vec<&str> = self
+            .columns
+            .iter()
+            .map(String::as_str)
+            .filter(|c| !features.iter().any(|f| f == c))
+            .collect();
+        let suggestions = missing.iter().map(|m| suggest(m, &candidates)).collect();
+        PayloadError::MissingFeatures {
+            missing,
+            suggestions,
+            available: self.columns.clone(),
+        }
+    }
+
+    fn write_records(&self, out: &mut String) {
+        out.push('[');
+        for i in 0..self.n_rows() {
+            if i > 0 {
+                out.push(',');
+            }
+            write_object(out, &self.columns, |j| self.value(i, j));
+        }
+        out.push(']');
+    }
+
+    fn write_split(&self, out: &mut String) {
+        out.push_str("{\"columns\":[");
+        for (j, name) in self.columns.iter().enumerate() {
+            if j > 0 {
+                out.push(',');
+            }
+            push_json_string(out, name);
+        }
+        out.push_str("],\"index\":[");
+        for (i, label) in self.index.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            push_label(out, label);
+        }
+        out.push_str("],\"data\":[");
+        for i in 0..self.n_rows() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push('[');
+            for j in 0..self.columns.len() {
+                if j > 0 {
+                    out.push(',');
+                }
+                push_number(out, self.value(i, j));
+            }
+            out.push(']');
+        }
+        out.push_str("]}");
+    }
+}
+
+/// Parse a request body in any accepted shape (see the module docs for how it is recognised).
+///
+/// `features` are the model's expected feature names; they tell `columns` from `index` orient.
+pub fn parse(body: &[u8], features: &[String]) -> Result<Frame, PayloadError> {
+    let json = read_json(body)?;
+    match detect(&json, features)? {
+        Shape::Records(rows) => from_records(rows),
+        Shape::Split(entries) => from_split(entries),
+        Shape::Columns(entries) => from_columns(entries),
+        Shape::Index(entries) => from_index(entries),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON with ordered keys
+
+/// A JSON value whose objects keep their keys in body order.
+#[derive(Debug)]
+enum Json {
+    Null,
+    Bool(bool),
+    Number(f64),
+    Str(String),
+    Array(Vec<Json>),
+    Object(Vec<(String, Json)>),
+    /// A bare `NaN`/`Infinity`/`-Infinity` or an overflowing number, as written in the body.
+    NonFinite(String),
+}
+
+impl<'de> Deserialize<'de> for Json {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(JsonVisitor)
+    }
+}
+
+/// Builds [`Json`]; serde_json's recursion limit bounds how deep it goes.
+struct JsonVisitor;
+
+impl<'de> Visitor<'de> for JsonVisitor {
+    type Value = Json;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Json, E> {
+        Ok(Json::Bool(v))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Json, E> {
+        Ok(Json::Number(v as f64))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Json, E> {
+        Ok(Json::Number(v as f64))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Json, E> {
+        Ok(Json::Number(v))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Json, E> {
+        Ok(Json::Str(v.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Json, E> {
+        Ok(Json::Str(v))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Json, E> {
+        Ok(Json::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Json::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
+        let mut entries = Vec::new();
+        let mut seen = HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if !seen.insert(key.clone()) {
+                // This is the visitor's only error, so `Category::Data` means a duplicate key.
+                // The key is quoted so that serde_json cannot mistake its end for a position.
+                let message = format!("duplicate key {}", quoted(&key));
+                return Err(<A::Error as de::Error>::custom(message));
+            }
+            let value = map.next_value()?;
+            entries.push((key, value));
+        }
+        Ok(Json::Object(entries))
+    }
+}
+
+impl Json {
+    fn kind_name(&self) -> &'static str {
+        match self {
+            Json::Null => "null",
+            Json::Bool(_) => "a boolean",
+            Json::Number(_) => "a number",
+            Json::Str(_) => "a string",
+            Json::Array(_) => "an array",
+            Json::Object(_) => "an object",
+            Json::NonFinite(_) => "a non-finite number",
+        }
+    }
+
+    /// The entries of an object; nothing for any other value.
+    fn entries(&self) -> &[(String, Json)] {
+        match self {
+            Json::Object(entries) => entries,
+            _ => &[],
+        }
+    }
+
+    fn is_container(&self) -> bool {
+        matches!(self, Json::Array(_) | Json::Object(_))
+    }
+
+    /// An object mapping names to plain values: a column in `columns` orient, a row in `index`.
+    fn is_object_of_scalars(&self) -> bool {
+        matches!(self, Json::Object(entries) if entries.iter().all(|(_, v)| !v.is_container()))
+    }
+
+    /// Turns the marker strings left by [`Sanitized`] into [`Json::NonFinite`].
+    fn resolve_markers(&mut self) {
+        match self {
+            Json::Str(s) => {
+                if let Some(token) = s.strip_prefix(MARKER) {
+                    let token = token.to_owned();
+                    *self = Json::NonFinite(token);
+                }
+            }
+            Json::Array(items) => items.iter_mut().for_each(Json::resolve_markers),
+            Json::Object(entries) => entries.iter_mut().for_each(|(_, v)| v.resolve_markers()),
+            _ => {}
+        }
+    }
+
+    /// What a non-numeric cell holds, for an error message.
+    fn describe(&self) -> String {
+        match self {
+            Json::Str(s) if s.trim().parse::<f64>().is_ok_and(f64::is_finite) => format!(
+                "the numeric string {} (strings are not accepted: send the number without quotes)",
+                quoted(s)
+            ),
+            Json::Str(s) => format!("the string {}", quoted(s)),
+            Json::Bool(b) => format!("the boolean {b}"),
+            Json::Array(_) => format!("the array {}", self.preview()),
+            Json::Object(_) => format!("the object {}", self.preview()),
+            other => other.kind_name().to_owned(),
+        }
+    }
+
+    /// Compact JSON text of the value, cut to [`PREVIEW_CHARS`].
+    fn preview(&self) -> String {
+        let mut out = String::new();
+        self.write_preview(&mut out);
+        truncated(&out)
+    }
+
+    fn write_preview(&self, out: &mut String) {
+        // Stop early: only the first PREVIEW_CHARS characters are shown.
+        let full = |out: &String| out.len() > 4 * PREVIEW_CHARS;
+        match self {
+            Json::Null => out.push_str("null"),
+            Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Json::Number(x) => push_number(out, Some(*x)),
+            Json::NonFinite(token) => out.push_str(&truncated(token)),
+            Json::Str(s) => push_json_string(out, &truncated(s)),
+            Json::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate().take_while(|_| !full(out)) {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    item.write_preview(out);
+                }
+                out.push(']');
+            }
+            Json::Object(entries) => {
+                out.push('{');
+                for (i, (key, value)) in entries.iter().enumerate().take_while(|_| !full(out)) {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    push_json_string(out, &truncated(key));
+                    out.push(':');
+                    value.write_preview(out);
+                }
+                out.push('}');
+            }
+        }
+    }
+}
+
+/// Parses the body, retrying with non-finite tokens marked when that is why parsing failed.
+fn read_json(body: &[u8]) -> Result<Json, PayloadError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(PayloadError::Empty);
+    }
+    let first = match serde_json::from_slice::<Json>(body) {
+        Ok(json) => return Ok(json),
+        Err(e) => e,
+    };
+    if first.classify() == Category::Syntax {
+        if let Some(sanitized) = Sanitized::new(body) {
+            return sanitized.parse();
+        }
+    }
+    Err(json_error(&first, None))
+}
+
+/// Maps a serde_json error to ours, with positions in the body the client sent.
+fn json_error(e: &serde_json::Error, sanitized: Option<&Sanitized>) -> PayloadError {
+    let line = e.line();
+    let column = sanitized.map_or(e.column(), |s| s.original_column(line, e.column()));
+    let full = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    let message = full.strip_suffix(&suffix).unwrap_or(&full).to_owned();
+    match e.classify() {
+        Category::Data => PayloadError::DuplicateKey {
+            message,
+            line,
+            column,
+        },
+        Category::Syntax | Category::Eof | Category::Io => PayloadError::InvalidJson {
+            message,
+            line,
+            column,
+        },
+    }
+}
+
+/// Starts the marker strings that stand for non-finite tokens: a NUL no real string can start
+/// with once the body is known to contain no `\u0000` escape.
+const MARKER: char = '\0';
+const MARKER_OPEN: &[u8] = b"\"\\u0000";
+const MARKER_CLOSE: &[u8] = b"\"";
+const MARKER_EXTRA: usize = MARKER_OPEN.len() + MARKER_CLOSE.len();
+
+/// The body with non-finite tokens in value position replaced by marker strings.
+struct Sanitized {
+    text: Vec<u8>,
+    /// Where each marker starts in `text`; each adds [`MARKER_EXTRA`] bytes to its line.
+    markers: Vec<usize>,
+}
+
+impl Sanitized {
+    /// `None` when there is nothing to mark, or when a real string could look like a marker.
+    fn new(body: &[u8]) -> Option<Self> {
+        if body.windows(6).any(|w| w == b"\\u0000") {
+            return None;
+        }
+        let mut out = Sanitized {
+            text: Vec::with_capacity(body.len() + 8 * MARKER_EXTRA),
+            markers: Vec::new(),
+        };
+        let mut position = Position::default();
+        let mut rest = body;
+        while let Some(&byte) = rest.first() {
+            let len = if byte == b'"' {
+                string_len(rest)
+            } else if let Some((len, non_finite)) = position.value_token(rest) {
+                if non_finite {
+                    out.push_marker(&rest[..len]);
+                    rest = &rest[len..];
+                    continue;
+                }
+                len
+            } else {
+                position.step(byte);
+                1
+            };
+            out.text.extend_from_slice(&rest[..len]);
+            rest = &rest[len..];
+        }
+        (!out.markers.is_empty()).then_some(out)
+    }
+
+    fn push_marker(&mut self, token: &[u8]) {
+        self.markers.push(self.text.len());
+        self.text.extend_from_slice(MARKER_OPEN);
+        self.text.extend_from_slice(token);
+        self.text.extend_from_slice(MARKER_CLOSE);
+    }
+
+    fn parse(&self) -> Result<Json, PayloadError> {
+        let mut json = serde_json::from_slice::<Json>(&self.text)
+            .map_err(|e| json_error(&e, Some(self)))?;
+        json.resolve_markers();
+        Ok(json)
+    }
+
+    /// serde_json's column in the sanitized text, as a column of the body (lines are the same).
+    fn original_column(&self, line: usize, column: usize) -> usize {
+        let start = line_start(&self.text, line);
+        let end = start.saturating_add(column);
+        let before = self.markers.iter().filter(|&&m| m >= start && m < end);
+        column.saturating_sub(before.count() * MARKER_EXTRA)
+    }
+}
+
+/// Byte offset where 1-based `line` starts.
+fn line_start(text: &[u8], line: usize) -> usize {
+    if line <= 1 {
+        return 0;
+    }
+    let newline = text.iter().enumerate().filter(|(_, &b)| b == b'\n');
+    newline.map(|(i, _)| i + 1).nth(line - 2).unwrap_or(text.len())
+}
+
+/// Length of the JSON string at the start of `rest` (which starts with `"`), quotes included.
+fn string_len(rest: &[u8]) -> usize {
+    let mut i = 1;
+    while let Some(&b) = rest.get(i) {
+        match b {
+            b'\\' => i += 2,
+            b'"' => return i + 1,
+            _ => i += 1,
+        }
+    }
+    rest.len()
+}
+
+/// Where the scanner is outside strings: only value positions may hold a marker, so that a
+/// bare `NaN` used as a key stays the syntax error it is.
+#[derive(Default)]
+struct Position {
+    open: Vec<u8>,
+    expect_key: bool,
+}
+
+impl Position {
+    fn step(&mut self, byte: u8) {
+        match byte {
+            b'{' => {
+                self.open.push(byte);
+                self.expect_key = true;
+            }
+            b'[' => {
+                self.open.push(byte);
+                self.expect_key = false;
+            }
+            b'}' | b']' => {
+                self.open.pop();
+            }
+            b':' => self.expect_key = false,
+            b',' => self.expect_key = self.open.last() == Some(&b'{'),
+            _ => {}
+        }
+    }
+
+    /// Length of a number-like token at the start of `rest`, and whether it is non-finite.
+    /// A whole number is consumed at once so that long digit runs are scanned only once.
+    fn value_token(&self, rest: &[u8]) -> Option<(usize, bool)> {
+        if self.expect_key {
+            return None;
+        }
+        for word in [&b"NaN"[..], b"Infinity", b"-Infinity"] {
+            if rest.starts_with(word) {
+                return Some((word.len(), true));
+            }
+        }
+        let first = *rest.first()?;
+        if first != b'-' && !first.is_ascii_digit() {
+            return None;
+        }
+        let len = rest
+            .iter()
+            .take_while(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E'))
+            .count();
+        let overflows = std::str::from_utf8(&rest[..len])
+            .ok()
+            .and_then(|s| s.parse::<f64>().ok())
+            .is_some_and(f64::is_infinite);
+        Some((len, overflows))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shape detection
+
+/// The layout of a payload, borrowing from the parsed body.
+enum Shape<'a> {
+    Records(&'a [Json]),
+    Split(&'a [(String, Json)]),
+    Columns(&'a [(String, Json)]),
+    Index(&'a [(String, Json)]),
+}
+
+/// Applies the rules of the module docs, in order.
+fn detect<'a>(json: &'a Json, features: &[String]) -> Result<Shape<'a>, PayloadError> {
+    let entries = match json {
+        Json::Array(items) => return Ok(Shape::Records(items)),
+        Json::Object(entries) => entries,
+        other => {
+            return Err(PayloadError::NotAFrame {
+                found: other.kind_name(),
+            })
+        }
+    };
+    if let Some(shape) = mlflow(entries)? {
+        return Ok(shape);
+    }
+    let all_objects = entries.iter().all(|(_, v)| matches!(v, Json::Object(_)));
+    let has = |key: &str| entries.iter().any(|(k, _)| k == key);
+    if has("columns") && has("data") && !all_objects {
+        return Ok(Shape::Split(entries));
+    }
+    if entries.is_empty() {
+        // `{}` is what pandas writes for an empty frame.
+        return Err(PayloadError::NoRows);
+    }
+    if !all_objects {
+        return Err(unknown_object(entries));
+    }
+    orient_by_features(entries, features)
+}
+
+/// Rule 2: a one-key MLflow wrapper, unless its value is a plain column or row.
+fn mlflow(entries: &[(String, Json)]) -> Result<Option<Shape<'_>>, PayloadError> {
+    let [(key, value)] = entries else {
+        return Ok(None);
+    };
+    if !MLFLOW_KEYS.contains(&key.as_str()) || value.is_object_of_scalars() {
+        return Ok(None);
+    }
+    let expected = match (key.as_str(), value) {
+        ("dataframe_split", Json::Object(split)) => return Ok(Some(Shape::Split(split))),
+        ("dataframe_records" | "instances", Json::Array(rows)) => {
+            return Ok(Some(Shape::Records(rows)))
+        }
+        ("inputs", _) => {
+            return Err(unknown(
+                "MLflow's \"inputs\" (tensor input) is not supported; send \"dataframe_split\", \
+                 \"dataframe_records\" or \"instances\"",
+            ))
+        }
+        ("dataframe_split", _) => "an object {\"columns\":[...],\"data\":[[...]]}",
+        _ => "a list of records [{\"column\": value}, ...]",
+    };
+    Err(unknown(format!(
+        "MLflow's {} must hold {expected}, found {}",
+        quoted(key),
+        value.kind_name()
+    )))
+}
+
+/// Rule 5: says why an object that is neither split nor an object of objects was refused.
+fn unknown_object(entries: &[(String, Json)]) -> PayloadError {
+    let has = |key: &str| entries.iter().any(|(k, _)| k == key);
+    if has("columns") || has("data") {
+        return unknown(
+            "a split payload needs both \"columns\" (a list of names) and \"data\" (a list of rows)",
+        );
+    }
+    if entries.iter().all(|(_, v)| !v.is_container()) {
+        return unknown("this looks like a single record; wrap it in a list: [{\"column\": value}]");
+    }
+    let Some((key, value)) = entries.iter().find(|(_, v)| !matches!(v, Json::Object(_))) else {
+        return unknown("expected an object of objects");
+    };
+    let hint = if matches!(value, Json::Array(_)) {
+        " (a dict of lists is not a pandas orient: use split)"
+    } else {
+        ""
+    };
+    unknown(format!(
+        "the value of {} is {}, but columns and index orient map every key to an object \
+         {{\"label\": value}}{hint}",
+        quoted(key),
+        value.kind_name()
+    ))
+}
+
+/// Rule 4: `columns` or `index` orient, whichever has more expected features in its place.
+fn orient_by_features<'a>(
+    entries: &'a [(String, Json)],
+    features: &[String],
+) -> Result<Shape<'a>, PayloadError> {
+    if features.is_empty() {
+        return Ok(Shape::Columns(entries));
+    }
+    let wanted: HashSet<&str> = features.iter().map(String::as_str).collect();
+    let outer = entries
+        .iter()
+        .filter(|(k, _)| wanted.contains(k.as_str()))
+        .count();
+    let inner: HashSet<&str> = entries
+        .iter()
+        .flat_map(|(_, v)| v.entries())
+        .map(|(k, _)| k.as_str())
+        .filter(|k| wanted.contains(k))
+        .collect();
+    match (outer, inner.len()) {
+        (0, 0) => Err(PayloadError::NoFeaturesFound {
+            expected: features.to_vec(),
+        }),
+        (outer, inner) if inner > outer => Ok(Shape::Index(entries)),
+        _ => Ok(Shape::Columns(entries)),
+    }
+}
+
+fn unknown(detail: impl Into<String>) -> PayloadError {
+    PayloadError::UnknownShape {
+        detail: detail.into(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Building frames
+
+/// `columns` orient: `{column: {row label: value}}`; rows in the first column's order.
+fn from_columns(entries: &[(String, Json)]) -> Result<Frame, PayloadError> {
+    check_column_count(entries.len())?;
+    let Some((reference, first)) = entries.first() else {
+        return Err(PayloadError::NoRows);
+    };
+    let index: Vec<String> = first.entries().iter().map(|(l, _)| l.clone()).collect();
+    let position: HashMap<&str, usize> = index
+        .iter()
+        .enumerate()
+        .map(|(i, label)| (label.as_str(), i))
+        .collect();
+    let mut values = Vec::new();
+    for (name, column) in entries {
+        // Checked before anything is allocated for the column, so memory follows the body.
+        check_same_labels(name, column.entries(), reference, &index, &position)?;
+        values.extend(aligned_column(name, column.entries(), &position, index.len())?);
+    }
+    if index.is_empty() {
+        return Err(PayloadError::NoRows);
+    }
+    let columns = entries.iter().map(|(name, _)| name.clone()).collect();
+    Ok(Frame {
+        columns,
+        index,
+        values,
+    })
+}
+
+/// In `columns` orient every column must have the first column's row labels, in any order.
+fn check_same_labels(
+    name: &str,
+    cells: &[(String, Json)],
+    reference: &str,
+    index: &[String],
+    position: &HashMap<&str, usize>,
+) -> Result<(), PayloadError> {
+    // Keys are unique (the visitor saw to it), so equal size and inclusion mean the same set.
+    let known = |label: &String| position.contains_key(label.as_str());
+    if cells.len() == index.len() && cells.iter().all(|(label, _)| known(label)) {
+        return Ok(());
+    }
+    let present: HashSet<&str> = cells.iter().map(|(label, _)| label.as_str()).collect();
+    Err(PayloadError::IndexMismatch {
+        column: name.to_owned(),
+        reference: reference.to_owned(),
+        missing: index
+            .iter()
+            .filter(|l| !present.contains(l.as_str()))
+            .cloned()
+            .collect(),
+        unexpected: cells
+            .iter()
+            .map(|(label, _)| label)
+            .filter(|l| !known(l))
+            .cloned()
+            .collect(),
+    })
+}
+
+/// One `columns`-orient column, its cells put in the reference row order.
+fn aligned_column(
+    name: &str,
+    cells: &[(String, Json)],
+    position: &HashMap<&str, usize>,
+    n_rows: usize,
+) -> Result<Vec<f64>, PayloadError> {
+    let mut column = vec![0.0; n_rows];
+    for (label, value) in cells {
+        let slot = position
+            .get(label.as_str())
+            .and_then(|&i| column.get_mut(i));
+        if let Some(slot) = slot {
+            *slot = number(value, name, label)?;
+        }
+    }
+    Ok(column)
+}
+
+/// `index` orient: `{row label: {column: value}}`.
+fn from_index(entries: &[(String, Json)]) -> Result<Frame, PayloadError> {
+    let index = entries.iter().map(|(label, _)| label.clone()).collect();
+    let rows: Vec<&[(String, Json)]> = entries.iter().map(|(_, row)| row.entries()).collect();
+    from_row_objects(index, &rows)
+}
+
+/// `records` orient: `[{column: value}, ...]`, labelled `"0"`, `"1"`, ... as pandas does.
+fn from_records(items: &[Json]) -> Result<Frame, PayloadError> {
+    let rows = items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| match item {
+            Json::Object(entries) => Ok(entries.as_slice()),
+            other => Err(not_a_record(i, other)),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    from_row_objects(default_index(rows.len()), &rows)
+}
+
+fn not_a_record(i: usize, item: &Json) -> PayloadError {
+    if matches!(item, Json::Array(_)) {
+        return unknown(format!(
+            "row {i} is a list of values without column names; send each record as an object \
+             {{\"column\": value}}, or use split orient {{\"columns\":[...],\"data\":[[...]]}}"
+        ));
+    }
+    unknown(format!(
+        "row {i} is {}, but a record is an object {{\"column\": value}}",
+        item.kind_name()
+    ))
+}
+
+/// Rows given as objects; columns in order of first appearance, every row must have them all.
+fn from_row_objects(
+    index: Vec<String>,
+    rows: &[&[(String, Json)]],
+) -> Result<Frame, PayloadError> {
+    if rows.is_empty() {
+        return Err(PayloadError::NoRows);
+    }
+    let columns = union_of_keys(rows)?;
+    if columns.is_empty() {
+        return Err(PayloadError::NoColumns);
+    }
+    // Complete rows are checked first, so the table allocated below is as big as the body.
+    for (label, row) in index.iter().zip(rows) {
+        if row.len() != columns.len() {
+            return Err(missing_cell(&columns, row, label));
+        }
+    }
+    let position: HashMap<&str, usize> = columns
+        .iter()
+        .enumerate()
+        .map(|(j, name)| (name.as_str(), j))
+        .collect();
+    let n = rows.len();
+    let mut values = vec![0.0; n * columns.len()];
+    for (i, (label, row)) in index.iter().zip(rows).enumerate() {
+        for (name, value) in *row {
+            let slot = position
+                .get(name.as_str())
+                .and_then(|&j| values.get_mut(j * n + i));
+            if let Some(slot) = slot {
+                *slot = number(value, name, label)?;
+            }
+        }
+    }
+    Ok(Frame {
+        columns,
+        index,
+        values,
+    })
+}
+
+fn union_of_keys(rows: &[&[(String, Json)]]) -> Result<Vec<String>, PayloadError> {
+    let mut seen = HashSet::new();
+    let mut columns = Vec::new();
+    for (name, _) in rows.iter().flat_map(|row| row.iter()) {
+        if seen.insert(name.as_str()) {
+            columns.push(name.clone());
+        }
+    }
+    check_column_count(columns.len())?;
+    Ok(columns)
+}
+
+fn missing_cell(columns: &[String], row: &[(String, Json)], label: &str) -> PayloadError {
+    let present: HashSet<&str> = row.iter().map(|(name, _)| name.as_str()).collect();
+    let column = columns
+        .iter()
+        .find(|c| !present.contains(c.as_str()))
+        .cloned()
+        .unwrap_or_default();
+    PayloadError::MissingCell {
+        column,
+        row: label.to_owned(),
+    }
+}
+
+/// The parts of a `split` payload.
+struct SplitParts<'a> {
+    columns: &'a Json,
+    index: Option<&'a Json>,
+    data: &'a Json,
+}
+
+/// `split` orient: `{"columns": [...], "index": [...], "data": [[...], ...]}`, index optional.
+fn from_split(entries: &[(String, Json)]) -> Result<Frame, PayloadError> {
+    let parts = split_parts(entries)?;
+    let columns = labels(parts.columns, "columns")?;
+    check_column_count(columns.len())?;
+    let rows = data_rows(parts.data)?;
+    let index = match parts.index {
+        Some(json) => labels(json, "index")?,
+        None => default_index(rows.len()),
+    };
+    let widths: Vec<usize> = rows.iter().map(|row| row.len()).collect();
+    check_table(&columns, &index, &widths)?;
+    from_checked_rows(columns, index, &rows, number)
+}
+
+fn split_parts(entries: &[(String, Json)]) -> Result<SplitParts<'_>, PayloadError> {
+    let (mut columns, mut index, mut data) = (None, None, None);
+    for (key, value) in entries {
+        match key.as_str() {
+            "columns" => columns = Some(value),
+            "index" => index = Some(value),
+            "data" => data = Some(value),
+            other => {
+                return Err(unknown(format!(
+                    "unexpected key {} in a split payload, which has \"columns\", \"data\" and \
+                     optionally \"index\"",
+                    quoted(other)
+                )))
+            }
+        }
+    }
+    match (columns, data) {
+        (Some(columns), Some(data)) => Ok(SplitParts {
+            columns,
+            index,
+            data,
+        }),
+        _ => Err(unknown(
+            "a split payload needs both \"columns\" (a list of names) and \"data\" (a list of rows)",
+        )),
+    }
+}
+
+/// Column names or row labels of a `split` payload: strings, or numbers as pandas writes them.
+fn labels(json: &Json, what: &str) -> Result<Vec<String>, PayloadError> {
+    let Json::Array(items) = json else {
+        return Err(unknown(format!(
+            "split \"{what}\" must be a list, found {}",
+            json.kind_name()
+        )));
+    };
+    let label = |(i, item): (usize, &Json)| match item {
+        Json::Str(s) => Ok(s.clone()),
+        Json::Number(x) => Ok(x.to_string()),
+        other => Err(unknown(format!(
+            "split \"{what}\"[{i}] must be a string or a number, found {}",
+            other.kind_name()
+        ))),
+    };
+    items.iter().enumerate().map(label).collect()
+}
+
+fn data_rows(json: &Json) -> Result<Vec<&[Json]>, PayloadError> {
+    let Json::Array(rows) = json else {
+        return Err(unknown(format!(
+            "split \"data\" must be a list of rows, found {}",
+            json.kind_name()
+        )));
+    };
+    let row = |(i, row): (usize, &Json)| match row {
+        Json::Array(cells) => Ok(cells.as_slice()),
+        other => Err(unknown(format!(
+            "split \"data\"[{i}] must be a list of values, found {}",
+            other.kind_name()
+        ))),
+    };
+    rows.iter().enumerate().map(row).collect()
+}
+
+/// Checks a table given as rows: at least 1×1, unique labels, and a rectangle as wide as the
+/// column list. `widths` holds each row's length.
+fn check_table(columns: &[String], index: &[String], widths: &[usize]) -> Result<(), PayloadError> {
+    if widths.is_empty() {
+        return Err(PayloadError::NoRows);
+    }
+    if columns.is_empty() {
+        return Err(PayloadError::NoColumns);
+    }
+    check_column_count(columns.len())?;
+    if let Some(column) = first_duplicate(columns) {
+        return Err(PayloadError::DuplicateColumn { column });
+    }
+    if index.len() != widths.len() {
+        return Err(PayloadError::IndexLengthMismatch {
+            labels: index.len(),
+            rows: widths.len(),
+        });
+    }
+    if let Some(row) = first_duplicate(index) {
+        return Err(PayloadError::DuplicateRowLabel { row });
+    }
+    check_widths(columns.len(), index, widths)
+}
+
+fn check_widths(n_columns: usize, index: &[String], widths: &[usize]) -> Result<(), PayloadError> {
+    let (Some(&expected), Some(first_row)) = (widths.first(), index.first()) else {
+        return Ok(());
+    };
+    let ragged = index.iter().zip(widths).find(|(_, &len)| len != expected);
+    if let Some((row, &len)) = ragged {
+        return Err(PayloadError::RaggedRows {
+            row: row.clone(),
+            len,
+            first_row: first_row.clone(),
+            expected,
+        });
+    }
+    if expected != n_columns {
+        return Err(PayloadError::ColumnCountMismatch {
+            columns: n_columns,
+            width: expected,
+        });
+    }
+    Ok(())
+}
+
+/// Builds a frame from rows that passed [`check_table`], converting each cell with `cell`.
+fn from_checked_rows<T, R: AsRef<[T]>>(
+    columns: Vec<String>,
+    index: Vec<String>,
+    rows: &[R],
+    cell: impl Fn(&T, &str, &str) -> Result<f64, PayloadError>,
+) -> Result<Frame, PayloadError> {
+    let n = rows.len();
+    let mut values = vec![0.0; n * columns.len()];
+    for (i, (label, row)) in index.iter().zip(rows).enumerate() {
+        for (j, (name, value)) in columns.iter().zip(row.as_ref()).enumerate() {
+            if let Some(slot) = values.get_mut(j * n + i) {
+                *slot = cell(value, name, label)?;
+            }
+        }
+    }
+    Ok(Frame {
+        columns,
+        index,
+        values,
+    })
+}
+
+/// One cell as a finite `f64`, or an error naming its column, row and value.
+fn number(value: &Json, column: &str, row: &str) -> Result<f64, PayloadError> {
+    match value {
+        Json::Number(x) => finite(*x, column, row),
+        Json::NonFinite(token) => Err(PayloadError::NotFinite {
+            column: column.to_owned(),
+            row: row.to_owned(),
+            value: token.clone(),
+        }),
+        Json::Null => Err(PayloadError::Null {
+            column: column.to_owned(),
+            row: row.to_owned(),
+        }),
+        other => Err(PayloadError::NotANumber {
+            column: column.to_owned(),
+            row: row.to_owned(),
+            value: other.describe(),
+        }),
+    }
+}
+
+fn finite(x: f64, column: &str, row: &str) -> Result<f64, PayloadError> {
+    if x.is_finite() {
+        return Ok(x);
+    }
+    Err(PayloadError::NotFinite {
+        column: column.to_owned(),
+        row: row.to_owned(),
+        value: x.to_string(),
+    })
+}
+
+fn check_column_count(count: usize) -> Result<(), PayloadError> {
+    if count > MAX_COLUMNS {
+        return Err(PayloadError::TooManyColumns { count });
+    }
+    Ok(())
+}
+
+fn first_duplicate(labels: &[String]) -> Option<String> {
+    let mut seen = HashSet::new();
+    labels.iter().find(|l| !seen.insert(l.as_str())).cloned()
+}
+
+/// pandas' default row labels: `"0"`, `"1"`, ...
+fn default_index(n: usize) -> Vec<String> {
+    (0..n).map(|i| i.to_string()).collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing JSON
+
+/// `{"outer":{"inner":value,...},...}`, `value(outer position, inner position)`.
+fn write_nested(
+    out: &mut String,
+    outer: &[String],
+    inner: &[String],
+    value: impl Fn(usize, usize) -> Option<f64>,
+) {
+    out.push('{');
+    for (a, label) in outer.iter().enumerate() {
+        if a > 0 {
+            out.push(',');
+        }
+        push_json_string(out, label);
+        out.push(':');
+        write_object(out, inner, |b| value(a, b));
+    }
+    out.push('}');
+}
+
+/// `{"label":value,...}`, `value(label position)`.
+fn write_object(out: &mut String, labels: &[String], value: impl Fn(usize) -> Option<f64>) {
+    out.push('{');
+    for (b, label) in labels.iter().enumerate() {
+        if b > 0 {
+            out.push(',');
+        }
+        push_json_string(out, label);
+        out.push(':');
+        push_number(out, value(b));
+    }
+    out.push('}');
+}
+
+fn push_json_string(out: &mut String, s: &str) {
+    // A string Value's Display is infallible and escapes exactly as JSON requires.
+    out.push_str(&serde_json::Value::String(s.to_owned()).to_string());
+}
+
+/// Shortest text that parses back to the same bits (ryu), or `null` as pandas writes NaN.
+fn push_number(out: &mut String, x: Option<f64>) {
+    match x.and_then(serde_json::Number::from_f64) {
+        Some(number) => out.push_str(&number.to_string()),
+        None => out.push_str("null"),
+    }
+}
+
+/// A split index label: a number when it is a plain integer (as pandas writes a RangeIndex).
+fn push_label(out: &mut String, label: &str) {
+    let integer = !label.is_empty()
+        && label.len() <= MAX_NUMERIC_LABEL_DIGITS
+        && label.bytes().all(|b| b.is_ascii_digit())
+        && (label == "0" || !label.starts_with('0'));
+    if integer {
+        out.push_str(label);
+    } else {
+        push_json_string(out, label);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Error messages
+
+/// `s` cut to [`PREVIEW_CHARS`] characters, and whether it was cut.
+fn head(s: &str) -> (&str, bool) {
+    match s.char_indices().nth(PREVIEW_CHARS) {
+        Some((at, _)) => (&s[..at], true),
+        None => (s, false),
+    }
+}
+
+fn truncated(s: &str) -> String {
+    match head(s) {
+        (head, true) => format!("{head}…"),
+        (head, false) => head.to_owned(),
+    }
+}
+
+/// `"name"`, escaped and cut, for messages.
+fn quoted(s: &str) -> String {
+    let (head, cut) = head(s);
+    format!("{head:?}{}", if cut { "…" } else { "" })
+}
+
+/// `["a", "b", … and 3 more]`.
+fn quoted_list(labels: &[String]) -> String {
+    let shown: Vec<String> = labels.iter().take(PREVIEW_LABELS).map(|l| quoted(l)).collect();
+    let more = labels.len().saturating_sub(PREVIEW_LABELS);
+    let tail = if more > 0 {
+        format!(", … and {more} more")
+    } else {
+        String::new()
+    };
+    format!("[{}{tail}]", shown.join(", "))
+}
+
+fn overflow_note(value: &str) -> &'static str {
+    match value {
+        "NaN" | "Infinity" | "-Infinity" | "inf" | "-inf" => "",
+        _ => " (it overflows a 64-bit float)",
+    }
+}
+
+fn missing_message(
+    missing: &[String],
+    suggestions: &[Option<String>],
+    available: &[String],
+) -> String {
+    let noun = if missing.len() == 1 {
+        "feature"
+    } else {
+        "features"
+    };
+    let hints = suggestions.iter().map(Some).chain(std::iter::repeat(None));
+    let parts: Vec<String> = missing
+        .iter()
+        .zip(hints)
+        .map(|(name, hint)| match hint {
+            Some(Some(close)) => format!("{} (did you mean {}?)", quoted(name), quoted(close)),
+            _ => quoted(name),
+        })
+        .collect();
+    format!(
+        "missing {noun} {}; the payload has columns {}",
+        parts.join(", "),
+        quoted_list(available)
+    )
+}
+
+fn label_difference(missing: &[String], unexpected: &[String]) -> String {
+    let mut parts = Vec::new();
+    if !missing.is_empty() {
+        parts.push(format!("it lacks {}", quoted_list(missing)));
+    }
+    if !unexpected.is_empty() {
+        parts.push(format!("it has {} instead", quoted_list(unexpected)));
+    }
+    parts.join(" and ")
+}
+
+/// A column that differs from `wanted` only by case, punctuation, or one or two typos.
+fn suggest(wanted: &str, candidates: &[&str]) -> Option<String> {
+    let lower = wanted.to_lowercase();
+    if let Some(c) = candidates.iter().find(|c| c.to_lowercase() == lower) {
+        return Some((*c).to_owned());
+    }
+    let key = normalise(wanted);
+    if key.is_empty() {
+        return None;
+    }
+    if let Some(c) = candidates.iter().find(|c| normalise(c) == key) {
+        return Some((*c).to_owned());
+    }
+    let limit = if key.chars().count() <= 4 { 1 } else { 2 };
+    candidates
+        .iter()
+        .filter_map(|c| Some((edit_distance(&key, &normalise(c))?, c)))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| (*c).to_owned())
+}
+
+/// Lowercase letters and digits only: `"L_STAT"` and `"lstat"` are the same name.
+fn normalise(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Levenshtein distance; `None` for long names, which are not worth a quadratic cost.
+fn edit_distance(a: &str, b: &str) -> Option<usize> {
+    const MAX_LEN: usize = 64;
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len() > MAX_LEN || b.len() > MAX_LEN {
+        return None;
+    }
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = previous[j] + usize::from(ca != cb);
+            current.push(substitute.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous.last().copied()
+}
