@@ -8,12 +8,15 @@
 //! modeling → conclusion → serving. Notebooks bring everything in with
 //! `use ml_workflow::prelude::*;`.
 
+pub mod conclusion;
 pub mod display;
 pub mod eda;
 pub mod error;
 pub mod frame;
 pub mod ingest;
+pub mod modeling;
 pub mod plots;
+pub mod serving;
 
 pub use error::{Error, Result};
 

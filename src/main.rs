@@ -1,11 +1,20 @@
 //! `ml-workflow`: the notebooks' workflow from the command line (see `--help`).
 
+use std::io::Read;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
 use ml_workflow::eda::describe;
 use ml_workflow::ingest::{self, Cache, CacheState};
+use ml_workflow::modeling::model::{ModelSpec, MODEL_NAMES};
+use ml_workflow::modeling::pipeline::{self, TrainConfig, TrainReport};
+use ml_workflow::modeling::Grid;
+use ml_workflow::serving::server::{self, Server, ServerConfig};
+use ml_workflow::serving::{self, Artifact};
 use ml_workflow::{Error, Result};
 use polars::prelude::DataFrame;
 
@@ -36,6 +45,78 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Cross-validated grid search, final fit, held-out evaluation, and the model artifact.
+    ///
+    /// `--dataset boston-housing` runs the chapter's pipeline as it is; `--csv FILE --target COL`
+    /// runs the same steps on any numeric CSV. Flags given override the preset.
+    Train(TrainArgs),
+    /// Predict with a saved model for a pandas-JSON DataFrame read from a file or stdin.
+    Predict {
+        /// The model artifact written by `train --out`.
+        #[arg(long, env = "ML_WORKFLOW_MODEL")]
+        model: PathBuf,
+        /// The payload file (`-` or absent: stdin), any `DataFrame.to_json` orient.
+        #[arg(long, default_value = "-")]
+        input: String,
+    },
+    /// Serve a saved model over HTTP (POST /predict, GET /health, /model, /metrics).
+    Serve {
+        /// The model artifact written by `train --out`.
+        #[arg(long, env = "ML_WORKFLOW_MODEL")]
+        model: PathBuf,
+        /// Address to listen on [default: 0.0.0.0:$PORT when PORT is set, else 127.0.0.1:8080].
+        #[arg(long)]
+        addr: Option<SocketAddr>,
+        /// Largest request body accepted, in bytes.
+        #[arg(long, default_value_t = server::DEFAULT_BODY_LIMIT)]
+        body_limit: usize,
+    },
+}
+
+#[derive(clap::Args)]
+struct TrainArgs {
+    /// A registered dataset (the chapter's preset for boston-housing).
+    #[arg(long, conflicts_with = "csv", required_unless_present = "csv")]
+    dataset: Option<String>,
+    /// Any CSV with a header and numeric columns.
+    #[arg(long, requires = "target")]
+    csv: Option<PathBuf>,
+    /// The column to predict.
+    #[arg(long)]
+    target: Option<String>,
+    /// Feature columns, comma separated [default: every numeric column but the target].
+    #[arg(long, value_delimiter = ',')]
+    features: Option<Vec<String>>,
+    /// The model (see `--model help`).
+    #[arg(long)]
+    model: Option<String>,
+    /// A grid entry, `KEY=V1,V2,...` or `KEY=START:STOP:STEP` (repeatable).
+    #[arg(long = "grid", value_name = "KEY=VALUES")]
+    grid: Vec<String>,
+    /// Cross-validation folds.
+    #[arg(long)]
+    folds: Option<usize>,
+    /// Shuffle rows before cutting folds (scikit-learn's KFold(shuffle=True)).
+    #[arg(long)]
+    shuffle: bool,
+    /// Seed of the split, the folds' shuffle and the model.
+    #[arg(long)]
+    seed: Option<u32>,
+    /// Share of rows held out for evaluation (0 keeps none).
+    #[arg(long)]
+    test_size: Option<f64>,
+    /// Do not standardise the features.
+    #[arg(long)]
+    no_scale: bool,
+    /// Where to write the model artifact [default: models/<dataset>.json].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Do not write an artifact.
+    #[arg(long, conflicts_with = "out")]
+    no_save: bool,
+    /// Print one JSON object (CV table, best setting, validation metrics, timings).
+    #[arg(long)]
+    json: bool,
 }
 
 fn main() -> ExitCode {
@@ -67,8 +148,222 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 print!("{table}");
             }
         }
+        Command::Train(args) => train(args)?,
+        Command::Predict { model, input } => predict(&model, &input)?,
+        Command::Serve {
+            model,
+            addr,
+            body_limit,
+        } => serve(&model, addr, body_limit)?,
     }
     Ok(())
+}
+
+/// The training configuration: the dataset's preset (or CSV defaults) with the flags applied.
+fn train_config(args: &TrainArgs) -> anyhow::Result<TrainConfig> {
+    let mut config = match (&args.dataset, &args.target) {
+        (Some(name), None) if name == "boston-housing" => TrainConfig::boston_housing(),
+        (Some(name), None) if name == "height-weight" => {
+            let mut c = TrainConfig::for_target("Weight");
+            c.features = vec!["Height".into()];
+            c.model = ModelSpec::Linear;
+            c.scale = false;
+            c
+        }
+        (Some(name), None) => anyhow::bail!(
+            "dataset {name:?} has no preset; name the column to predict with --target"
+        ),
+        (_, Some(target)) => TrainConfig::for_target(target),
+        (None, None) => anyhow::bail!("give --dataset NAME or --csv FILE --target COLUMN"),
+    };
+    if let Some(features) = &args.features {
+        config.features = features.clone();
+    }
+    if let Some(name) = &args.model {
+        if name == "help" {
+            let list: Vec<String> = MODEL_NAMES
+                .iter()
+                .map(|(n, d)| format!("  {n:<12} {d}"))
+                .collect();
+            anyhow::bail!("models:\n{}", list.join("\n"));
+        }
+        config.model = ModelSpec::from_name(name)?;
+        config.final_params = None;
+        config.grid = Grid::default();
+    }
+    if !args.grid.is_empty() {
+        let entries = args
+            .grid
+            .iter()
+            .map(|g| Grid::parse_entry(g))
+            .collect::<Result<Vec<_>>>()?;
+        config.grid = Grid(entries);
+        config.final_params = None;
+    }
+    if let Some(folds) = args.folds {
+        config.folds = folds;
+    }
+    if args.shuffle {
+        config.shuffle = true;
+    }
+    if let Some(seed) = args.seed {
+        config.seed = seed;
+    }
+    if let Some(test_size) = args.test_size {
+        config.test_size = test_size;
+    }
+    if args.no_scale {
+        config.scale = false;
+    }
+    Ok(config)
+}
+
+fn train(args: TrainArgs) -> anyhow::Result<()> {
+    let config = train_config(&args)?;
+    let (df, name, sha256) = match (&args.dataset, &args.csv) {
+        (Some(name), _) => {
+            let spec = ingest::dataset(name)?;
+            let path = Cache::new(ingest::data_dir())
+                .with_progress(true)
+                .fetch(&spec)?;
+            (
+                ingest::read_dataset_file(&spec, &path)?,
+                spec.name.to_string(),
+                spec.sha256.to_string(),
+            )
+        }
+        (None, Some(csv)) => {
+            let sha = ingest::sha256_file(csv)?;
+            let stem = csv
+                .file_stem()
+                .map(|s| s.to_string_lossy().to_string())
+                .unwrap_or_else(|| "model".into());
+            (ingest::read_csv(csv)?, stem, sha)
+        }
+        (None, None) => anyhow::bail!("give --dataset NAME or --csv FILE --target COLUMN"),
+    };
+    let progress = ProgressBar::new(0).with_style(
+        ProgressStyle::with_template("{msg} {bar:30} {pos}/{len} fold fits [{elapsed}]")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    progress.set_message("cross-validation");
+    let report = pipeline::train(&df, &config, Some(&progress))?;
+    progress.finish_and_clear();
+
+    let out = if args.no_save {
+        None
+    } else {
+        let path = args
+            .out
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(format!("models/{name}.json")));
+        Artifact::from_report(&report, &name, &sha256).save(&path)?;
+        Some(path)
+    };
+    if args.json {
+        println!("{}", train_json(&report, &name, out.as_deref()));
+    } else {
+        print_train_report(&report, &name, out.as_deref());
+    }
+    Ok(())
+}
+
+fn train_json(report: &TrainReport, name: &str, out: Option<&Path>) -> serde_json::Value {
+    let best = report.search.best_result();
+    serde_json::json!({
+        "dataset": name,
+        "target": report.config.target,
+        "features": report.features,
+        "model": report.final_spec.name(),
+        "folds": report.config.folds,
+        "rows": { "train": report.rows_train, "test": report.rows_test },
+        "cv": report.search.results,
+        "best": best.params,
+        "best_cv": { "mean_mse": best.mean_mse, "std_mse": best.std_mse },
+        "final": report.final_spec.params(),
+        "test": report.test,
+        "seconds": { "cv": report.seconds_cv, "fit": report.seconds_fit },
+        "artifact": out,
+    })
+}
+
+fn print_train_report(report: &TrainReport, name: &str, out: Option<&Path>) {
+    println!(
+        "{name}: {} predicted from {} ({} training rows, {} held out)",
+        report.config.target,
+        report.features.join(", "),
+        report.rows_train,
+        report.rows_test
+    );
+    println!(
+        "\n{}-fold cross-validation of {} ({:.2} s):",
+        report.config.folds, report.search.model, report.seconds_cv
+    );
+    print!("{}", report.search.table());
+    println!(
+        "\nfinal model: {} {} ({:.3} s)",
+        report.final_spec.name(),
+        report.final_spec.params(),
+        report.seconds_fit
+    );
+    if let Some(evaluation) = &report.evaluation {
+        println!("\nheld-out evaluation:");
+        print!("{}", evaluation.metrics_table());
+        print!("{}", evaluation.head(5));
+    }
+    if let Some(path) = out {
+        println!("\nmodel artifact: {}", path.display());
+    }
+}
+
+fn predict(model: &Path, input: &str) -> anyhow::Result<()> {
+    let artifact = Artifact::load(model)?;
+    let mut body = Vec::new();
+    if input == "-" {
+        std::io::stdin()
+            .read_to_end(&mut body)
+            .context("reading the payload from stdin")?;
+    } else {
+        body = std::fs::read(input).with_context(|| format!("reading the payload {input}"))?;
+    }
+    let prediction = serving::predict(&artifact, &body)?;
+    println!("{}", serde_json::to_string(&prediction)?);
+    Ok(())
+}
+
+/// `--addr`, else `0.0.0.0:$PORT` (containers), else `127.0.0.1:8080`.
+fn listen_addr(addr: Option<SocketAddr>) -> anyhow::Result<SocketAddr> {
+    if let Some(addr) = addr {
+        return Ok(addr);
+    }
+    match std::env::var("PORT") {
+        Ok(port) => {
+            let port: u16 = port
+                .trim()
+                .parse()
+                .with_context(|| format!("PORT={port:?} is not a port number"))?;
+            Ok(SocketAddr::from(([0, 0, 0, 0], port)))
+        }
+        Err(_) => Ok(SocketAddr::from(([127, 0, 0, 1], 8080))),
+    }
+}
+
+fn serve(model: &Path, addr: Option<SocketAddr>, body_limit: usize) -> anyhow::Result<()> {
+    let artifact = Artifact::load(model)?;
+    let addr = listen_addr(addr)?;
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(async move {
+        let kind = artifact.spec.name();
+        let features = artifact.features.len();
+        let server = Server::bind(addr, artifact, ServerConfig { body_limit })
+            .await
+            .with_context(|| format!("binding {addr}"))?;
+        let bound = server.local_addr()?;
+        tracing::info!(model = %model.display(), kind, features, "listening on http://{bound}");
+        server.run_until(server::shutdown_signal()).await?;
+        tracing::info!("stopped");
+        anyhow::Ok(())
+    })
 }
 
 /// A registered dataset by name, else a CSV file by path.

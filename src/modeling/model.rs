@@ -1,0 +1,427 @@
+//! One description for every regressor ([`ModelSpec`]: kind and hyperparameters) and one
+//! fitted form ([`FittedModel`]), so that cross-validation, grid search, the spot check, the
+//! artifact and the server treat all models alike.
+
+use std::collections::BTreeMap;
+
+use linfa::prelude::*;
+use linfa::Dataset;
+use ndarray::{Array1, ArrayView1, ArrayView2};
+use serde::{Deserialize, Serialize};
+
+use super::boosting::{GradientBoostingRegressor, GradientBoostingRegressorParams};
+use super::forest::{ForestRegressor, ForestRegressorParams};
+use super::linear::{fit_elastic_net, fit_ols, LinearModel};
+use super::neighbors::KnnRegressor;
+use super::svr::SvrModel;
+use super::tree::{DecisionTreeRegressor, TreeError};
+use crate::error::{Error, Result};
+
+/// A regressor's kind and hyperparameters (scikit-learn's defaults unless set).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum ModelSpec {
+    /// Ordinary least squares (`LinearRegression`).
+    Linear,
+    /// L1-penalised least squares (`Lasso(alpha)`).
+    Lasso {
+        /// Penalty strength.
+        alpha: f64,
+    },
+    /// L1 + L2 penalised least squares (`ElasticNet(alpha, l1_ratio)`).
+    ElasticNet {
+        /// Penalty strength.
+        alpha: f64,
+        /// Share of the L1 penalty.
+        l1_ratio: f64,
+    },
+    /// k-nearest neighbours (`KNeighborsRegressor(n_neighbors)`).
+    Knn {
+        /// Neighbours averaged.
+        k: usize,
+    },
+    /// A CART regression tree (`DecisionTreeRegressor`).
+    Tree {
+        /// Depth limit (None: grow until pure).
+        max_depth: Option<usize>,
+        /// Fewest rows in a leaf.
+        min_samples_leaf: usize,
+        /// Seed of the feature order.
+        seed: u64,
+    },
+    /// Bagged trees (`RandomForestRegressor`).
+    RandomForest {
+        /// Trees.
+        n_estimators: usize,
+        /// Depth limit per tree.
+        max_depth: Option<usize>,
+        /// Seed.
+        seed: u64,
+    },
+    /// Extremely randomised trees (`ExtraTreesRegressor`).
+    ExtraTrees {
+        /// Trees.
+        n_estimators: usize,
+        /// Depth limit per tree.
+        max_depth: Option<usize>,
+        /// Seed.
+        seed: u64,
+    },
+    /// Gradient boosting with squared loss (`GradientBoostingRegressor`).
+    Gbm {
+        /// Boosting stages.
+        n_estimators: usize,
+        /// Shrinkage per stage.
+        learning_rate: f64,
+        /// Depth of each tree.
+        max_depth: usize,
+        /// Share of rows drawn per stage.
+        subsample: f64,
+        /// Seed.
+        seed: u64,
+    },
+    /// ε-support vector regression with an RBF kernel (`SVR`).
+    Svr {
+        /// Penalty.
+        c: f64,
+        /// Width of the insensitive tube.
+        epsilon: f64,
+        /// RBF coefficient (None: scikit-learn's "scale").
+        gamma: Option<f64>,
+    },
+}
+
+/// The model names the CLI accepts, with one line each.
+pub const MODEL_NAMES: [(&str, &str); 9] = [
+    ("linear", "ordinary least squares"),
+    ("lasso", "Lasso, alpha 1"),
+    ("elastic-net", "ElasticNet, alpha 1, l1_ratio 0.5"),
+    ("knn", "k-nearest neighbours, k 5"),
+    ("tree", "CART regression tree"),
+    ("forest", "random forest, 100 trees"),
+    ("extra-trees", "extra trees, 100 trees"),
+    (
+        "gbm",
+        "gradient boosting, 100 stages, learning rate 0.1, depth 3",
+    ),
+    ("svr", "support vector regression, RBF, C 1, epsilon 0.1"),
+];
+
+impl ModelSpec {
+    /// The model called `name` (see [`MODEL_NAMES`]) with scikit-learn's defaults.
+    pub fn from_name(name: &str) -> Result<ModelSpec> {
+        Ok(match name {
+            "linear" | "ols" => ModelSpec::Linear,
+            "lasso" => ModelSpec::Lasso { alpha: 1.0 },
+            "elastic-net" | "elasticnet" => ModelSpec::ElasticNet {
+                alpha: 1.0,
+                l1_ratio: 0.5,
+            },
+            "knn" => ModelSpec::Knn { k: 5 },
+            "tree" | "cart" => ModelSpec::Tree {
+                max_depth: None,
+                min_samples_leaf: 1,
+                seed: 0,
+            },
+            "forest" | "random-forest" => ModelSpec::RandomForest {
+                n_estimators: 100,
+                max_depth: None,
+                seed: 0,
+            },
+            "extra-trees" => ModelSpec::ExtraTrees {
+                n_estimators: 100,
+                max_depth: None,
+                seed: 0,
+            },
+            "gbm" | "gradient-boosting" => ModelSpec::Gbm {
+                n_estimators: 100,
+                learning_rate: 0.1,
+                max_depth: 3,
+                subsample: 1.0,
+                seed: 0,
+            },
+            "svr" => ModelSpec::Svr {
+                c: 1.0,
+                epsilon: 0.1,
+                gamma: None,
+            },
+            other => {
+                let known: Vec<&str> = MODEL_NAMES.iter().map(|(n, _)| *n).collect();
+                return Err(Error::invalid(
+                    "model",
+                    format!(
+                        "unknown model {other:?}; choose one of {}",
+                        known.join(", ")
+                    ),
+                ));
+            }
+        })
+    }
+
+    /// The model's short name (as in [`MODEL_NAMES`]).
+    pub fn name(&self) -> &'static str {
+        match self {
+            ModelSpec::Linear => "linear",
+            ModelSpec::Lasso { .. } => "lasso",
+            ModelSpec::ElasticNet { .. } => "elastic-net",
+            ModelSpec::Knn { .. } => "knn",
+            ModelSpec::Tree { .. } => "tree",
+            ModelSpec::RandomForest { .. } => "forest",
+            ModelSpec::ExtraTrees { .. } => "extra-trees",
+            ModelSpec::Gbm { .. } => "gbm",
+            ModelSpec::Svr { .. } => "svr",
+        }
+    }
+
+    /// The hyperparameters as a JSON object (without the kind).
+    pub fn params(&self) -> serde_json::Value {
+        let mut v = serde_json::to_value(self).unwrap_or_default();
+        if let Some(map) = v.as_object_mut() {
+            map.remove("kind");
+        }
+        v
+    }
+
+    /// Sets the seed of models that draw random numbers (others ignore it).
+    pub fn with_seed(mut self, new_seed: u64) -> ModelSpec {
+        match &mut self {
+            ModelSpec::Tree { seed, .. }
+            | ModelSpec::RandomForest { seed, .. }
+            | ModelSpec::ExtraTrees { seed, .. }
+            | ModelSpec::Gbm { seed, .. } => *seed = new_seed,
+            _ => {}
+        }
+        self
+    }
+
+    /// Sets one hyperparameter by name (for grid search); the error lists the valid names.
+    pub fn set(&mut self, key: &str, value: f64) -> Result<()> {
+        let count = |v: f64| -> Result<usize> {
+            if v >= 0.0 && v.fract() == 0.0 && v <= 1e9 {
+                Ok(v as usize)
+            } else {
+                Err(Error::invalid(
+                    key,
+                    format!("must be a whole number, got {v}"),
+                ))
+            }
+        };
+        let name = self.name();
+        match (self, key) {
+            (ModelSpec::Lasso { alpha } | ModelSpec::ElasticNet { alpha, .. }, "alpha") => {
+                *alpha = value
+            }
+            (ModelSpec::ElasticNet { l1_ratio, .. }, "l1_ratio") => *l1_ratio = value,
+            (ModelSpec::Knn { k }, "k" | "n_neighbors") => *k = count(value)?,
+            (
+                ModelSpec::RandomForest { n_estimators, .. }
+                | ModelSpec::ExtraTrees { n_estimators, .. }
+                | ModelSpec::Gbm { n_estimators, .. },
+                "n_estimators",
+            ) => *n_estimators = count(value)?,
+            (
+                ModelSpec::Tree { max_depth, .. }
+                | ModelSpec::RandomForest { max_depth, .. }
+                | ModelSpec::ExtraTrees { max_depth, .. },
+                "max_depth",
+            ) => *max_depth = Some(count(value)?),
+            (ModelSpec::Gbm { max_depth, .. }, "max_depth") => *max_depth = count(value)?,
+            (
+                ModelSpec::Tree {
+                    min_samples_leaf, ..
+                },
+                "min_samples_leaf",
+            ) => *min_samples_leaf = count(value)?,
+            (ModelSpec::Gbm { learning_rate, .. }, "learning_rate") => *learning_rate = value,
+            (ModelSpec::Gbm { subsample, .. }, "subsample") => *subsample = value,
+            (ModelSpec::Svr { c, .. }, "c" | "C") => *c = value,
+            (ModelSpec::Svr { epsilon, .. }, "epsilon") => *epsilon = value,
+            (ModelSpec::Svr { gamma, .. }, "gamma") => *gamma = Some(value),
+            (spec, _) => {
+                let keys: Vec<String> = spec
+                    .params()
+                    .as_object()
+                    .map(|m| m.keys().filter(|k| *k != "seed").cloned().collect())
+                    .unwrap_or_default();
+                return Err(Error::invalid(
+                    "grid",
+                    format!(
+                        "{name} has no parameter {key:?}; it has: {}",
+                        keys.join(", ")
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Fits the model to rows `x` and targets `y`.
+    pub fn fit(&self, x: ArrayView2<f64>, y: ArrayView1<f64>) -> Result<FittedModel> {
+        check_training_data(self.name(), x, y)?;
+        let tree_err = |e: TreeError| Error::model(self.name(), e);
+        let data = || Dataset::new(x.to_owned(), y.to_owned());
+        Ok(match *self {
+            ModelSpec::Linear => FittedModel::Linear(fit_ols(x, y)?),
+            ModelSpec::Lasso { alpha } => FittedModel::Linear(fit_elastic_net(x, y, alpha, 1.0)?),
+            ModelSpec::ElasticNet { alpha, l1_ratio } => {
+                FittedModel::Linear(fit_elastic_net(x, y, alpha, l1_ratio)?)
+            }
+            ModelSpec::Knn { k } => FittedModel::Knn(KnnRegressor::fit(
+                x,
+                y.as_slice().unwrap_or(&y.to_vec()),
+                k,
+            )?),
+            ModelSpec::Tree {
+                max_depth,
+                min_samples_leaf,
+                seed,
+            } => FittedModel::Tree(
+                DecisionTreeRegressor::params()
+                    .max_depth(max_depth)
+                    .min_samples_leaf(min_samples_leaf)
+                    .seed(seed)
+                    .fit(&data())
+                    .map_err(tree_err)?,
+            ),
+            ModelSpec::RandomForest {
+                n_estimators,
+                max_depth,
+                seed,
+            } => FittedModel::Forest(
+                ForestRegressorParams::random_forest()
+                    .n_estimators(n_estimators)
+                    .max_depth(max_depth)
+                    .seed(seed)
+                    .fit(&data())
+                    .map_err(tree_err)?,
+            ),
+            ModelSpec::ExtraTrees {
+                n_estimators,
+                max_depth,
+                seed,
+            } => FittedModel::Forest(
+                ForestRegressorParams::extra_trees()
+                    .n_estimators(n_estimators)
+                    .max_depth(max_depth)
+                    .seed(seed)
+                    .fit(&data())
+                    .map_err(tree_err)?,
+            ),
+            ModelSpec::Gbm { .. } => {
+                FittedModel::Gbm(self.gbm_params()?.fit(&data()).map_err(tree_err)?)
+            }
+            ModelSpec::Svr { c, epsilon, gamma } => {
+                FittedModel::Svr(Box::new(SvrModel::fit(x, y, c, epsilon, gamma)?))
+            }
+        })
+    }
+
+    /// The gradient-boosting parameters of a `Gbm` spec.
+    pub fn gbm_params(&self) -> Result<GradientBoostingRegressorParams> {
+        match *self {
+            ModelSpec::Gbm {
+                n_estimators,
+                learning_rate,
+                max_depth,
+                subsample,
+                seed,
+            } => Ok(GradientBoostingRegressor::params()
+                .n_estimators(n_estimators)
+                .learning_rate(learning_rate)
+                .max_depth(Some(max_depth))
+                .subsample(subsample)
+                .seed(seed)),
+            _ => Err(Error::invalid(
+                "model",
+                format!("{} is not gradient boosting", self.name()),
+            )),
+        }
+    }
+}
+
+fn check_training_data(model: &str, x: ArrayView2<f64>, y: ArrayView1<f64>) -> Result<()> {
+    if x.nrows() == 0 || x.ncols() == 0 {
+        return Err(Error::model(model, "no training data"));
+    }
+    if x.nrows() != y.len() {
+        return Err(Error::model(
+            model,
+            format!("{} rows but {} targets", x.nrows(), y.len()),
+        ));
+    }
+    if let Some((i, _)) = x.indexed_iter().find(|(_, v)| !v.is_finite()) {
+        return Err(Error::model(
+            model,
+            format!("feature {} of training row {} is not finite", i.1, i.0),
+        ));
+    }
+    if let Some(i) = y.iter().position(|v| !v.is_finite()) {
+        return Err(Error::model(
+            model,
+            format!("target of training row {i} is not finite"),
+        ));
+    }
+    Ok(())
+}
+
+/// A fitted regressor of any kind; serialises into the model artifact.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "state", rename_all = "kebab-case")]
+pub enum FittedModel {
+    /// OLS, Lasso or ElasticNet.
+    Linear(LinearModel),
+    /// k-nearest neighbours.
+    Knn(KnnRegressor),
+    /// A regression tree.
+    Tree(DecisionTreeRegressor),
+    /// A random forest or extra trees.
+    Forest(ForestRegressor),
+    /// Gradient boosting.
+    Gbm(GradientBoostingRegressor),
+    /// Support vector regression.
+    Svr(Box<SvrModel>),
+}
+
+impl FittedModel {
+    /// Predictions for the rows of `x`.
+    pub fn predict(&self, x: ArrayView2<f64>) -> Result<Array1<f64>> {
+        Ok(match self {
+            FittedModel::Linear(m) => m.predict(x),
+            FittedModel::Knn(m) => m.predict(x)?,
+            FittedModel::Tree(m) => m.predict(&x),
+            FittedModel::Forest(m) => m.predict(&x),
+            FittedModel::Gbm(m) => m.predict(&x),
+            FittedModel::Svr(m) => m.predict(x),
+        })
+    }
+
+    /// Predictions for one row (the server's hot path for tree ensembles and linear models).
+    pub fn predict_row(&self, row: &[f64]) -> Result<f64> {
+        Ok(match self {
+            FittedModel::Linear(m) => m.predict_row(row),
+            FittedModel::Tree(m) => m.predict_row(row),
+            FittedModel::Forest(m) => m.predict_row(row),
+            FittedModel::Gbm(m) => m.predict_row(row),
+            other => {
+                let x = ArrayView2::from_shape((1, row.len()), row)
+                    .map_err(|e| Error::model("predict", e))?;
+                other.predict(x)?[0]
+            }
+        })
+    }
+
+    /// The fitted model's short kind name.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            FittedModel::Linear(_) => "linear",
+            FittedModel::Knn(_) => "knn",
+            FittedModel::Tree(_) => "tree",
+            FittedModel::Forest(_) => "forest",
+            FittedModel::Gbm(_) => "gbm",
+            FittedModel::Svr(_) => "svr",
+        }
+    }
+}
+
+/// Hyperparameter values by name, as a grid-search row shows them.
+pub type ParamSet = BTreeMap<String, f64>;

@@ -1,0 +1,239 @@
+//! The model artifact: the whole prediction pipeline (feature names, training scaler, fitted
+//! model) with its provenance and metrics, as one JSON file — data only, never code (unlike a
+//! pickle) — sealed by a SHA-256 over its content.
+//!
+//! The digest covers the canonical JSON of everything but the `sha256` field (keys sorted,
+//! floats in their shortest round-trip form), so loading can recompute it from the parsed file.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::ingest::sha256_bytes;
+use crate::modeling::metrics::Metrics;
+use crate::modeling::model::{FittedModel, ModelSpec, ParamSet};
+use crate::modeling::pipeline::TrainReport;
+use crate::modeling::StandardScaler;
+
+/// The `format` field every artifact carries.
+pub const FORMAT: &str = "ml-workflow-model";
+/// The artifact layout version this build writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Where the training data came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DataProvenance {
+    /// Registered dataset name or file name.
+    pub name: String,
+    /// SHA-256 of the data file.
+    pub sha256: String,
+    /// Rows used for training.
+    pub rows_train: usize,
+    /// Rows held out for evaluation.
+    pub rows_test: usize,
+}
+
+/// The model's recorded quality.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ArtifactMetrics {
+    /// Best cross-validated mean MSE.
+    pub cv_mean_mse: f64,
+    /// Its standard deviation over folds.
+    pub cv_std_mse: f64,
+    /// The grid setting that won.
+    pub best_params: ParamSet,
+    /// Held-out metrics, when rows were held out.
+    pub test: Option<Metrics>,
+}
+
+/// The preprocessing applied before the model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Preprocessing {
+    /// The standard scaler fitted on the training rows.
+    pub scaler: StandardScaler,
+}
+
+/// A saved model: everything `serving::predict` needs, plus provenance.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Artifact {
+    /// Always [`FORMAT`].
+    pub format: String,
+    /// The layout version ([`FORMAT_VERSION`]).
+    pub format_version: u32,
+    /// Version of the crate that wrote it.
+    pub crate_version: String,
+    /// When it was written (RFC 3339, UTC).
+    pub created: String,
+    /// Feature names in the order the model takes them.
+    pub features: Vec<String>,
+    /// The target column.
+    pub target: String,
+    /// Preprocessing fitted at training time.
+    pub preprocessing: Preprocessing,
+    /// The model's kind and hyperparameters.
+    pub spec: ModelSpec,
+    /// The fitted model's state.
+    pub model: FittedModel,
+    /// Cross-validated and held-out metrics.
+    pub metrics: ArtifactMetrics,
+    /// The training data's provenance.
+    pub dataset: DataProvenance,
+}
+
+impl Artifact {
+    /// An artifact from a training run on data `name` with checksum `sha256`.
+    pub fn from_report(report: &TrainReport, name: &str, sha256: &str) -> Artifact {
+        let best = report.search.best_result();
+        Artifact {
+            format: FORMAT.into(),
+            format_version: FORMAT_VERSION,
+            crate_version: env!("CARGO_PKG_VERSION").into(),
+            created: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
+            features: report.features.clone(),
+            target: report.config.target.clone(),
+            preprocessing: Preprocessing {
+                scaler: report.scaler.clone(),
+            },
+            spec: report.final_spec.clone(),
+            model: report.model.clone(),
+            metrics: ArtifactMetrics {
+                cv_mean_mse: best.mean_mse,
+                cv_std_mse: best.std_mse,
+                best_params: best.params.clone(),
+                test: report.test,
+            },
+            dataset: DataProvenance {
+                name: name.into(),
+                sha256: sha256.into(),
+                rows_train: report.rows_train,
+                rows_test: report.rows_test,
+            },
+        }
+    }
+
+    /// The sealed JSON text: the content plus its `sha256`.
+    pub fn to_json(&self) -> Result<String> {
+        let mut value = serde_json::to_value(self).map_err(|e| Error::model("artifact", e))?;
+        let digest = digest(&value)?;
+        if let Value::Object(map) = &mut value {
+            map.insert("sha256".into(), Value::String(digest));
+        }
+        serde_json::to_string_pretty(&value).map_err(|e| Error::model("artifact", e))
+    }
+
+    /// Writes the artifact to `path` (creating folders), atomically via a temporary file.
+    pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
+        let path = path.as_ref();
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        let tmp = path.with_extension("json.tmp");
+        std::fs::write(&tmp, self.to_json()?).map_err(|e| Error::io(&tmp, e))?;
+        std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+    }
+
+    /// Reads and verifies an artifact file.
+    pub fn load(path: impl AsRef<Path>) -> Result<Artifact> {
+        let path = path.as_ref();
+        let text = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        Artifact::from_json(&text).map_err(|e| match e {
+            Error::Invalid { message, .. } => {
+                Error::invalid(format!("model artifact {}", path.display()), message)
+            }
+            other => other,
+        })
+    }
+
+    /// Parses and verifies artifact JSON: format, version, then checksum, then content.
+    pub fn from_json(bytes: &[u8]) -> Result<Artifact> {
+        let bad = |m: String| Error::invalid("model artifact", m);
+        let mut value: Value = serde_json::from_slice(bytes).map_err(|e| {
+            bad(format!(
+                "not valid JSON ({e}); the file may be truncated or not an artifact"
+            ))
+        })?;
+        let map = value.as_object_mut().ok_or_else(|| {
+            bad("not an ml-workflow model artifact (expected a JSON object)".into())
+        })?;
+        match map.get("format").and_then(Value::as_str) {
+            Some(FORMAT) => {}
+            Some(other) => return Err(bad(format!("format {other:?} is not {FORMAT:?}"))),
+            None => {
+                return Err(bad(
+                    "not an ml-workflow model artifact (no \"format\" field)".into(),
+                ))
+            }
+        }
+        let version = map.get("format_version").and_then(Value::as_u64);
+        match version {
+            Some(v) if v == u64::from(FORMAT_VERSION) => {}
+            Some(v) if v > u64::from(FORMAT_VERSION) => {
+                return Err(bad(format!(
+                    "format version {v} is newer than this build of ml-workflow reads ({FORMAT_VERSION}); upgrade ml-workflow"
+                )))
+            }
+            Some(v) => return Err(bad(format!("format version {v} is not supported (this build reads {FORMAT_VERSION})"))),
+            None => return Err(bad("no \"format_version\" field".into())),
+        }
+        let recorded = match map.remove("sha256") {
+            Some(Value::String(s)) => s,
+            _ => return Err(bad("no \"sha256\" field: the artifact is not sealed".into())),
+        };
+        let actual = digest(&value)?;
+        if actual != recorded {
+            return Err(bad(format!(
+                "checksum mismatch: the content hashes to {actual}, the file records {recorded}; it was modified or corrupted"
+            )));
+        }
+        serde_json::from_value(value).map_err(|e| {
+            bad(format!(
+                "content does not match format {FORMAT_VERSION}: {e}"
+            ))
+        })
+    }
+}
+
+/// SHA-256 of the canonical JSON text of `value`.
+fn digest(value: &Value) -> Result<String> {
+    let mut text = String::new();
+    canonical(value, &mut text)?;
+    Ok(sha256_bytes(text.as_bytes()))
+}
+
+/// Compact JSON with object keys sorted at every level, whatever map type serde_json uses.
+fn canonical(value: &Value, out: &mut String) -> Result<()> {
+    match value {
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            out.push('{');
+            for (i, k) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&to_json_text(k)?);
+                out.push(':');
+                canonical(&map[k.as_str()], out)?;
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, v) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                canonical(v, out)?;
+            }
+            out.push(']');
+        }
+        scalar => out.push_str(&to_json_text(scalar)?),
+    }
+    Ok(())
+}
+
+fn to_json_text(value: &impl Serialize) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| Error::model("artifact", e))
+}

@@ -1,0 +1,83 @@
+//! Serving: the model artifact, pandas-JSON payloads, and the one prediction path that the
+//! notebook's JSON workflow, the CLI and the HTTP server all call.
+
+pub mod artifact;
+pub mod payload;
+pub mod server;
+
+use ndarray::ArrayView2;
+use serde::{Deserialize, Serialize};
+
+pub use artifact::Artifact;
+pub use payload::{Frame, Orient, PayloadError};
+
+use crate::error::{Error, Result};
+
+/// Predictions for a payload's rows, in the payload's order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Prediction {
+    /// One prediction per row.
+    pub prediction: Vec<f64>,
+    /// Payload columns the model does not use (ignored).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignored_columns: Vec<String>,
+}
+
+/// Why a prediction failed: the payload's fault (with its HTTP class) or the model's.
+#[derive(Debug, thiserror::Error)]
+pub enum PredictError {
+    /// The request body was wrong.
+    #[error(transparent)]
+    Payload(#[from] PayloadError),
+    /// The model could not predict.
+    #[error(transparent)]
+    Model(#[from] Error),
+}
+
+/// Parses a pandas-JSON body and predicts with the artifact's training scaler and model.
+pub fn predict(artifact: &Artifact, body: &[u8]) -> std::result::Result<Prediction, PredictError> {
+    let frame = payload::parse(body, &artifact.features)?;
+    predict_frame(artifact, &frame)
+}
+
+/// Predicts for an already parsed frame (columns matched by name, extras ignored).
+pub fn predict_frame(
+    artifact: &Artifact,
+    frame: &Frame,
+) -> std::result::Result<Prediction, PredictError> {
+    let (mut values, ignored_columns) = frame.select(&artifact.features)?;
+    let width = artifact.features.len();
+    // Scale with the statistics of the training rows: never fit a scaler on the request.
+    for row in values.chunks_mut(width) {
+        artifact.preprocessing.scaler.transform_row(row.iter_mut());
+    }
+    let prediction = if values.len() == width {
+        vec![artifact.model.predict_row(&values)?]
+    } else {
+        let x = ArrayView2::from_shape((values.len() / width, width), &values)
+            .map_err(|e| Error::model("predict", e))?;
+        artifact.model.predict(x)?.to_vec()
+    };
+    Ok(Prediction {
+        prediction,
+        ignored_columns,
+    })
+}
+
+/// Convenience for notebooks: predictions for rows given as `(column, value)` lists.
+pub fn predict_rows(
+    artifact: &Artifact,
+    columns: &[&str],
+    rows: Vec<Vec<f64>>,
+) -> Result<Prediction> {
+    let frame = Frame::from_rows(
+        columns.iter().map(|c| c.to_string()).collect(),
+        vec![],
+        rows,
+    )
+    .map_err(|e| Error::invalid("rows", e.to_string()))?;
+    predict_frame(artifact, &frame).map_err(|e| match e {
+        PredictError::Model(e) => e,
+        PredictError::Payload(p) => Error::invalid("rows", p.to_string()),
+    })
+}
