@@ -1,0 +1,195 @@
+//! Modeling against the Python original's figures (`../shared/reference/README.md`), on the
+//! exact rows scikit-learn picked.
+
+mod common;
+
+use common::{assert_close, reference_rows};
+use ml_workflow::frame::{column_f64, to_matrix};
+use ml_workflow::ingest::load_dataset;
+use ml_workflow::modeling::gradient_descent::{fit_gd, Cpu, GdParams};
+use ml_workflow::modeling::linear::fit_ols;
+use ml_workflow::modeling::metrics::{r2, rmse};
+use ml_workflow::modeling::model::ModelSpec;
+use ml_workflow::modeling::pipeline::{train, TrainConfig, BOSTON_DROPPED};
+use ml_workflow::modeling::search::{cross_val_mse, spot_check, spot_check_models};
+use ml_workflow::modeling::{train_test_split, KFold, StandardScaler};
+use ndarray::{Array1, Array2, Axis};
+
+const BOSTON_FEATURES: [&str; 6] = ["CHAS", "RM", "TAX", "PTRATIO", "B", "LSTAT"];
+
+fn height_weight() -> (Array1<f64>, Array1<f64>) {
+    let df = load_dataset("height-weight").expect("height-weight dataset");
+    let x = Array1::from(column_f64(&df, "Height-Inches").expect("height"));
+    let y = Array1::from(column_f64(&df, "Weight-Pounds").expect("weight"));
+    (x, y)
+}
+
+/// Boston's scaled training rows and targets, as the chapter prepares them.
+fn boston_train() -> (Array2<f64>, Array1<f64>, StandardScaler) {
+    let df = load_dataset("boston-housing").expect("boston-housing dataset");
+    let names: Vec<String> = BOSTON_FEATURES.iter().map(|s| s.to_string()).collect();
+    let x = to_matrix(&df, &names).expect("features");
+    let y = Array1::from(column_f64(&df, "MEDV").expect("MEDV"));
+    let split = train_test_split(x.nrows(), 0.2, 7).expect("split");
+    let x_train = x.select(Axis(0), &split.train);
+    let scaler = StandardScaler::fit(x_train.view()).expect("scaler");
+    let scaled = scaler.transform(x_train.view()).expect("transform");
+    (scaled, y.select(Axis(0), &split.train), scaler)
+}
+
+#[test]
+fn splits_pick_the_reference_rows() {
+    let hw = train_test_split(25_000, 0.2, 42).expect("split");
+    assert_eq!(hw.train, reference_rows("height-weight-train-rows.txt"));
+    assert_eq!(hw.test, reference_rows("height-weight-test-rows.txt"));
+    let boston = train_test_split(506, 0.2, 7).expect("split");
+    assert_eq!(boston.train, reference_rows("boston-housing-train-rows.txt"));
+    assert_eq!(boston.test, reference_rows("boston-housing-validation-rows.txt"));
+}
+
+#[test]
+fn ols_matches_scikit_learn() {
+    let (x, y) = height_weight();
+    let split = train_test_split(x.len(), 0.2, 42).expect("split");
+    let column = |v: &Array1<f64>, rows: &[usize]| v.select(Axis(0), rows).insert_axis(Axis(1));
+    let x_train = column(&x, &split.train);
+    let model = fit_ols(x_train.view(), y.select(Axis(0), &split.train).view()).expect("ols");
+    assert_close(model.coef[0], 3.0712450092256387, 1e-9, "coef");
+    assert_close(model.intercept, -81.73686228241509, 1e-9, "intercept");
+    let x_test = column(&x, &split.test);
+    let predicted = model.predict(x_test.view()).to_vec();
+    let actual = y.select(Axis(0), &split.test).to_vec();
+    assert_close(rmse(&actual, &predicted), 10.12363124762678, 1e-9, "test RMSE");
+    assert_close(r2(&actual, &predicted), 0.26059113512888576, 1e-9, "test R²");
+}
+
+#[test]
+fn gradient_descent_reproduces_the_pytorch_trajectory() {
+    let (x, y) = height_weight();
+    let split = train_test_split(x.len(), 0.2, 42).expect("split");
+    let pick = |v: &Array1<f64>, rows: &[usize]| -> Vec<f32> { rows.iter().map(|&r| v[r] as f32).collect() };
+    let model = fit_gd(
+        &pick(&x, &split.train),
+        &pick(&y, &split.train),
+        &GdParams::default(),
+        &Cpu,
+    )
+    .expect("gradient descent");
+    for (epoch, expected) in [(0, 16284.168), (1, 196.4586), (2, 107.0648), (999, 106.56365)] {
+        assert_close(f64::from(model.losses[epoch]), expected, 1e-4, &format!("loss at epoch {epoch}"));
+    }
+    let predicted: Vec<f64> = model.predict(&pick(&x, &split.test)).iter().map(|&v| f64::from(v)).collect();
+    let actual = y.select(Axis(0), &split.test).to_vec();
+    assert_close(rmse(&actual, &predicted), 10.408913735878023, 1e-4, "test RMSE");
+}
+
+#[test]
+fn scaler_matches_scikit_learn() {
+    let (_, _, scaler) = boston_train();
+    let mean = [
+        0.06930693069306931,
+        6.27081683168317,
+        401.94554455445547,
+        18.386881188118746,
+        359.0496534653459,
+        12.762945544554459,
+    ];
+    let scale = [
+        0.25397535323525977,
+        0.7062061910456109,
+        166.16281531383697,
+        2.166966482980065,
+        87.0634272881963,
+        7.267899718884903,
+    ];
+    for i in 0..6 {
+        assert_close(scaler.mean[i], mean[i], 1e-9, &format!("mean of {}", BOSTON_FEATURES[i]));
+        assert_close(scaler.scale[i], scale[i], 1e-9, &format!("scale of {}", BOSTON_FEATURES[i]));
+    }
+}
+
+#[test]
+fn spot_check_matches_the_reference_table() {
+    let (x, y, _) = boston_train();
+    let kfold = KFold { n_splits: 10, shuffle: false, seed: 0 };
+    // The reference ran every model with random_state=7 (the chapter's seed).
+    let models = spot_check_models(7);
+    let table = spot_check(&models, x.view(), y.view(), &kfold).expect("spot check");
+    // (label, mean MSE, relative tolerance): exact models tight, tree ensembles within 5 %.
+    let reference = [
+        ("LinearRegression", 23.768361, 1e-6),
+        ("Lasso", 26.625987, 1e-6),
+        ("ElasticNet", 28.014355, 1e-6),
+        ("KNeighbors", 16.432728, 1e-6),
+        ("SVR", 26.554891, 0.05),
+        ("RandomForest", 14.709268, 0.05),
+        ("ExtraTrees", 12.010832, 0.05),
+    ];
+    for (label, expected, tolerance) in reference {
+        let (_, result) = table
+            .results
+            .iter()
+            .find(|(l, _)| l == label)
+            .unwrap_or_else(|| panic!("{label} missing from the spot check"));
+        assert_close(result.mean_mse, expected, tolerance, label);
+    }
+}
+
+/// One fully grown tree's CV score swings with how ties between equally good splits break
+/// (scikit-learn's own spread over `random_state` 0..19 is 26.7 to 32.2; the reference's 27.44
+/// is `random_state=7`). Its distribution is what can be compared: the mean over the same
+/// twenty seeds, which scikit-learn 1.9.1 puts at 29.477095.
+#[test]
+fn decision_tree_matches_scikit_learn_over_seeds() {
+    let (x, y, _) = boston_train();
+    let folds = KFold { n_splits: 10, shuffle: false, seed: 0 }.splits(x.nrows()).expect("folds");
+    let scores: Vec<f64> = (0..20)
+        .map(|seed| {
+            let spec = ModelSpec::from_name("tree").expect("tree").with_seed(seed);
+            cross_val_mse(&spec, x.view(), y.view(), &folds).expect("cv").mean_mse
+        })
+        .collect();
+    let mean = scores.iter().sum::<f64>() / scores.len() as f64;
+    assert_close(mean, 29.477094847560977, 0.05, "mean CV MSE of CART over 20 seeds");
+}
+
+#[test]
+fn gbm_grid_matches_scikit_learn() {
+    let df = load_dataset("boston-housing").expect("boston-housing dataset");
+    let report = train(&df, &TrainConfig::boston_housing(), None).expect("training");
+    let reference = [
+        (50.0, 12.405819),
+        (100.0, 12.035154),
+        (150.0, 11.770532),
+        (200.0, 11.754170),
+        (250.0, 11.803014),
+        (300.0, 11.819175),
+        (350.0, 11.930937),
+        (400.0, 11.977109),
+    ];
+    assert_eq!(report.search.results.len(), reference.len());
+    for (row, (n, expected)) in report.search.results.iter().zip(reference) {
+        assert_eq!(row.params["n_estimators"], n);
+        assert_close(row.mean_mse, expected, 0.03, &format!("CV MSE at n_estimators={n}"));
+    }
+    assert_eq!(report.search.best_result().params["n_estimators"], 200.0, "best setting");
+    let test = report.test.expect("held-out metrics");
+    assert_close(test.mse, 26.359606584848308, 0.03, "validation MSE of the 400-stage model");
+    assert_eq!((report.rows_train, report.rows_test), (404, 102));
+    assert!(report.features.iter().all(|f| !BOSTON_DROPPED.contains(&f.as_str())));
+}
+
+#[test]
+fn staged_grid_equals_refitting_each_setting() {
+    let (x, y, _) = boston_train();
+    let folds = KFold { n_splits: 5, shuffle: true, seed: 3 }.splits(x.nrows()).expect("folds");
+    let base = ModelSpec::from_name("gbm").expect("gbm").with_seed(7);
+    let grid = ml_workflow::modeling::Grid::one("n_estimators", [10.0, 30.0]);
+    let search = ml_workflow::modeling::grid_search(&base, &grid, x.view(), y.view(), &folds, None).expect("grid");
+    for (row, n) in search.results.iter().zip([10.0, 30.0]) {
+        let mut spec = base.clone();
+        spec.set("n_estimators", n).expect("set");
+        let refit = cross_val_mse(&spec, x.view(), y.view(), &folds).expect("cv");
+        assert_eq!(row.fold_mse, refit.fold_mse, "n_estimators={n}");
+    }
+}
