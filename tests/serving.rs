@@ -1,0 +1,332 @@
+//! The prediction path, the model artifact and the HTTP server, end to end: a real server on
+//! 127.0.0.1 (ephemeral port) talked to over plain HTTP/1.1.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use common::assert_close;
+use ml_workflow::frame::column_f64;
+use ml_workflow::ingest::load_dataset;
+use ml_workflow::modeling::pipeline::{train, TrainConfig};
+use ml_workflow::serving::payload::Frame;
+use ml_workflow::serving::server::{Server, ServerConfig};
+use ml_workflow::serving::{predict, Artifact, Orient};
+use serde_json::{json, Value};
+
+const FEATURES: [&str; 6] = ["CHAS", "RM", "TAX", "PTRATIO", "B", "LSTAT"];
+
+/// The chapter's model (GBM, 400 stages), trained once per test binary.
+fn artifact() -> &'static Artifact {
+    static ARTIFACT: OnceLock<Artifact> = OnceLock::new();
+    ARTIFACT.get_or_init(|| {
+        let df = load_dataset("boston-housing").expect("boston-housing dataset");
+        let report = train(&df, &TrainConfig::boston_housing(), None).expect("training");
+        Artifact::from_report(&report, "boston-housing", "test")
+    })
+}
+
+/// The first `n` houses of the dataset as a frame holding every column (extras included).
+fn houses(n: usize) -> Frame {
+    let df = load_dataset("boston-housing").expect("boston-housing dataset");
+    let columns: Vec<String> = df.get_column_names().iter().map(|c| c.to_string()).collect();
+    let values: Vec<Vec<f64>> = columns.iter().map(|c| column_f64(&df, c).expect("column")).collect();
+    let rows = (0..n).map(|r| values.iter().map(|col| col[r % col.len()]).collect()).collect();
+    Frame::from_rows(columns, vec![], rows).expect("frame")
+}
+
+/// A server on an ephemeral port, running on its own thread for the rest of the test binary.
+fn server() -> SocketAddr {
+    static ADDR: OnceLock<SocketAddr> = OnceLock::new();
+    *ADDR.get_or_init(|| start(ServerConfig { body_limit: 1 << 20 }))
+}
+
+fn start(config: ServerConfig) -> SocketAddr {
+    let artifact = artifact().clone();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Runtime::new().expect("runtime");
+        runtime.block_on(async move {
+            let addr: SocketAddr = "127.0.0.1:0".parse().expect("addr");
+            let server = Server::bind(addr, artifact, config).await.expect("bind");
+            tx.send(server.local_addr().expect("local addr")).expect("send addr");
+            server.run_until(std::future::pending()).await.expect("serve");
+        });
+    });
+    rx.recv_timeout(Duration::from_secs(30)).expect("server started")
+}
+
+/// A response: status and body.
+struct Reply {
+    status: u16,
+    body: String,
+}
+
+impl Reply {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+}
+
+/// One HTTP/1.1 request over a fresh connection; `content_type` None sends no such header.
+fn request(addr: SocketAddr, method: &str, path: &str, content_type: Option<&str>, body: &[u8]) -> Reply {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream.set_read_timeout(Some(Duration::from_secs(30))).expect("timeout");
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+    if let Some(ct) = content_type {
+        head.push_str(&format!("Content-Type: {ct}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).expect("write head");
+    // A server may answer (413) before reading a huge body; a failed write is then fine.
+    let _ = stream.write_all(body);
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    let text = String::from_utf8_lossy(&raw).to_string();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or_else(|| panic!("no HTTP response: {text:?}"));
+    let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).expect("status code");
+    let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+        dechunk(body)
+    } else {
+        body.to_string()
+    };
+    Reply { status, body }
+}
+
+fn dechunk(mut body: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = body.split_once("\r\n") {
+        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        if n == 0 {
+            break;
+        }
+        out.push_str(&rest[..n]);
+        body = &rest[n + 2..];
+    }
+    out
+}
+
+fn post(body: &str) -> Reply {
+    request(server(), "POST", "/predict", Some("application/json"), body.as_bytes())
+}
+
+fn predictions(reply: &Reply) -> Vec<f64> {
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    reply.json()["prediction"]
+        .as_array()
+        .expect("prediction array")
+        .iter()
+        .map(|v| v.as_f64().expect("number"))
+        .collect()
+}
+
+#[test]
+fn every_orient_gives_the_library_predictions() {
+    let frame = houses(5);
+    let expected = predict(artifact(), frame.to_json(Orient::Columns).as_bytes()).expect("predict");
+    assert_eq!(expected.prediction.len(), 5);
+    let mut bodies: Vec<(String, String)> = Orient::ALL.iter().map(|o| (format!("{o:?}"), frame.to_json(*o))).collect();
+    let split: Value = serde_json::from_str(&frame.to_json(Orient::Split)).expect("split json");
+    let records: Value = serde_json::from_str(&frame.to_json(Orient::Records)).expect("records json");
+    bodies.push(("dataframe_split".into(), json!({ "dataframe_split": split }).to_string()));
+    bodies.push(("dataframe_records".into(), json!({ "dataframe_records": records }).to_string()));
+    bodies.push(("instances".into(), json!({ "instances": records }).to_string()));
+    for (name, body) in bodies {
+        let reply = post(&body);
+        assert_eq!(predictions(&reply), expected.prediction, "orient {name}");
+    }
+}
+
+#[test]
+fn different_houses_get_different_correct_answers() {
+    // Reference model's answers for dataset rows 0-2 (training scaler): 25.0021, 22.3200, 35.4499.
+    let frame = houses(3);
+    let columns: Value = serde_json::from_str(&frame.to_json(Orient::Records)).expect("records");
+    let mut answers = Vec::new();
+    for (row, expected) in columns.as_array().expect("rows").iter().zip([25.0021, 22.3200, 35.4499]) {
+        let one_row = json!([row]).to_string();
+        let got = predictions(&post(&one_row))[0];
+        assert_close(got, expected, 0.05, "one-row prediction");
+        answers.push(got);
+    }
+    assert!(answers[0] != answers[1] && answers[1] != answers[2], "{answers:?}");
+    // The chapter's bug answered 20.353731771344123 for every one-row request.
+    assert!(answers.iter().all(|a| (a - 20.353731771344123).abs() > 0.5));
+}
+
+#[test]
+fn a_batch_of_a_thousand_rows_comes_back_in_order() {
+    let frame = houses(1000);
+    let reply = post(&frame.to_json(Orient::Split));
+    let got = predictions(&reply);
+    assert_eq!(got.len(), 1000);
+    let expected = predict(artifact(), frame.to_json(Orient::Records).as_bytes()).expect("predict");
+    assert_eq!(got, expected.prediction);
+    // Rows 0 and 506 are the same house (the frame cycles through the dataset).
+    assert_eq!(got[0], got[506]);
+    let ignored = reply.json()["ignored_columns"].clone();
+    assert!(ignored.as_array().is_some_and(|a| a.iter().any(|c| c == "MEDV")), "{ignored}");
+}
+
+#[test]
+fn routes_answer_as_documented() {
+    let addr = server();
+    let health = request(addr, "GET", "/health", None, b"");
+    assert_eq!(health.status, 200);
+    assert_eq!(health.json()["status"], "ok");
+    let card = request(addr, "GET", "/model", None, b"").json();
+    assert_eq!(card["features"], json!(FEATURES));
+    assert_eq!(card["target"], "MEDV");
+    assert_eq!(card["model"]["kind"], "gbm");
+    let home = request(addr, "GET", "/", None, b"");
+    assert!(home.status == 200 && home.body.contains("/predict") && home.body.contains("LSTAT"));
+    post(&houses(2).to_json(Orient::Columns));
+    let metrics = request(addr, "GET", "/metrics", None, b"");
+    assert!(metrics.body.contains("ml_workflow_requests_total{route=\"/predict\",status=\"200\"}"), "{}", metrics.body);
+    assert!(metrics.body.contains("ml_workflow_request_duration_seconds_bucket"));
+    let predicted: f64 = metrics
+        .body
+        .lines()
+        .find_map(|l| l.strip_prefix("ml_workflow_predictions_total "))
+        .and_then(|v| v.parse().ok())
+        .expect("predictions counter");
+    assert!(predicted >= 2.0);
+    let missing = request(addr, "GET", "/nope", None, b"");
+    assert_eq!(missing.status, 404);
+    assert!(missing.json()["error"].as_str().is_some());
+    assert_eq!(request(addr, "GET", "/predict", None, b"").status, 405);
+}
+
+/// (name, content type, body, expected status, words the error message must contain).
+fn bad_inputs() -> Vec<(&'static str, Option<&'static str>, String, u16, Vec<&'static str>)> {
+    let row = r#"{"CHAS":0,"RM":6.5,"TAX":296,"PTRATIO":15.3,"B":396.9,"LSTAT":4.98}"#;
+    let with = |key: &str, value: &str| row.replace(&format!("\"{key}\":"), &format!("\"{key}\":{value},\"_{key}\":"));
+    let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let wide: String = {
+        let cols: Vec<String> = (0..10_000).map(|i| format!("\"c{i}\":{{\"0\":1}}")).collect();
+        format!("{{{}}}", cols.join(","))
+    };
+    let huge = format!("[{}]", vec![row; 20_000].join(","));
+    vec![
+        ("malformed JSON", Some("application/json"), "{\"RM\": ".into(), 400, vec!["JSON"]),
+        ("trailing garbage", Some("application/json"), format!("[{row}] x"), 400, vec!["JSON"]),
+        ("empty body", Some("application/json"), "".into(), 400, vec!["empty"]),
+        ("whitespace body", Some("application/json"), "  \n".into(), 400, vec!["empty"]),
+        ("text content type", Some("text/plain"), format!("[{row}]"), 415, vec!["Content-Type"]),
+        ("form content type", Some("application/x-www-form-urlencoded"), "a=1".into(), 415, vec!["JSON"]),
+        ("no content type", None, format!("[{row}]"), 415, vec!["Content-Type"]),
+        ("bare number", Some("application/json"), "42".into(), 400, vec!["number"]),
+        ("bare string", Some("application/json"), "\"RM\"".into(), 400, vec!["string"]),
+        ("null body", Some("application/json"), "null".into(), 400, vec!["null"]),
+        ("unknown shape", Some("application/json"), r#"{"data": 1}"#.into(), 400, vec!["shape"]),
+        ("missing feature", Some("application/json"), format!("[{}]", row.replace(r#","LSTAT":4.98"#, "")), 422, vec!["LSTAT"]),
+        ("misspelled feature", Some("application/json"), format!("[{}]", row.replace("LSTAT", "LSTATT")), 422, vec!["LSTAT"]),
+        ("string value", Some("application/json"), format!("[{}]", row.replace("6.5", "\"six\"")), 422, vec!["RM"]),
+        ("numeric string", Some("application/json"), format!("[{}]", row.replace("6.5", "\"6.5\"")), 422, vec!["RM"]),
+        ("bool value", Some("application/json"), format!("[{}]", row.replace("6.5", "true")), 422, vec!["RM"]),
+        ("null value", Some("application/json"), format!("[{}]", row.replace("6.5", "null")), 422, vec!["RM"]),
+        ("NaN literal", Some("application/json"), format!("[{}]", row.replace("6.5", "NaN")), 422, vec!["RM", "finite"]),
+        ("Infinity literal", Some("application/json"), format!("[{}]", row.replace("6.5", "Infinity")), 422, vec!["RM", "finite"]),
+        ("overflowing number", Some("application/json"), format!("[{}]", row.replace("6.5", "1e999")), 422, vec!["RM", "overflows"]),
+        ("nested object value", Some("application/json"), format!("[{}]", row.replace("6.5", "{\"a\":1}")), 422, vec!["RM"]),
+        ("array value", Some("application/json"), format!("[{}]", row.replace("6.5", "[6.5]")), 422, vec!["RM"]),
+        ("unequal rows (split)", Some("application/json"),
+            r#"{"columns":["CHAS","RM","TAX","PTRATIO","B","LSTAT"],"index":[0,1],"data":[[0,6.5,296,15.3,396.9,4.98],[0,6.4,242]]}"#.into(), 422, vec!["row"]),
+        ("index labels differ between columns", Some("application/json"),
+            r#"{"CHAS":{"0":0},"RM":{"1":6.5},"TAX":{"0":296},"PTRATIO":{"0":15.3},"B":{"0":396.9},"LSTAT":{"0":4.98}}"#.into(), 422, vec!["RM"]),
+        ("duplicate keys", Some("application/json"), format!("[{}]", row.replace("\"RM\":6.5", "\"RM\":6.5,\"RM\":7.1")), 422, vec!["RM"]),
+        ("zero rows (records)", Some("application/json"), "[]".into(), 422, vec!["no rows"]),
+        ("zero rows (split)", Some("application/json"),
+            r#"{"columns":["CHAS","RM","TAX","PTRATIO","B","LSTAT"],"index":[],"data":[]}"#.into(), 422, vec!["no rows"]),
+        ("ten thousand columns", Some("application/json"), wide, 422, vec!["columns"]),
+        ("body over the limit", Some("application/json"), huge, 413, vec!["limit"]),
+        ("deeply nested arrays", Some("application/json"), deep, 400, vec!["JSON"]),
+        ("records of scalars", Some("application/json"), "[1, 2, 3]".into(), 400, vec!["shape"]),
+        ("split without data", Some("application/json"), r#"{"columns":["RM"],"index":[0]}"#.into(), 400, vec!["shape"]),
+        ("extra value in a split row", Some("application/json"),
+            r#"{"columns":["CHAS","RM","TAX","PTRATIO","B","LSTAT"],"index":[0],"data":[[0,6.5,296,15.3,396.9,4.98,1]]}"#.into(), 422, vec!["row"]),
+        ("control character in a key", Some("application/json"), "[{\"R\u{1}M\": 1}]".replace("\\u{1}", "\u{1}"), 400, vec!["JSON"]),
+        ("hex number", Some("application/json"), format!("[{}]", row.replace("296", "0x128")), 400, vec!["JSON"]),
+        ("duplicate column in split", Some("application/json"),
+            r#"{"columns":["RM","RM","CHAS","TAX","PTRATIO","B","LSTAT"],"index":[0],"data":[[6.5,6.5,0,296,15.3,396.9,4.98]]}"#.into(), 422, vec!["RM"]),
+        ("value via key shadow", Some("application/json"), format!("[{}]", with("RM", "\"x\"")), 422, vec!["RM"]),
+    ]
+}
+
+#[test]
+fn bad_inputs_get_a_4xx_that_names_the_problem_and_the_server_keeps_serving() {
+    let cases = bad_inputs();
+    assert!(cases.len() >= 30, "only {} cases", cases.len());
+    let good = houses(1).to_json(Orient::Columns);
+    let expected = predictions(&post(&good));
+    let mut failures = Vec::new();
+    for (name, content_type, body, status, words) in cases {
+        let reply = request(server(), "POST", "/predict", content_type, body.as_bytes());
+        let message = serde_json::from_str::<Value>(&reply.body)
+            .ok()
+            .and_then(|v| v["error"].as_str().map(str::to_string))
+            .unwrap_or_default();
+        let named = words.iter().all(|w| message.to_lowercase().contains(&w.to_lowercase()));
+        if reply.status != status || !named {
+            failures.push(format!("{name}: {} {:?} (wanted {status} naming {words:?})", reply.status, reply.body));
+        }
+        // The server still answers a good request after each bad one.
+        assert_eq!(predictions(&post(&good)), expected, "after {name}");
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn a_smaller_body_limit_is_enforced() {
+    let addr = start(ServerConfig { body_limit: 2_000 });
+    let frame = houses(100);
+    let reply = request(addr, "POST", "/predict", Some("application/json"), frame.to_json(Orient::Split).as_bytes());
+    assert_eq!(reply.status, 413, "{}", reply.body);
+    let small = houses(1).to_json(Orient::Records);
+    assert_eq!(request(addr, "POST", "/predict", Some("application/json"), small.as_bytes()).status, 200);
+}
+
+#[test]
+fn artifact_round_trip_is_bit_identical() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("models/model.json");
+    artifact().save(&path).expect("save");
+    let loaded = Artifact::load(&path).expect("load");
+    let body = houses(506).to_json(Orient::Split);
+    let before = predict(artifact(), body.as_bytes()).expect("predict");
+    let after = predict(&loaded, body.as_bytes()).expect("predict");
+    let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    assert_eq!(bits(&before.prediction), bits(&after.prediction));
+    // Saving the loaded artifact writes the same bytes.
+    let again = dir.path().join("again.json");
+    loaded.save(&again).expect("save again");
+    assert_eq!(std::fs::read(&path).expect("read"), std::fs::read(&again).expect("read"));
+}
+
+#[test]
+fn a_one_byte_change_is_detected() {
+    let text = artifact().to_json().expect("json");
+    // Change one digit of the first leaf value in the model.
+    let at = text.find("\"value\": ").expect("a leaf value") + "\"value\": ".len();
+    let mut bytes = text.into_bytes();
+    let digit = bytes[at..].iter().position(u8::is_ascii_digit).expect("digit") + at;
+    bytes[digit] = if bytes[digit] == b'9' { b'8' } else { bytes[digit] + 1 };
+    let err = Artifact::from_json(&bytes).expect_err("tampered artifact accepted").to_string();
+    assert!(err.contains("checksum mismatch"), "{err}");
+}
+
+#[test]
+fn truncated_foreign_and_newer_artifacts_are_refused_with_reasons() {
+    let text = artifact().to_json().expect("json");
+    let truncated = Artifact::from_json(&text.as_bytes()[..text.len() / 2]).expect_err("truncated").to_string();
+    assert!(truncated.contains("truncated"), "{truncated}");
+    let foreign = Artifact::from_json(br#"{"model": "pickle"}"#).expect_err("foreign").to_string();
+    assert!(foreign.contains("not an ml-workflow model artifact"), "{foreign}");
+    let newer = text.replacen("\"format_version\": 1", "\"format_version\": 2", 1);
+    assert_ne!(newer, text);
+    let err = Artifact::from_json(newer.as_bytes()).expect_err("newer").to_string();
+    assert!(err.contains("newer") && err.contains("upgrade"), "{err}");
+}
