@@ -52,6 +52,7 @@ RUN mkdir -p src benches \
     && echo 'fn main() {}' > src/main.rs \
     && : > src/lib.rs \
     && : > benches/ingest.rs \
+    && : > benches/modeling.rs \
     && cargo build --release --locked --bin ml-workflow \
     && rm -rf src \
         target/release/ml-workflow target/release/ml-workflow.d \

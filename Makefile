@@ -13,7 +13,7 @@ ifneq ($(wildcard ../shared/data/housing.csv),)
 export ML_WORKFLOW_DATA ?= $(abspath ../shared/data)
 endif
 
-.PHONY: all setup install build lint test run model clean help
+.PHONY: all setup install build lint test run model serve bench clean help
 
 help:
 	@echo "make run      the main job: describe both datasets, train the Boston model, show where outputs are"
@@ -21,6 +21,9 @@ help:
 	@echo "make setup    the project's Python venv with the pinned tools ($(VENV))"
 	@echo "make install  setup + release build"
 	@echo "make lint     cargo fmt --check, clippy -D warnings, Dockerfile/manifests/scripts"
+	@echo "make model    train the Boston model into models/boston-housing.json"
+	@echo "make serve    serve that model on 127.0.0.1:8080"
+	@echo "make bench    criterion benches, then the side-by-side scikit-learn and Flask benchmarks"
 
 all: install lint test
 
@@ -43,6 +46,7 @@ lint: setup
 
 test: lint
 	$(CARGO) test --release --locked
+	scripts/check_container.sh
 
 model: build
 	$(BIN) train --dataset boston-housing --out models/boston-housing.json
@@ -51,6 +55,17 @@ run: build
 	$(BIN) datasets
 	$(BIN) describe height-weight
 	$(BIN) describe boston-housing
+	$(BIN) train --dataset boston-housing --out models/boston-housing.json
+	@echo
+	@echo "model artifact: models/boston-housing.json  (serve it: $(BIN) serve --model models/boston-housing.json)"
+
+serve: model
+	$(BIN) serve --model models/boston-housing.json
+
+bench:
+	$(CARGO) bench --locked
+	bench/grid_search.sh
+	bench/serve.sh
 
 clean:
 	$(CARGO) clean

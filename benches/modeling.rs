@@ -1,0 +1,41 @@
+//! The chapter's final model: one 400-stage gradient-boosting fit on Boston's scaled training
+//! rows, and the serving hot path — one row through `serving::predict` (parse, scale, predict).
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use ml_workflow::ingest::load_dataset;
+use ml_workflow::modeling::model::ModelSpec;
+use ml_workflow::modeling::pipeline::{train, TrainConfig};
+use ml_workflow::serving::{predict, Artifact};
+use ndarray::{Array1, Axis};
+
+fn modeling_benches(c: &mut Criterion) {
+    let df = load_dataset("boston-housing").expect("boston-housing (set ML_WORKFLOW_DATA)");
+    let report = train(&df, &TrainConfig::boston_housing(), None).expect("training");
+    let features = report.features.clone();
+    let x = ml_workflow::frame::to_matrix(&df, &features).expect("features");
+    let y = Array1::from(ml_workflow::frame::column_f64(&df, "MEDV").expect("target"));
+    let split = ml_workflow::modeling::train_test_split(x.nrows(), 0.2, 7).expect("split");
+    let x_train = report
+        .scaler
+        .transform(x.select(Axis(0), &split.train).view())
+        .expect("scale");
+    let y_train = y.select(Axis(0), &split.train);
+    let mut spec = ModelSpec::from_name("gbm").expect("gbm").with_seed(7);
+    spec.set("n_estimators", 400.0).expect("n_estimators");
+
+    let mut group = c.benchmark_group("boston gbm");
+    group.sample_size(20);
+    group.bench_function("fit 400 stages (404 rows)", |b| {
+        b.iter(|| spec.fit(x_train.view(), y_train.view()).expect("fit"))
+    });
+    group.finish();
+
+    let artifact = Artifact::from_report(&report, "boston-housing", "bench");
+    let body = br#"{"CHAS":{"0":0},"RM":{"0":6.575},"TAX":{"0":296.0},"PTRATIO":{"0":15.3},"B":{"0":396.9},"LSTAT":{"0":4.98}}"#;
+    c.bench_function("predict one row (parse + scale + 400 trees)", |b| {
+        b.iter(|| predict(&artifact, body).expect("predict"))
+    });
+}
+
+criterion_group!(benches, modeling_benches);
+criterion_main!(benches);
