@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
+# Serving benchmark: the chapter's Flask app under gunicorn (2 sync workers) vs
+# `ml-workflow serve`, both on 127.0.0.1, both driven by wrk with the chapter's payload,
+# one after the other.
+#
+#   bench/serve.sh                     # both sides
+#   SIDES=python bench/serve.sh        # only gunicorn+Flask (SIDES=rust: only ml-workflow)
+#   DURATION=30s bench/serve.sh        # longer wrk runs (default 10s)
+#
+# Env: ML_WORKFLOW_DATA, ML_WORKFLOW_BIN (as in grid_search.sh), DURATION (wrk -d, default 10s),
+# WARMUP (discarded wrk run before each measurement, default 2s; 0 to skip),
+# READY_TIMEOUT (seconds to wait for a server to answer, default 120).
+set -euo pipefail
+
+# shellcheck source=common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+bench_cd_root
+bench_sides
+bench_housing_csv
+
+readonly HOST=127.0.0.1 # never anything but loopback
+DURATION="${DURATION:-10s}"
+WARMUP="${WARMUP:-2s}"
+READY_TIMEOUT="${READY_TIMEOUT:-120}"
+PAYLOAD='{"CHAS":{"0":0},"RM":{"0":6.575},"TAX":{"0":296.0},"PTRATIO":{"0":15.3},"B":{"0":396.9},"LSTAT":{"0":4.98}}'
+
+# "10s" / "2m" / "1h" / "10" -> seconds
+to_seconds() {
+  local v="$1"
+  [[ "$v" =~ ^([0-9]+)([smh]?)$ ]] || die "bad duration '$v' (use e.g. 10s, 2m)"
+  case "${BASH_REMATCH[2]}" in
+  m) echo $((BASH_REMATCH[1] * 60)) ;;
+  h) echo $((BASH_REMATCH[1] * 3600)) ;;
+  *) echo "${BASH_REMATCH[1]}" ;;
+  esac
+}
+DURATION_S="$(to_seconds "$DURATION")"
+WARMUP_S="$(to_seconds "$WARMUP")"
+((DURATION_S > 0)) || die "DURATION must be positive"
+# Upper bound on any server's life, in case this script is killed before its trap runs.
+SERVER_LIFETIME=$((READY_TIMEOUT * 2 + (DURATION_S + WARMUP_S + 60) * 2 + 120))
+
+if ! command -v wrk >/dev/null 2>&1; then
+  if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing wrk (apt-get) ..." >&2
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; } >/dev/null ||
+      die "apt-get install wrk failed"
+  else
+    die "wrk is not installed: install the Debian package 'wrk' (apt-get install wrk) as root."
+  fi
+fi
+
+if ((WANT_PY)); then
+  # shellcheck source=python/venv.sh
+  source bench/python/venv.sh
+  PY="$BENCH_PYTHON"
+else
+  PY=python3
+fi
+if ((WANT_RS)); then
+  bench_rust_bin
+fi
+
+TMP="$(mktemp -d)"
+printf '%s' "$PAYLOAD" >"$TMP/payload.json"
+PIDS=()
+
+# Servers run as `setsid timeout LIFETIME server ...`: their own process group (id = the
+# background job's pid), so a stop reaches timeout, the server and its workers, and nothing else.
+stop_pid() {
+  local pid="$1" i
+  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || return 0
+  for ((i = 0; i < 100; i++)); do
+    kill -0 -- "-$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL -- "-$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do
+    stop_pid "$pid"
+  done
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+free_port() {
+  "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# wait_ready NAME PID LOG METHOD URL: poll until a 2xx answer, the process dies, or timeout.
+wait_ready() {
+  local name="$1" pid="$2" log="$3" method="$4" url="$5" deadline
+  deadline=$((SECONDS + READY_TIMEOUT))
+  while ((SECONDS < deadline)); do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      cat "$log" >&2
+      die "$name exited before it was ready (log above)"
+    fi
+    if "$PY" bench/python/http_probe.py "$method" "$url" "$TMP/payload.json" >/dev/null 2>&1; then
+      echo "$name ready at $url" >&2
+      return 0
+    fi
+    sleep 0.5
+  done
+  cat "$log" >&2
+  die "$name did not answer $url within ${READY_TIMEOUT}s (log above)"
+}
+
+# run_wrk NAME URL OUT_JSON: a discarded warm-up, then the measured run, parsed to JSON.
+run_wrk() {
+  local name="$1" url="$2" out="$3" raw="$TMP/wrk_$1.txt"
+  [[ "$url" == "http://$HOST:"* ]] || die "refusing to benchmark non-loopback URL $url"
+  if ((WARMUP_S > 0)); then
+    timeout --foreground $((WARMUP_S + 60)) wrk -t2 -c16 -d"$WARMUP" -s bench/post.lua "$url" >/dev/null ||
+      die "wrk warm-up against $name failed"
+  fi
+  echo "wrk -t2 -c16 -d$DURATION --latency -s bench/post.lua $url  ($name) ..." >&2
+  timeout --foreground $((DURATION_S + 60)) wrk -t2 -c16 -d"$DURATION" --latency -s bench/post.lua "$url" >"$raw" ||
+    die "wrk against $name failed"
+  "$PY" bench/python/report.py wrk-parse "$raw" >"$out"
+  if [[ -n "${VERBOSE:-}" ]]; then cat "$raw" >&2; fi
+}
+
+REPORT_ARGS=()
+PRED_ARGS=()
+
+if ((WANT_PY)); then
+  echo "training the Flask side's model (GradientBoostingRegressor, 400 trees) ..." >&2
+  timeout --foreground 600 "$PY" bench/python/app.py --data "$BENCH_HOUSING_CSV" --save "$TMP/model.joblib"
+  PY_PORT="$(free_port)"
+  PY_URL="http://$HOST:$PY_PORT/predict"
+  BENCH_MODEL="$TMP/model.joblib" setsid timeout "$SERVER_LIFETIME" "$BENCH_VENV/bin/gunicorn" \
+    --workers 2 --worker-class sync --bind "$HOST:$PY_PORT" --chdir bench/python \
+    --log-level warning app:app >"$TMP/gunicorn.log" 2>&1 &
+  PY_PID=$!
+  PIDS+=("$PY_PID")
+fi
+
+if ((WANT_RS)); then
+  echo "training the ml-workflow model ..." >&2
+  timeout --foreground 600 "$BENCH_BIN" train --dataset boston-housing --out "$TMP/model.json" \
+    >"$TMP/rs_train.log" 2>&1 || {
+    cat "$TMP/rs_train.log" >&2
+    die "'$BENCH_BIN train --dataset boston-housing --out ...' failed"
+  }
+  RS_PORT="$(free_port)"
+  RS_BASE="http://$HOST:$RS_PORT"
+  setsid timeout "$SERVER_LIFETIME" "$BENCH_BIN" serve --model "$TMP/model.json" \
+    --addr "$HOST:$RS_PORT" >"$TMP/rs_serve.log" 2>&1 &
+  RS_PID=$!
+  PIDS+=("$RS_PID")
+fi
+
+if ((WANT_PY)); then
+  wait_ready "gunicorn+Flask" "$PY_PID" "$TMP/gunicorn.log" post "$PY_URL"
+  "$PY" bench/python/http_probe.py post "$PY_URL" "$TMP/payload.json" >"$TMP/py_pred.json" ||
+    die "gunicorn+Flask did not answer the chapter's payload"
+  PRED_ARGS+=(--py "$TMP/py_pred.json")
+fi
+if ((WANT_RS)); then
+  wait_ready "ml-workflow serve" "$RS_PID" "$TMP/rs_serve.log" get "$RS_BASE/health"
+  "$PY" bench/python/http_probe.py post "$RS_BASE/predict" "$TMP/payload.json" >"$TMP/rs_pred.json" ||
+    die "ml-workflow serve did not answer the chapter's payload at $RS_BASE/predict"
+  PRED_ARGS+=(--rs "$TMP/rs_pred.json")
+fi
+echo
+"$PY" bench/python/report.py predictions "${PRED_ARGS[@]}"
+
+if ((WANT_PY)); then
+  run_wrk flask "$PY_URL" "$TMP/py_wrk.json"
+  stop_pid "$PY_PID" # idle or not, nothing else runs beside the next measurement
+  REPORT_ARGS+=(--py "$TMP/py_wrk.json")
+fi
+if ((WANT_RS)); then
+  run_wrk rust "$RS_BASE/predict" "$TMP/rs_wrk.json"
+  stop_pid "$RS_PID"
+  REPORT_ARGS+=(--rs "$TMP/rs_wrk.json")
+fi
+
+echo
+echo "wrk -t2 -c16 -d$DURATION --latency, POST /predict with the chapter's one-row payload, on $HOST"
+"$PY" bench/python/report.py wrk "${REPORT_ARGS[@]}"
