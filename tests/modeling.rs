@@ -43,8 +43,14 @@ fn splits_pick_the_reference_rows() {
     assert_eq!(hw.train, reference_rows("height-weight-train-rows.txt"));
     assert_eq!(hw.test, reference_rows("height-weight-test-rows.txt"));
     let boston = train_test_split(506, 0.2, 7).expect("split");
-    assert_eq!(boston.train, reference_rows("boston-housing-train-rows.txt"));
-    assert_eq!(boston.test, reference_rows("boston-housing-validation-rows.txt"));
+    assert_eq!(
+        boston.train,
+        reference_rows("boston-housing-train-rows.txt")
+    );
+    assert_eq!(
+        boston.test,
+        reference_rows("boston-housing-validation-rows.txt")
+    );
 }
 
 #[test]
@@ -59,15 +65,27 @@ fn ols_matches_scikit_learn() {
     let x_test = column(&x, &split.test);
     let predicted = model.predict(x_test.view()).to_vec();
     let actual = y.select(Axis(0), &split.test).to_vec();
-    assert_close(rmse(&actual, &predicted), 10.12363124762678, 1e-9, "test RMSE");
-    assert_close(r2(&actual, &predicted), 0.26059113512888576, 1e-9, "test R²");
+    assert_close(
+        rmse(&actual, &predicted),
+        10.12363124762678,
+        1e-9,
+        "test RMSE",
+    );
+    assert_close(
+        r2(&actual, &predicted),
+        0.26059113512888576,
+        1e-9,
+        "test R²",
+    );
 }
 
 #[test]
 fn gradient_descent_reproduces_the_pytorch_trajectory() {
     let (x, y) = height_weight();
     let split = train_test_split(x.len(), 0.2, 42).expect("split");
-    let pick = |v: &Array1<f64>, rows: &[usize]| -> Vec<f32> { rows.iter().map(|&r| v[r] as f32).collect() };
+    let pick = |v: &Array1<f64>, rows: &[usize]| -> Vec<f32> {
+        rows.iter().map(|&r| v[r] as f32).collect()
+    };
     let model = fit_gd(
         &pick(&x, &split.train),
         &pick(&y, &split.train),
@@ -75,12 +93,31 @@ fn gradient_descent_reproduces_the_pytorch_trajectory() {
         &Cpu,
     )
     .expect("gradient descent");
-    for (epoch, expected) in [(0, 16284.168), (1, 196.4586), (2, 107.0648), (999, 106.56365)] {
-        assert_close(f64::from(model.losses[epoch]), expected, 1e-4, &format!("loss at epoch {epoch}"));
+    for (epoch, expected) in [
+        (0, 16284.168),
+        (1, 196.4586),
+        (2, 107.0648),
+        (999, 106.56365),
+    ] {
+        assert_close(
+            f64::from(model.losses[epoch]),
+            expected,
+            1e-4,
+            &format!("loss at epoch {epoch}"),
+        );
     }
-    let predicted: Vec<f64> = model.predict(&pick(&x, &split.test)).iter().map(|&v| f64::from(v)).collect();
+    let predicted: Vec<f64> = model
+        .predict(&pick(&x, &split.test))
+        .iter()
+        .map(|&v| f64::from(v))
+        .collect();
     let actual = y.select(Axis(0), &split.test).to_vec();
-    assert_close(rmse(&actual, &predicted), 10.408913735878023, 1e-4, "test RMSE");
+    assert_close(
+        rmse(&actual, &predicted),
+        10.408913735878023,
+        1e-4,
+        "test RMSE",
+    );
 }
 
 #[test]
@@ -103,15 +140,29 @@ fn scaler_matches_scikit_learn() {
         7.267899718884903,
     ];
     for i in 0..6 {
-        assert_close(scaler.mean[i], mean[i], 1e-9, &format!("mean of {}", BOSTON_FEATURES[i]));
-        assert_close(scaler.scale[i], scale[i], 1e-9, &format!("scale of {}", BOSTON_FEATURES[i]));
+        assert_close(
+            scaler.mean[i],
+            mean[i],
+            1e-9,
+            &format!("mean of {}", BOSTON_FEATURES[i]),
+        );
+        assert_close(
+            scaler.scale[i],
+            scale[i],
+            1e-9,
+            &format!("scale of {}", BOSTON_FEATURES[i]),
+        );
     }
 }
 
 #[test]
 fn spot_check_matches_the_reference_table() {
     let (x, y, _) = boston_train();
-    let kfold = KFold { n_splits: 10, shuffle: false, seed: 0 };
+    let kfold = KFold {
+        n_splits: 10,
+        shuffle: false,
+        seed: 0,
+    };
     // The reference ran every model with random_state=7 (the chapter's seed).
     let models = spot_check_models(7);
     let table = spot_check(&models, x.view(), y.view(), &kfold).expect("spot check");
@@ -142,15 +193,28 @@ fn spot_check_matches_the_reference_table() {
 #[test]
 fn decision_tree_matches_scikit_learn_over_seeds() {
     let (x, y, _) = boston_train();
-    let folds = KFold { n_splits: 10, shuffle: false, seed: 0 }.splits(x.nrows()).expect("folds");
+    let folds = KFold {
+        n_splits: 10,
+        shuffle: false,
+        seed: 0,
+    }
+    .splits(x.nrows())
+    .expect("folds");
     let scores: Vec<f64> = (0..20)
         .map(|seed| {
             let spec = ModelSpec::from_name("tree").expect("tree").with_seed(seed);
-            cross_val_mse(&spec, x.view(), y.view(), &folds).expect("cv").mean_mse
+            cross_val_mse(&spec, x.view(), y.view(), &folds)
+                .expect("cv")
+                .mean_mse
         })
         .collect();
     let mean = scores.iter().sum::<f64>() / scores.len() as f64;
-    assert_close(mean, 29.477094847560977, 0.05, "mean CV MSE of CART over 20 seeds");
+    assert_close(
+        mean,
+        29.477094847560977,
+        0.05,
+        "mean CV MSE of CART over 20 seeds",
+    );
 }
 
 #[test]
@@ -170,22 +234,46 @@ fn gbm_grid_matches_scikit_learn() {
     assert_eq!(report.search.results.len(), reference.len());
     for (row, (n, expected)) in report.search.results.iter().zip(reference) {
         assert_eq!(row.params["n_estimators"], n);
-        assert_close(row.mean_mse, expected, 0.03, &format!("CV MSE at n_estimators={n}"));
+        assert_close(
+            row.mean_mse,
+            expected,
+            0.03,
+            &format!("CV MSE at n_estimators={n}"),
+        );
     }
-    assert_eq!(report.search.best_result().params["n_estimators"], 200.0, "best setting");
+    assert_eq!(
+        report.search.best_result().params["n_estimators"],
+        200.0,
+        "best setting"
+    );
     let test = report.test.expect("held-out metrics");
-    assert_close(test.mse, 26.359606584848308, 0.03, "validation MSE of the 400-stage model");
+    assert_close(
+        test.mse,
+        26.359606584848308,
+        0.03,
+        "validation MSE of the 400-stage model",
+    );
     assert_eq!((report.rows_train, report.rows_test), (404, 102));
-    assert!(report.features.iter().all(|f| !BOSTON_DROPPED.contains(&f.as_str())));
+    assert!(report
+        .features
+        .iter()
+        .all(|f| !BOSTON_DROPPED.contains(&f.as_str())));
 }
 
 #[test]
 fn staged_grid_equals_refitting_each_setting() {
     let (x, y, _) = boston_train();
-    let folds = KFold { n_splits: 5, shuffle: true, seed: 3 }.splits(x.nrows()).expect("folds");
+    let folds = KFold {
+        n_splits: 5,
+        shuffle: true,
+        seed: 3,
+    }
+    .splits(x.nrows())
+    .expect("folds");
     let base = ModelSpec::from_name("gbm").expect("gbm").with_seed(7);
     let grid = ml_workflow::modeling::Grid::one("n_estimators", [10.0, 30.0]);
-    let search = ml_workflow::modeling::grid_search(&base, &grid, x.view(), y.view(), &folds, None).expect("grid");
+    let search = ml_workflow::modeling::grid_search(&base, &grid, x.view(), y.view(), &folds, None)
+        .expect("grid");
     for (row, n) in search.results.iter().zip([10.0, 30.0]) {
         let mut spec = base.clone();
         spec.set("n_estimators", n).expect("set");

@@ -32,16 +32,29 @@ fn artifact() -> &'static Artifact {
 /// The first `n` houses of the dataset as a frame holding every column (extras included).
 fn houses(n: usize) -> Frame {
     let df = load_dataset("boston-housing").expect("boston-housing dataset");
-    let columns: Vec<String> = df.get_column_names().iter().map(|c| c.to_string()).collect();
-    let values: Vec<Vec<f64>> = columns.iter().map(|c| column_f64(&df, c).expect("column")).collect();
-    let rows = (0..n).map(|r| values.iter().map(|col| col[r % col.len()]).collect()).collect();
+    let columns: Vec<String> = df
+        .get_column_names()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let values: Vec<Vec<f64>> = columns
+        .iter()
+        .map(|c| column_f64(&df, c).expect("column"))
+        .collect();
+    let rows = (0..n)
+        .map(|r| values.iter().map(|col| col[r % col.len()]).collect())
+        .collect();
     Frame::from_rows(columns, vec![], rows).expect("frame")
 }
 
 /// A server on an ephemeral port, running on its own thread for the rest of the test binary.
 fn server() -> SocketAddr {
     static ADDR: OnceLock<SocketAddr> = OnceLock::new();
-    *ADDR.get_or_init(|| start(ServerConfig { body_limit: 1 << 20 }))
+    *ADDR.get_or_init(|| {
+        start(ServerConfig {
+            body_limit: 1 << 20,
+        })
+    })
 }
 
 fn start(config: ServerConfig) -> SocketAddr {
@@ -52,11 +65,16 @@ fn start(config: ServerConfig) -> SocketAddr {
         runtime.block_on(async move {
             let addr: SocketAddr = "127.0.0.1:0".parse().expect("addr");
             let server = Server::bind(addr, artifact, config).await.expect("bind");
-            tx.send(server.local_addr().expect("local addr")).expect("send addr");
-            server.run_until(std::future::pending()).await.expect("serve");
+            tx.send(server.local_addr().expect("local addr"))
+                .expect("send addr");
+            server
+                .run_until(std::future::pending())
+                .await
+                .expect("serve");
         });
     });
-    rx.recv_timeout(Duration::from_secs(30)).expect("server started")
+    rx.recv_timeout(Duration::from_secs(30))
+        .expect("server started")
 }
 
 /// A response: status and body.
@@ -72,10 +90,21 @@ impl Reply {
 }
 
 /// One HTTP/1.1 request over a fresh connection; `content_type` None sends no such header.
-fn request(addr: SocketAddr, method: &str, path: &str, content_type: Option<&str>, body: &[u8]) -> Reply {
+fn request(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Reply {
     let mut stream = TcpStream::connect(addr).expect("connect");
-    stream.set_read_timeout(Some(Duration::from_secs(30))).expect("timeout");
-    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("timeout");
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
     if let Some(ct) = content_type {
         head.push_str(&format!("Content-Type: {ct}\r\n"));
     }
@@ -86,9 +115,18 @@ fn request(addr: SocketAddr, method: &str, path: &str, content_type: Option<&str
     let mut raw = Vec::new();
     let _ = stream.read_to_end(&mut raw);
     let text = String::from_utf8_lossy(&raw).to_string();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or_else(|| panic!("no HTTP response: {text:?}"));
-    let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).expect("status code");
-    let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+    let (head, body) = text
+        .split_once("\r\n\r\n")
+        .unwrap_or_else(|| panic!("no HTTP response: {text:?}"));
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("status code");
+    let body = if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
         dechunk(body)
     } else {
         body.to_string()
@@ -110,7 +148,13 @@ fn dechunk(mut body: &str) -> String {
 }
 
 fn post(body: &str) -> Reply {
-    request(server(), "POST", "/predict", Some("application/json"), body.as_bytes())
+    request(
+        server(),
+        "POST",
+        "/predict",
+        Some("application/json"),
+        body.as_bytes(),
+    )
 }
 
 fn predictions(reply: &Reply) -> Vec<f64> {
@@ -128,12 +172,25 @@ fn every_orient_gives_the_library_predictions() {
     let frame = houses(5);
     let expected = predict(artifact(), frame.to_json(Orient::Columns).as_bytes()).expect("predict");
     assert_eq!(expected.prediction.len(), 5);
-    let mut bodies: Vec<(String, String)> = Orient::ALL.iter().map(|o| (format!("{o:?}"), frame.to_json(*o))).collect();
+    let mut bodies: Vec<(String, String)> = Orient::ALL
+        .iter()
+        .map(|o| (format!("{o:?}"), frame.to_json(*o)))
+        .collect();
     let split: Value = serde_json::from_str(&frame.to_json(Orient::Split)).expect("split json");
-    let records: Value = serde_json::from_str(&frame.to_json(Orient::Records)).expect("records json");
-    bodies.push(("dataframe_split".into(), json!({ "dataframe_split": split }).to_string()));
-    bodies.push(("dataframe_records".into(), json!({ "dataframe_records": records }).to_string()));
-    bodies.push(("instances".into(), json!({ "instances": records }).to_string()));
+    let records: Value =
+        serde_json::from_str(&frame.to_json(Orient::Records)).expect("records json");
+    bodies.push((
+        "dataframe_split".into(),
+        json!({ "dataframe_split": split }).to_string(),
+    ));
+    bodies.push((
+        "dataframe_records".into(),
+        json!({ "dataframe_records": records }).to_string(),
+    ));
+    bodies.push((
+        "instances".into(),
+        json!({ "instances": records }).to_string(),
+    ));
     for (name, body) in bodies {
         let reply = post(&body);
         assert_eq!(predictions(&reply), expected.prediction, "orient {name}");
@@ -146,13 +203,21 @@ fn different_houses_get_different_correct_answers() {
     let frame = houses(3);
     let columns: Value = serde_json::from_str(&frame.to_json(Orient::Records)).expect("records");
     let mut answers = Vec::new();
-    for (row, expected) in columns.as_array().expect("rows").iter().zip([25.0021, 22.3200, 35.4499]) {
+    for (row, expected) in columns
+        .as_array()
+        .expect("rows")
+        .iter()
+        .zip([25.0021, 22.3200, 35.4499])
+    {
         let one_row = json!([row]).to_string();
         let got = predictions(&post(&one_row))[0];
         assert_close(got, expected, 0.05, "one-row prediction");
         answers.push(got);
     }
-    assert!(answers[0] != answers[1] && answers[1] != answers[2], "{answers:?}");
+    assert!(
+        answers[0] != answers[1] && answers[1] != answers[2],
+        "{answers:?}"
+    );
     // The chapter's bug answered 20.353731771344123 for every one-row request.
     assert!(answers.iter().all(|a| (a - 20.353731771344123).abs() > 0.5));
 }
@@ -168,7 +233,12 @@ fn a_batch_of_a_thousand_rows_comes_back_in_order() {
     // Rows 0 and 506 are the same house (the frame cycles through the dataset).
     assert_eq!(got[0], got[506]);
     let ignored = reply.json()["ignored_columns"].clone();
-    assert!(ignored.as_array().is_some_and(|a| a.iter().any(|c| c == "MEDV")), "{ignored}");
+    assert!(
+        ignored
+            .as_array()
+            .is_some_and(|a| a.iter().any(|c| c == "MEDV")),
+        "{ignored}"
+    );
 }
 
 #[test]
@@ -185,8 +255,16 @@ fn routes_answer_as_documented() {
     assert!(home.status == 200 && home.body.contains("/predict") && home.body.contains("LSTAT"));
     post(&houses(2).to_json(Orient::Columns));
     let metrics = request(addr, "GET", "/metrics", None, b"");
-    assert!(metrics.body.contains("ml_workflow_requests_total{route=\"/predict\",status=\"200\"}"), "{}", metrics.body);
-    assert!(metrics.body.contains("ml_workflow_request_duration_seconds_bucket"));
+    assert!(
+        metrics
+            .body
+            .contains("ml_workflow_requests_total{route=\"/predict\",status=\"200\"}"),
+        "{}",
+        metrics.body
+    );
+    assert!(metrics
+        .body
+        .contains("ml_workflow_request_duration_seconds_bucket"));
     let predicted: f64 = metrics
         .body
         .lines()
@@ -201,12 +279,25 @@ fn routes_answer_as_documented() {
 }
 
 /// (name, content type, body, expected status, words the error message must contain).
-fn bad_inputs() -> Vec<(&'static str, Option<&'static str>, String, u16, Vec<&'static str>)> {
+fn bad_inputs() -> Vec<(
+    &'static str,
+    Option<&'static str>,
+    String,
+    u16,
+    Vec<&'static str>,
+)> {
     let row = r#"{"CHAS":0,"RM":6.5,"TAX":296,"PTRATIO":15.3,"B":396.9,"LSTAT":4.98}"#;
-    let with = |key: &str, value: &str| row.replace(&format!("\"{key}\":"), &format!("\"{key}\":{value},\"_{key}\":"));
+    let with = |key: &str, value: &str| {
+        row.replace(
+            &format!("\"{key}\":"),
+            &format!("\"{key}\":{value},\"_{key}\":"),
+        )
+    };
     let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
     let wide: String = {
-        let cols: Vec<String> = (0..10_000).map(|i| format!("\"c{i}\":{{\"0\":1}}")).collect();
+        let cols: Vec<String> = (0..10_000)
+            .map(|i| format!("\"c{i}\":{{\"0\":1}}"))
+            .collect();
         format!("{{{}}}", cols.join(","))
     };
     let huge = format!("[{}]", vec![row; 20_000].join(","));
@@ -269,9 +360,14 @@ fn bad_inputs_get_a_4xx_that_names_the_problem_and_the_server_keeps_serving() {
             .ok()
             .and_then(|v| v["error"].as_str().map(str::to_string))
             .unwrap_or_default();
-        let named = words.iter().all(|w| message.to_lowercase().contains(&w.to_lowercase()));
+        let named = words
+            .iter()
+            .all(|w| message.to_lowercase().contains(&w.to_lowercase()));
         if reply.status != status || !named {
-            failures.push(format!("{name}: {} {:?} (wanted {status} naming {words:?})", reply.status, reply.body));
+            failures.push(format!(
+                "{name}: {} {:?} (wanted {status} naming {words:?})",
+                reply.status, reply.body
+            ));
         }
         // The server still answers a good request after each bad one.
         assert_eq!(predictions(&post(&good)), expected, "after {name}");
@@ -283,10 +379,26 @@ fn bad_inputs_get_a_4xx_that_names_the_problem_and_the_server_keeps_serving() {
 fn a_smaller_body_limit_is_enforced() {
     let addr = start(ServerConfig { body_limit: 2_000 });
     let frame = houses(100);
-    let reply = request(addr, "POST", "/predict", Some("application/json"), frame.to_json(Orient::Split).as_bytes());
+    let reply = request(
+        addr,
+        "POST",
+        "/predict",
+        Some("application/json"),
+        frame.to_json(Orient::Split).as_bytes(),
+    );
     assert_eq!(reply.status, 413, "{}", reply.body);
     let small = houses(1).to_json(Orient::Records);
-    assert_eq!(request(addr, "POST", "/predict", Some("application/json"), small.as_bytes()).status, 200);
+    assert_eq!(
+        request(
+            addr,
+            "POST",
+            "/predict",
+            Some("application/json"),
+            small.as_bytes()
+        )
+        .status,
+        200
+    );
 }
 
 #[test]
@@ -303,7 +415,10 @@ fn artifact_round_trip_is_bit_identical() {
     // Saving the loaded artifact writes the same bytes.
     let again = dir.path().join("again.json");
     loaded.save(&again).expect("save again");
-    assert_eq!(std::fs::read(&path).expect("read"), std::fs::read(&again).expect("read"));
+    assert_eq!(
+        std::fs::read(&path).expect("read"),
+        std::fs::read(&again).expect("read")
+    );
 }
 
 #[test]
@@ -312,21 +427,40 @@ fn a_one_byte_change_is_detected() {
     // Change one digit of the first leaf value in the model.
     let at = text.find("\"value\": ").expect("a leaf value") + "\"value\": ".len();
     let mut bytes = text.into_bytes();
-    let digit = bytes[at..].iter().position(u8::is_ascii_digit).expect("digit") + at;
-    bytes[digit] = if bytes[digit] == b'9' { b'8' } else { bytes[digit] + 1 };
-    let err = Artifact::from_json(&bytes).expect_err("tampered artifact accepted").to_string();
+    let digit = bytes[at..]
+        .iter()
+        .position(u8::is_ascii_digit)
+        .expect("digit")
+        + at;
+    bytes[digit] = if bytes[digit] == b'9' {
+        b'8'
+    } else {
+        bytes[digit] + 1
+    };
+    let err = Artifact::from_json(&bytes)
+        .expect_err("tampered artifact accepted")
+        .to_string();
     assert!(err.contains("checksum mismatch"), "{err}");
 }
 
 #[test]
 fn truncated_foreign_and_newer_artifacts_are_refused_with_reasons() {
     let text = artifact().to_json().expect("json");
-    let truncated = Artifact::from_json(&text.as_bytes()[..text.len() / 2]).expect_err("truncated").to_string();
+    let truncated = Artifact::from_json(&text.as_bytes()[..text.len() / 2])
+        .expect_err("truncated")
+        .to_string();
     assert!(truncated.contains("truncated"), "{truncated}");
-    let foreign = Artifact::from_json(br#"{"model": "pickle"}"#).expect_err("foreign").to_string();
-    assert!(foreign.contains("not an ml-workflow model artifact"), "{foreign}");
+    let foreign = Artifact::from_json(br#"{"model": "pickle"}"#)
+        .expect_err("foreign")
+        .to_string();
+    assert!(
+        foreign.contains("not an ml-workflow model artifact"),
+        "{foreign}"
+    );
     let newer = text.replacen("\"format_version\": 1", "\"format_version\": 2", 1);
     assert_ne!(newer, text);
-    let err = Artifact::from_json(newer.as_bytes()).expect_err("newer").to_string();
+    let err = Artifact::from_json(newer.as_bytes())
+        .expect_err("newer")
+        .to_string();
     assert!(err.contains("newer") && err.contains("upgrade"), "{err}");
 }
