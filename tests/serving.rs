@@ -278,14 +278,16 @@ fn routes_answer_as_documented() {
     assert_eq!(request(addr, "GET", "/predict", None, b"").status, 405);
 }
 
-/// (name, content type, body, expected status, words the error message must contain).
-fn bad_inputs() -> Vec<(
+/// One bad request: name, content type, body, expected status, words the error must contain.
+type BadInput = (
     &'static str,
     Option<&'static str>,
     String,
     u16,
     Vec<&'static str>,
-)> {
+);
+
+fn bad_inputs() -> Vec<BadInput> {
     let row = r#"{"CHAS":0,"RM":6.5,"TAX":296,"PTRATIO":15.3,"B":396.9,"LSTAT":4.98}"#;
     let with = |key: &str, value: &str| {
         row.replace(
