@@ -18,9 +18,9 @@ build_cmd="$(grep -oE 'cargo build [^\\&]*' Dockerfile | tail -n 1 | sed 's/[[:s
 [[ -n "${build_cmd}" ]] || die "no 'cargo build' command found in the Dockerfile"
 # Every bench Cargo.toml declares must be stubbed in the dependency-cache layer, or that
 # layer's build fails for want of the file.
-for bench in $(sed -n '/^\[\[bench\]\]/,/^$/s/^name = "\(.*\)"/\1/p' Cargo.toml); do
+while read -r bench; do
     grep -q "benches/${bench}.rs" Dockerfile || die "the Dockerfile's dependency layer does not stub benches/${bench}.rs"
-done
+done < <(sed -n '/^\[\[bench\]\]/,/^$/s/^name = "\(.*\)"/\1/p' Cargo.toml)
 echo "==> ${build_cmd}"
 read -ra words <<<"${build_cmd}"
 "${words[@]}"
