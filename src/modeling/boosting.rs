@@ -23,9 +23,9 @@ use ndarray::{Array1, ArrayBase, Data, Ix2};
 use serde::{Deserialize, Serialize};
 
 use super::tree::{
-    check_targets, check_width, map_rows, pairwise_sum, validate_tree_params,
+    check_targets, check_width, map_rows, pairwise_sum, param_accessors, validate_tree_params,
     DecisionTreeRegressor, MaxFeatures, NumpyRng, Splitter, TrainingData, TreeBuilder, TreeConfig,
-    TreeError,
+    TreeError, MAX_ESTIMATORS,
 };
 
 /// Checked hyper-parameters of a [`GradientBoostingRegressor`].
@@ -43,47 +43,14 @@ pub struct GradientBoostingRegressorValidParams {
     seed: u64,
 }
 
-impl GradientBoostingRegressorValidParams {
-    /// Number of boosting stages.
-    pub fn n_estimators(&self) -> usize {
-        self.n_estimators
-    }
-    /// Shrinkage applied to each tree.
-    pub fn learning_rate(&self) -> f64 {
-        self.learning_rate
-    }
-    /// Maximum depth of each tree, `None` for unlimited.
-    pub fn max_depth(&self) -> Option<usize> {
-        self.max_depth
-    }
-    /// Minimum number of samples a node needs to be split.
-    pub fn min_samples_split(&self) -> usize {
-        self.min_samples_split
-    }
-    /// Minimum number of samples in each leaf.
-    pub fn min_samples_leaf(&self) -> usize {
-        self.min_samples_leaf
-    }
-    /// Number of candidate features per node.
-    pub fn max_features(&self) -> MaxFeatures {
-        self.max_features
-    }
-    /// Fraction of rows each stage is fitted on.
-    pub fn subsample(&self) -> f64 {
-        self.subsample
-    }
-    /// Seed of the subsampling and feature permutations.
-    pub fn seed(&self) -> u64 {
-        self.seed
-    }
-}
+impl GradientBoostingRegressorValidParams {}
 
 /// Hyper-parameters of a gradient boosting regressor with squared loss.
 ///
 /// # Parameters
 /// | Name | Default | Purpose | Range |
 /// | :--- | :--- | :--- | :--- |
-/// | [n_estimators](Self::n_estimators) | `100` | Number of boosting stages | `[1, inf)` |
+/// | [n_estimators](Self::n_estimators) | `100` | Number of boosting stages | `[1, 100000]` |
 /// | [learning_rate](Self::learning_rate) | `0.1` | Shrinkage applied to each tree | `[0, inf)`, finite |
 /// | [max_depth](Self::max_depth) | `Some(3)` | Maximum depth of each tree | `None` or `[1, inf)` |
 /// | [min_samples_split](Self::min_samples_split) | `2` | Minimum samples a node needs to be split | `[2, inf)` |
@@ -118,47 +85,18 @@ impl GradientBoostingRegressorParams {
             seed: 0,
         })
     }
-    /// Sets the number of boosting stages.
-    pub fn n_estimators(mut self, n: usize) -> Self {
-        self.0.n_estimators = n;
-        self
-    }
-    /// Sets the shrinkage applied to each tree.
-    pub fn learning_rate(mut self, learning_rate: f64) -> Self {
-        self.0.learning_rate = learning_rate;
-        self
-    }
-    /// Sets the maximum depth of each tree (`None` = unlimited).
-    pub fn max_depth(mut self, max_depth: Option<usize>) -> Self {
-        self.0.max_depth = max_depth;
-        self
-    }
-    /// Sets the minimum number of samples a node needs to be split.
-    pub fn min_samples_split(mut self, n: usize) -> Self {
-        self.0.min_samples_split = n;
-        self
-    }
-    /// Sets the minimum number of samples in each leaf.
-    pub fn min_samples_leaf(mut self, n: usize) -> Self {
-        self.0.min_samples_leaf = n;
-        self
-    }
-    /// Sets the number of candidate features per node.
-    pub fn max_features(mut self, max_features: MaxFeatures) -> Self {
-        self.0.max_features = max_features;
-        self
-    }
-    /// Sets the fraction of rows each stage is fitted on.
-    pub fn subsample(mut self, subsample: f64) -> Self {
-        self.0.subsample = subsample;
-        self
-    }
-    /// Sets the seed (scikit-learn's `random_state`).
-    pub fn seed(mut self, seed: u64) -> Self {
-        self.0.seed = seed;
-        self
-    }
 }
+
+param_accessors!(GradientBoostingRegressorParams => GradientBoostingRegressorValidParams {
+    n_estimators: usize, "Sets the number of boosting stages.", "Number of boosting stages.";
+    learning_rate: f64, "Sets the shrinkage applied to each tree.", "Learning rate the stages are scaled by.";
+    max_depth: Option<usize>, "Sets the maximum depth of each tree (`None` = unlimited).", "Maximum depth of each tree, `None` for unlimited.";
+    min_samples_split: usize, "Sets the minimum number of samples a node needs to be split.", "Minimum number of samples a node needs to be split.";
+    min_samples_leaf: usize, "Sets the minimum number of samples in each leaf.", "Minimum number of samples in each leaf.";
+    max_features: MaxFeatures, "Sets the number of candidate features per node.", "Number of candidate features per node.";
+    subsample: f64, "Sets the fraction of rows each stage is fitted on.", "Fraction of rows each stage is fitted on.";
+    seed: u64, "Sets the seed (scikit-learn's `random_state`).", "Seed of the subsampling and feature permutations.";
+});
 
 impl ParamGuard for GradientBoostingRegressorParams {
     type Checked = GradientBoostingRegressorValidParams;
@@ -166,8 +104,12 @@ impl ParamGuard for GradientBoostingRegressorParams {
 
     fn check_ref(&self) -> Result<&Self::Checked, Self::Error> {
         let p = &self.0;
-        if p.n_estimators < 1 {
-            return Err(TreeError::param("n_estimators", ">= 1", p.n_estimators));
+        if !(1..=MAX_ESTIMATORS).contains(&p.n_estimators) {
+            return Err(TreeError::param(
+                "n_estimators",
+                format!("in [1, {MAX_ESTIMATORS}]"),
+                p.n_estimators,
+            ));
         }
         if !(p.learning_rate.is_finite() && p.learning_rate >= 0.0) {
             return Err(TreeError::param(
@@ -278,11 +220,6 @@ impl GradientBoostingRegressor {
     /// Initial prediction (mean of the training targets).
     pub fn init(&self) -> f64 {
         self.init
-    }
-
-    /// Learning rate the stages are scaled by.
-    pub fn learning_rate(&self) -> f64 {
-        self.learning_rate
     }
 
     /// The stages' trees (unscaled).
@@ -447,7 +384,7 @@ impl<D: Data<Elem = f64>, T: AsSingleTargets<Elem = f64>> Fit<ArrayBase<D, Ix2>,
         let mut mask = vec![1.0; n];
         let mut uniforms = vec![0.0; n];
         let mut row = Vec::with_capacity(nf);
-        let mut rng = NumpyRng::new(self.seed);
+        let mut rng = NumpyRng::from_u64(self.seed);
         let mut builder = TreeBuilder::new();
         let mut trees = Vec::with_capacity(self.n_estimators);
         let mut train_score = Vec::with_capacity(self.n_estimators);
@@ -657,7 +594,11 @@ mod tests {
         };
         assert_eq!(
             msg(p().n_estimators(0).check()),
-            "n_estimators must be >= 1, got 0"
+            "n_estimators must be in [1, 100000], got 0"
+        );
+        assert_eq!(
+            msg(p().n_estimators(1_000_000_000).check()),
+            "n_estimators must be in [1, 100000], got 1000000000"
         );
         assert_eq!(
             msg(p().learning_rate(-0.1).check()),
@@ -744,17 +685,5 @@ mod tests {
             serde_json::from_str::<GradientBoostingRegressorParams>(&json).expect("deserialize"),
             params
         );
-    }
-
-    /// Prints the time of one 400-stage fit on 364 × 6 rows (run with `--nocapture`).
-    #[test]
-    fn timing_400_stages_364x6() {
-        let (x, y) = synthetic(364, 6, 28);
-        let params = GradientBoostingRegressor::params().n_estimators(400);
-        let start = std::time::Instant::now();
-        let model = fit(params, &x, &y);
-        let elapsed = start.elapsed();
-        assert_eq!(model.n_estimators(), 400);
-        println!("one fit of 400 stages on 364x6: {elapsed:?}");
     }
 }

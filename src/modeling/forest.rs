@@ -20,8 +20,9 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::tree::{
-    check_targets, check_width, map_rows, validate_tree_params, DecisionTreeRegressor, MaxFeatures,
-    NumpyRng, Splitter, TrainingData, TreeBuilder, TreeConfig, TreeError,
+    check_targets, check_width, map_rows, param_accessors, validate_tree_params,
+    DecisionTreeRegressor, MaxFeatures, NumpyRng, Splitter, TrainingData, TreeBuilder, TreeConfig,
+    TreeError, MAX_ESTIMATORS,
 };
 
 /// Rows × trees above which batch prediction is spread over rayon's threads.
@@ -42,40 +43,7 @@ pub struct ForestRegressorValidParams {
     seed: u64,
 }
 
-impl ForestRegressorValidParams {
-    /// Number of trees.
-    pub fn n_estimators(&self) -> usize {
-        self.n_estimators
-    }
-    /// Maximum depth of each tree, `None` for unlimited.
-    pub fn max_depth(&self) -> Option<usize> {
-        self.max_depth
-    }
-    /// Minimum number of samples a node needs to be split.
-    pub fn min_samples_split(&self) -> usize {
-        self.min_samples_split
-    }
-    /// Minimum number of samples in each leaf.
-    pub fn min_samples_leaf(&self) -> usize {
-        self.min_samples_leaf
-    }
-    /// Number of candidate features per node.
-    pub fn max_features(&self) -> MaxFeatures {
-        self.max_features
-    }
-    /// Split strategy of the trees.
-    pub fn splitter(&self) -> Splitter {
-        self.splitter
-    }
-    /// Whether each tree is grown on a bootstrap sample.
-    pub fn bootstrap(&self) -> bool {
-        self.bootstrap
-    }
-    /// Seed of the forest.
-    pub fn seed(&self) -> u64 {
-        self.seed
-    }
-}
+impl ForestRegressorValidParams {}
 
 /// Hyper-parameters of a forest of regression trees.
 ///
@@ -86,7 +54,7 @@ impl ForestRegressorValidParams {
 /// # Parameters
 /// | Name | Default | Purpose | Range |
 /// | :--- | :--- | :--- | :--- |
-/// | [n_estimators](Self::n_estimators) | `100` | Number of trees | `[1, inf)` |
+/// | [n_estimators](Self::n_estimators) | `100` | Number of trees | `[1, 100000]` |
 /// | [max_depth](Self::max_depth) | `None` | Maximum depth of each tree | `None` or `[1, inf)` |
 /// | [min_samples_split](Self::min_samples_split) | `2` | Minimum samples a node needs to be split | `[2, inf)` |
 /// | [min_samples_leaf](Self::min_samples_leaf) | `1` | Minimum samples on each side of a split | `[1, inf)` |
@@ -128,47 +96,18 @@ impl ForestRegressorParams {
         p.0.bootstrap = false;
         p
     }
-    /// Sets the number of trees.
-    pub fn n_estimators(mut self, n: usize) -> Self {
-        self.0.n_estimators = n;
-        self
-    }
-    /// Sets the maximum depth of each tree (`None` = unlimited).
-    pub fn max_depth(mut self, max_depth: Option<usize>) -> Self {
-        self.0.max_depth = max_depth;
-        self
-    }
-    /// Sets the minimum number of samples a node needs to be split.
-    pub fn min_samples_split(mut self, n: usize) -> Self {
-        self.0.min_samples_split = n;
-        self
-    }
-    /// Sets the minimum number of samples in each leaf.
-    pub fn min_samples_leaf(mut self, n: usize) -> Self {
-        self.0.min_samples_leaf = n;
-        self
-    }
-    /// Sets the number of candidate features per node.
-    pub fn max_features(mut self, max_features: MaxFeatures) -> Self {
-        self.0.max_features = max_features;
-        self
-    }
-    /// Sets the split strategy of the trees.
-    pub fn splitter(mut self, splitter: Splitter) -> Self {
-        self.0.splitter = splitter;
-        self
-    }
-    /// Sets whether each tree is grown on a bootstrap sample.
-    pub fn bootstrap(mut self, bootstrap: bool) -> Self {
-        self.0.bootstrap = bootstrap;
-        self
-    }
-    /// Sets the seed (scikit-learn's `random_state`).
-    pub fn seed(mut self, seed: u64) -> Self {
-        self.0.seed = seed;
-        self
-    }
 }
+
+param_accessors!(ForestRegressorParams => ForestRegressorValidParams {
+    n_estimators: usize, "Sets the number of trees.", "Number of trees.";
+    max_depth: Option<usize>, "Sets the maximum depth of each tree (`None` = unlimited).", "Maximum depth of each tree, `None` for unlimited.";
+    min_samples_split: usize, "Sets the minimum number of samples a node needs to be split.", "Minimum number of samples a node needs to be split.";
+    min_samples_leaf: usize, "Sets the minimum number of samples in each leaf.", "Minimum number of samples in each leaf.";
+    max_features: MaxFeatures, "Sets the number of candidate features per node.", "Number of candidate features per node.";
+    splitter: Splitter, "Sets the split strategy of the trees.", "Split strategy of the trees.";
+    bootstrap: bool, "Sets whether each tree is grown on a bootstrap sample.", "Whether each tree is grown on a bootstrap sample.";
+    seed: u64, "Sets the seed (scikit-learn's `random_state`).", "Seed of the forest.";
+});
 
 impl ParamGuard for ForestRegressorParams {
     type Checked = ForestRegressorValidParams;
@@ -176,8 +115,12 @@ impl ParamGuard for ForestRegressorParams {
 
     fn check_ref(&self) -> Result<&Self::Checked, Self::Error> {
         let p = &self.0;
-        if p.n_estimators < 1 {
-            return Err(TreeError::param("n_estimators", ">= 1", p.n_estimators));
+        if !(1..=MAX_ESTIMATORS).contains(&p.n_estimators) {
+            return Err(TreeError::param(
+                "n_estimators",
+                format!("in [1, {MAX_ESTIMATORS}]"),
+                p.n_estimators,
+            ));
         }
         validate_tree_params(
             p.max_depth,
@@ -350,7 +293,7 @@ impl<D: Data<Elem = f64>, T: AsSingleTargets<Elem = f64>> Fit<ArrayBase<D, Ix2>,
             self.splitter,
             data.n_features(),
         )?;
-        let mut rng = NumpyRng::new(self.seed);
+        let mut rng = NumpyRng::from_u64(self.seed);
         let seeds: Vec<u32> = (0..self.n_estimators)
             .map(|_| rng.estimator_seed())
             .collect();
@@ -361,14 +304,14 @@ impl<D: Data<Elem = f64>, T: AsSingleTargets<Elem = f64>> Fit<ArrayBase<D, Ix2>,
             .map_init(TreeBuilder::new, |builder, &seed| {
                 let counts = bootstrap.then(|| {
                     // numpy: RandomState(seed).randint(0, n, n), counted per row.
-                    let mut r = NumpyRng::new(u64::from(seed));
+                    let mut r = NumpyRng::from_u64(u64::from(seed));
                     let mut counts = vec![0.0; n];
                     for _ in 0..n {
-                        counts[r.bounded((n - 1) as u32) as usize] += 1.0;
+                        counts[r.interval((n - 1) as u32) as usize] += 1.0;
                     }
                     counts
                 });
-                let split_seed = NumpyRng::new(u64::from(seed)).splitter_seed();
+                let split_seed = NumpyRng::from_u64(u64::from(seed)).splitter_seed();
                 builder.build(&data, &y, counts.as_deref(), &cfg, split_seed)
             })
             .collect();
@@ -509,7 +452,17 @@ mod tests {
             .n_estimators(0)
             .check()
             .unwrap_err();
-        assert_eq!(err.to_string(), "n_estimators must be >= 1, got 0");
+        assert_eq!(
+            err.to_string(),
+            "n_estimators must be in [1, 100000], got 0"
+        );
+        let err = ForestRegressor::random_forest()
+            .n_estimators(1_000_000_000)
+            .check()
+            .unwrap_err();
+        assert!(err
+            .to_string()
+            .starts_with("n_estimators must be in [1, 100000]"));
         let err = ForestRegressor::extra_trees()
             .min_samples_leaf(0)
             .check()

@@ -22,7 +22,19 @@ impl NumpyRandomState {
         NumpyRandomState { mt: Mt::new(seed) }
     }
 
-    /// A uniform integer in `[0, max]` (numpy's `random_interval`, masked rejection).
+    /// `RandomState(seed)` for any `u64`: seeds of 2^32 and above use the key `[low, high]`,
+    /// as numpy's `init_by_array` does for them.
+    pub fn from_u64(seed: u64) -> Self {
+        match u32::try_from(seed) {
+            Ok(s) => Self::new(s),
+            Err(_) => NumpyRandomState {
+                mt: Mt::new_with_key([seed as u32, (seed >> 32) as u32]),
+            },
+        }
+    }
+
+    /// A uniform integer in `[0, max]` (numpy's `random_interval`, masked rejection; what
+    /// `randint(0, max + 1)` draws).
     pub fn interval(&mut self, max: u32) -> u32 {
         if max == 0 {
             return 0;

@@ -35,13 +35,14 @@ use linfa::dataset::{AsSingleTargets, DatasetBase};
 use linfa::traits::{Fit, PredictInplace};
 use linfa::ParamGuard;
 use ndarray::{Array1, ArrayBase, ArrayView1, Data, Ix2};
-use rand_mt::Mt;
 use serde::{Deserialize, Serialize};
 
 /// Values of one feature closer than this are treated as equal (scikit-learn's `FEATURE_THRESHOLD`).
 const FEATURE_THRESHOLD: f64 = 1e-7;
 /// Largest value of scikit-learn's xorshift generator (`RAND_R_MAX`, `2^31 - 1`).
 pub(crate) const RAND_R_MAX: u32 = 0x7FFF_FFFF;
+/// Most trees an ensemble may hold (far beyond useful; keeps a typo from exhausting memory).
+pub const MAX_ESTIMATORS: usize = 100_000;
 /// Marker for "no child" in [`TreeNode`].
 const LEAF: u32 = u32::MAX;
 
@@ -237,6 +238,32 @@ pub(crate) fn validate_tree_params(
     max_features.validate()
 }
 
+/// The builder setters of a `…Params` and the matching getters of its `…ValidParams`, in
+/// linfa's style, for the tree, forest and boosting parameters alike.
+macro_rules! param_accessors {
+    ($params:ident => $valid:ident { $($field:ident: $ty:ty, $set_doc:literal, $get_doc:literal;)* }) => {
+        impl $params {
+            $(
+                #[doc = $set_doc]
+                pub fn $field(mut self, value: $ty) -> Self {
+                    self.0.$field = value;
+                    self
+                }
+            )*
+        }
+
+        impl $valid {
+            $(
+                #[doc = $get_doc]
+                pub fn $field(&self) -> $ty {
+                    self.$field
+                }
+            )*
+        }
+    };
+}
+pub(crate) use param_accessors;
+
 /// Checked hyper-parameters of a [`DecisionTreeRegressor`].
 ///
 /// See [`DecisionTreeRegressorParams`] for their meaning.
@@ -251,31 +278,6 @@ pub struct DecisionTreeRegressorValidParams {
 }
 
 impl DecisionTreeRegressorValidParams {
-    /// Maximum depth, `None` for unlimited.
-    pub fn max_depth(&self) -> Option<usize> {
-        self.max_depth
-    }
-    /// Minimum number of samples a node needs to be split.
-    pub fn min_samples_split(&self) -> usize {
-        self.min_samples_split
-    }
-    /// Minimum number of samples in each leaf.
-    pub fn min_samples_leaf(&self) -> usize {
-        self.min_samples_leaf
-    }
-    /// Number of candidate features per node.
-    pub fn max_features(&self) -> MaxFeatures {
-        self.max_features
-    }
-    /// Split strategy.
-    pub fn splitter(&self) -> Splitter {
-        self.splitter
-    }
-    /// Seed of the random feature permutation and random thresholds.
-    pub fn seed(&self) -> u64 {
-        self.seed
-    }
-
     /// Resolves the parameters against the number of features of the data.
     pub(crate) fn config(&self, n_features: usize) -> Result<TreeConfig, TreeError> {
         TreeConfig::new(
@@ -336,37 +338,16 @@ impl DecisionTreeRegressorParams {
             seed: 0,
         })
     }
-    /// Sets the maximum depth (`None` = unlimited).
-    pub fn max_depth(mut self, max_depth: Option<usize>) -> Self {
-        self.0.max_depth = max_depth;
-        self
-    }
-    /// Sets the minimum number of samples a node needs to be split.
-    pub fn min_samples_split(mut self, n: usize) -> Self {
-        self.0.min_samples_split = n;
-        self
-    }
-    /// Sets the minimum number of samples in each leaf.
-    pub fn min_samples_leaf(mut self, n: usize) -> Self {
-        self.0.min_samples_leaf = n;
-        self
-    }
-    /// Sets the number of candidate features per node.
-    pub fn max_features(mut self, max_features: MaxFeatures) -> Self {
-        self.0.max_features = max_features;
-        self
-    }
-    /// Sets the split strategy.
-    pub fn splitter(mut self, splitter: Splitter) -> Self {
-        self.0.splitter = splitter;
-        self
-    }
-    /// Sets the random seed (scikit-learn's `random_state`).
-    pub fn seed(mut self, seed: u64) -> Self {
-        self.0.seed = seed;
-        self
-    }
 }
+
+param_accessors!(DecisionTreeRegressorParams => DecisionTreeRegressorValidParams {
+    max_depth: Option<usize>, "Sets the maximum depth (`None` = unlimited).", "Maximum depth, `None` for unlimited.";
+    min_samples_split: usize, "Sets the minimum number of samples a node needs to be split.", "Minimum number of samples a node needs to be split.";
+    min_samples_leaf: usize, "Sets the minimum number of samples in each leaf.", "Minimum number of samples in each leaf.";
+    max_features: MaxFeatures, "Sets the number of candidate features per node.", "Number of candidate features per node.";
+    splitter: Splitter, "Sets the split strategy.", "Split strategy.";
+    seed: u64, "Sets the random seed (scikit-learn's `random_state`).", "Seed of the random feature permutation and random thresholds.";
+});
 
 impl ParamGuard for DecisionTreeRegressorParams {
     type Checked = DecisionTreeRegressorValidParams;
@@ -392,55 +373,19 @@ impl ParamGuard for DecisionTreeRegressorParams {
 // Random numbers, bit-compatible with numpy's legacy `RandomState` and scikit-learn's rand_r.
 // ---------------------------------------------------------------------------------------------
 
-/// MT19937 stream drawing like numpy's legacy `RandomState`.
-pub(crate) struct NumpyRng(Mt);
+/// The MT19937 stream of numpy's legacy `RandomState`, shared with the splits.
+pub(crate) use super::split::NumpyRandomState as NumpyRng;
 
+/// The seeds scikit-learn's tree ensembles draw from their `RandomState`.
 impl NumpyRng {
-    /// `RandomState(seed)` for seeds below 2^32; larger seeds use the key `[low, high]`.
-    pub(crate) fn new(seed: u64) -> Self {
-        match u32::try_from(seed) {
-            Ok(s) => NumpyRng(Mt::new(s)),
-            Err(_) => NumpyRng(Mt::new_with_key([seed as u32, (seed >> 32) as u32])),
-        }
-    }
-
-    /// `randint(0, max + 1)`: numpy's masked rejection sampling on 32-bit draws.
-    pub(crate) fn bounded(&mut self, max: u32) -> u32 {
-        if max == 0 {
-            return 0;
-        }
-        if max == u32::MAX {
-            return self.0.next_u32();
-        }
-        let mut mask = max;
-        mask |= mask >> 1;
-        mask |= mask >> 2;
-        mask |= mask >> 4;
-        mask |= mask >> 8;
-        mask |= mask >> 16;
-        loop {
-            let v = self.0.next_u32() & mask;
-            if v <= max {
-                return v;
-            }
-        }
-    }
-
-    /// `random_sample()`: a 53-bit uniform double in `[0, 1)`.
-    pub(crate) fn uniform(&mut self) -> f64 {
-        let a = (self.0.next_u32() >> 5) as f64;
-        let b = (self.0.next_u32() >> 6) as f64;
-        (a * 67_108_864.0 + b) / 9_007_199_254_740_992.0
-    }
-
     /// Seed of a tree's splitter: `randint(0, RAND_R_MAX)`.
     pub(crate) fn splitter_seed(&mut self) -> u32 {
-        self.bounded(RAND_R_MAX - 1)
+        self.interval(RAND_R_MAX - 1)
     }
 
     /// Seed of an ensemble member: `randint(np.iinfo(np.int32).max)`.
     pub(crate) fn estimator_seed(&mut self) -> u32 {
-        self.bounded(i32::MAX as u32 - 1)
+        self.interval(i32::MAX as u32 - 1)
     }
 }
 
@@ -797,9 +742,9 @@ impl TreeBuilder {
                 impurity = sq_sum / w_node - (sum / w_node).powi(2);
                 first = false;
             }
+            // min_samples_split already includes 2 * min_samples_leaf (TreeConfig::new).
             let is_leaf = rec.depth >= cfg.max_depth
                 || n_node < cfg.min_samples_split
-                || n_node < 2 * cfg.min_samples_leaf
                 || impurity <= f64::EPSILON
                 || all_equal;
 
@@ -1374,7 +1319,7 @@ impl<D: Data<Elem = f64>, T: AsSingleTargets<Elem = f64>> Fit<ArrayBase<D, Ix2>,
         let data = TrainingData::new(dataset.records())?;
         let y = check_targets(dataset.as_single_targets(), data.n_rows())?;
         let cfg = self.config(data.n_features())?;
-        let seed = NumpyRng::new(self.seed).splitter_seed();
+        let seed = NumpyRng::from_u64(self.seed).splitter_seed();
         Ok(TreeBuilder::new().build(&data, &y, None, &cfg, seed))
     }
 }
@@ -1397,7 +1342,7 @@ impl<D: Data<Elem = f64>> PredictInplace<ArrayBase<D, Ix2>, Array1<f64>> for Dec
 /// Deterministic pseudo-random test data: `n` rows, `p` features, a smooth target plus noise.
 #[cfg(test)]
 pub(crate) fn synthetic(n: usize, p: usize, seed: u64) -> (ndarray::Array2<f64>, Array1<f64>) {
-    let mut rng = NumpyRng::new(seed);
+    let mut rng = NumpyRng::from_u64(seed);
     let x = ndarray::Array2::from_shape_fn((n, p), |_| rng.uniform() * 10.0 - 5.0);
     let y = x
         .rows()
@@ -1824,13 +1769,13 @@ mod tests {
     #[test]
     fn numpy_compatible_random_streams() {
         // numpy: RandomState(42).randint(0, 2**31 - 1) == 1608637542
-        assert_eq!(NumpyRng::new(42).splitter_seed(), 1_608_637_542);
+        assert_eq!(NumpyRng::from_u64(42).splitter_seed(), 1_608_637_542);
         // numpy: RandomState(42).randint(0, 10, 5) == [6, 3, 7, 4, 6]
-        let mut r = NumpyRng::new(42);
-        let v: Vec<u32> = (0..5).map(|_| r.bounded(9)).collect();
+        let mut r = NumpyRng::from_u64(42);
+        let v: Vec<u32> = (0..5).map(|_| r.interval(9)).collect();
         assert_eq!(v, [6, 3, 7, 4, 6]);
         // numpy: RandomState(1).uniform(size=2) == [0.417022004702574, 0.7203244934421581]
-        let mut r = NumpyRng::new(1);
+        let mut r = NumpyRng::from_u64(1);
         assert_eq!(r.uniform(), 0.417022004702574);
         assert_eq!(r.uniform(), 0.7203244934421581);
     }
