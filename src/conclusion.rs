@@ -62,13 +62,14 @@ impl Evaluation {
 
     /// The first `n` rows of the evaluation frame as a table.
     pub fn head(&self, n: usize) -> Table {
+        let difference = self.difference();
         let rows = (0..n.min(self.actual.len()))
             .map(|i| {
                 vec![
                     i.to_string(),
                     format_float(self.actual[i]),
                     format_float(self.predicted[i]),
-                    format_float(self.actual[i] - self.predicted[i]),
+                    format_float(difference[i]),
                 ]
             })
             .collect();

@@ -465,4 +465,18 @@ fn truncated_foreign_and_newer_artifacts_are_refused_with_reasons() {
         .expect_err("newer")
         .to_string();
     assert!(err.contains("newer") && err.contains("upgrade"), "{err}");
+    // Sealed but inconsistent: one feature fewer than the scaler and the model take.
+    let mut short = artifact().clone();
+    short.features.pop();
+    let text = short.to_json().expect("json");
+    let err = Artifact::from_json(text.as_bytes())
+        .expect_err("inconsistent")
+        .to_string();
+    assert!(err.contains("5 features but a scaler for 6"), "{err}");
+    let mut none = artifact().clone();
+    none.features.clear();
+    let err = Artifact::from_json(none.to_json().expect("json").as_bytes())
+        .expect_err("no features")
+        .to_string();
+    assert!(err.contains("no features"), "{err}");
 }

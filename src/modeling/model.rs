@@ -108,6 +108,17 @@ pub const MODEL_NAMES: [(&str, &str); 9] = [
 ];
 
 impl ModelSpec {
+    /// Gradient boosting with scikit-learn's defaults (100 stages, learning rate 0.1, depth 3).
+    pub fn gbm() -> ModelSpec {
+        ModelSpec::Gbm {
+            n_estimators: 100,
+            learning_rate: 0.1,
+            max_depth: 3,
+            subsample: 1.0,
+            seed: 0,
+        }
+    }
+
     /// The model called `name` (see [`MODEL_NAMES`]) with scikit-learn's defaults.
     pub fn from_name(name: &str) -> Result<ModelSpec> {
         Ok(match name {
@@ -133,13 +144,7 @@ impl ModelSpec {
                 max_depth: None,
                 seed: 0,
             },
-            "gbm" | "gradient-boosting" => ModelSpec::Gbm {
-                n_estimators: 100,
-                learning_rate: 0.1,
-                max_depth: 3,
-                subsample: 1.0,
-                seed: 0,
-            },
+            "gbm" | "gradient-boosting" => ModelSpec::gbm(),
             "svr" => ModelSpec::Svr {
                 c: 1.0,
                 epsilon: 0.1,
@@ -266,11 +271,7 @@ impl ModelSpec {
             ModelSpec::ElasticNet { alpha, l1_ratio } => {
                 FittedModel::Linear(fit_elastic_net(x, y, alpha, l1_ratio)?)
             }
-            ModelSpec::Knn { k } => FittedModel::Knn(KnnRegressor::fit(
-                x,
-                y.as_slice().unwrap_or(&y.to_vec()),
-                k,
-            )?),
+            ModelSpec::Knn { k } => FittedModel::Knn(KnnRegressor::fit(x, y, k)?),
             ModelSpec::Tree {
                 max_depth,
                 min_samples_leaf,
@@ -287,26 +288,25 @@ impl ModelSpec {
                 n_estimators,
                 max_depth,
                 seed,
-            } => FittedModel::Forest(
-                ForestRegressorParams::random_forest()
-                    .n_estimators(n_estimators)
-                    .max_depth(max_depth)
-                    .seed(seed)
-                    .fit(&data())
-                    .map_err(tree_err)?,
-            ),
-            ModelSpec::ExtraTrees {
+            }
+            | ModelSpec::ExtraTrees {
                 n_estimators,
                 max_depth,
                 seed,
-            } => FittedModel::Forest(
-                ForestRegressorParams::extra_trees()
-                    .n_estimators(n_estimators)
-                    .max_depth(max_depth)
-                    .seed(seed)
-                    .fit(&data())
-                    .map_err(tree_err)?,
-            ),
+            } => {
+                let base = if matches!(self, ModelSpec::RandomForest { .. }) {
+                    ForestRegressorParams::random_forest()
+                } else {
+                    ForestRegressorParams::extra_trees()
+                };
+                FittedModel::Forest(
+                    base.n_estimators(n_estimators)
+                        .max_depth(max_depth)
+                        .seed(seed)
+                        .fit(&data())
+                        .map_err(tree_err)?,
+                )
+            }
             ModelSpec::Gbm { .. } => {
                 FittedModel::Gbm(self.gbm_params()?.fit(&data()).map_err(tree_err)?)
             }
@@ -408,6 +408,18 @@ impl FittedModel {
                 other.predict(x)?[0]
             }
         })
+    }
+
+    /// Number of features the model takes.
+    pub fn n_features(&self) -> usize {
+        match self {
+            FittedModel::Linear(m) => m.coef.len(),
+            FittedModel::Knn(m) => m.n_features(),
+            FittedModel::Tree(m) => m.n_features(),
+            FittedModel::Forest(m) => m.n_features(),
+            FittedModel::Gbm(m) => m.n_features(),
+            FittedModel::Svr(m) => m.n_features(),
+        }
     }
 
     /// The fitted model's short kind name.

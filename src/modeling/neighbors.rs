@@ -3,7 +3,7 @@
 
 use linfa_nn::distance::L2Dist;
 use linfa_nn::{CommonNearestNeighbour, NearestNeighbour};
-use ndarray::{Array1, Array2, ArrayView2};
+use ndarray::{Array1, ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -21,7 +21,7 @@ pub struct KnnRegressor {
 
 impl KnnRegressor {
     /// Stores the training data; `k` must be between 1 and the number of rows.
-    pub fn fit(x: ArrayView2<f64>, y: &[f64], k: usize) -> Result<KnnRegressor> {
+    pub fn fit(x: ArrayView2<f64>, y: ArrayView1<f64>, k: usize) -> Result<KnnRegressor> {
         if k == 0 || k > x.nrows() {
             return Err(Error::invalid(
                 "k",
@@ -42,10 +42,17 @@ impl KnnRegressor {
         })
     }
 
+    /// Number of features the model was fitted on.
+    pub fn n_features(&self) -> usize {
+        self.n_features
+    }
+
     /// Mean target of the k nearest training rows, for each row of `x`.
     pub fn predict(&self, x: ArrayView2<f64>) -> Result<Array1<f64>> {
         let model = "k-nearest neighbours";
-        let train = Array2::from_shape_vec((self.y.len(), self.n_features), self.x.clone())
+        // linfa-nn's index borrows its points, so it cannot be stored in the model; build it
+        // over a view of the stored rows (no copy) for each batch.
+        let train = ArrayView2::from_shape((self.y.len(), self.n_features), &self.x)
             .map_err(|e| Error::model(model, e))?;
         let index = CommonNearestNeighbour::KdTree
             .from_batch(&train, L2Dist)
@@ -71,9 +78,9 @@ mod tests {
     #[test]
     fn averages_the_nearest() {
         let x = array![[0.0], [1.0], [10.0], [11.0]];
-        let m = KnnRegressor::fit(x.view(), &[1.0, 3.0, 10.0, 20.0], 2).unwrap();
+        let m = KnnRegressor::fit(x.view(), array![1.0, 3.0, 10.0, 20.0].view(), 2).unwrap();
         let p = m.predict(array![[0.4], [10.6]].view()).unwrap();
         assert_eq!(p.to_vec(), [2.0, 15.0]);
-        assert!(KnnRegressor::fit(x.view(), &[1.0; 4], 5).is_err());
+        assert!(KnnRegressor::fit(x.view(), array![1.0, 1.0, 1.0, 1.0].view(), 5).is_err());
     }
 }

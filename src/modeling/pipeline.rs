@@ -54,9 +54,7 @@ impl TrainConfig {
         TrainConfig {
             target: "MEDV".into(),
             features: features.iter().map(|s| s.to_string()).collect(),
-            model: ModelSpec::from_name("gbm")
-                .map(|m| m.with_seed(7))
-                .unwrap_or(ModelSpec::Linear),
+            model: ModelSpec::gbm().with_seed(7),
             grid: Grid::one("n_estimators", (1..=8).map(|i| 50.0 * i as f64)),
             folds: 10,
             shuffle: false,
@@ -72,7 +70,7 @@ impl TrainConfig {
         TrainConfig {
             target: target.into(),
             features: vec![],
-            model: ModelSpec::from_name("gbm").unwrap_or(ModelSpec::Linear),
+            model: ModelSpec::gbm(),
             grid: Grid::default(),
             folds: 10,
             shuffle: false,

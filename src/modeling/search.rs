@@ -5,7 +5,7 @@
 //! are exactly the model fitted with k stages.
 
 use indicatif::ProgressBar;
-use ndarray::{ArrayView1, ArrayView2, Axis};
+use ndarray::{Array1, ArrayView1, ArrayView2, Axis};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -104,7 +104,7 @@ fn rows(x: ArrayView2<f64>, idx: &[usize]) -> ndarray::Array2<f64> {
     x.select(Axis(0), idx)
 }
 
-fn targets(y: ArrayView1<f64>, idx: &[usize]) -> ndarray::Array1<f64> {
+fn targets(y: ArrayView1<f64>, idx: &[usize]) -> Array1<f64> {
     y.select(Axis(0), idx)
 }
 
@@ -120,10 +120,12 @@ fn fold_mse(
         targets(y, &split.train).view(),
     )?;
     let predicted = model.predict(rows(x, &split.test).view())?;
-    Ok(mse(
-        targets(y, &split.test).as_slice().unwrap_or_default(),
-        predicted.as_slice().unwrap_or_default(),
-    ))
+    Ok(score(&targets(y, &split.test), &predicted))
+}
+
+/// MSE of a fold's predictions against its held-out targets.
+fn score(actual: &Array1<f64>, predicted: &Array1<f64>) -> f64 {
+    mse(&actual.to_vec(), &predicted.to_vec())
 }
 
 /// Cross-validated MSE of one model over the given folds (parallel over folds).
@@ -317,7 +319,7 @@ fn staged_gbm_scores(
             }
             Ok(predictions
                 .iter()
-                .map(|p| mse(&test_y.to_vec(), &p.to_vec()))
+                .map(|p| score(&test_y, p))
                 .collect::<Vec<f64>>())
         })
         .collect::<Result<Vec<Vec<f64>>>>()?;

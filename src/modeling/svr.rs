@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SvrModel {
     svm: Svm<f64, f64>,
+    n_features: usize,
 }
 
 /// scikit-learn's `gamma="scale"`: 1 / (n_features · variance of all of X).
@@ -54,7 +55,15 @@ impl SvrModel {
             .eps(1e-3)
             .fit(&data)
             .map_err(|e| Error::model("svr", e))?;
-        Ok(SvrModel { svm })
+        Ok(SvrModel {
+            svm,
+            n_features: x.ncols(),
+        })
+    }
+
+    /// Number of features the model was fitted on.
+    pub fn n_features(&self) -> usize {
+        self.n_features
     }
 
     /// Predictions for the rows of `x`.

@@ -187,11 +187,36 @@ impl Artifact {
                 "checksum mismatch: the content hashes to {actual}, the file records {recorded}; it was modified or corrupted"
             )));
         }
-        serde_json::from_value(value).map_err(|e| {
+        let artifact: Artifact = serde_json::from_value(value).map_err(|e| {
             bad(format!(
                 "content does not match format {FORMAT_VERSION}: {e}"
             ))
-        })
+        })?;
+        artifact.check_shapes().map_err(bad)?;
+        Ok(artifact)
+    }
+
+    /// The feature list, the scaler and the model must agree on the number of features.
+    fn check_shapes(&self) -> std::result::Result<(), String> {
+        let n = self.features.len();
+        let scaler = &self.preprocessing.scaler;
+        if n == 0 {
+            return Err("it lists no features".into());
+        }
+        if scaler.mean.len() != n || scaler.scale.len() != n {
+            return Err(format!(
+                "{n} features but a scaler for {} (mean) and {} (scale)",
+                scaler.mean.len(),
+                scaler.scale.len()
+            ));
+        }
+        if self.model.n_features() != n {
+            return Err(format!(
+                "{n} features but the model takes {}",
+                self.model.n_features()
+            ));
+        }
+        Ok(())
     }
 }
 
