@@ -234,11 +234,7 @@ fn train(args: TrainArgs) -> anyhow::Result<()> {
         }
         (None, Some(csv)) => {
             let sha = ingest::sha256_file(csv)?;
-            let stem = csv
-                .file_stem()
-                .map(|s| s.to_string_lossy().to_string())
-                .unwrap_or_else(|| "model".into());
-            (ingest::read_csv(csv)?, stem, sha)
+            (ingest::read_csv(csv)?, csv.display().to_string(), sha)
         }
         (None, None) => anyhow::bail!("give --dataset NAME or --csv FILE --target COLUMN"),
     };
@@ -256,7 +252,7 @@ fn train(args: TrainArgs) -> anyhow::Result<()> {
         let path = args
             .out
             .clone()
-            .unwrap_or_else(|| PathBuf::from(format!("models/{name}.json")));
+            .unwrap_or_else(|| default_artifact_path(&name));
         Artifact::from_report(&report, &name, &sha256).save(&path)?;
         Some(path)
     };
@@ -266,6 +262,14 @@ fn train(args: TrainArgs) -> anyhow::Result<()> {
         print_train_report(&report, &name, out.as_deref());
     }
     Ok(())
+}
+
+/// `models/<dataset>.json`, or `models/<file stem>.json` for a CSV.
+fn default_artifact_path(name: &str) -> PathBuf {
+    let stem = Path::new(name)
+        .file_stem()
+        .map_or_else(|| "model".into(), |s| s.to_string_lossy());
+    PathBuf::from(format!("models/{stem}.json"))
 }
 
 fn train_json(report: &TrainReport, name: &str, out: Option<&Path>) -> serde_json::Value {

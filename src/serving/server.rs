@@ -112,7 +112,7 @@ struct Metrics {
 
 #[derive(Default)]
 struct MetricsInner {
-    requests: BTreeMap<(String, u16), u64>,
+    requests: BTreeMap<(&'static str, u16), u64>,
     buckets: [u64; LATENCY_BUCKETS.len()],
     latency_sum: f64,
     latency_count: u64,
@@ -120,10 +120,10 @@ struct MetricsInner {
 }
 
 impl Metrics {
-    fn record(&self, route: &str, status: u16, seconds: f64, predictions: usize) {
+    fn record(&self, route: &'static str, status: u16, seconds: f64, predictions: usize) {
         // A poisoned lock only means another request panicked mid-update; counts stay usable.
         let mut m = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        *m.requests.entry((route.to_string(), status)).or_default() += 1;
+        *m.requests.entry((route, status)).or_default() += 1;
         for (bucket, bound) in m.buckets.iter_mut().zip(LATENCY_BUCKETS) {
             if seconds <= bound {
                 *bucket += 1;
@@ -269,18 +269,14 @@ pub async fn shutdown_signal() {
 async fn observe(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|p| p.as_str().to_string())
-        .unwrap_or_else(|| "unmatched".to_string());
+    let route = route_label(request.extensions().get::<MatchedPath>());
     let response = next.run(request).await;
     let seconds = started.elapsed().as_secs_f64();
     let status = response.status().as_u16();
     let predicted = response.extensions().get::<Predicted>();
     state
         .metrics
-        .record(&route, status, seconds, predicted.map_or(0, |p| p.rows));
+        .record(route, status, seconds, predicted.map_or(0, |p| p.rows));
     let micros = (seconds * 1e6).round() as u64;
     match predicted {
         Some(p) => {
@@ -289,6 +285,15 @@ async fn observe(State(state): State<Arc<AppState>>, request: Request, next: Nex
         None => tracing::info!(%method, route, status, micros, "request"),
     }
     response
+}
+
+/// The route as a fixed label (no allocation per request; unknown paths share one label).
+fn route_label(matched: Option<&MatchedPath>) -> &'static str {
+    const ROUTES: [&str; 5] = ["/", "/predict", "/health", "/model", "/metrics"];
+    matched
+        .and_then(|m| ROUTES.iter().find(|r| **r == m.as_str()))
+        .copied()
+        .unwrap_or("unmatched")
 }
 
 async fn home(State(state): State<Arc<AppState>>) -> Html<String> {
