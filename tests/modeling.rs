@@ -6,23 +6,16 @@ mod common;
 use common::{assert_close, reference_rows};
 use ml_workflow::frame::{column_f64, to_matrix};
 use ml_workflow::ingest::load_dataset;
-use ml_workflow::modeling::gradient_descent::{fit_gd, Cpu, GdParams};
-use ml_workflow::modeling::linear::fit_ols;
+use ml_workflow::modeling::gradient_descent::GdParams;
 use ml_workflow::modeling::metrics::{r2, rmse};
 use ml_workflow::modeling::model::ModelSpec;
 use ml_workflow::modeling::pipeline::{train, TrainConfig, BOSTON_DROPPED};
 use ml_workflow::modeling::search::{cross_val_mse, spot_check, spot_check_models};
+use ml_workflow::modeling::xy::XySplit;
 use ml_workflow::modeling::{train_test_split, KFold, StandardScaler};
 use ndarray::{Array1, Array2, Axis};
 
 const BOSTON_FEATURES: [&str; 6] = ["CHAS", "RM", "TAX", "PTRATIO", "B", "LSTAT"];
-
-fn height_weight() -> (Array1<f64>, Array1<f64>) {
-    let df = load_dataset("height-weight").expect("height-weight dataset");
-    let x = Array1::from(column_f64(&df, "Height-Inches").expect("height"));
-    let y = Array1::from(column_f64(&df, "Weight-Pounds").expect("weight"));
-    (x, y)
-}
 
 /// Boston's scaled training rows and targets, as the chapter prepares them.
 fn boston_train() -> (Array2<f64>, Array1<f64>, StandardScaler) {
@@ -53,46 +46,32 @@ fn splits_pick_the_reference_rows() {
     );
 }
 
+fn height_weight_split() -> XySplit {
+    let df = load_dataset("height-weight").expect("height-weight dataset");
+    XySplit::new(&df, "Height-Inches", "Weight-Pounds", 0.2, 42).expect("split")
+}
+
 #[test]
 fn ols_matches_scikit_learn() {
-    let (x, y) = height_weight();
-    let split = train_test_split(x.len(), 0.2, 42).expect("split");
-    let column = |v: &Array1<f64>, rows: &[usize]| v.select(Axis(0), rows).insert_axis(Axis(1));
-    let x_train = column(&x, &split.train);
-    let model = fit_ols(x_train.view(), y.select(Axis(0), &split.train).view()).expect("ols");
-    assert_close(model.coef[0], 3.0712450092256387, 1e-9, "coef");
-    assert_close(model.intercept, -81.73686228241509, 1e-9, "intercept");
-    let x_test = column(&x, &split.test);
-    let predicted = model.predict(x_test.view()).to_vec();
-    let actual = y.select(Axis(0), &split.test).to_vec();
+    let fit = height_weight_split().ols().expect("ols");
+    assert_close(fit.model.coef[0], 3.0712450092256387, 1e-9, "coef");
+    assert_close(fit.model.intercept, -81.73686228241509, 1e-9, "intercept");
+    let (actual, predicted) = (&fit.evaluation.actual, &fit.evaluation.predicted);
     assert_close(
-        rmse(&actual, &predicted),
+        rmse(actual, predicted),
         10.12363124762678,
         1e-9,
         "test RMSE",
     );
-    assert_close(
-        r2(&actual, &predicted),
-        0.26059113512888576,
-        1e-9,
-        "test R²",
-    );
+    assert_close(r2(actual, predicted), 0.26059113512888576, 1e-9, "test R²");
+    assert_close(fit.train_rmse, 10.06799035381074, 1e-9, "train RMSE");
 }
 
 #[test]
 fn gradient_descent_reproduces_the_pytorch_trajectory() {
-    let (x, y) = height_weight();
-    let split = train_test_split(x.len(), 0.2, 42).expect("split");
-    let pick = |v: &Array1<f64>, rows: &[usize]| -> Vec<f32> {
-        rows.iter().map(|&r| v[r] as f32).collect()
-    };
-    let model = fit_gd(
-        &pick(&x, &split.train),
-        &pick(&y, &split.train),
-        &GdParams::default(),
-        &Cpu,
-    )
-    .expect("gradient descent");
+    let fit = height_weight_split()
+        .gradient_descent(&GdParams::default())
+        .expect("gradient descent");
     for (epoch, expected) in [
         (0, 16284.168),
         (1, 196.4586),
@@ -100,23 +79,24 @@ fn gradient_descent_reproduces_the_pytorch_trajectory() {
         (999, 106.56365),
     ] {
         assert_close(
-            f64::from(model.losses[epoch]),
+            f64::from(fit.model.losses[epoch]),
             expected,
             1e-4,
             &format!("loss at epoch {epoch}"),
         );
     }
-    let predicted: Vec<f64> = model
-        .predict(&pick(&x, &split.test))
-        .iter()
-        .map(|&v| f64::from(v))
-        .collect();
-    let actual = y.select(Axis(0), &split.test).to_vec();
     assert_close(
-        rmse(&actual, &predicted),
+        fit.evaluation.metrics().rmse,
         10.408913735878023,
         1e-4,
         "test RMSE",
+    );
+    // The chapter's mistake (predictions against x_test) gives 59.187.
+    assert_close(
+        fit.chapter_rmse,
+        59.186981326010276,
+        1e-4,
+        "the chapter's RMSE",
     );
 }
 

@@ -15,6 +15,7 @@ pub mod search;
 pub mod split;
 pub mod svr;
 pub mod tree;
+pub mod xy;
 
 pub use metrics::Metrics;
 pub use model::{FittedModel, ModelSpec};
