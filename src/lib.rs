@@ -29,7 +29,9 @@ pub mod prelude {
     pub use crate::frame::{column_f64, column_names, drop_columns, from_columns, to_matrix};
     pub use crate::ingest::{dataset, load_dataset, read_csv};
     pub use crate::modeling::gradient_descent::{GdParams, Init};
-    pub use crate::modeling::pipeline::{train, TrainConfig, TrainReport, BOSTON_DROPPED};
+    pub use crate::modeling::pipeline::{
+        train, Prepared, TrainConfig, TrainReport, BOSTON_DROPPED,
+    };
     pub use crate::modeling::search::{spot_check, spot_check_models};
     pub use crate::modeling::xy::XySplit;
     pub use crate::modeling::{KFold, Metrics, ModelSpec, StandardScaler};
@@ -37,6 +39,6 @@ pub mod prelude {
         actual_vs_predicted, bar_chart, heatmap, kde_jointplot, line_chart, lmplot, residuals,
         scatter, Labels, Line, Svg,
     };
-    pub use crate::serving::{predict, Artifact, Frame, Orient, Prediction};
+    pub use crate::serving::{predict, request_rows, Artifact, Frame, Orient, Prediction};
     pub use polars::prelude::DataFrame;
 }

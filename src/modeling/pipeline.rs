@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use super::metrics::Metrics;
 use super::model::{FittedModel, ModelSpec, ParamSet};
 use super::scaler::StandardScaler;
-use super::search::{grid_search, Grid, GridSearch};
-use super::split::{train_test_split, KFold};
+use super::search::{grid_search, spot_check, spot_check_models, Grid, GridSearch, SpotCheck};
+use super::split::{train_test_split, KFold, Split};
 use crate::conclusion::Evaluation;
 use crate::error::{Error, Result};
 use crate::frame::{column_f64, numeric_columns, to_matrix};
@@ -136,40 +136,88 @@ pub fn resolve_features(df: &DataFrame, config: &TrainConfig) -> Result<Vec<Stri
     Ok(features)
 }
 
+/// The data as the pipeline models it: features picked, rows split, scaler fitted on the
+/// training rows, training rows scaled.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// Feature columns, in order.
+    pub features: Vec<String>,
+    /// The scaler fitted on the training rows (identity when scaling is off).
+    pub scaler: StandardScaler,
+    /// Scaled training rows.
+    pub x_train: Array2<f64>,
+    /// Training targets.
+    pub y_train: Array1<f64>,
+    /// Scaled held-out rows.
+    pub x_test: Array2<f64>,
+    /// Held-out targets.
+    pub y_test: Array1<f64>,
+}
+
+impl Prepared {
+    /// Picks, splits and scales `df` as `config` says.
+    pub fn new(df: &DataFrame, config: &TrainConfig) -> Result<Prepared> {
+        let features = resolve_features(df, config)?;
+        let x = to_matrix(df, &features)?;
+        let y = Array1::from(column_f64(df, &config.target)?);
+        let split = train_test_split(x.nrows(), config.test_size, config.seed)?;
+        let x_train = x.select(Axis(0), &split.train);
+        let scaler = if config.scale {
+            StandardScaler::fit(x_train.view())?
+        } else {
+            StandardScaler::identity(features.len())
+        };
+        Ok(Prepared {
+            x_train: scaler.transform(x_train.view())?,
+            y_train: y.select(Axis(0), &split.train),
+            x_test: scaler.transform(x.select(Axis(0), &split.test).view())?,
+            y_test: y.select(Axis(0), &split.test),
+            features,
+            scaler,
+        })
+    }
+
+    /// The configuration's folds over the training rows.
+    pub fn folds(&self, config: &TrainConfig) -> Result<Vec<Split>> {
+        self.kfold(config).splits(self.x_train.nrows())
+    }
+
+    fn kfold(&self, config: &TrainConfig) -> KFold {
+        KFold {
+            n_splits: config.folds,
+            shuffle: config.shuffle,
+            seed: config.seed,
+        }
+    }
+
+    /// Every model of the chapter's spot check through the configuration's folds.
+    pub fn spot_check(&self, config: &TrainConfig) -> Result<SpotCheck> {
+        let models = spot_check_models(u64::from(config.seed));
+        spot_check(
+            &models,
+            self.x_train.view(),
+            self.y_train.view(),
+            &self.kfold(config),
+        )
+    }
+}
+
 /// Runs the pipeline on `df`; `progress` advances with the grid search.
 pub fn train(
     df: &DataFrame,
     config: &TrainConfig,
     progress: Option<&ProgressBar>,
 ) -> Result<TrainReport> {
-    let features = resolve_features(df, config)?;
-    let x = to_matrix(df, &features)?;
-    let y = Array1::from(column_f64(df, &config.target)?);
-    let split = train_test_split(x.nrows(), config.test_size, config.seed)?;
-    let (x_train, y_train) = (
-        x.select(Axis(0), &split.train),
-        y.select(Axis(0), &split.train),
-    );
-    let scaler = if config.scale {
-        StandardScaler::fit(x_train.view())?
-    } else {
-        StandardScaler::identity(features.len())
-    };
-    let x_train = scaler.transform(x_train.view())?;
-    let kfold = KFold {
-        n_splits: config.folds,
-        shuffle: config.shuffle,
-        seed: config.seed,
-    };
-    let folds = kfold.splits(x_train.nrows())?;
+    let data = Prepared::new(df, config)?;
+    let folds = data.folds(config)?;
 
     let started = Instant::now();
     let spec = config.model.clone().with_seed(u64::from(config.seed));
     let search = grid_search(
         &spec,
         &config.grid,
-        x_train.view(),
-        y_train.view(),
+        data.x_train.view(),
+        data.y_train.view(),
         &folds,
         progress,
     )?;
@@ -180,26 +228,25 @@ pub fn train(
         final_spec.set(k, *v)?;
     }
     let started = Instant::now();
-    let model = final_spec.fit(x_train.view(), y_train.view())?;
+    let model = final_spec.fit(data.x_train.view(), data.y_train.view())?;
     let seconds_fit = started.elapsed().as_secs_f64();
 
-    let evaluation = if split.test.is_empty() {
+    let evaluation = if data.y_test.is_empty() {
         None
     } else {
-        let x_test: Array2<f64> = scaler.transform(x.select(Axis(0), &split.test).view())?;
-        let predicted = model.predict(x_test.view())?;
+        let predicted = model.predict(data.x_test.view())?;
         Some(Evaluation::new(
             config.target.clone(),
-            y.select(Axis(0), &split.test).to_vec(),
+            data.y_test.to_vec(),
             predicted.to_vec(),
         ))
     };
     Ok(TrainReport {
         config: config.clone(),
-        features,
-        rows_train: split.train.len(),
-        rows_test: split.test.len(),
-        scaler,
+        rows_train: data.y_train.len(),
+        rows_test: data.y_test.len(),
+        features: data.features,
+        scaler: data.scaler,
         search,
         final_spec,
         model,
@@ -208,4 +255,13 @@ pub fn train(
         seconds_cv,
         seconds_fit,
     })
+}
+
+impl TrainReport {
+    /// The held-out evaluation, or an error saying the run held no rows out.
+    pub fn evaluation(&self) -> Result<&Evaluation> {
+        self.evaluation
+            .as_ref()
+            .ok_or_else(|| Error::invalid("evaluation", "this run held out no rows (test_size 0)"))
+    }
 }

@@ -6,6 +6,7 @@ pub mod payload;
 pub mod server;
 
 use ndarray::ArrayView2;
+use polars::prelude::DataFrame;
 use serde::{Deserialize, Serialize};
 
 pub use artifact::Artifact;
@@ -64,20 +65,25 @@ pub fn predict_frame(
     })
 }
 
-/// Convenience for notebooks: predictions for rows given as `(column, value)` lists.
-pub fn predict_rows(
-    artifact: &Artifact,
-    columns: &[&str],
-    rows: Vec<Vec<f64>>,
-) -> Result<Prediction> {
-    let frame = Frame::from_rows(
-        columns.iter().map(|c| c.to_string()).collect(),
-        vec![],
-        rows,
-    )
-    .map_err(|e| Error::invalid("rows", e.to_string()))?;
-    predict_frame(artifact, &frame).map_err(|e| match e {
-        PredictError::Model(e) => e,
-        PredictError::Payload(p) => Error::invalid("rows", p.to_string()),
-    })
+/// Rows of a dataset as a request frame (every numeric column, labels = row positions), as the
+/// notebook builds an ad-hoc request before turning it into pandas JSON.
+pub fn request_rows(df: &DataFrame, rows: &[usize]) -> Result<Frame> {
+    let columns = crate::frame::numeric_columns(df);
+    let values = columns
+        .iter()
+        .map(|c| crate::frame::column_f64(df, c))
+        .collect::<Result<Vec<_>>>()?;
+    let n = df.height();
+    if let Some(bad) = rows.iter().find(|&&r| r >= n) {
+        return Err(Error::invalid(
+            "rows",
+            format!("row {bad} is past the last row ({})", n.saturating_sub(1)),
+        ));
+    }
+    let table = rows
+        .iter()
+        .map(|&r| values.iter().map(|col| col[r]).collect())
+        .collect();
+    let index = rows.iter().map(|r| r.to_string()).collect();
+    Frame::from_rows(columns, index, table).map_err(|e| Error::invalid("rows", e.to_string()))
 }
