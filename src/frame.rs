@@ -27,11 +27,17 @@ pub fn numeric_columns(df: &DataFrame) -> Vec<String> {
         .collect()
 }
 
+/// Finds a column by comparing names, not through polars' hashed schema cache: a frame made
+/// in one evcxr cell is used by code compiled in another, whose copy of polars hashes names
+/// with a different global seed, so cached lookups miss (seen on frames of 10+ columns).
 fn column<'a>(df: &'a DataFrame, name: &str) -> Result<&'a Column> {
-    df.column(name).map_err(|_| Error::MissingColumn {
-        name: name.into(),
-        available: column_names(df).join(", "),
-    })
+    df.columns()
+        .iter()
+        .find(|c| c.name().as_str() == name)
+        .ok_or_else(|| Error::MissingColumn {
+            name: name.into(),
+            available: column_names(df).join(", "),
+        })
 }
 
 /// A numeric column as `f64` values with missing values kept as `None`.
@@ -83,12 +89,16 @@ pub fn from_columns(columns: Vec<(String, Vec<f64>)>) -> Result<DataFrame> {
 
 /// The frame without the named columns (each must exist).
 pub fn drop_columns(df: &DataFrame, names: &[&str]) -> Result<DataFrame> {
-    let mut out = df.clone();
     for name in names {
-        column(&out, name)?;
-        out = out.drop(name)?;
+        column(df, name)?;
     }
-    Ok(out)
+    let kept = df
+        .columns()
+        .iter()
+        .filter(|c| !names.contains(&c.name().as_str()))
+        .cloned()
+        .collect();
+    Ok(DataFrame::new(df.height(), kept)?)
 }
 
 #[cfg(test)]
