@@ -13,12 +13,13 @@ ifneq ($(wildcard ../shared/data/housing.csv),)
 export ML_WORKFLOW_DATA ?= $(abspath ../shared/data)
 endif
 
-.PHONY: all setup install build lint test run model serve bench clean help
+.PHONY: all setup kernel install build lint test test-notebooks notebooks lab run model serve bench clean help
 
 help:
-	@echo "make run      the main job: describe both datasets, train the Boston model, show where outputs are"
+	@echo "make run      the main job: execute both notebooks (which save the Boston model), show where outputs are"
 	@echo "make test     lint, then every test"
-	@echo "make setup    the project's Python venv with the pinned tools ($(VENV))"
+	@echo "make setup    the project's Python venv with the pinned tools ($(VENV)) and the Rust kernel"
+	@echo "make notebooks  execute the notebooks in place;  make lab  JupyterLab with the project's kernel"
 	@echo "make install  setup + release build"
 	@echo "make lint     cargo fmt --check, clippy -D warnings, Dockerfile/manifests/scripts"
 	@echo "make model    train the Boston model into models/boston-housing.json"
@@ -27,7 +28,12 @@ help:
 
 all: install lint test
 
-setup: $(VENV)/.stamp
+setup: $(VENV)/.stamp kernel
+
+# evcxr_jupyter (pinned; cargo install skipped when already on the PATH) and its kernelspec,
+# registered inside the venv.
+kernel: $(VENV)/.stamp
+	VENV=$(VENV) scripts/setup_kernel.sh
 
 $(VENV)/.stamp: requirements-dev.txt
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -39,7 +45,7 @@ install: setup build
 build:
 	$(CARGO) build --release --locked
 
-lint: setup
+lint: $(VENV)/.stamp
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --locked --all-targets -- -D warnings
 	VENV=$(VENV) scripts/lint_deploy.sh
@@ -47,17 +53,31 @@ lint: setup
 test: lint
 	$(CARGO) test --release --locked
 	scripts/check_container.sh
+	$(MAKE) test-notebooks
+
+# The notebooks against their committed outputs (nbval), and the guard that catches the
+# panics and ? errors nbconvert lets through.
+test-notebooks: setup
+	$(VENV)/bin/pytest -p no:cacheprovider --nbval --nbval-cell-timeout=3600 notebooks/
+	VENV=$(VENV) scripts/check_notebook_guard.sh
+	VENV=$(VENV) scripts/check_binder.sh
+
+# Execute every notebook in place (commit the result when a change alters its outputs).
+notebooks: setup
+	VENV=$(VENV) scripts/run_notebooks.sh
+
+lab: setup
+	$(VENV)/bin/jupyter lab notebooks/
 
 model: build
 	$(BIN) train --dataset boston-housing --out models/boston-housing.json
 
-run: build
+run: build setup
 	$(BIN) datasets
-	$(BIN) describe height-weight
-	$(BIN) describe boston-housing
-	$(BIN) train --dataset boston-housing --out models/boston-housing.json
+	VENV=$(VENV) scripts/run_notebooks.sh
 	@echo
-	@echo "model artifact: models/boston-housing.json  (serve it: $(BIN) serve --model models/boston-housing.json)"
+	@echo "notebooks executed in place: notebooks/01-height-weight.ipynb, notebooks/02-boston-housing.ipynb"
+	@echo "model artifact: models/boston-housing.json  (serve it: make serve, or $(BIN) serve --model models/boston-housing.json)"
 
 serve: model
 	$(BIN) serve --model models/boston-housing.json

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Install the notebooks' Rust kernel: evcxr_jupyter (pinned), registered inside the project's
+# venv (never in the user's home), with the environment the kernel needs in its kernelspec.
+# Idempotent: skips the ~8-minute `cargo install` when the pinned version is on the PATH.
+#
+#   scripts/setup_kernel.sh            # called by 'make setup'
+#
+# Environment: VENV (.venv), EVCXR_VERSION (0.22.0),
+#   EVCXR_TMPDIR (the kernel's persistent build folder; default
+#   ${XDG_CACHE_HOME:-$HOME/.cache}/ml-workflow/evcxr, outside the clone so it survives it)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+die() { printf 'setup_kernel: %s\n' "$*" >&2; exit 1; }
+VENV="${VENV:-.venv}"
+EVCXR_VERSION="${EVCXR_VERSION:-0.22.0}"
+EVCXR_TMPDIR="${EVCXR_TMPDIR:-${XDG_CACHE_HOME:-$HOME/.cache}/ml-workflow/evcxr}"
+[[ -x "${VENV}/bin/python" ]] || die "no venv at ${VENV}: run 'make setup'"
+
+# cargo install puts binaries in $CARGO_HOME/bin, which may not be on the PATH yet.
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:${PATH}"
+if ! command -v evcxr_jupyter >/dev/null ||
+    ! cargo install --list | grep -q "^evcxr_jupyter v${EVCXR_VERSION}:"; then
+    echo "==> cargo install --locked evcxr_jupyter --version ${EVCXR_VERSION} (about 8 minutes on 2 cores)"
+    # Its own, throwaway target folder: not the project's build cache.
+    build="$(mktemp -d)"
+    trap 'rm -rf "${build}"' EXIT
+    CARGO_TARGET_DIR="${build}" cargo install --locked evcxr_jupyter --version "${EVCXR_VERSION}"
+fi
+
+# The kernel builds each cell as a cdylib linked to the toolchain's libstd. Pin the toolchain
+# for the kernel's cargo (it runs in the build folder, outside this checkout's
+# rust-toolchain.toml) and point the loader at that libstd: the RUNPATH rustc writes is
+# relative and breaks when the build folder and the toolchain share a parent such as $HOME.
+toolchain="$(sed -n 's/^channel = "\(.*\)"/\1/p' rust-toolchain.toml)"
+sysroot="$(rustc --print sysroot)"
+host="$(rustc -vV | sed -n 's/^host: //p')"
+libstd_dir="${sysroot}/lib/rustlib/${host}/lib"
+compgen -G "${libstd_dir}/libstd-*.so" >/dev/null || die "no libstd-*.so in ${libstd_dir}"
+
+kernels="${VENV}/share/jupyter"
+JUPYTER_PATH="${kernels}" evcxr_jupyter --install >/dev/null
+spec="${kernels}/kernels/rust/kernel.json"
+[[ -f "${spec}" ]] || die "evcxr_jupyter --install did not write ${spec}"
+mkdir -p "${EVCXR_TMPDIR}"
+"${VENV}/bin/python" - "${spec}" "$(command -v evcxr_jupyter)" "${EVCXR_TMPDIR}" "${toolchain}" "${libstd_dir}" <<'PY'
+import json, sys
+path, binary, tmpdir, toolchain, libstd_dir = sys.argv[1:]
+spec = json.load(open(path))
+spec["argv"][0] = binary                   # absolute: jupyter may start without ~/.cargo/bin
+spec["display_name"] = "Rust (ml-workflow)"
+spec["env"] = {
+    "EVCXR_TMPDIR": tmpdir,                # persistent build folder: warm kernels in seconds
+    "RUSTUP_TOOLCHAIN": toolchain,
+    "LD_LIBRARY_PATH": libstd_dir,
+}
+json.dump(spec, open(path, "w"), indent=2)
+PY
+echo "kernel 'rust' registered in ${spec} (build folder ${EVCXR_TMPDIR})"
