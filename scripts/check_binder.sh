@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Run binder/postBuild's offline steps (kernel registration) against a throwaway HOME and
+# Python prefix, and check the kernelspec it leaves: what can be checked of Binder without
+# building its image.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+die() { printf 'check_binder: %s\n' "$*" >&2; exit 1; }
+VENV="${VENV:-.venv}"
+tmp="$(mktemp -d)"
+trap 'rm -rf "${tmp}"' EXIT
+mkdir -p "${tmp}/home" "${tmp}/env/bin"
+ln -s "$(cd "${VENV}/bin" && pwd)/python" "${tmp}/env/bin/python"
+
+# Keep the real toolchain and cargo binaries; everything else lands in the throwaway HOME.
+cargo_home="${CARGO_HOME:-$HOME/.cargo}"
+rustup_home="${RUSTUP_HOME:-$HOME/.rustup}"
+CARGO_HOME="${cargo_home}" RUSTUP_HOME="${rustup_home}" HOME="${tmp}/home" XDG_CACHE_HOME="" \
+    NB_PYTHON_PREFIX="${tmp}/env" binder/postBuild --offline
+
+spec="${tmp}/env/share/jupyter/kernels/rust/kernel.json"
+[[ -f "${spec}" ]] || die "no kernelspec at ${spec}"
+"${VENV}/bin/python" - "${spec}" "${tmp}/home" <<'PY' || die "unexpected kernelspec"
+import json, os, sys
+spec, home = json.load(open(sys.argv[1])), sys.argv[2]
+assert os.path.isabs(spec["argv"][0]) and spec["argv"][0].endswith("evcxr_jupyter"), spec["argv"]
+assert spec["env"]["EVCXR_TMPDIR"] == os.path.join(home, ".cache/ml-workflow/evcxr"), spec["env"]
+assert spec["language"] == "rust", spec
+PY
+echo "check_binder: postBuild --offline registered the kernel with its build folder in the throwaway HOME"
