@@ -2265,23 +2265,30 @@ mod tests {
         #[test]
         fn arbitrary_bytes_never_panic(body in vec(any::<u8>(), 0..256)) {
             if let Err(error) = parse(&body, &features()) {
-                prop_assert!(!error.to_string().is_empty());
+                // Bytes that are not JSON at all (nor JSON with NaN/Infinity, which the parser
+                // takes on purpose) can only be a 400, never a schema complaint.
+                let lenient = String::from_utf8_lossy(&body).replace("NaN", "0").replace("Infinity", "0");
+                if serde_json::from_str::<serde_json::Value>(&lenient).is_err() {
+                    prop_assert_eq!(error.kind(), ErrorKind::Malformed, "{}", error);
+                }
             }
         }
 
         #[test]
         fn token_soup_never_panics(tokens in vec(token(), 0..48)) {
             let body = tokens.concat();
-            if let Err(error) = parse(body.as_bytes(), &features()) {
-                prop_assert!(!error.to_string().is_empty());
-            }
+            // Never panics; the result itself is not constrained.
+            let _ = parse(body.as_bytes(), &features());
         }
 
         #[test]
         fn generated_json_never_panics(body in json_text()) {
-            match parse(body.as_bytes(), &features()) {
-                Ok(frame) => { let _ = frame.select(&features()); }
-                Err(error) => prop_assert!(!error.to_string().is_empty()),
+            // Rejected without a panic, or parsed: then a missing feature is the request's
+            // schema problem (422), never a malformed body.
+            if let Ok(frame) = parse(body.as_bytes(), &features()) {
+                if let Err(error) = frame.select(&features()) {
+                    prop_assert_eq!(error.kind(), ErrorKind::Schema, "{}", error);
+                }
             }
         }
 
