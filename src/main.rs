@@ -1,6 +1,6 @@
 //! `ml-workflow`: the notebooks' workflow from the command line (see `--help`).
 
-use std::io::Read;
+use std::io::{IsTerminal, Read};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -120,8 +120,16 @@ struct TrainArgs {
 }
 
 fn main() -> ExitCode {
+    // Log lines go through a channel to a writer thread that writes them in batches, so a
+    // request never waits on a stderr write; lossy(false): under back-pressure the logger
+    // waits rather than drops a line. The guard flushes what is queued when main returns.
+    let (log_writer, _log_guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .thread_name("log-writer")
+        .finish(std::io::BufWriter::new(std::io::stderr()));
     tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
+        .with_writer(log_writer)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
