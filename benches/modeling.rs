@@ -5,6 +5,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use ml_workflow::ingest::load_dataset;
 use ml_workflow::modeling::model::ModelSpec;
 use ml_workflow::modeling::pipeline::{train, TrainConfig};
+use ml_workflow::serving::payload::parse;
 use ml_workflow::serving::{predict, Artifact};
 use ndarray::{Array1, Axis};
 
@@ -34,6 +35,16 @@ fn modeling_benches(c: &mut Criterion) {
     let body = br#"{"CHAS":{"0":0},"RM":{"0":6.575},"TAX":{"0":296.0},"PTRATIO":{"0":15.3},"B":{"0":396.9},"LSTAT":{"0":4.98}}"#;
     c.bench_function("predict one row (parse + scale + 400 trees)", |b| {
         b.iter(|| predict(&artifact, body).expect("predict"))
+    });
+    // The same request split in its two halves: the payload parser and the model alone.
+    c.bench_function("parse one-row payload", |b| {
+        b.iter(|| parse(body, &artifact.features).expect("parse"))
+    });
+    let frame = parse(body, &artifact.features).expect("parse");
+    let (mut row, _) = frame.select(&artifact.features).expect("select");
+    artifact.preprocessing.scaler.transform_row(row.iter_mut());
+    c.bench_function("400 trees on one scaled row", |b| {
+        b.iter(|| artifact.model.predict_row(&row).expect("predict_row"))
     });
 }
 

@@ -22,6 +22,7 @@ use linfa::ParamGuard;
 use ndarray::{Array1, ArrayBase, Data, Ix2};
 use serde::{Deserialize, Serialize};
 
+use super::packed::PackedTrees;
 use super::tree::{
     check_targets, check_width, map_rows, pairwise_sum, param_accessors, validate_tree_params,
     DecisionTreeRegressor, MaxFeatures, NumpyRng, Splitter, TrainingData, TreeBuilder, TreeConfig,
@@ -145,6 +146,8 @@ pub struct GradientBoostingRegressor {
     learning_rate: f64,
     trees: Vec<DecisionTreeRegressor>,
     train_score: Vec<f64>,
+    /// The trees again, leaves pre-multiplied by the learning rate, laid out for scoring.
+    packed: PackedTrees,
 }
 
 /// Serialized form of a [`GradientBoostingRegressor`], checked on load.
@@ -179,13 +182,13 @@ impl TryFrom<RawBoosting> for GradientBoostingRegressor {
                 raw.trees.len()
             )));
         }
-        Ok(GradientBoostingRegressor {
-            n_features: raw.n_features,
-            init: raw.init,
-            learning_rate: raw.learning_rate,
-            trees: raw.trees,
-            train_score: raw.train_score,
-        })
+        Ok(GradientBoostingRegressor::assemble(
+            raw.n_features,
+            raw.init,
+            raw.learning_rate,
+            raw.trees,
+            raw.train_score,
+        ))
     }
 }
 
@@ -202,6 +205,25 @@ impl From<GradientBoostingRegressor> for RawBoosting {
 }
 
 impl GradientBoostingRegressor {
+    /// The model from its parts (checked by the caller), with the trees packed for scoring.
+    fn assemble(
+        n_features: usize,
+        init: f64,
+        learning_rate: f64,
+        trees: Vec<DecisionTreeRegressor>,
+        train_score: Vec<f64>,
+    ) -> Self {
+        let packed = PackedTrees::new(&trees, learning_rate);
+        GradientBoostingRegressor {
+            n_features,
+            init,
+            learning_rate,
+            trees,
+            train_score,
+            packed,
+        }
+    }
+
     /// Default hyper-parameters, to be customized and fitted.
     pub fn params() -> GradientBoostingRegressorParams {
         GradientBoostingRegressorParams::new()
@@ -236,13 +258,13 @@ impl GradientBoostingRegressor {
     /// The model reduced to its first `k` stages (same as fitting with `n_estimators = k`).
     pub fn truncated(&self, k: usize) -> Result<Self, TreeError> {
         self.check_stage(k)?;
-        Ok(GradientBoostingRegressor {
-            n_features: self.n_features,
-            init: self.init,
-            learning_rate: self.learning_rate,
-            trees: self.trees[..k].to_vec(),
-            train_score: self.train_score[..k].to_vec(),
-        })
+        Ok(GradientBoostingRegressor::assemble(
+            self.n_features,
+            self.init,
+            self.learning_rate,
+            self.trees[..k].to_vec(),
+            self.train_score[..k].to_vec(),
+        ))
     }
 
     /// Impurity-based importances averaged over the stages with a split, normalized to sum 1
@@ -278,14 +300,11 @@ impl GradientBoostingRegressor {
         Ok(())
     }
 
-    /// Prediction of the first `stages` stages for a row of exactly `n_features` values.
+    /// Prediction of every stage for a row of exactly `n_features` values:
+    /// `init + Σ learning_rate * tree(row)`, summed in stage order.
     #[inline]
-    fn predict_unchecked(&self, row: &[f64], stages: usize) -> f64 {
-        let mut f = self.init;
-        for tree in &self.trees[..stages] {
-            f += self.learning_rate * tree.predict_unchecked(row);
-        }
-        f
+    fn predict_unchecked(&self, row: &[f64]) -> f64 {
+        self.packed.sum(self.init, row)
     }
 
     /// Prediction for one row; NaN if `row.len() != n_features`.
@@ -293,7 +312,7 @@ impl GradientBoostingRegressor {
         if row.len() != self.n_features {
             return f64::NAN;
         }
-        self.predict_unchecked(row, self.trees.len())
+        self.predict_unchecked(row)
     }
 
     /// Predictions for every row of `x`, or an error if its width is wrong.
@@ -302,9 +321,7 @@ impl GradientBoostingRegressor {
         x: &ArrayBase<D, Ix2>,
     ) -> Result<Array1<f64>, TreeError> {
         check_width(self.n_features, x.ncols())?;
-        Ok(map_rows(x, |row| {
-            self.predict_unchecked(row, self.trees.len())
-        }))
+        Ok(map_rows(x, |row| self.predict_unchecked(row)))
     }
 
     /// Predictions after each stage `1..=n_estimators` (scikit-learn's `staged_predict`); the
@@ -422,13 +439,13 @@ impl<D: Data<Elem = f64>, T: AsSingleTargets<Elem = f64>> Fit<ArrayBase<D, Ix2>,
             train_score.push(sq / count);
             trees.push(tree);
         }
-        Ok(GradientBoostingRegressor {
-            n_features: nf,
+        Ok(GradientBoostingRegressor::assemble(
+            nf,
             init,
-            learning_rate: self.learning_rate,
+            self.learning_rate,
             trees,
             train_score,
-        })
+        ))
     }
 }
 

@@ -19,6 +19,7 @@ use ndarray::{Array1, ArrayBase, Axis, Data, Ix2};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::packed::PackedTrees;
 use super::tree::{
     check_targets, check_width, map_rows, param_accessors, validate_tree_params,
     DecisionTreeRegressor, MaxFeatures, NumpyRng, Splitter, TrainingData, TreeBuilder, TreeConfig,
@@ -143,6 +144,8 @@ impl ParamGuard for ForestRegressorParams {
 pub struct ForestRegressor {
     n_features: usize,
     trees: Vec<DecisionTreeRegressor>,
+    /// The trees again, laid out for scoring.
+    packed: PackedTrees,
 }
 
 /// A random forest (a [`ForestRegressor`] fitted from [`ForestRegressorParams::random_forest`]).
@@ -175,10 +178,7 @@ impl TryFrom<RawForest> for ForestRegressor {
                 raw.n_features
             )));
         }
-        Ok(ForestRegressor {
-            n_features: raw.n_features,
-            trees: raw.trees,
-        })
+        Ok(ForestRegressor::assemble(raw.n_features, raw.trees))
     }
 }
 
@@ -192,6 +192,16 @@ impl From<ForestRegressor> for RawForest {
 }
 
 impl ForestRegressor {
+    /// The forest from its (checked) trees, packed for scoring.
+    fn assemble(n_features: usize, trees: Vec<DecisionTreeRegressor>) -> Self {
+        let packed = PackedTrees::new(&trees, 1.0);
+        ForestRegressor {
+            n_features,
+            trees,
+            packed,
+        }
+    }
+
     /// Random-forest hyper-parameters with scikit-learn's defaults.
     pub fn random_forest() -> ForestRegressorParams {
         ForestRegressorParams::random_forest()
@@ -240,11 +250,7 @@ impl ForestRegressor {
     /// Prediction for a row of exactly `n_features` values (checked by the caller).
     #[inline]
     fn predict_unchecked(&self, row: &[f64]) -> f64 {
-        let mut sum = 0.0;
-        for tree in &self.trees {
-            sum += tree.predict_unchecked(row);
-        }
-        sum / self.trees.len() as f64
+        self.packed.sum(0.0, row) / self.trees.len() as f64
     }
 
     /// Prediction for one row; NaN if `row.len() != n_features`.
@@ -315,10 +321,7 @@ impl<D: Data<Elem = f64>, T: AsSingleTargets<Elem = f64>> Fit<ArrayBase<D, Ix2>,
                 builder.build(&data, &y, counts.as_deref(), &cfg, split_seed)
             })
             .collect();
-        Ok(ForestRegressor {
-            n_features: data.n_features(),
-            trees,
-        })
+        Ok(ForestRegressor::assemble(data.n_features(), trees))
     }
 }
 

@@ -9,6 +9,7 @@ pub mod linear;
 pub mod metrics;
 pub mod model;
 pub mod neighbors;
+mod packed;
 pub mod pipeline;
 pub mod scaler;
 pub mod search;

@@ -1082,6 +1082,10 @@ impl TreeNode {
     pub fn right(&self) -> Option<usize> {
         (!self.is_leaf()).then_some(self.right as usize)
     }
+    /// Whether a NaN value of the split's feature goes to the left child.
+    pub fn missing_left(&self) -> bool {
+        self.missing_left
+    }
     /// Mean target of the node's training samples.
     pub fn value(&self) -> f64 {
         self.value
