@@ -327,7 +327,7 @@ impl Frame {
         for row in 0..self.n_rows() {
             matrix.extend(columns.iter().filter_map(|column| column.get(row)));
         }
-        let wanted: HashSet<&str> = features.iter().map(String::as_str).collect();
+        let wanted = Positions::new(features);
         let ignored = self
             .columns
             .iter()
@@ -490,6 +490,43 @@ impl<'de> Deserialize<'de> for Json {
 /// Builds [`Json`]; serde_json's recursion limit bounds how deep it goes.
 struct JsonVisitor;
 
+/// Up to this many keys, an object's duplicate check is a scan rather than a hash set.
+const SMALL_OBJECT: usize = 16;
+
+/// Where each of a list of distinct labels is: a scan for a few, a hash map for many (one
+/// request's labels are usually a handful, where hashing costs more than comparing).
+enum Positions<'a> {
+    Few(&'a [String]),
+    Many(HashMap<&'a str, usize>),
+}
+
+impl<'a> Positions<'a> {
+    fn new(labels: &'a [String]) -> Self {
+        if labels.len() <= SMALL_OBJECT {
+            Positions::Few(labels)
+        } else {
+            Positions::Many(
+                labels
+                    .iter()
+                    .enumerate()
+                    .map(|(i, label)| (label.as_str(), i))
+                    .collect(),
+            )
+        }
+    }
+
+    fn get(&self, label: &str) -> Option<usize> {
+        match self {
+            Positions::Few(labels) => labels.iter().position(|l| l == label),
+            Positions::Many(map) => map.get(label).copied(),
+        }
+    }
+
+    fn contains(&self, label: &str) -> bool {
+        self.get(label).is_some()
+    }
+}
+
 impl<'de> Visitor<'de> for JsonVisitor {
     type Value = Json;
 
@@ -534,10 +571,22 @@ impl<'de> Visitor<'de> for JsonVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
-        let mut entries = Vec::new();
-        let mut seen = HashSet::new();
+        let mut entries: Vec<(String, Json)> = Vec::new();
+        // Objects in a request are mostly a handful of keys: a scan beats hashing them; a
+        // set takes over past SMALL_OBJECT keys so that a wide object stays linear.
+        let mut seen: Option<HashSet<String>> = None;
         while let Some(key) = map.next_key::<String>()? {
-            if !seen.insert(key.clone()) {
+            let duplicate = match &mut seen {
+                Some(set) => !set.insert(key.clone()),
+                None if entries.len() < SMALL_OBJECT => entries.iter().any(|(k, _)| *k == key),
+                None => {
+                    let mut set: HashSet<String> = entries.iter().map(|(k, _)| k.clone()).collect();
+                    let duplicate = !set.insert(key.clone());
+                    seen = Some(set);
+                    duplicate
+                }
+            };
+            if duplicate {
                 // This is the visitor's only error, so `Category::Data` means a duplicate key.
                 // The key is quoted so that serde_json cannot mistake its end for a position.
                 let message = format!("duplicate key {}", quoted(&key));
@@ -949,7 +998,7 @@ fn orient_by_features<'a>(
     if features.is_empty() {
         return Ok(Shape::Columns(entries));
     }
-    let wanted: HashSet<&str> = features.iter().map(String::as_str).collect();
+    let wanted = Positions::new(features);
     let outer = entries
         .iter()
         .filter(|(k, _)| wanted.contains(k.as_str()))
@@ -985,11 +1034,7 @@ fn from_columns(entries: &[(String, Json)]) -> Result<Frame, PayloadError> {
         return Err(PayloadError::NoRows);
     };
     let index: Vec<String> = first.entries().iter().map(|(l, _)| l.clone()).collect();
-    let position: HashMap<&str, usize> = index
-        .iter()
-        .enumerate()
-        .map(|(i, label)| (label.as_str(), i))
-        .collect();
+    let position = Positions::new(&index);
     let mut values = Vec::new();
     for (name, column) in entries {
         // Checked before anything is allocated for the column, so memory follows the body.
@@ -1018,10 +1063,10 @@ fn check_same_labels(
     cells: &[(String, Json)],
     reference: &str,
     index: &[String],
-    position: &HashMap<&str, usize>,
+    position: &Positions,
 ) -> Result<(), PayloadError> {
     // Keys are unique (the visitor saw to it), so equal size and inclusion mean the same set.
-    let known = |label: &String| position.contains_key(label.as_str());
+    let known = |label: &String| position.contains(label);
     if cells.len() == index.len() && cells.iter().all(|(label, _)| known(label)) {
         return Ok(());
     }
@@ -1047,14 +1092,12 @@ fn check_same_labels(
 fn aligned_column(
     name: &str,
     cells: &[(String, Json)],
-    position: &HashMap<&str, usize>,
+    position: &Positions,
     n_rows: usize,
 ) -> Result<Vec<f64>, PayloadError> {
     let mut column = vec![0.0; n_rows];
     for (label, value) in cells {
-        let slot = position
-            .get(label.as_str())
-            .and_then(|&i| column.get_mut(i));
+        let slot = position.get(label).and_then(|i| column.get_mut(i));
         if let Some(slot) = slot {
             *slot = number(value, name, label)?;
         }
@@ -1110,18 +1153,12 @@ fn from_row_objects(index: Vec<String>, rows: &[&[(String, Json)]]) -> Result<Fr
             return Err(missing_cell(&columns, row, label));
         }
     }
-    let position: HashMap<&str, usize> = columns
-        .iter()
-        .enumerate()
-        .map(|(j, name)| (name.as_str(), j))
-        .collect();
+    let position = Positions::new(&columns);
     let n = rows.len();
     let mut values = vec![0.0; n * columns.len()];
     for (i, (label, row)) in index.iter().zip(rows).enumerate() {
         for (name, value) in *row {
-            let slot = position
-                .get(name.as_str())
-                .and_then(|&j| values.get_mut(j * n + i));
+            let slot = position.get(name).and_then(|j| values.get_mut(j * n + i));
             if let Some(slot) = slot {
                 *slot = number(value, name, label)?;
             }
@@ -1760,6 +1797,14 @@ mod tests {
         needles: &'static [&'static str],
     }
 
+    /// `"c0":0,"c1":0,...` with `n` distinct keys.
+    fn wide_record(n: usize) -> String {
+        (0..n)
+            .map(|i| format!("\"c{i}\":0"))
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
     fn case(
         name: &'static str,
         body: impl Into<Vec<u8>>,
@@ -2047,6 +2092,20 @@ mod tests {
                 r#"[{"CRIM":0.1,"RM":6.5,"RM":6.6,"LSTAT":4.9}]"#,
                 Schema,
                 &[r#"duplicate key "RM""#, "line 1"],
+            ),
+            // Past SMALL_OBJECT keys the check moves to a hash set: a duplicate of an early key
+            // found late, and a duplicate of a key seen after the switch.
+            case(
+                "duplicate key in a wide record, first seen before the switch",
+                format!("[{{{},\"c3\":0}}]", wide_record(20)),
+                Schema,
+                &[r#"duplicate key "c3""#],
+            ),
+            case(
+                "duplicate key in a wide record, first seen after the switch",
+                format!("[{{{},\"c18\":0}}]", wide_record(20)),
+                Schema,
+                &[r#"duplicate key "c18""#],
             ),
             case(
                 "duplicate row label key",
