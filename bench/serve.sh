@@ -7,6 +7,10 @@
 #   bench/serve.sh                     # both sides
 #   SIDES=python bench/serve.sh        # only gunicorn+Flask (SIDES=rust: only ml-workflow)
 #   DURATION=30s bench/serve.sh        # longer wrk runs (default 10s)
+#   RS_THREADS="1 2 4" bench/serve.sh  # ml-workflow serve --threads values, one run each (default "1 2")
+#
+# One server thread is what a pod gets by default under deploy/k8s's 1-CPU limit, and it
+# leaves wrk a core of its own on a 2-core machine; 2 threads is the default on 2 free cores.
 #
 # Env: ML_WORKFLOW_DATA, ML_WORKFLOW_BIN (as in grid_search.sh), DURATION (wrk -d, default 10s),
 # WARMUP (discarded wrk run before each measurement, default 2s; 0 to skip),
@@ -23,6 +27,8 @@ readonly HOST=127.0.0.1 # never anything but loopback
 DURATION="${DURATION:-10s}"
 WARMUP="${WARMUP:-2s}"
 READY_TIMEOUT="${READY_TIMEOUT:-120}"
+RS_THREADS="${RS_THREADS:-1 2}"
+[[ "$RS_THREADS" =~ ^[1-9][0-9]*( [1-9][0-9]*)*$ ]] || die "RS_THREADS must be thread counts like '1 2', not '$RS_THREADS'"
 PAYLOAD='{"CHAS":{"0":0},"RM":{"0":6.575},"TAX":{"0":296.0},"PTRATIO":{"0":15.3},"B":{"0":396.9},"LSTAT":{"0":4.98}}'
 
 # "10s" / "2m" / "1h" / "10" -> seconds
@@ -39,7 +45,7 @@ DURATION_S="$(to_seconds "$DURATION")"
 WARMUP_S="$(to_seconds "$WARMUP")"
 ((DURATION_S > 0)) || die "DURATION must be positive"
 # Upper bound on any server's life, in case this script is killed before its trap runs.
-SERVER_LIFETIME=$((READY_TIMEOUT * 2 + (DURATION_S + WARMUP_S + 60) * 2 + 120))
+SERVER_LIFETIME=$((READY_TIMEOUT * 2 + (DURATION_S + WARMUP_S + 60) * 4 + 120))
 
 if ! command -v wrk >/dev/null 2>&1; then
   if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
@@ -128,6 +134,7 @@ run_wrk() {
 }
 
 REPORT_ARGS=()
+RS_REPORTS=()
 PRED_ARGS=()
 
 if ((WANT_PY)); then
@@ -149,13 +156,19 @@ if ((WANT_RS)); then
     cat "$TMP/rs_train.log" >&2
     die "'$BENCH_BIN train --dataset boston-housing --out ...' failed"
   }
-  RS_PORT="$(free_port)"
-  RS_BASE="http://$HOST:$RS_PORT"
+fi
+
+# start_rust THREADS: `ml-workflow serve --threads THREADS` on a free port; sets RS_PID, RS_BASE.
+start_rust() {
+  local threads="$1" port
+  port="$(free_port)"
+  RS_BASE="http://$HOST:$port"
   setsid timeout "$SERVER_LIFETIME" "$BENCH_BIN" serve --model "$TMP/model.json" \
-    --addr "$HOST:$RS_PORT" >"$TMP/rs_serve.log" 2>&1 &
+    --addr "$HOST:$port" --threads "$threads" >"$TMP/rs_serve_$threads.log" 2>&1 &
   RS_PID=$!
   PIDS+=("$RS_PID")
-fi
+  wait_ready "ml-workflow serve --threads $threads" "$RS_PID" "$TMP/rs_serve_$threads.log" get "$RS_BASE/health"
+}
 
 if ((WANT_PY)); then
   wait_ready "gunicorn+Flask" "$PY_PID" "$TMP/gunicorn.log" post "$PY_URL"
@@ -164,9 +177,10 @@ if ((WANT_PY)); then
   PRED_ARGS+=(--py "$TMP/py_pred.json")
 fi
 if ((WANT_RS)); then
-  wait_ready "ml-workflow serve" "$RS_PID" "$TMP/rs_serve.log" get "$RS_BASE/health"
+  start_rust 1
   "$PY" bench/python/http_probe.py post "$RS_BASE/predict" "$TMP/payload.json" >"$TMP/rs_pred.json" ||
     die "ml-workflow serve did not answer the chapter's payload at $RS_BASE/predict"
+  stop_pid "$RS_PID"
   PRED_ARGS+=(--rs "$TMP/rs_pred.json")
 fi
 echo
@@ -178,9 +192,13 @@ if ((WANT_PY)); then
   REPORT_ARGS+=(--py "$TMP/py_wrk.json")
 fi
 if ((WANT_RS)); then
-  run_wrk rust "$RS_BASE/predict" "$TMP/rs_wrk.json"
-  stop_pid "$RS_PID"
-  REPORT_ARGS+=(--rs "$TMP/rs_wrk.json")
+  for threads in $RS_THREADS; do
+    start_rust "$threads"
+    run_wrk "rust_$threads" "$RS_BASE/predict" "$TMP/rs_wrk_$threads.json"
+    stop_pid "$RS_PID"
+    RS_REPORTS+=("$threads:$TMP/rs_wrk_$threads.json")
+  done
+  REPORT_ARGS+=(--rs "${RS_REPORTS[@]}")
 fi
 
 echo

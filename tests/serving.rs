@@ -404,6 +404,60 @@ fn a_smaller_body_limit_is_enforced() {
 }
 
 #[test]
+fn shutdown_finishes_the_request_in_flight_then_stops_listening() {
+    let artifact = artifact().clone();
+    let (addr_tx, addr_rx) = std::sync::mpsc::channel();
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let server = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Runtime::new().expect("runtime");
+        runtime.block_on(async move {
+            let addr: SocketAddr = "127.0.0.1:0".parse().expect("addr");
+            let server = Server::bind(addr, artifact, ServerConfig::default())
+                .await
+                .expect("bind");
+            addr_tx
+                .send(server.local_addr().expect("local addr"))
+                .expect("send addr");
+            server
+                .run_until(async {
+                    let _ = stop_rx.await;
+                })
+                .await
+        })
+    });
+    let addr = addr_rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("server started");
+    let body = houses(1).to_json(Orient::Records);
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("timeout");
+    // The head now, the body after the shutdown has begun: the request is in flight.
+    let head = format!(
+        "POST /predict HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).expect("write head");
+    std::thread::sleep(Duration::from_millis(500));
+    stop_tx.send(()).expect("stop");
+    std::thread::sleep(Duration::from_millis(500));
+    stream.write_all(body.as_bytes()).expect("write body");
+    let mut raw = String::new();
+    let _ = stream.read_to_string(&mut raw);
+    assert!(raw.starts_with("HTTP/1.1 200"), "{raw}");
+    assert!(raw.contains("\"prediction\":["), "{raw}");
+    server
+        .join()
+        .expect("server thread")
+        .expect("clean shutdown");
+    assert!(
+        TcpStream::connect(addr).is_err(),
+        "still listening after shutdown"
+    );
+}
+
+#[test]
 fn artifact_round_trip_is_bit_identical() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("models/model.json");

@@ -154,9 +154,15 @@ def cmd_wrk_parse(args):
 
 def cmd_wrk(args):
     rows = []
-    for label, path in (("gunicorn+Flask (2 sync workers)", args.py), ("ml-workflow serve", args.rs)):
-        if path:
-            rows.append((label, load_json_output(path)))
+    if args.py:
+        rows.append(("gunicorn+Flask (2 sync workers)", load_json_output(args.py)))
+    rust = []
+    for item in args.rs or []:
+        threads, _, path = item.partition(":")
+        if not path:
+            sys.exit(f"report.py: --rs takes THREADS:FILE, got {item!r}")
+        rust.append((f"ml-workflow serve --threads {threads}", load_json_output(path)))
+    rows += rust
     print()
     print(f"{'server':<34}{'requests/s':>12}{'p50 ms':>10}{'p99 ms':>10}{'requests':>10}{'non-2xx':>9}")
     for label, r in rows:
@@ -167,11 +173,12 @@ def cmd_wrk(args):
     for label, r in rows:
         if r.get("socket_errors"):
             print(f"  {label}: socket errors: {r['socket_errors']}")
-    if len(rows) == 2:
-        py, rs = rows[0][1], rows[1][1]
+    if args.py and rust:
+        py = rows[0][1]
         print()
-        print(f"throughput ratio, ml-workflow / gunicorn+Flask: {rs['rps'] / py['rps']:.2f}x")
-        print(f"p50 ratio, gunicorn+Flask / ml-workflow:        {py['p50_ms'] / rs['p50_ms']:.2f}x")
+        for label, rs in rust:
+            print(f"{label}: {rs['rps'] / py['rps']:.1f}x gunicorn's throughput, "
+                  f"p50 {py['p50_ms'] / rs['p50_ms']:.0f}x lower, p99 {rs['p99_ms']:.2f} ms")
 
 
 def prediction_of(path):
@@ -203,7 +210,7 @@ def main():
     wp.set_defaults(fn=cmd_wrk_parse)
     w = sub.add_parser("wrk")
     w.add_argument("--py")
-    w.add_argument("--rs")
+    w.add_argument("--rs", nargs="*", help="THREADS:FILE per ml-workflow run")
     w.set_defaults(fn=cmd_wrk)
     p = sub.add_parser("predictions")
     p.add_argument("--py")

@@ -2,6 +2,7 @@
 //! notebook's JSON workflow, the CLI and the HTTP server all call.
 
 pub mod artifact;
+pub mod log_writer;
 pub mod payload;
 pub mod server;
 

@@ -18,6 +18,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
+use axum::serve::ListenerExt;
 use axum::{Json, Router};
 use serde_json::{json, Value};
 use tower_http::catch_panic::CatchPanicLayer;
@@ -234,7 +235,11 @@ impl Server {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        axum::serve(self.listener, self.app)
+        let listener = self.listener.tap_io(|tcp| {
+            // An answer is one small write: send it now rather than wait for the client's ACK.
+            let _ = tcp.set_nodelay(true);
+        });
+        axum::serve(listener, self.app)
             .with_graceful_shutdown(shutdown)
             .await
     }
