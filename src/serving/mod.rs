@@ -2,8 +2,10 @@
 //! notebook's JSON workflow, the CLI and the HTTP server all call.
 
 pub mod artifact;
+#[cfg(feature = "cli")]
 pub mod log_writer;
 pub mod payload;
+#[cfg(feature = "cli")]
 pub mod server;
 
 use ndarray::ArrayView2;
