@@ -48,6 +48,7 @@ build:
 lint: $(VENV)/.stamp
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --locked --all-targets -- -D warnings
+	$(CARGO) clippy --locked --lib --no-default-features -- -D warnings
 	VENV=$(VENV) scripts/lint_deploy.sh
 
 test: lint
