@@ -45,14 +45,16 @@ WORKDIR /build
 
 COPY Cargo.toml Cargo.lock ./
 
-# Dummy targets so that the manifest resolves (the [[bench]] needs its file to exist, even
-# though the build does not compile it); then drop the dummy crate's own outputs so that the
-# real sources below are always rebuilt, whatever their timestamps.
-RUN mkdir -p src benches \
+# Dummy targets so that the manifest resolves (each [[bench]] and [[test]] needs its file to
+# exist, even though the build does not compile it); then drop the dummy crate's own outputs so
+# that the real sources below are always rebuilt, whatever their timestamps.
+RUN mkdir -p src benches tests \
     && echo 'fn main() {}' > src/main.rs \
     && : > src/lib.rs \
     && : > benches/ingest.rs \
     && : > benches/modeling.rs \
+    && : > tests/serving.rs \
+    && : > tests/cli.rs \
     && cargo build --release --locked --bin ml-workflow \
     && rm -rf src \
         target/release/ml-workflow target/release/ml-workflow.d \

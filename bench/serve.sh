@@ -29,6 +29,7 @@ WARMUP="${WARMUP:-2s}"
 READY_TIMEOUT="${READY_TIMEOUT:-120}"
 RS_THREADS="${RS_THREADS:-1 2}"
 [[ "$RS_THREADS" =~ ^[1-9][0-9]*( [1-9][0-9]*)*$ ]] || die "RS_THREADS must be thread counts like '1 2', not '$RS_THREADS'"
+[[ -z "$(tr ' ' '\n' <<<"$RS_THREADS" | sort | uniq -d)" ]] || die "RS_THREADS repeats a thread count: '$RS_THREADS'"
 PAYLOAD='{"CHAS":{"0":0},"RM":{"0":6.575},"TAX":{"0":296.0},"PTRATIO":{"0":15.3},"B":{"0":396.9},"LSTAT":{"0":4.98}}'
 
 # "10s" / "2m" / "1h" / "10" -> seconds

@@ -16,11 +16,17 @@ target="${CARGO_TARGET_DIR:-target}"
 # 1. The final build command of the Dockerfile's builder stage, run as written.
 build_cmd="$(grep -oE 'cargo build [^\\&]*' Dockerfile | tail -n 1 | sed 's/[[:space:]]*$//')"
 [[ -n "${build_cmd}" ]] || die "no 'cargo build' command found in the Dockerfile"
-# Every bench Cargo.toml declares must be stubbed in the dependency-cache layer, or that
-# layer's build fails for want of the file.
+# Every bench and test target Cargo.toml declares must be stubbed in the dependency-cache layer,
+# or that layer's build fails for want of the file (only src/ is copied in).
 while read -r bench; do
     grep -q "benches/${bench}.rs" Dockerfile || die "the Dockerfile's dependency layer does not stub benches/${bench}.rs"
 done < <(sed -n '/^\[\[bench\]\]/,/^$/s/^name = "\(.*\)"/\1/p' Cargo.toml)
+while read -r test; do
+    grep -q "tests/${test}.rs" Dockerfile || die "the Dockerfile's dependency layer does not stub tests/${test}.rs"
+done < <(sed -n '/^\[\[test\]\]/,/^$/s/^name = "\(.*\)"/\1/p' Cargo.toml)
+if grep -q '^\[\[example\]\]' Cargo.toml; then
+    die "Cargo.toml declares an [[example]]: stub it in the Dockerfile's dependency layer and check it here"
+fi
 echo "==> ${build_cmd}"
 read -ra words <<<"${build_cmd}"
 "${words[@]}"

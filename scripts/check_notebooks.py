@@ -22,7 +22,8 @@ def problems(path: Path):
     notebook = json.loads(path.read_text(encoding="utf-8"))
     code_cells = [c for c in notebook["cells"] if c["cell_type"] == "code"]
     for number, cell in enumerate(code_cells, start=1):
-        where = f"code cell {number} ({''.join(cell['source']).splitlines()[0][:60]!r})"
+        first_line = next(iter("".join(cell["source"]).splitlines()), "")
+        where = f"code cell {number} ({first_line[:60]!r})"
         if cell.get("execution_count") is None:
             yield f"{where} did not run"
         for output in cell.get("outputs", []):

@@ -177,8 +177,11 @@ def cmd_wrk(args):
         py = rows[0][1]
         print()
         for label, rs in rust:
+            if not (py["rps"] and rs["p50_ms"]):
+                print(f"{label}: no ratio (a side answered nothing)")
+                continue
             print(f"{label}: {rs['rps'] / py['rps']:.1f}x gunicorn's throughput, "
-                  f"p50 {py['p50_ms'] / rs['p50_ms']:.0f}x lower, p99 {rs['p99_ms']:.2f} ms")
+                  f"p50 {py['p50_ms'] / rs['p50_ms']:.1f}x lower, p99 {rs['p99_ms']:.2f} ms")
 
 
 def prediction_of(path):

@@ -1123,6 +1123,9 @@ impl TryFrom<RawTree> for DecisionTreeRegressor {
             )));
         }
         let len = raw.nodes.len();
+        // Every node but the root has exactly one parent: a tree, not a graph whose shared
+        // nodes a walk of every path (packing, say) would visit exponentially often.
+        let mut has_parent = vec![false; len];
         for (i, node) in raw.nodes.iter().enumerate() {
             let leaf_l = node.left == LEAF;
             let leaf_r = node.right == LEAF;
@@ -1139,6 +1142,15 @@ impl TryFrom<RawTree> for DecisionTreeRegressor {
                         "node {i} has children {} and {} outside ({i}, {len})",
                         node.left, node.right
                     )));
+                }
+                for child in [node.left, node.right] {
+                    let seen = &mut has_parent[child as usize];
+                    if *seen {
+                        return Err(TreeError::InvalidModel(format!(
+                            "node {child} has two parents (node {i} is one)"
+                        )));
+                    }
+                    *seen = true;
                 }
                 if node.feature as usize >= raw.n_features {
                     return Err(TreeError::InvalidModel(format!(
@@ -1732,6 +1744,25 @@ mod tests {
         v["nodes"][0]["left"] = serde_json::json!(1);
         v["nodes"][0]["feature"] = serde_json::json!(7);
         assert!(serde_json::from_value::<DecisionTreeRegressor>(v).is_err());
+    }
+
+    #[test]
+    fn a_node_shared_by_two_parents_is_rejected_on_load() {
+        let x = array![[0.0], [1.0], [2.0], [3.0]];
+        let tree = fit(
+            DecisionTreeRegressor::params(),
+            &x,
+            &array![0.0, 1.0, 2.0, 3.0],
+        );
+        let v: serde_json::Value = serde_json::to_value(&tree).expect("to_value");
+        assert!(serde_json::from_value::<DecisionTreeRegressor>(v.clone()).is_ok());
+        // Root's right child made equal to its left child: a graph, not a tree.
+        let mut shared = v.clone();
+        shared["nodes"][0]["right"] = shared["nodes"][0]["left"].clone();
+        let err = serde_json::from_value::<DecisionTreeRegressor>(shared)
+            .expect_err("shared child")
+            .to_string();
+        assert!(err.contains("two parents"), "{err}");
     }
 
     #[test]

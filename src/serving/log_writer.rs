@@ -4,8 +4,10 @@
 //! to a writer thread over a channel (tracing-appender), it is a futex wake-up per request,
 //! which on two cores cost more tail latency than the write it saved. Here a line is appended
 //! to a shared buffer, and a background thread writes whatever has collected every `interval`
-//! (one write for many lines). Nothing is dropped: a buffer past [`FLUSH_AT`] is written by the
-//! thread that filled it, and [`FlushGuard`] writes the rest when dropped.
+//! (one write for many lines). On a clean exit nothing is dropped: a buffer past [`FLUSH_AT`]
+//! is written by the thread that filled it, and [`FlushGuard`] writes the rest when dropped. A
+//! process killed outright (SIGKILL, abort) loses at most the last tick's lines, and a panic's
+//! message, written directly to stderr, can appear before lines logged just ahead of it.
 
 use std::io::Write;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
