@@ -2,6 +2,7 @@
 //! gradient-descent port of the PyTorch example, trees, forests and boosting in linfa's style,
 //! cross-validation, grid search, and the headless training pipeline.
 
+pub mod adaboost;
 pub mod boosting;
 pub mod forest;
 pub mod gradient_descent;

@@ -9,6 +9,7 @@ use linfa::Dataset;
 use ndarray::{Array1, ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
 
+use super::adaboost::AdaBoostRegressor;
 use super::boosting::{GradientBoostingRegressor, GradientBoostingRegressorParams};
 use super::forest::{ForestRegressor, ForestRegressorParams};
 use super::linear::{fit_elastic_net, fit_ols, LinearModel};
@@ -80,6 +81,15 @@ pub enum ModelSpec {
         /// Seed.
         seed: u64,
     },
+    /// AdaBoost.R2 over depth-3 trees (`AdaBoostRegressor`).
+    AdaBoost {
+        /// Most boosting stages.
+        n_estimators: usize,
+        /// Shrinks each tree's weight and the reweighting.
+        learning_rate: f64,
+        /// Seed.
+        seed: u64,
+    },
     /// ε-support vector regression with an RBF kernel (`SVR`).
     Svr {
         /// Penalty.
@@ -92,7 +102,7 @@ pub enum ModelSpec {
 }
 
 /// The model names the CLI accepts, with one line each.
-pub const MODEL_NAMES: [(&str, &str); 9] = [
+pub const MODEL_NAMES: [(&str, &str); 10] = [
     ("linear", "ordinary least squares"),
     ("lasso", "Lasso, alpha 1"),
     ("elastic-net", "ElasticNet, alpha 1, l1_ratio 0.5"),
@@ -104,6 +114,7 @@ pub const MODEL_NAMES: [(&str, &str); 9] = [
         "gbm",
         "gradient boosting, 100 stages, learning rate 0.1, depth 3",
     ),
+    ("adaboost", "AdaBoost.R2, 50 depth-3 trees, learning rate 1"),
     ("svr", "support vector regression, RBF, C 1, epsilon 0.1"),
 ];
 
@@ -145,6 +156,11 @@ impl ModelSpec {
                 seed: 0,
             },
             "gbm" | "gradient-boosting" => ModelSpec::gbm(),
+            "adaboost" | "ada-boost" => ModelSpec::AdaBoost {
+                n_estimators: 50,
+                learning_rate: 1.0,
+                seed: 0,
+            },
             "svr" => ModelSpec::Svr {
                 c: 1.0,
                 epsilon: 0.1,
@@ -174,6 +190,7 @@ impl ModelSpec {
             ModelSpec::RandomForest { .. } => "forest",
             ModelSpec::ExtraTrees { .. } => "extra-trees",
             ModelSpec::Gbm { .. } => "gbm",
+            ModelSpec::AdaBoost { .. } => "adaboost",
             ModelSpec::Svr { .. } => "svr",
         }
     }
@@ -193,7 +210,8 @@ impl ModelSpec {
             ModelSpec::Tree { seed, .. }
             | ModelSpec::RandomForest { seed, .. }
             | ModelSpec::ExtraTrees { seed, .. }
-            | ModelSpec::Gbm { seed, .. } => *seed = new_seed,
+            | ModelSpec::Gbm { seed, .. }
+            | ModelSpec::AdaBoost { seed, .. } => *seed = new_seed,
             _ => {}
         }
         self
@@ -221,7 +239,8 @@ impl ModelSpec {
             (
                 ModelSpec::RandomForest { n_estimators, .. }
                 | ModelSpec::ExtraTrees { n_estimators, .. }
-                | ModelSpec::Gbm { n_estimators, .. },
+                | ModelSpec::Gbm { n_estimators, .. }
+                | ModelSpec::AdaBoost { n_estimators, .. },
                 "n_estimators",
             ) => *n_estimators = count(value)?,
             (
@@ -237,7 +256,10 @@ impl ModelSpec {
                 },
                 "min_samples_leaf",
             ) => *min_samples_leaf = count(value)?,
-            (ModelSpec::Gbm { learning_rate, .. }, "learning_rate") => *learning_rate = value,
+            (
+                ModelSpec::Gbm { learning_rate, .. } | ModelSpec::AdaBoost { learning_rate, .. },
+                "learning_rate",
+            ) => *learning_rate = value,
             (ModelSpec::Gbm { subsample, .. }, "subsample") => *subsample = value,
             (ModelSpec::Svr { c, .. }, "c" | "C") => *c = value,
             (ModelSpec::Svr { epsilon, .. }, "epsilon") => *epsilon = value,
@@ -310,6 +332,18 @@ impl ModelSpec {
             ModelSpec::Gbm { .. } => {
                 FittedModel::Gbm(self.gbm_params()?.fit(&data()).map_err(tree_err)?)
             }
+            ModelSpec::AdaBoost {
+                n_estimators,
+                learning_rate,
+                seed,
+            } => FittedModel::AdaBoost(
+                AdaBoostRegressor::params()
+                    .n_estimators(n_estimators)
+                    .learning_rate(learning_rate)
+                    .seed(seed)
+                    .fit(&data())
+                    .map_err(tree_err)?,
+            ),
             ModelSpec::Svr { c, epsilon, gamma } => {
                 FittedModel::Svr(Box::new(SvrModel::fit(x, y, c, epsilon, gamma)?))
             }
@@ -378,6 +412,8 @@ pub enum FittedModel {
     Forest(ForestRegressor),
     /// Gradient boosting.
     Gbm(GradientBoostingRegressor),
+    /// AdaBoost.R2.
+    AdaBoost(AdaBoostRegressor),
     /// Support vector regression.
     Svr(Box<SvrModel>),
 }
@@ -391,6 +427,7 @@ impl FittedModel {
             FittedModel::Tree(m) => m.predict(&x),
             FittedModel::Forest(m) => m.predict(&x),
             FittedModel::Gbm(m) => m.predict(&x),
+            FittedModel::AdaBoost(m) => m.predict(&x),
             FittedModel::Svr(m) => m.predict(x),
         })
     }
@@ -402,6 +439,7 @@ impl FittedModel {
             FittedModel::Tree(m) => m.predict_row(row),
             FittedModel::Forest(m) => m.predict_row(row),
             FittedModel::Gbm(m) => m.predict_row(row),
+            FittedModel::AdaBoost(m) => m.predict_row(row),
             other => {
                 let x = ArrayView2::from_shape((1, row.len()), row)
                     .map_err(|e| Error::model("predict", e))?;
@@ -418,6 +456,7 @@ impl FittedModel {
             FittedModel::Tree(m) => m.n_features(),
             FittedModel::Forest(m) => m.n_features(),
             FittedModel::Gbm(m) => m.n_features(),
+            FittedModel::AdaBoost(m) => m.n_features(),
             FittedModel::Svr(m) => m.n_features(),
         }
     }
@@ -430,6 +469,7 @@ impl FittedModel {
             FittedModel::Tree(_) => "tree",
             FittedModel::Forest(_) => "forest",
             FittedModel::Gbm(_) => "gbm",
+            FittedModel::AdaBoost(_) => "adaboost",
             FittedModel::Svr(_) => "svr",
         }
     }

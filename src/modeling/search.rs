@@ -340,6 +340,7 @@ pub fn spot_check_models(seed: u64) -> Vec<(String, ModelSpec)> {
         ("SVR", "svr"),
         ("RandomForest", "forest"),
         ("ExtraTrees", "extra-trees"),
+        ("AdaBoost", "adaboost"),
         ("GradientBoosting", "gbm"),
     ]
     .iter()
