@@ -12,14 +12,14 @@
 //! as probabilities), so the stages are the ones scikit-learn fits.
 
 use linfa::dataset::{AsSingleTargets, DatasetBase};
-use linfa::traits::{Fit, PredictInplace};
+use linfa::traits::Fit;
 use linfa::{Dataset, ParamGuard};
 use ndarray::{Array1, ArrayBase, Data, Ix2};
 use serde::{Deserialize, Serialize};
 
 use super::tree::{
-    check_targets, check_width, map_rows, pairwise_sum, param_accessors, DecisionTreeRegressor,
-    NumpyRng, TrainingData, TreeError, MAX_ESTIMATORS,
+    check_n_estimators, check_targets, check_width, map_rows, pairwise_sum, param_accessors,
+    predict_inplace_via_try_predict, DecisionTreeRegressor, NumpyRng, TrainingData, TreeError,
 };
 
 /// How a row's error counts once divided by the largest error of the stage.
@@ -105,13 +105,7 @@ impl ParamGuard for AdaBoostRegressorParams {
 
     fn check_ref(&self) -> Result<&Self::Checked, Self::Error> {
         let p = &self.0;
-        if !(1..=MAX_ESTIMATORS).contains(&p.n_estimators) {
-            return Err(TreeError::param(
-                "n_estimators",
-                format!("in [1, {MAX_ESTIMATORS}]"),
-                p.n_estimators,
-            ));
-        }
+        check_n_estimators(p.n_estimators)?;
         if !(p.learning_rate.is_finite() && p.learning_rate > 0.0) {
             return Err(TreeError::param(
                 "learning_rate",
@@ -363,20 +357,7 @@ impl<D: Data<Elem = f64>, T: AsSingleTargets<Elem = f64>> Fit<ArrayBase<D, Ix2>,
     }
 }
 
-impl<D: Data<Elem = f64>> PredictInplace<ArrayBase<D, Ix2>, Array1<f64>> for AdaBoostRegressor {
-    /// Predicts each row of `x`; every prediction is NaN if `x` has the wrong number of columns
-    /// (use [`AdaBoostRegressor::try_predict`] to get an error instead).
-    fn predict_inplace(&self, x: &ArrayBase<D, Ix2>, y: &mut Array1<f64>) {
-        *y = match self.try_predict(x) {
-            Ok(p) => p,
-            Err(_) => Array1::from_elem(x.nrows(), f64::NAN),
-        };
-    }
-
-    fn default_target(&self, x: &ArrayBase<D, Ix2>) -> Array1<f64> {
-        Array1::zeros(x.nrows())
-    }
-}
+predict_inplace_via_try_predict!(AdaBoostRegressor);
 
 #[cfg(test)]
 mod tests {

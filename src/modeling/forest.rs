@@ -13,7 +13,7 @@
 //! whatever the number of threads rayon uses to grow the trees.
 
 use linfa::dataset::{AsSingleTargets, DatasetBase};
-use linfa::traits::{Fit, PredictInplace};
+use linfa::traits::Fit;
 use linfa::ParamGuard;
 use ndarray::{Array1, ArrayBase, Axis, Data, Ix2};
 use rayon::prelude::*;
@@ -21,9 +21,9 @@ use serde::{Deserialize, Serialize};
 
 use super::packed::PackedTrees;
 use super::tree::{
-    check_targets, check_width, map_rows, param_accessors, validate_tree_params,
-    DecisionTreeRegressor, MaxFeatures, NumpyRng, Splitter, TrainingData, TreeBuilder, TreeConfig,
-    TreeError, MAX_ESTIMATORS,
+    check_n_estimators, check_targets, check_width, map_rows, param_accessors,
+    predict_inplace_via_try_predict, validate_tree_params, DecisionTreeRegressor, MaxFeatures,
+    NumpyRng, Splitter, TrainingData, TreeBuilder, TreeConfig, TreeError,
 };
 
 /// Rows × trees above which batch prediction is spread over rayon's threads.
@@ -116,13 +116,7 @@ impl ParamGuard for ForestRegressorParams {
 
     fn check_ref(&self) -> Result<&Self::Checked, Self::Error> {
         let p = &self.0;
-        if !(1..=MAX_ESTIMATORS).contains(&p.n_estimators) {
-            return Err(TreeError::param(
-                "n_estimators",
-                format!("in [1, {MAX_ESTIMATORS}]"),
-                p.n_estimators,
-            ));
-        }
+        check_n_estimators(p.n_estimators)?;
         validate_tree_params(
             p.max_depth,
             p.min_samples_split,
@@ -325,20 +319,7 @@ impl<D: Data<Elem = f64>, T: AsSingleTargets<Elem = f64>> Fit<ArrayBase<D, Ix2>,
     }
 }
 
-impl<D: Data<Elem = f64>> PredictInplace<ArrayBase<D, Ix2>, Array1<f64>> for ForestRegressor {
-    /// Predicts each row of `x`; every prediction is NaN if `x` has the wrong number of columns
-    /// (use [`ForestRegressor::try_predict`] to get an error instead).
-    fn predict_inplace(&self, x: &ArrayBase<D, Ix2>, y: &mut Array1<f64>) {
-        *y = match self.try_predict(x) {
-            Ok(p) => p,
-            Err(_) => Array1::from_elem(x.nrows(), f64::NAN),
-        };
-    }
-
-    fn default_target(&self, x: &ArrayBase<D, Ix2>) -> Array1<f64> {
-        Array1::zeros(x.nrows())
-    }
-}
+predict_inplace_via_try_predict!(ForestRegressor);
 
 #[cfg(test)]
 mod tests {

@@ -32,7 +32,7 @@
 use std::fmt;
 
 use linfa::dataset::{AsSingleTargets, DatasetBase};
-use linfa::traits::{Fit, PredictInplace};
+use linfa::traits::Fit;
 use linfa::ParamGuard;
 use ndarray::{Array1, ArrayBase, ArrayView1, Data, Ix2};
 use serde::{Deserialize, Serialize};
@@ -263,6 +263,49 @@ macro_rules! param_accessors {
     };
 }
 pub(crate) use param_accessors;
+
+/// linfa's `PredictInplace` for a tree model through its `try_predict`: every prediction is NaN
+/// when `x` has the wrong number of columns (call `try_predict` to get the error instead).
+macro_rules! predict_inplace_via_try_predict {
+    ($model:ty) => {
+        impl<D: ndarray::Data<Elem = f64>>
+            linfa::traits::PredictInplace<ndarray::ArrayBase<D, ndarray::Ix2>, ndarray::Array1<f64>>
+            for $model
+        {
+            fn predict_inplace(
+                &self,
+                x: &ndarray::ArrayBase<D, ndarray::Ix2>,
+                y: &mut ndarray::Array1<f64>,
+            ) {
+                *y = match self.try_predict(x) {
+                    Ok(p) => p,
+                    Err(_) => ndarray::Array1::from_elem(x.nrows(), f64::NAN),
+                };
+            }
+
+            fn default_target(
+                &self,
+                x: &ndarray::ArrayBase<D, ndarray::Ix2>,
+            ) -> ndarray::Array1<f64> {
+                ndarray::Array1::zeros(x.nrows())
+            }
+        }
+    };
+}
+pub(crate) use predict_inplace_via_try_predict;
+
+/// An ensemble's `n_estimators` is in `[1, MAX_ESTIMATORS]`.
+pub(crate) fn check_n_estimators(n_estimators: usize) -> Result<(), TreeError> {
+    if (1..=MAX_ESTIMATORS).contains(&n_estimators) {
+        Ok(())
+    } else {
+        Err(TreeError::param(
+            "n_estimators",
+            format!("in [1, {MAX_ESTIMATORS}]"),
+            n_estimators,
+        ))
+    }
+}
 
 /// Checked hyper-parameters of a [`DecisionTreeRegressor`].
 ///
@@ -1340,20 +1383,7 @@ impl<D: Data<Elem = f64>, T: AsSingleTargets<Elem = f64>> Fit<ArrayBase<D, Ix2>,
     }
 }
 
-impl<D: Data<Elem = f64>> PredictInplace<ArrayBase<D, Ix2>, Array1<f64>> for DecisionTreeRegressor {
-    /// Predicts each row of `x`; every prediction is NaN if `x` has the wrong number of columns
-    /// (use [`DecisionTreeRegressor::try_predict`] to get an error instead).
-    fn predict_inplace(&self, x: &ArrayBase<D, Ix2>, y: &mut Array1<f64>) {
-        *y = match self.try_predict(x) {
-            Ok(p) => p,
-            Err(_) => Array1::from_elem(x.nrows(), f64::NAN),
-        };
-    }
-
-    fn default_target(&self, x: &ArrayBase<D, Ix2>) -> Array1<f64> {
-        Array1::zeros(x.nrows())
-    }
-}
+predict_inplace_via_try_predict!(DecisionTreeRegressor);
 
 /// Deterministic pseudo-random test data: `n` rows, `p` features, a smooth target plus noise.
 #[cfg(test)]
