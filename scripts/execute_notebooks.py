@@ -66,6 +66,9 @@ def main() -> None:
     parser.add_argument("--timeout", type=int, default=3600, help="seconds per cell")
     parser.add_argument("--grace", type=float, default=0.1, help="seconds to wait for late output")
     args = parser.parse_args()
+    # nbclient waits at most iopub_timeout (4 s) for a cell's output task after its reply.
+    if not 0 <= args.grace < 4:
+        parser.error("--grace must be at least 0 and under 4 seconds (nbclient's iopub_timeout)")
     for path in args.notebooks:
         print(f"==> executing {path}", flush=True)
         start = time.monotonic()
