@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use super::tree::{
     check_n_estimators, check_targets, check_width, map_rows, pairwise_sum, param_accessors,
-    predict_inplace_via_try_predict, DecisionTreeRegressor, NumpyRng, TrainingData, TreeError,
+    row_predictions, DecisionTreeRegressor, NumpyRng, TrainingData, TreeError,
 };
 
 /// How a row's error counts once divided by the largest error of the stage.
@@ -227,23 +227,6 @@ impl AdaBoostRegressor {
         }
         preds.last().map_or(f64::NAN, |p| p.0)
     }
-
-    /// Prediction for one row; NaN if `row.len() != n_features`.
-    pub fn predict_row(&self, row: &[f64]) -> f64 {
-        if row.len() != self.n_features {
-            return f64::NAN;
-        }
-        self.predict_unchecked(row)
-    }
-
-    /// Predictions for every row of `x`, or an error if its width is wrong.
-    pub fn try_predict<D: Data<Elem = f64>>(
-        &self,
-        x: &ArrayBase<D, Ix2>,
-    ) -> Result<Array1<f64>, TreeError> {
-        check_width(self.n_features, x.ncols())?;
-        Ok(map_rows(x, |row| self.predict_unchecked(row)))
-    }
 }
 
 /// numpy's `RandomState.choice(n, size=n, replace=True, p=weights)`: `n` uniforms looked up
@@ -357,7 +340,7 @@ impl<D: Data<Elem = f64>, T: AsSingleTargets<Elem = f64>> Fit<ArrayBase<D, Ix2>,
     }
 }
 
-predict_inplace_via_try_predict!(AdaBoostRegressor);
+row_predictions!(AdaBoostRegressor);
 
 #[cfg(test)]
 mod tests {

@@ -25,8 +25,8 @@ use serde::{Deserialize, Serialize};
 use super::packed::PackedTrees;
 use super::tree::{
     check_n_estimators, check_targets, check_width, map_rows, pairwise_sum, param_accessors,
-    predict_inplace_via_try_predict, validate_tree_params, DecisionTreeRegressor, MaxFeatures,
-    NumpyRng, Splitter, TrainingData, TreeBuilder, TreeConfig, TreeError,
+    row_predictions, validate_tree_params, DecisionTreeRegressor, MaxFeatures, NumpyRng, Splitter,
+    TrainingData, TreeBuilder, TreeConfig, TreeError,
 };
 
 /// Checked hyper-parameters of a [`GradientBoostingRegressor`].
@@ -301,23 +301,6 @@ impl GradientBoostingRegressor {
         self.packed.sum(self.init, row)
     }
 
-    /// Prediction for one row; NaN if `row.len() != n_features`.
-    pub fn predict_row(&self, row: &[f64]) -> f64 {
-        if row.len() != self.n_features {
-            return f64::NAN;
-        }
-        self.predict_unchecked(row)
-    }
-
-    /// Predictions for every row of `x`, or an error if its width is wrong.
-    pub fn try_predict<D: Data<Elem = f64>>(
-        &self,
-        x: &ArrayBase<D, Ix2>,
-    ) -> Result<Array1<f64>, TreeError> {
-        check_width(self.n_features, x.ncols())?;
-        Ok(map_rows(x, |row| self.predict_unchecked(row)))
-    }
-
     /// Predictions after each stage `1..=n_estimators` (scikit-learn's `staged_predict`); the
     /// `k`-th item is bit-identical to the prediction of the model truncated to `k` stages.
     pub fn staged_predict<D: Data<Elem = f64>>(
@@ -443,7 +426,7 @@ impl<D: Data<Elem = f64>, T: AsSingleTargets<Elem = f64>> Fit<ArrayBase<D, Ix2>,
     }
 }
 
-predict_inplace_via_try_predict!(GradientBoostingRegressor);
+row_predictions!(GradientBoostingRegressor);
 
 #[cfg(test)]
 mod tests {

@@ -21,9 +21,9 @@ use serde::{Deserialize, Serialize};
 
 use super::packed::PackedTrees;
 use super::tree::{
-    check_n_estimators, check_targets, check_width, map_rows, param_accessors,
-    predict_inplace_via_try_predict, validate_tree_params, DecisionTreeRegressor, MaxFeatures,
-    NumpyRng, Splitter, TrainingData, TreeBuilder, TreeConfig, TreeError,
+    check_n_estimators, check_targets, check_width, map_rows, param_accessors, row_predictions,
+    validate_tree_params, DecisionTreeRegressor, MaxFeatures, NumpyRng, Splitter, TrainingData,
+    TreeBuilder, TreeConfig, TreeError,
 };
 
 /// Rows × trees above which batch prediction is spread over rayon's threads.
@@ -247,14 +247,6 @@ impl ForestRegressor {
         self.packed.sum(0.0, row) / self.trees.len() as f64
     }
 
-    /// Prediction for one row; NaN if `row.len() != n_features`.
-    pub fn predict_row(&self, row: &[f64]) -> f64 {
-        if row.len() != self.n_features {
-            return f64::NAN;
-        }
-        self.predict_unchecked(row)
-    }
-
     /// Predictions for every row of `x`, or an error if its width is wrong.
     pub fn try_predict<D: Data<Elem = f64>>(
         &self,
@@ -319,7 +311,7 @@ impl<D: Data<Elem = f64>, T: AsSingleTargets<Elem = f64>> Fit<ArrayBase<D, Ix2>,
     }
 }
 
-predict_inplace_via_try_predict!(ForestRegressor);
+row_predictions!(ForestRegressor, own try_predict);
 
 #[cfg(test)]
 mod tests {

@@ -264,10 +264,37 @@ macro_rules! param_accessors {
 }
 pub(crate) use param_accessors;
 
-/// linfa's `PredictInplace` for a tree model through its `try_predict`: every prediction is NaN
-/// when `x` has the wrong number of columns (call `try_predict` to get the error instead).
-macro_rules! predict_inplace_via_try_predict {
+/// The row-prediction surface of a tree model with an `n_features` field and a
+/// `predict_unchecked(&self, &[f64]) -> f64`: `predict_row` (NaN for a row of the wrong width),
+/// `try_predict` over a matrix (an error for the wrong width; `own try_predict` when the model
+/// writes its own) and linfa's `PredictInplace` through it (NaN predictions for the wrong width).
+macro_rules! row_predictions {
     ($model:ty) => {
+        row_predictions!($model, own try_predict);
+
+        impl $model {
+            /// Predictions for every row of `x`, or an error if its width is wrong.
+            pub fn try_predict<D: ndarray::Data<Elem = f64>>(
+                &self,
+                x: &ndarray::ArrayBase<D, ndarray::Ix2>,
+            ) -> Result<ndarray::Array1<f64>, TreeError> {
+                check_width(self.n_features, x.ncols())?;
+                Ok(map_rows(x, |row| self.predict_unchecked(row)))
+            }
+        }
+    };
+    ($model:ty, own try_predict) => {
+        impl $model {
+            /// Prediction for one row; NaN if `row.len() != n_features`.
+            #[inline]
+            pub fn predict_row(&self, row: &[f64]) -> f64 {
+                if row.len() != self.n_features {
+                    return f64::NAN;
+                }
+                self.predict_unchecked(row)
+            }
+        }
+
         impl<D: ndarray::Data<Elem = f64>>
             linfa::traits::PredictInplace<ndarray::ArrayBase<D, ndarray::Ix2>, ndarray::Array1<f64>>
             for $model
@@ -292,7 +319,7 @@ macro_rules! predict_inplace_via_try_predict {
         }
     };
 }
-pub(crate) use predict_inplace_via_try_predict;
+pub(crate) use row_predictions;
 
 /// An ensemble's `n_estimators` is in `[1, MAX_ESTIMATORS]`.
 pub(crate) fn check_n_estimators(n_estimators: usize) -> Result<(), TreeError> {
@@ -1321,24 +1348,6 @@ impl DecisionTreeRegressor {
     pub fn apply_row(&self, row: &[f64]) -> Option<usize> {
         (row.len() == self.n_features).then(|| self.leaf_index(|f| row[f]))
     }
-
-    /// Prediction for one row; NaN if `row.len() != n_features`.
-    #[inline]
-    pub fn predict_row(&self, row: &[f64]) -> f64 {
-        if row.len() != self.n_features {
-            return f64::NAN;
-        }
-        self.predict_unchecked(row)
-    }
-
-    /// Predictions for every row of `x`, or an error if its width is wrong.
-    pub fn try_predict<D: Data<Elem = f64>>(
-        &self,
-        x: &ArrayBase<D, Ix2>,
-    ) -> Result<Array1<f64>, TreeError> {
-        check_width(self.n_features, x.ncols())?;
-        Ok(map_rows(x, |row| self.predict_unchecked(row)))
-    }
 }
 
 /// Checks the number of columns of data to predict.
@@ -1383,7 +1392,7 @@ impl<D: Data<Elem = f64>, T: AsSingleTargets<Elem = f64>> Fit<ArrayBase<D, Ix2>,
     }
 }
 
-predict_inplace_via_try_predict!(DecisionTreeRegressor);
+row_predictions!(DecisionTreeRegressor);
 
 /// Deterministic pseudo-random test data: `n` rows, `p` features, a smooth target plus noise.
 #[cfg(test)]
