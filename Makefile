@@ -60,6 +60,7 @@ test: lint
 # panics and ? errors nbconvert lets through.
 test-notebooks: setup
 	$(VENV)/bin/pytest -p no:cacheprovider --nbval --nbval-cell-timeout=3600 notebooks/
+	$(VENV)/bin/python scripts/check_notebooks.py notebooks/*.ipynb
 	VENV=$(VENV) scripts/check_notebook_guard.sh
 	VENV=$(VENV) scripts/check_binder.sh
 
@@ -70,8 +71,12 @@ notebooks: setup
 lab: setup
 	$(VENV)/bin/jupyter lab notebooks/
 
+# Retrain (always); 'make serve' only trains when no artifact exists (make run's notebook writes one).
 model: build
 	$(BIN) train --dataset boston-housing --out models/boston-housing.json
+
+models/boston-housing.json:
+	$(MAKE) model
 
 run: build setup
 	$(BIN) datasets
@@ -80,7 +85,7 @@ run: build setup
 	@echo "notebooks executed in place: notebooks/01-height-weight.ipynb, notebooks/02-boston-housing.ipynb"
 	@echo "model artifact: models/boston-housing.json  (serve it: make serve, or $(BIN) serve --model models/boston-housing.json)"
 
-serve: model
+serve: build models/boston-housing.json
 	$(BIN) serve --model models/boston-housing.json
 
 bench:

@@ -139,7 +139,7 @@ fi
 # Shell scripts: with a shebang shellcheck picks the dialect; without one, bash.
 with_shebang=()
 without_shebang=()
-for f in scripts/* binder/* .ci/run; do
+for f in scripts/* binder/* bench/*.sh bench/python/*.sh .ci/run; do
     [[ -f "${f}" ]] || continue
     is_shell_script "${f}" || continue
     if has_shebang "${f}"; then
