@@ -27,4 +27,8 @@ assert os.path.isabs(spec["argv"][0]) and spec["argv"][0].endswith("evcxr_jupyte
 assert spec["env"]["EVCXR_TMPDIR"] == os.path.join(home, ".cache/ml-workflow/evcxr"), spec["env"]
 assert spec["language"] == "rust", spec
 PY
+# Binder's image gets its Python packages from binder/requirements.txt: the same pins as here.
+while read -r pin; do
+    grep -qxF "${pin}" requirements-dev.txt || die "binder/requirements.txt pins ${pin}, requirements-dev.txt does not"
+done < <(grep -v '^[[:space:]]*\(#\|$\)' binder/requirements.txt)
 echo "check_binder: postBuild --offline registered the kernel with its build folder in the throwaway HOME"

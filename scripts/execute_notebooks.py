@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """Execute notebooks in place on a Jupyter kernel, keeping output that arrives just after a cell.
 
 evcxr forwards a cell's stderr on a thread of its own, so a message (the text of a `?` error,

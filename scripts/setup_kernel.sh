@@ -20,7 +20,7 @@ EVCXR_TMPDIR="${EVCXR_TMPDIR:-${XDG_CACHE_HOME:-$HOME/.cache}/ml-workflow/evcxr}
 # cargo install puts binaries in $CARGO_HOME/bin, which may not be on the PATH yet.
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:${PATH}"
 if ! command -v evcxr_jupyter >/dev/null ||
-    ! cargo install --list | grep -q "^evcxr_jupyter v${EVCXR_VERSION}:"; then
+    ! grep -q "^evcxr_jupyter v${EVCXR_VERSION}:" <<<"$(cargo install --list)"; then
     echo "==> cargo install --locked evcxr_jupyter --version ${EVCXR_VERSION} (about 8 minutes on 2 cores)"
     # Its own, throwaway target folder: not the project's build cache.
     build="$(mktemp -d)"
