@@ -3,9 +3,11 @@
 # Python prefix, and check the kernelspec it leaves: what can be checked of Binder without
 # building its image.
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=scripts/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+cd_repo_root
 
-die() { printf 'check_binder: %s\n' "$*" >&2; exit 1; }
+DIE_PREFIX="check_binder: "
 VENV="${VENV:-.venv}"
 tmp="$(mktemp -d)"
 trap 'rm -rf "${tmp}"' EXIT

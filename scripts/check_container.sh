@@ -7,9 +7,11 @@
 #
 # Environment: CARGO_TARGET_DIR (the build folder, default target), PYTHON (python3)
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=scripts/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+cd_repo_root
 
-die() { printf 'check_container: %s\n' "$*" >&2; exit 1; }
+DIE_PREFIX="check_container: "
 PYTHON="${PYTHON:-python3}"
 target="${CARGO_TARGET_DIR:-target}"
 

@@ -3,16 +3,18 @@
 # tests/notebooks/hidden-failures.ipynb (a panic, then a `?` error whose message evcxr delivers
 # just after the cell ends) and expect scripts/run_notebooks.sh to fail, naming both cells.
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=scripts/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+cd_repo_root
 
+DIE_PREFIX="check_notebook_guard: "
 tmp="$(mktemp -d)"
 trap 'rm -rf "${tmp}"' EXIT
 
 cp tests/notebooks/hidden-failures.ipynb "${tmp}/"
 if scripts/run_notebooks.sh "${tmp}/hidden-failures.ipynb" >"${tmp}/log" 2>&1; then
     cat "${tmp}/log" >&2
-    echo "check_notebook_guard: a notebook with a panic and a ? error passed the check" >&2
-    exit 1
+    die "a notebook with a panic and a ? error passed the check"
 fi
 missing=""
 for expected in "code cell 1 .*panicked" "code cell 2 .*invalid digit found in string"; do
@@ -20,7 +22,6 @@ for expected in "code cell 1 .*panicked" "code cell 2 .*invalid digit found in s
 done
 if [[ -n "${missing}" ]]; then
     cat "${tmp}/log" >&2
-    echo "check_notebook_guard: the report has no${missing}" >&2
-    exit 1
+    die "the report has no${missing}"
 fi
 echo "check_notebook_guard: the panic and the ? error were both caught"

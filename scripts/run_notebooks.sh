@@ -9,10 +9,13 @@
 # Environment: VENV (.venv), CELL_TIMEOUT seconds per cell (3600: a cold kernel builds the
 # crate's dependencies in its first cell)
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=scripts/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+cd_repo_root
 
+DIE_PREFIX="run_notebooks: "
 VENV="${VENV:-.venv}"
-[[ -x "${VENV}/bin/jupyter" ]] || { echo "run_notebooks: no Jupyter in ${VENV}: run 'make setup'" >&2; exit 1; }
+[[ -x "${VENV}/bin/jupyter" ]] || die "no Jupyter in ${VENV}: run 'make setup'"
 if (($# == 0)); then set -- notebooks/*.ipynb; fi
 
 "${VENV}/bin/python" scripts/execute_notebooks.py --timeout "${CELL_TIMEOUT:-3600}" "$@"

@@ -9,9 +9,11 @@
 #   EVCXR_TMPDIR (the kernel's persistent build folder; default
 #   ${XDG_CACHE_HOME:-$HOME/.cache}/ml-workflow/evcxr, outside the clone so it survives it)
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=scripts/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+cd_repo_root
 
-die() { printf 'setup_kernel: %s\n' "$*" >&2; exit 1; }
+DIE_PREFIX="setup_kernel: "
 VENV="${VENV:-.venv}"
 EVCXR_VERSION="${EVCXR_VERSION:-0.22.0}"
 EVCXR_TMPDIR="${EVCXR_TMPDIR:-${XDG_CACHE_HOME:-$HOME/.cache}/ml-workflow/evcxr}"

@@ -12,10 +12,9 @@
 #   TAG       tag to push                       (git describe --tags --always --dirty, or latest)
 set -euo pipefail
 
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-
-log() { printf '==> %s\n' "$*" >&2; }
-die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=scripts/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+cd_repo_root
 
 if ! command -v docker >/dev/null 2>&1; then
     die "docker is not installed. Install Docker Engine (https://docs.docker.com/engine/install/) or Docker Desktop, then run this again."
