@@ -90,8 +90,8 @@ serve: build models/boston-housing.json
 
 bench:
 	$(CARGO) bench --locked
-	bench/grid_search.sh
-	bench/serve.sh
+	compare/grid_search.sh
+	compare/serve.sh
 
 clean:
 	$(CARGO) clean

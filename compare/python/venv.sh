@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Make sure bench/.venv exists with the pins of bench/python/requirements.txt.
+# Make sure compare/.venv exists with the pins of compare/python/requirements.txt.
 #
-#   bench/python/venv.sh            # create/refresh it, print the venv's python path
-#   source bench/python/venv.sh     # same, then BENCH_PYTHON and BENCH_VENV are set
+#   compare/python/venv.sh            # create/refresh it, print the venv's python path
+#   source compare/python/venv.sh     # same, then BENCH_PYTHON and BENCH_VENV are set
 #
 # The venv is rebuilt from scratch when requirements.txt (or the base interpreter)
-# changes: a sha256 of both is kept in bench/.venv/.requirements.sha256.
+# changes: a sha256 of both is kept in compare/.venv/.requirements.sha256.
 # PYTHON picks the base interpreter (default: python3).
 
 _bench_venv_main() {

@@ -4,10 +4,10 @@
 # `ml-workflow serve`, both on 127.0.0.1, both driven by wrk with the chapter's payload,
 # one after the other.
 #
-#   bench/serve.sh                     # both sides
-#   SIDES=python bench/serve.sh        # only gunicorn+Flask (SIDES=rust: only ml-workflow)
-#   DURATION=30s bench/serve.sh        # longer wrk runs (default 10s)
-#   RS_THREADS="1 2 4" bench/serve.sh  # ml-workflow serve --threads values, one run each (default "1 2")
+#   compare/serve.sh                     # both sides
+#   SIDES=python compare/serve.sh        # only gunicorn+Flask (SIDES=rust: only ml-workflow)
+#   DURATION=30s compare/serve.sh        # longer wrk runs (default 10s)
+#   RS_THREADS="1 2 4" compare/serve.sh  # ml-workflow serve --threads values, one run each (default "1 2")
 #
 # One server thread is what a pod gets by default under deploy/k8s's 1-CPU limit, and it
 # leaves wrk a core of its own on a 2-core machine; 2 threads is the default on 2 free cores.
@@ -60,7 +60,7 @@ fi
 
 if ((WANT_PY)); then
   # shellcheck source=python/venv.sh
-  source bench/python/venv.sh
+  source compare/python/venv.sh
   PY="$BENCH_PYTHON"
 else
   PY=python3
@@ -109,7 +109,7 @@ wait_ready() {
       cat "$log" >&2
       die "$name exited before it was ready (log above)"
     fi
-    if "$PY" bench/python/http_probe.py "$method" "$url" "$TMP/payload.json" >/dev/null 2>&1; then
+    if "$PY" compare/python/http_probe.py "$method" "$url" "$TMP/payload.json" >/dev/null 2>&1; then
       echo "$name ready at $url" >&2
       return 0
     fi
@@ -124,13 +124,13 @@ run_wrk() {
   local name="$1" url="$2" out="$3" raw="$TMP/wrk_$1.txt"
   [[ "$url" == "http://$HOST:"* ]] || die "refusing to benchmark non-loopback URL $url"
   if ((WARMUP_S > 0)); then
-    timeout --foreground $((WARMUP_S + 60)) wrk -t2 -c16 -d"$WARMUP" -s bench/post.lua "$url" >/dev/null ||
+    timeout --foreground $((WARMUP_S + 60)) wrk -t2 -c16 -d"$WARMUP" -s compare/post.lua "$url" >/dev/null ||
       die "wrk warm-up against $name failed"
   fi
-  echo "wrk -t2 -c16 -d$DURATION --latency -s bench/post.lua $url  ($name) ..." >&2
-  timeout --foreground $((DURATION_S + 60)) wrk -t2 -c16 -d"$DURATION" --latency -s bench/post.lua "$url" >"$raw" ||
+  echo "wrk -t2 -c16 -d$DURATION --latency -s compare/post.lua $url  ($name) ..." >&2
+  timeout --foreground $((DURATION_S + 60)) wrk -t2 -c16 -d"$DURATION" --latency -s compare/post.lua "$url" >"$raw" ||
     die "wrk against $name failed"
-  "$PY" bench/python/report.py wrk-parse "$raw" >"$out"
+  "$PY" compare/python/report.py wrk-parse "$raw" >"$out"
   if [[ -n "${VERBOSE:-}" ]]; then cat "$raw" >&2; fi
 }
 
@@ -140,11 +140,11 @@ PRED_ARGS=()
 
 if ((WANT_PY)); then
   echo "training the Flask side's model (GradientBoostingRegressor, 400 trees) ..." >&2
-  timeout --foreground 600 "$PY" bench/python/app.py --data "$BENCH_HOUSING_CSV" --save "$TMP/model.joblib"
+  timeout --foreground 600 "$PY" compare/python/app.py --data "$BENCH_HOUSING_CSV" --save "$TMP/model.joblib"
   PY_PORT="$(free_port)"
   PY_URL="http://$HOST:$PY_PORT/predict"
   BENCH_MODEL="$TMP/model.joblib" setsid timeout "$SERVER_LIFETIME" "$BENCH_VENV/bin/gunicorn" \
-    --workers 2 --worker-class sync --bind "$HOST:$PY_PORT" --chdir bench/python \
+    --workers 2 --worker-class sync --bind "$HOST:$PY_PORT" --chdir compare/python \
     --log-level warning app:app >"$TMP/gunicorn.log" 2>&1 &
   PY_PID=$!
   PIDS+=("$PY_PID")
@@ -173,7 +173,7 @@ start_rust() {
 
 if ((WANT_PY)); then
   wait_ready "gunicorn+Flask" "$PY_PID" "$TMP/gunicorn.log" post "$PY_URL"
-  "$PY" bench/python/http_probe.py post "$PY_URL" "$TMP/payload.json" >"$TMP/py_pred.json" ||
+  "$PY" compare/python/http_probe.py post "$PY_URL" "$TMP/payload.json" >"$TMP/py_pred.json" ||
     die "gunicorn+Flask did not answer the chapter's payload"
   PRED_ARGS+=(--py "$TMP/py_pred.json")
 fi
@@ -186,7 +186,7 @@ if ((WANT_RS)); then
   for threads in $RS_THREADS; do
     start_rust "$threads"
     if [[ ! -s "$TMP/rs_pred.json" ]]; then # the payload's answer, from the first server
-      "$PY" bench/python/http_probe.py post "$RS_BASE/predict" "$TMP/payload.json" >"$TMP/rs_pred.json" ||
+      "$PY" compare/python/http_probe.py post "$RS_BASE/predict" "$TMP/payload.json" >"$TMP/rs_pred.json" ||
         die "ml-workflow serve did not answer the chapter's payload at $RS_BASE/predict"
       PRED_ARGS+=(--rs "$TMP/rs_pred.json")
     fi
@@ -198,7 +198,7 @@ if ((WANT_RS)); then
 fi
 
 echo
-"$PY" bench/python/report.py predictions "${PRED_ARGS[@]}"
+"$PY" compare/python/report.py predictions "${PRED_ARGS[@]}"
 echo
 echo "wrk -t2 -c16 -d$DURATION --latency, POST /predict with the chapter's one-row payload, on $HOST"
-"$PY" bench/python/report.py wrk "${REPORT_ARGS[@]}"
+"$PY" compare/python/report.py wrk "${REPORT_ARGS[@]}"

@@ -1,4 +1,4 @@
-"""Tiny HTTP client for bench/serve.sh (standard library; proxies ignored, loopback only).
+"""Tiny HTTP client for compare/serve.sh (standard library; proxies ignored, loopback only).
 
   http_probe.py get URL            -> body on stdout, exit 0 on a 2xx answer
   http_probe.py post URL BODYFILE  -> POST BODYFILE as application/json, same

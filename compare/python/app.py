@@ -8,7 +8,7 @@ the training split (not refitted per request), and the model and scaler are buil
 on the scaled 80% split of housing.csv (train_test_split(test_size=0.2, random_state=7)).
 
   python app.py --data data/housing.csv --save model.joblib   # train once, save
-  BENCH_MODEL=model.joblib gunicorn --chdir bench/python app:app   # serve the saved model
+  BENCH_MODEL=model.joblib gunicorn --chdir compare/python app:app   # serve the saved model
 Without BENCH_MODEL the app trains at import from $ML_WORKFLOW_DATA/housing.csv.
 """
 

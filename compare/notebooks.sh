@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # shellcheck source-path=SCRIPTDIR
 # Notebook benchmark: the two evcxr notebooks and their Python twins
-# (bench/python/notebooks/, pandas + seaborn + scikit-learn) executed with nbconvert one after
+# (compare/python/notebooks/, pandas + seaborn + scikit-learn) executed with nbconvert one after
 # the other, on a warm kernel build folder; prints wall time per notebook, the ratio, and the
 # slowest cells of each side.
 #
-#   bench/notebooks.sh
+#   compare/notebooks.sh
 #
 # Env: ML_WORKFLOW_DATA (dir with both CSVs, default data/), VENV (the project venv with the
 # Rust kernel, .venv; 'make setup' makes it). The Rust side's first cell compiles the crate
@@ -18,7 +18,7 @@ bench_housing_csv
 VENV="${VENV:-.venv}"
 [[ -x "$VENV/bin/jupyter" ]] || die "no Jupyter in $VENV: run 'make setup' first"
 # shellcheck source=python/venv.sh
-source bench/python/venv.sh
+source compare/python/venv.sh
 
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
@@ -37,7 +37,7 @@ run() { # side jupyter kernel notebook
 
 for nb in 01-height-weight 02-boston-housing; do
   run rust "$VENV/bin/jupyter" rust "notebooks/$nb.ipynb"
-  run python "$(dirname "$BENCH_PYTHON")/jupyter" python3 "bench/python/notebooks/$nb.ipynb"
+  run python "$(dirname "$BENCH_PYTHON")/jupyter" python3 "compare/python/notebooks/$nb.ipynb"
 done
 
 "$BENCH_PYTHON" - "$TMP" <<'PY'

@@ -3,8 +3,8 @@
 # Grid-search benchmark: scikit-learn GridSearchCV(GradientBoostingRegressor) vs
 # `ml-workflow train --dataset boston-housing --json`, same data, split, grid and folds.
 #
-#   bench/grid_search.sh                      # both sides
-#   SIDES=python bench/grid_search.sh         # only scikit-learn (SIDES=rust: only ml-workflow)
+#   compare/grid_search.sh                      # both sides
+#   SIDES=python compare/grid_search.sh         # only scikit-learn (SIDES=rust: only ml-workflow)
 #
 # Env: ML_WORKFLOW_DATA (dir with housing.csv, default data/), ML_WORKFLOW_BIN (binary;
 # default ${CARGO_TARGET_DIR:-target}/release/ml-workflow, built if missing),
@@ -34,9 +34,9 @@ fi
 
 if ((WANT_PY)); then
   # shellcheck source=python/venv.sh
-  source bench/python/venv.sh
+  source compare/python/venv.sh
   echo "scikit-learn: GridSearchCV.fit x $PY_REPEATS in one process ..." >&2
-  timeout --foreground "$RUN_TIMEOUT" "$BENCH_PYTHON" bench/python/grid_search.py \
+  timeout --foreground "$RUN_TIMEOUT" "$BENCH_PYTHON" compare/python/grid_search.py \
     --data "$BENCH_HOUSING_CSV" --repeats "$PY_REPEATS" >"$TMP/py.json" ||
     die "grid_search.py failed or exceeded ${RUN_TIMEOUT}s"
   REPORT_ARGS+=(--py "$TMP/py.json")
@@ -61,4 +61,4 @@ if ((WANT_RS)); then
   REPORT_ARGS+=(--rs "${rs_files[@]}" --walls "${walls[@]}")
 fi
 
-"${BENCH_PYTHON:-python3}" bench/python/report.py grid "${REPORT_ARGS[@]}"
+"${BENCH_PYTHON:-python3}" compare/python/report.py grid "${REPORT_ARGS[@]}"

@@ -1,4 +1,4 @@
-"""Tables for bench/grid_search.sh and bench/serve.sh (standard library only).
+"""Tables for compare/grid_search.sh and compare/serve.sh (standard library only).
 
   report.py grid --py PY.json --rs RUN1.json [RUN2.json ...] --walls W1 [W2 ...]
   report.py wrk-parse WRK_OUTPUT.txt            -> JSON {"rps", "p50_ms", "p99_ms", ...}

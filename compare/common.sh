@@ -1,15 +1,14 @@
 # shellcheck shell=bash disable=SC2034  # the variables set here are used by the sourcing scripts
-# Helpers shared by bench/*.sh; sourced, not run. Callers set -euo pipefail themselves.
+# Helpers shared by compare/*.sh; sourced, not run. Callers set -euo pipefail themselves.
+# die ("error: MESSAGE", exit 1) and the cd to the repository root come from scripts/common.sh.
 
-die() {
-  echo "error: $*" >&2
-  exit 1
-}
+# shellcheck source=scripts/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/common.sh"
 
-# cd to the repository root (the parent of bench/); BENCH_ROOT is its absolute path.
+# cd to the repository root (the parent of compare/); BENCH_ROOT is its absolute path.
 bench_cd_root() {
-  BENCH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-  cd "$BENCH_ROOT" || exit 1
+  cd_repo_root
+  BENCH_ROOT="$PWD"
 }
 
 # Absolute path of housing.csv from ML_WORKFLOW_DATA (default: data/ at the repo root),

@@ -1,4 +1,4 @@
--- wrk script for bench/serve.sh: POST the chapter's one-row payload to /predict.
+-- wrk script for compare/serve.sh: POST the chapter's one-row payload to /predict.
 wrk.method = "POST"
 wrk.path = "/predict"
 wrk.headers["Content-Type"] = "application/json"
