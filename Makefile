@@ -7,10 +7,13 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN = $(or $(CARGO_TARGET_DIR),target)/release/ml-workflow
 
-# Beside a checkout that has ../shared/data, use it as the dataset cache; elsewhere the crate
-# downloads into data/ on first use (see data/README.md).
+# The make targets keep the datasets in the checkout's data/ (downloaded on first use, see
+# data/README.md), or use ../shared/data beside a checkout that has it. Outside make, the crate
+# caches them in the user's cache folder (~/.cache/ml-workflow/data on Linux).
 ifneq ($(wildcard ../shared/data/housing.csv),)
 export ML_WORKFLOW_DATA ?= $(abspath ../shared/data)
+else
+export ML_WORKFLOW_DATA ?= $(abspath data)
 endif
 
 .PHONY: all setup kernel install build lint test test-notebooks notebooks lab run model serve bench clean help

@@ -5,7 +5,7 @@ use ml_workflow::eda::describe;
 use ml_workflow::ingest::{self, Cache};
 
 fn ingest_benches(c: &mut Criterion) {
-    let spec = match ingest::dataset("height-weight") {
+    let spec = match ml_workflow::datasets::dataset("height-weight") {
         Ok(spec) => spec,
         Err(e) => panic!("{e}"),
     };

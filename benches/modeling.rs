@@ -2,19 +2,20 @@
 //! rows, and the serving hot path — one row through `serving::predict` (parse, scale, predict).
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use ml_workflow::datasets::preset;
 use ml_workflow::ingest::load_dataset;
-use ml_workflow::modeling::model::ModelSpec;
-use ml_workflow::modeling::pipeline::{train, TrainConfig};
+use ml_workflow::modeling::pipeline::train;
+use ml_workflow::modeling::ModelSpec;
 use ml_workflow::serving::payload::parse;
 use ml_workflow::serving::{predict, Artifact};
 use ndarray::{Array1, Axis};
 
 fn modeling_benches(c: &mut Criterion) {
     let df = load_dataset("boston-housing").expect("boston-housing (set ML_WORKFLOW_DATA)");
-    let report = train(&df, &TrainConfig::boston_housing(), None).expect("training");
+    let report = train(&df, &preset("boston-housing").expect("preset"), None).expect("training");
     let features = report.features.clone();
-    let x = ml_workflow::frame::to_matrix(&df, &features).expect("features");
-    let y = Array1::from(ml_workflow::frame::column_f64(&df, "MEDV").expect("target"));
+    let x = ml_workflow::polars_ext::to_matrix(&df, &features).expect("features");
+    let y = Array1::from(ml_workflow::polars_ext::column_f64(&df, "MEDV").expect("target"));
     let split = ml_workflow::modeling::train_test_split(x.nrows(), 0.2, 7).expect("split");
     let x_train = report
         .scaler

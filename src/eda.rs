@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use crate::display::Table;
 use crate::error::{Error, Result};
-use crate::frame::{column_f64, column_f64_nullable, numeric_columns};
+use crate::polars_ext::{column_f64, column_f64_nullable, numeric_columns};
 
 /// The eight summary statistics pandas' `describe()` gives for a numeric column.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -89,12 +89,20 @@ pub enum Error {
         message: String,
     },
     /// A model failed to fit or predict.
-    #[error("model {model}: {message}")]
+    #[error("model {model}: {source}")]
     Model {
-        /// The model's name.
+        /// The model's name (or the step, e.g. `artifact`).
         model: String,
-        /// What went wrong.
-        message: String,
+        /// What went wrong, kept as the cause.
+        source: Box<dyn std::error::Error + Send + Sync + 'static>,
+    },
+    /// Writing or reading JSON (the model artifact) failed.
+    #[error("{what}: {source}")]
+    Json {
+        /// What was being written or read.
+        what: String,
+        /// The underlying error.
+        source: serde_json::Error,
     },
     /// Drawing a chart failed.
     #[error("plot {title:?}: {message}")]
@@ -109,6 +117,23 @@ pub enum Error {
     Polars(#[from] polars::error::PolarsError),
 }
 
+/// The message of `error` and of each cause in its chain that the message does not already
+/// quote: `Io` and `Model` errors print their cause in their own text, so printing the chain
+/// as it is (anyhow's `{:#}`) would say "No such file or directory" twice.
+pub fn chain_message(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut message = error.to_string();
+    let mut cause = error.source();
+    while let Some(c) = cause {
+        let text = c.to_string();
+        if !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+        cause = c.source();
+    }
+    message
+}
+
 /// The crate's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -121,11 +146,14 @@ impl Error {
         }
     }
 
-    /// A `Model` error for the model `model`.
-    pub fn model(model: impl Into<String>, message: impl ToString) -> Self {
+    /// A `Model` error for the model `model`, caused by `source` (an error, or a message).
+    pub fn model(
+        model: impl Into<String>,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync + 'static>>,
+    ) -> Self {
         Error::Model {
             model: model.into(),
-            message: message.to_string(),
+            source: source.into(),
         }
     }
 

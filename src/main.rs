@@ -1,21 +1,26 @@
 //! `ml-workflow`: the notebooks' workflow from the command line (see `--help`).
 
-use std::io::{IsTerminal, Read};
-use std::net::SocketAddr;
+use std::fmt::Display;
+use std::io::{IsTerminal, Read, Write};
+use std::net::{SocketAddr, ToSocketAddrs};
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
+use ml_workflow::datasets;
 use ml_workflow::eda::describe;
+use ml_workflow::error::chain_message;
 use ml_workflow::ingest::{self, Cache, CacheState};
-use ml_workflow::modeling::model::{ModelSpec, MODEL_NAMES};
+use ml_workflow::logging;
 use ml_workflow::modeling::pipeline::{self, TrainConfig, TrainReport};
-use ml_workflow::modeling::Grid;
+use ml_workflow::modeling::{Grid, ModelSpec, ParamSet, MODELS};
+use ml_workflow::report::format_params;
 use ml_workflow::serving::server::{self, Server, ServerConfig};
-use ml_workflow::serving::{self, log_writer, Artifact};
+use ml_workflow::serving::{self, Artifact};
 use ml_workflow::{Error, Result};
 use polars::prelude::DataFrame;
 use tracing_subscriber::fmt::writer::BoxMakeWriter;
@@ -54,8 +59,9 @@ enum Command {
     },
     /// Cross-validated grid search, final fit, held-out evaluation, and the model artifact.
     ///
-    /// `--dataset boston-housing` runs the chapter's pipeline as it is; `--csv FILE --target COL`
-    /// runs the same steps on any numeric CSV. Flags given override the preset.
+    /// `--dataset NAME` runs the dataset's preset (boston-housing: the chapter's pipeline as it
+    /// is); `--csv FILE --target COL` runs the same steps on any numeric CSV. Flags given
+    /// override the preset.
     Train(TrainArgs),
     /// Predict with a saved model for a pandas-JSON DataFrame read from a file or stdin.
     Predict {
@@ -71,9 +77,10 @@ enum Command {
         /// The model artifact written by `train --out`.
         #[arg(long, env = "ML_WORKFLOW_MODEL")]
         model: PathBuf,
-        /// Address to listen on [default: 0.0.0.0:$PORT when PORT is set, else 127.0.0.1:8080].
+        /// Address to listen on, `HOST:PORT` (a name such as `localhost:8080` is resolved)
+        /// [default: 0.0.0.0:$PORT when PORT is set, else 127.0.0.1:8080].
         #[arg(long)]
-        addr: Option<SocketAddr>,
+        addr: Option<String>,
         /// Largest request body accepted, in bytes.
         #[arg(long, default_value_t = server::DEFAULT_BODY_LIMIT)]
         body_limit: usize,
@@ -85,7 +92,7 @@ enum Command {
 
 #[derive(clap::Args)]
 struct TrainArgs {
-    /// A registered dataset (the chapter's preset for boston-housing).
+    /// A registered dataset, trained as its preset says (see `datasets`).
     #[arg(long, conflicts_with = "csv", required_unless_present = "csv")]
     dataset: Option<String>,
     /// Any CSV with a header and numeric columns.
@@ -97,9 +104,9 @@ struct TrainArgs {
     /// Feature columns, comma separated [default: every numeric column but the target].
     #[arg(long, value_delimiter = ',')]
     features: Option<Vec<String>>,
-    /// The model (see `--model help`).
-    #[arg(long)]
-    model: Option<String>,
+    /// The model, with scikit-learn's defaults.
+    #[arg(long, value_parser = model_parser())]
+    model: Option<ModelSpec>,
     /// A grid entry, `KEY=V1,V2,...` or `KEY=START:STOP:STEP` (repeatable).
     #[arg(long = "grid", value_name = "KEY=VALUES")]
     grid: Vec<String>,
@@ -124,15 +131,29 @@ struct TrainArgs {
     /// Do not write an artifact.
     #[arg(long, conflicts_with = "out")]
     no_save: bool,
+    /// Record the time of writing in the artifact (`SOURCE_DATE_EPOCH` if set). Without it the
+    /// same data, seed and code write a byte-identical artifact.
+    #[arg(long)]
+    timestamp: bool,
     /// Print one JSON object (CV table, best setting, validation metrics, timings).
     #[arg(long)]
     json: bool,
 }
 
+/// `--model`'s values, names and aliases from the model registry, each with its description.
+fn model_parser() -> impl TypedValueParser<Value = ModelSpec> {
+    PossibleValuesParser::new(MODELS.iter().map(|m| {
+        PossibleValue::new(m.name)
+            .help(m.description)
+            .aliases(m.aliases.iter().copied())
+    }))
+    .try_map(|name| ModelSpec::from_name(&name))
+}
+
 fn main() -> ExitCode {
     // Log lines collect in memory and a background thread writes them every 50 ms, so a request
-    // costs no write and no thread wake-up (serving::log_writer); the guard writes the rest.
-    let (log_writer, log_guard) = match log_writer::batched_stderr() {
+    // costs no write and no thread wake-up (ml_workflow::logging); the guard writes the rest.
+    let (log_writer, log_guard) = match logging::batched_stderr() {
         Ok((writer, guard)) => (BoxMakeWriter::new(writer), Some(guard)),
         Err(_) => (BoxMakeWriter::new(std::io::stderr), None),
     };
@@ -148,11 +169,29 @@ fn main() -> ExitCode {
     drop(log_guard); // the log lines before the error message
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // A reader that stopped early (`| head`) is not a failure.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", chain_message(e.as_ref()));
             ExitCode::FAILURE
         }
     }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Writes `text` to stdout; a closed pipe is an error that `main` ends on quietly, where
+/// `println!` would panic.
+fn emit(text: impl Display) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    write!(out, "{text}")?;
+    out.flush()?;
+    Ok(())
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
@@ -162,9 +201,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let df = load_source(&source)?;
             let table = describe(&df)?;
             if json {
-                println!("{}", table.to_json());
+                emit(format_args!("{}\n", table.to_json()))?;
             } else {
-                print!("{table}");
+                emit(table)?;
             }
         }
         Command::Train(args) => train(args)?,
@@ -174,7 +213,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             addr,
             body_limit,
             threads,
-        } => serve(&model, addr, body_limit, threads)?,
+        } => serve(&model, addr.as_deref(), body_limit, threads)?,
     }
     Ok(())
 }
@@ -182,32 +221,19 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 /// The training configuration: the dataset's preset (or CSV defaults) with the flags applied.
 fn train_config(args: &TrainArgs) -> anyhow::Result<TrainConfig> {
     let mut config = match (&args.dataset, &args.target) {
-        (Some(name), None) if name == "boston-housing" => TrainConfig::boston_housing(),
-        (Some(name), None) if name == "height-weight" => {
-            let mut c = TrainConfig::for_target("Weight");
-            c.features = vec!["Height".into()];
-            c.model = ModelSpec::Linear;
-            c.scale = false;
-            c
+        (Some(name), None) => datasets::preset(name)?,
+        (Some(name), Some(target)) => {
+            datasets::lookup(name)?;
+            TrainConfig::for_target(target)
         }
-        (Some(name), None) => anyhow::bail!(
-            "dataset {name:?} has no preset; name the column to predict with --target"
-        ),
-        (_, Some(target)) => TrainConfig::for_target(target),
+        (None, Some(target)) => TrainConfig::for_target(target),
         (None, None) => anyhow::bail!("give --dataset NAME or --csv FILE --target COLUMN"),
     };
     if let Some(features) = &args.features {
         config.features = features.clone();
     }
-    if let Some(name) = &args.model {
-        if name == "help" {
-            let list: Vec<String> = MODEL_NAMES
-                .iter()
-                .map(|(n, d)| format!("  {n:<12} {d}"))
-                .collect();
-            anyhow::bail!("models:\n{}", list.join("\n"));
-        }
-        config.model = ModelSpec::from_name(name)?;
+    if let Some(model) = &args.model {
+        config.model = model.clone();
         config.final_params = None;
         config.grid = Grid::default();
     }
@@ -242,7 +268,7 @@ fn train(args: TrainArgs) -> anyhow::Result<()> {
     let config = train_config(&args)?;
     let (df, name, sha256) = match (&args.dataset, &args.csv) {
         (Some(name), _) => {
-            let spec = ingest::dataset(name)?;
+            let spec = datasets::dataset(name)?;
             let path = Cache::new(ingest::data_dir())
                 .with_progress(true)
                 .fetch(&spec)?;
@@ -273,15 +299,23 @@ fn train(args: TrainArgs) -> anyhow::Result<()> {
             .out
             .clone()
             .unwrap_or_else(|| default_artifact_path(&name));
-        Artifact::from_report(&report, &name, &sha256).save(&path)?;
+        let artifact = Artifact::from_report(&report, &name, &sha256);
+        let artifact = if args.timestamp {
+            artifact.stamped()
+        } else {
+            artifact
+        };
+        artifact.save(&path)?;
         Some(path)
     };
     if args.json {
-        println!("{}", train_json(&report, &name, out.as_deref()));
+        emit(format_args!(
+            "{}\n",
+            train_json(&report, &name, out.as_deref())
+        ))
     } else {
-        print_train_report(&report, &name, out.as_deref());
+        emit(train_text(&report, &name, out.as_deref()))
     }
-    Ok(())
 }
 
 /// `models/<dataset>.json`, or `models/<file stem>.json` for a CSV.
@@ -294,6 +328,21 @@ fn default_artifact_path(name: &str) -> PathBuf {
 
 fn train_json(report: &TrainReport, name: &str, out: Option<&Path>) -> serde_json::Value {
     let best = report.search.best_result();
+    // Grid values print as the parameter's type: `"n_estimators": 200`, `"alpha": 0.5`.
+    let typed = |params: &ParamSet| report.search.best.typed_params(params);
+    let cv: Vec<serde_json::Value> = report
+        .search
+        .results
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "params": typed(&r.params),
+                "mean_mse": r.mean_mse,
+                "std_mse": r.std_mse,
+                "fold_mse": r.fold_mse,
+            })
+        })
+        .collect();
     serde_json::json!({
         "dataset": name,
         "target": report.config.target,
@@ -301,43 +350,62 @@ fn train_json(report: &TrainReport, name: &str, out: Option<&Path>) -> serde_jso
         "model": report.final_spec.name(),
         "folds": report.config.folds,
         "rows": { "train": report.rows_train, "test": report.rows_test },
-        "cv": report.search.results,
-        "best": best.params,
+        "cv": cv,
+        "best": typed(&best.params),
         "best_cv": { "mean_mse": best.mean_mse, "std_mse": best.std_mse },
         "final": report.final_spec.params(),
+        "final_override": report.final_override().map(|p| typed(&p)),
         "test": report.test,
         "seconds": { "cv": report.seconds_cv, "fit": report.seconds_fit },
         "artifact": out,
     })
 }
 
-fn print_train_report(report: &TrainReport, name: &str, out: Option<&Path>) {
-    println!(
+fn train_text(report: &TrainReport, name: &str, out: Option<&Path>) -> String {
+    use std::fmt::Write as _;
+    let mut t = String::new();
+    let _ = writeln!(
+        t,
         "{name}: {} predicted from {} ({} training rows, {} held out)",
         report.config.target,
         report.features.join(", "),
         report.rows_train,
         report.rows_test
     );
-    println!(
+    let _ = writeln!(
+        t,
         "\n{}-fold cross-validation of {} ({:.2} s):",
         report.config.folds, report.search.model, report.seconds_cv
     );
-    print!("{}", report.search.table());
-    println!(
+    let _ = write!(t, "{}", report.search.table());
+    let _ = writeln!(
+        t,
         "\nfinal model: {} {} ({:.3} s)",
         report.final_spec.name(),
         report.final_spec.params(),
         report.seconds_fit
     );
+    if let Some(fixed) = report.final_override() {
+        let _ = writeln!(
+            t,
+            "  {} as the preset sets it (the chapter's choice), not the search's best {}; \
+             give --grid or --model to refit the best setting, as GridSearchCV(refit=True) does",
+            format_params(&fixed),
+            format_params(&report.search.best_result().params)
+        );
+    }
     if let Some(evaluation) = &report.evaluation {
-        println!("\nheld-out evaluation:");
-        print!("{}", evaluation.metrics_table());
-        print!("{}", evaluation.head(5));
+        let _ = write!(
+            t,
+            "\nheld-out evaluation:\n{}{}",
+            evaluation.metrics_table(),
+            evaluation.head(5)
+        );
     }
     if let Some(path) = out {
-        println!("\nmodel artifact: {}", path.display());
+        let _ = writeln!(t, "\nmodel artifact: {}", path.display());
     }
+    t
 }
 
 fn predict(model: &Path, input: &str) -> anyhow::Result<()> {
@@ -351,14 +419,18 @@ fn predict(model: &Path, input: &str) -> anyhow::Result<()> {
         body = std::fs::read(input).with_context(|| format!("reading the payload {input}"))?;
     }
     let prediction = serving::predict(&artifact, &body)?;
-    println!("{}", serde_json::to_string(&prediction)?);
-    Ok(())
+    emit(format_args!("{}\n", serde_json::to_string(&prediction)?))
 }
 
-/// `--addr`, else `0.0.0.0:$PORT` (containers), else `127.0.0.1:8080`.
-fn listen_addr(addr: Option<SocketAddr>) -> anyhow::Result<SocketAddr> {
+/// `--addr` (a host name is resolved; the first address wins), else `0.0.0.0:$PORT`
+/// (containers), else `127.0.0.1:8080`.
+fn listen_addr(addr: Option<&str>) -> anyhow::Result<SocketAddr> {
     if let Some(addr) = addr {
-        return Ok(addr);
+        return addr
+            .to_socket_addrs()
+            .with_context(|| format!("--addr {addr:?} is not HOST:PORT"))?
+            .next()
+            .with_context(|| format!("--addr {addr:?} resolves to no address"));
     }
     match std::env::var("PORT") {
         Ok(port) => {
@@ -374,7 +446,7 @@ fn listen_addr(addr: Option<SocketAddr>) -> anyhow::Result<SocketAddr> {
 
 fn serve(
     model: &Path,
-    addr: Option<SocketAddr>,
+    addr: Option<&str>,
     body_limit: usize,
     threads: Option<NonZeroUsize>,
 ) -> anyhow::Result<()> {
@@ -417,7 +489,7 @@ fn runtime(threads: NonZeroUsize) -> std::io::Result<tokio::runtime::Runtime> {
 
 /// A registered dataset by name, else a CSV file by path.
 fn load_source(source: &str) -> Result<DataFrame> {
-    match ingest::dataset(source) {
+    match datasets::dataset(source) {
         Ok(spec) => {
             let path = Cache::new(ingest::data_dir())
                 .with_progress(true)
@@ -432,10 +504,10 @@ fn load_source(source: &str) -> Result<DataFrame> {
     }
 }
 
-fn datasets(json: bool) -> Result<()> {
+fn datasets(json: bool) -> anyhow::Result<()> {
     let cache = Cache::new(ingest::data_dir());
     let mut rows = Vec::new();
-    for spec in ingest::datasets() {
+    for spec in datasets::datasets() {
         let state = match cache.state(&spec)? {
             CacheState::Missing => "not downloaded".to_string(),
             CacheState::Verified => "cached, checksum ok".to_string(),
@@ -453,15 +525,16 @@ fn datasets(json: bool) -> Result<()> {
                 })
             })
             .collect();
-        println!(
-            "{}",
+        emit(format_args!(
+            "{}\n",
             serde_json::json!({ "cache": cache.dir(), "datasets": list })
-        );
+        ))?;
     } else {
-        println!("cache: {}", cache.dir().display());
+        let mut text = format!("cache: {}\n", cache.dir().display());
         for (s, state) in rows {
-            println!("{:<16} {:<22} {}", s.name, state, s.description);
+            text.push_str(&format!("{:<16} {:<22} {}\n", s.name, state, s.description));
         }
+        emit(text)?;
     }
     Ok(())
 }

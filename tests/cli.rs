@@ -98,3 +98,240 @@ fn datasets_lists_both_with_cache_state() {
         .collect();
     assert_eq!(names, ["height-weight", "boston-housing"]);
 }
+
+fn stderr_of(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn train_height_weight_runs_the_notebooks_least_squares() {
+    let v = stdout_json(&run(&[
+        "train",
+        "--dataset",
+        "height-weight",
+        "--json",
+        "--no-save",
+    ]));
+    assert_eq!(v["model"], "linear");
+    assert_eq!(v["target"], "Weight-Pounds");
+    assert_eq!(v["features"], serde_json::json!(["Height-Inches"]));
+    assert_eq!(v["rows"]["test"], 5000);
+    // The notebook's held-out RMSE for the same split (seed 42, 20 %).
+    let rmse = v["test"]["rmse"].as_f64().expect("test RMSE");
+    assert_close(rmse, 10.1236, 1e-4, "held-out RMSE");
+}
+
+#[test]
+fn train_boston_runs_the_chapters_pipeline_and_says_why_400_stages() {
+    let v = stdout_json(&run(&[
+        "train",
+        "--dataset",
+        "boston-housing",
+        "--json",
+        "--no-save",
+    ]));
+    assert_eq!(v["model"], "gbm");
+    // Grid values print as the parameter's type: a count is an integer.
+    assert_eq!(v["best"], serde_json::json!({ "n_estimators": 200 }));
+    assert!(v["cv"][0]["params"]["n_estimators"].is_u64(), "{}", v["cv"]);
+    assert_eq!(v["final"]["n_estimators"], 400);
+    assert_eq!(
+        v["final_override"],
+        serde_json::json!({ "n_estimators": 400 })
+    );
+    let mse = v["test"]["mse"].as_f64().expect("test MSE");
+    assert_close(mse, 26.359606584848308, 0.03, "validation MSE");
+
+    let out = run(&["train", "--dataset", "boston-housing", "--no-save"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("n_estimators=400 as the preset sets it")
+            && text.contains("not the search's best n_estimators=200"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_grid_given_on_the_command_line_refits_the_best_setting() {
+    let v = stdout_json(&run(&[
+        "train",
+        "--dataset",
+        "boston-housing",
+        "--grid",
+        "n_estimators=20,40",
+        "--json",
+        "--no-save",
+    ]));
+    assert_eq!(v["final"]["n_estimators"], v["best"]["n_estimators"]);
+    assert!(v["final_override"].is_null());
+}
+
+#[test]
+fn every_registered_dataset_trains_with_its_preset() {
+    for spec in ml_workflow::datasets::datasets() {
+        let v = stdout_json(&run(&[
+            "train",
+            "--dataset",
+            &spec.name,
+            "--json",
+            "--no-save",
+        ]));
+        let preset = ml_workflow::datasets::preset(&spec.name).unwrap();
+        assert_eq!(v["target"], preset.target.as_str(), "{}", spec.name);
+        assert!(
+            v["test"]["r2"].as_f64().unwrap() > 0.2,
+            "{}: {v}",
+            spec.name
+        );
+    }
+}
+
+#[test]
+fn an_unknown_dataset_is_named_with_the_known_ones() {
+    let out = run(&["train", "--dataset", "boston"]);
+    assert!(!out.status.success());
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("unknown dataset \"boston\"") && err.contains("boston-housing"),
+        "{err}"
+    );
+    assert!(!err.contains("preset"), "{err}");
+}
+
+#[test]
+fn train_help_lists_every_model_with_its_description() {
+    let out = run(&["train", "--help"]);
+    let help = String::from_utf8_lossy(&out.stdout);
+    for m in ml_workflow::modeling::MODELS {
+        assert!(
+            help.contains(m.name) && help.contains(m.description),
+            "{}: {help}",
+            m.name
+        );
+    }
+    let out = run(&["train", "--dataset", "boston-housing", "--model", "nope"]);
+    assert!(!out.status.success());
+    assert!(stderr_of(&out).contains("gbm"), "{}", stderr_of(&out));
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    // `ml-workflow describe height-weight | head -0`: the reader is gone before the write.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ml-workflow"))
+        .args(["describe", "height-weight"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait");
+    let err = stderr_of(&out);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(out.status.success(), "{:?} {err}", out.status);
+}
+
+#[test]
+fn describe_json_keeps_the_frames_order() {
+    let out = run(&["describe", "height-weight", "--json"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let at = |s: &str| text.find(&format!("\"{s}\"")).unwrap_or(usize::MAX);
+    assert!(at("Index") < at("Height-Inches"), "{text}");
+    assert!(at("Height-Inches") < at("Weight-Pounds"), "{text}");
+    let stats = ["count", "mean", "std", "min", "25%", "50%", "75%", "max"];
+    for pair in stats.windows(2) {
+        assert!(at(pair[0]) < at(pair[1]), "{pair:?}: {text}");
+    }
+}
+
+#[test]
+fn artifacts_are_compact_and_byte_identical_for_the_same_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.json"), dir.path().join("b.json"));
+    for path in [&a, &b] {
+        let out = run(&[
+            "train",
+            "--dataset",
+            "boston-housing",
+            "--out",
+            path.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{}", stderr_of(&out));
+    }
+    let (first, second) = (std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+    assert_eq!(first, second, "two runs, two different artifacts");
+    assert!(first.len() < 1 << 20, "{} bytes", first.len());
+    assert_eq!(first.iter().filter(|&&c| c == b'\n').count(), 0, "compact");
+    assert!(!String::from_utf8_lossy(&first).contains("\"created\""));
+
+    let out = run(&[
+        "train",
+        "--dataset",
+        "height-weight",
+        "--timestamp",
+        "--out",
+        a.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let stamped = std::fs::read_to_string(&a).unwrap();
+    assert!(stamped.contains("\"created\""), "{stamped}");
+}
+
+#[test]
+fn a_missing_file_is_reported_once() {
+    let out = run(&["predict", "--model", "no-such-model.json"]);
+    assert!(!out.status.success());
+    let err = stderr_of(&out);
+    assert_eq!(err.matches("No such file or directory").count(), 1, "{err}");
+    assert!(err.contains("no-such-model.json"), "{err}");
+}
+
+#[test]
+fn serve_resolves_a_host_name() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("hw.json");
+    let out = run(&[
+        "train",
+        "--dataset",
+        "height-weight",
+        "--out",
+        model.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ml-workflow"))
+        .args(["serve", "--model", model.to_str().unwrap()])
+        .args(["--addr", "localhost:0", "--threads", "1"])
+        .env("RUST_LOG", "info")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(at) = line.find("listening on http://") {
+                let rest = &line[at + "listening on http://".len()..];
+                let addr = rest.split_whitespace().next().unwrap_or("").to_string();
+                let _ = tx.send(addr);
+            }
+        }
+    });
+    let addr = rx.recv_timeout(std::time::Duration::from_secs(20));
+    let result = addr.map(|addr| {
+        let mut stream = std::net::TcpStream::connect(&addr).expect("connect");
+        stream
+            .write_all(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .unwrap();
+        let mut reply = String::new();
+        let _ = stream.read_to_string(&mut reply);
+        (addr, reply)
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    let (addr, reply) = result.expect("the server said where it listens");
+    assert!(
+        addr.starts_with("127.0.0.1:") || addr.starts_with("[::1]:"),
+        "{addr}"
+    );
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+}

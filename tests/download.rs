@@ -6,9 +6,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread;
 
-use ml_workflow::ingest::{
-    read_dataset_file, sha256_bytes, Cache, CacheState, DatasetSpec, Format,
-};
+use ml_workflow::datasets::{DatasetSpec, Format};
+use ml_workflow::ingest::{read_dataset_file, sha256_bytes, Cache, CacheState};
 use ml_workflow::Error;
 
 const BODY: &[u8] = b"\xEF\xBB\xBFx,y\r\n1,2\r\n3,4";

@@ -4,15 +4,17 @@
 mod common;
 
 use common::{assert_close, reference_rows};
-use ml_workflow::frame::{column_f64, to_matrix};
+use ml_workflow::datasets::{preset, BOSTON_DROPPED};
 use ml_workflow::ingest::load_dataset;
 use ml_workflow::modeling::gradient_descent::GdParams;
 use ml_workflow::modeling::metrics::{r2, rmse};
-use ml_workflow::modeling::model::ModelSpec;
-use ml_workflow::modeling::pipeline::{train, TrainConfig, BOSTON_DROPPED};
-use ml_workflow::modeling::search::{cross_val_mse, spot_check, spot_check_models};
+use ml_workflow::modeling::pipeline::train;
+use ml_workflow::modeling::search::{cross_val_mse, spot_check};
+use ml_workflow::modeling::spot_check_models;
 use ml_workflow::modeling::xy::XySplit;
+use ml_workflow::modeling::ModelSpec;
 use ml_workflow::modeling::{train_test_split, KFold, StandardScaler};
+use ml_workflow::polars_ext::{column_f64, to_matrix};
 use ndarray::{Array1, Array2, Axis};
 
 const BOSTON_FEATURES: [&str; 6] = ["CHAS", "RM", "TAX", "PTRATIO", "B", "LSTAT"];
@@ -201,7 +203,7 @@ fn decision_tree_matches_scikit_learn_over_seeds() {
 #[test]
 fn gbm_grid_matches_scikit_learn() {
     let df = load_dataset("boston-housing").expect("boston-housing dataset");
-    let report = train(&df, &TrainConfig::boston_housing(), None).expect("training");
+    let report = train(&df, &preset("boston-housing").expect("preset"), None).expect("training");
     let reference = [
         (50.0, 12.405819),
         (100.0, 12.035154),
@@ -271,7 +273,7 @@ fn staged_grid_equals_refitting_each_setting() {
 fn adaboost_first_stages_match_scikit_learn() {
     use linfa::prelude::*;
     let (x, y, _) = boston_train();
-    let model = ml_workflow::modeling::adaboost::AdaBoostRegressor::params()
+    let model = ml_workflow::modeling::trees::AdaBoostRegressor::params()
         .seed(7)
         .fit(&linfa::Dataset::new(x, y))
         .expect("fit");

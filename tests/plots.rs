@@ -1,8 +1,8 @@
 //! Every chart is well-formed SVG whose text carries its title and axis labels.
 
 use ml_workflow::eda::correlation;
-use ml_workflow::frame::from_columns;
 use ml_workflow::plots::*;
+use ml_workflow::polars_ext::from_columns;
 
 /// Parses the SVG as XML and returns the content of every `<text>` element.
 fn texts(svg: &Svg) -> Vec<String> {

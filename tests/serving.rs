@@ -9,9 +9,10 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use common::assert_close;
-use ml_workflow::frame::column_f64;
+use ml_workflow::datasets::preset;
 use ml_workflow::ingest::load_dataset;
-use ml_workflow::modeling::pipeline::{train, TrainConfig};
+use ml_workflow::modeling::pipeline::train;
+use ml_workflow::polars_ext::column_f64;
 use ml_workflow::serving::payload::Frame;
 use ml_workflow::serving::server::{Server, ServerConfig};
 use ml_workflow::serving::{predict, Artifact, Orient};
@@ -24,7 +25,8 @@ fn artifact() -> &'static Artifact {
     static ARTIFACT: OnceLock<Artifact> = OnceLock::new();
     ARTIFACT.get_or_init(|| {
         let df = load_dataset("boston-housing").expect("boston-housing dataset");
-        let report = train(&df, &TrainConfig::boston_housing(), None).expect("training");
+        let report =
+            train(&df, &preset("boston-housing").expect("preset"), None).expect("training");
         Artifact::from_report(&report, "boston-housing", "test")
     })
 }
@@ -481,7 +483,7 @@ fn artifact_round_trip_is_bit_identical() {
 fn a_one_byte_change_is_detected() {
     let text = artifact().to_json().expect("json");
     // Change one digit of the first leaf value in the model.
-    let at = text.find("\"value\": ").expect("a leaf value") + "\"value\": ".len();
+    let at = text.find("\"value\":").expect("a leaf value") + "\"value\":".len();
     let mut bytes = text.into_bytes();
     let digit = bytes[at..]
         .iter()
@@ -513,7 +515,7 @@ fn truncated_foreign_and_newer_artifacts_are_refused_with_reasons() {
         foreign.contains("not an ml-workflow model artifact"),
         "{foreign}"
     );
-    let newer = text.replacen("\"format_version\": 1", "\"format_version\": 2", 1);
+    let newer = text.replacen("\"format_version\":1", "\"format_version\":2", 1);
     assert_ne!(newer, text);
     let err = Artifact::from_json(newer.as_bytes())
         .expect_err("newer")

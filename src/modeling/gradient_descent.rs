@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::split::NumpyRandomState;
+use super::sklearn_rng::NumpyRandomState;
 use crate::error::{Error, Result};
 
 /// Where the loss and gradients are computed.

@@ -1,26 +1,28 @@
 //! Modeling: splits and folds that match scikit-learn, scaling, linear models, the
 //! gradient-descent port of the PyTorch example, trees, forests and boosting in linfa's style,
-//! cross-validation, grid search, and the headless training pipeline.
+//! the model registry, cross-validation, grid search, evaluation and the headless training
+//! pipeline. Numbers only: tables and charts of these results are in [`crate::report`].
 
-pub mod adaboost;
-pub mod boosting;
-pub mod forest;
+pub mod evaluation;
 pub mod gradient_descent;
 pub mod linear;
 pub mod metrics;
-pub mod model;
 pub mod neighbors;
-mod packed;
 pub mod pipeline;
+pub mod registry;
 pub mod scaler;
 pub mod search;
+pub mod sklearn_rng;
 pub mod split;
 pub mod svr;
-pub mod tree;
+pub mod trees;
 pub mod xy;
 
+pub use evaluation::Evaluation;
 pub use metrics::Metrics;
-pub use model::{FittedModel, ModelSpec};
+pub use registry::{
+    model_info, spot_check_models, FittedModel, ModelInfo, ModelSpec, ParamSet, MODELS,
+};
 pub use scaler::StandardScaler;
 pub use search::{cross_val_mse, grid_search, spot_check, Grid, GridSearch, SpotCheck};
 pub use split::{train_test_split, KFold, Split};

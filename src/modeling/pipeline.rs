@@ -8,17 +8,14 @@ use ndarray::{Array1, Array2, Axis};
 use polars::prelude::DataFrame;
 use serde::{Deserialize, Serialize};
 
+use super::evaluation::Evaluation;
 use super::metrics::Metrics;
-use super::model::{FittedModel, ModelSpec, ParamSet};
+use super::registry::{spot_check_models, FittedModel, ModelSpec, ParamSet};
 use super::scaler::StandardScaler;
-use super::search::{grid_search, spot_check, spot_check_models, Grid, GridSearch, SpotCheck};
+use super::search::{grid_search, spot_check, Grid, GridSearch, SpotCheck};
 use super::split::{train_test_split, KFold, Split};
-use crate::conclusion::Evaluation;
 use crate::error::{Error, Result};
-use crate::frame::{column_f64, numeric_columns, to_matrix};
-
-/// The columns the chapter drops from Boston housing before modeling.
-pub const BOSTON_DROPPED: [&str; 7] = ["CRIM", "ZN", "INDUS", "NOX", "AGE", "DIS", "RAD"];
+use crate::polars_ext::{column_f64, numeric_columns, to_matrix};
 
 /// Everything that decides a training run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -46,25 +43,6 @@ pub struct TrainConfig {
 }
 
 impl TrainConfig {
-    /// The chapter's Boston housing run: six features, split 20 % with seed 7, scaler on the
-    /// training rows, GBM grid `n_estimators` 50..400 step 50 with 10 contiguous folds, and a
-    /// final fit with 400 stages (the chapter's choice, kept so the numbers compare).
-    pub fn boston_housing() -> TrainConfig {
-        let features = ["CHAS", "RM", "TAX", "PTRATIO", "B", "LSTAT"];
-        TrainConfig {
-            target: "MEDV".into(),
-            features: features.iter().map(|s| s.to_string()).collect(),
-            model: ModelSpec::gbm().with_seed(7),
-            grid: Grid::one("n_estimators", (1..=8).map(|i| 50.0 * i as f64)),
-            folds: 10,
-            shuffle: false,
-            seed: 7,
-            test_size: 0.2,
-            scale: true,
-            final_params: Some(ParamSet::from([("n_estimators".to_string(), 400.0)])),
-        }
-    }
-
     /// Defaults for any numeric CSV: all numeric columns but the target, GBM, 10 folds.
     pub fn for_target(target: &str) -> TrainConfig {
         TrainConfig {
@@ -258,6 +236,22 @@ pub fn train(
 }
 
 impl TrainReport {
+    /// The final parameters the configuration fixed that differ from the search's best setting
+    /// (the chapter's 400 stages after a search that picked 200), or None when the final model
+    /// is the best setting refitted, as scikit-learn's `GridSearchCV(refit=True)` does.
+    pub fn final_override(&self) -> Option<ParamSet> {
+        let best = &self.search.best_result().params;
+        let fixed: ParamSet = self
+            .config
+            .final_params
+            .iter()
+            .flatten()
+            .filter(|(k, v)| best.get(*k) != Some(*v))
+            .map(|(k, v)| (k.clone(), *v))
+            .collect();
+        (!fixed.is_empty()).then_some(fixed)
+    }
+
     /// The held-out evaluation, or an error saying the run held no rows out.
     pub fn evaluation(&self) -> Result<&Evaluation> {
         self.evaluation

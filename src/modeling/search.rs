@@ -1,8 +1,13 @@
 //! K-fold cross-validation, grid search and the spot check of many models, parallel over folds.
 //!
-//! A grid over `n_estimators` for gradient boosting does not refit per setting: each fold fits
-//! the largest ensemble once and scores its stages, since the first k stages of a boosted model
-//! are exactly the model fitted with k stages.
+//! A grid over a model's staged parameter (the registry's [`ModelInfo::staged`], e.g.
+//! `n_estimators` for gradient boosting) does not refit per setting: each fold fits the largest
+//! setting once and scores its stages, since the first k stages of a boosted model are exactly
+//! the model fitted with k stages.
+//!
+//! Tables and charts of these results live in [`crate::report`].
+//!
+//! [`ModelInfo::staged`]: super::registry::ModelInfo::staged
 
 use indicatif::ProgressBar;
 use ndarray::{Array1, ArrayView1, ArrayView2, Axis};
@@ -10,11 +15,9 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::metrics::{mean_std, mse};
-use super::model::{FittedModel, ModelSpec, ParamSet};
+use super::registry::{ModelSpec, ParamSet};
 use super::split::{KFold, Split};
-use crate::display::{format_float, Table};
 use crate::error::{Error, Result};
-use crate::plots::{bar_chart, Labels, Svg};
 
 /// Cross-validated mean squared error of one setting.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -160,66 +163,6 @@ impl GridSearch {
     pub fn best_result(&self) -> &CvResult {
         &self.results[self.best_index]
     }
-
-    /// The results as a table: one row per setting, with mean and std of the MSE.
-    pub fn table(&self) -> Table {
-        let keys: Vec<String> = self
-            .results
-            .first()
-            .map(|r| r.params.keys().cloned().collect())
-            .unwrap_or_default();
-        let mut header = keys.clone();
-        header.extend([
-            "mean MSE".to_string(),
-            "std MSE".to_string(),
-            "rank".to_string(),
-        ]);
-        let mut order: Vec<usize> = (0..self.results.len()).collect();
-        order.sort_by(|a, b| {
-            self.results[*a]
-                .mean_mse
-                .total_cmp(&self.results[*b].mean_mse)
-        });
-        let rows = self
-            .results
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                let mut row: Vec<String> = keys.iter().map(|k| format_param(r.params[k])).collect();
-                row.push(format!("{:.6}", r.mean_mse));
-                row.push(format!("{:.6}", r.std_mse));
-                row.push((order.iter().position(|o| *o == i).unwrap_or(0) + 1).to_string());
-                row
-            })
-            .collect();
-        Table::new(header, rows).with_caption(format!(
-            "best: {}",
-            format_params(&self.best_result().params)
-        ))
-    }
-
-    /// Shows the table inline in evcxr.
-    pub fn evcxr_display(&self) {
-        self.table().evcxr_display();
-    }
-}
-
-/// `{"n_estimators": 200}` as `n_estimators=200`.
-pub fn format_params(params: &ParamSet) -> String {
-    params
-        .iter()
-        .map(|(k, v)| format!("{k}={}", format_param(*v)))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// A hyperparameter value as a user writes it: `200`, not `200.0`.
-pub fn format_param(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{}", v as i64)
-    } else {
-        format_float(v)
-    }
 }
 
 /// Cross-validates every setting of `grid` on `folds` and picks the lowest mean MSE.
@@ -233,13 +176,15 @@ pub fn grid_search(
     progress: Option<&ProgressBar>,
 ) -> Result<GridSearch> {
     let settings = grid.settings(base)?;
-    let staged =
-        matches!(base, ModelSpec::Gbm { .. }) && grid.0.len() == 1 && grid.0[0].0 == "n_estimators";
-    let per_setting: Vec<Vec<f64>> = if staged {
+    let staged = match (base.info().staged, grid.0.as_slice()) {
+        (Some(param), [(key, _)]) if key == param => Some(param),
+        _ => None,
+    };
+    let per_setting: Vec<Vec<f64>> = if let Some(param) = staged {
         if let Some(p) = progress {
             p.set_length(folds.len() as u64);
         }
-        staged_gbm_scores(&settings, x, y, folds, progress)?
+        staged_scores(param, &settings, x, y, folds, progress)?
     } else {
         if let Some(p) = progress {
             p.set_length((folds.len() * settings.len()) as u64);
@@ -279,20 +224,20 @@ pub fn grid_search(
     })
 }
 
-/// Fits the largest boosting model once per fold and scores each requested stage count.
-fn staged_gbm_scores(
+/// Fits the largest setting of the staged parameter `param` once per fold and scores each
+/// setting from its stages.
+fn staged_scores(
+    param: &str,
     settings: &[(ParamSet, ModelSpec)],
     x: ArrayView2<f64>,
     y: ArrayView1<f64>,
     folds: &[Split],
     progress: Option<&ProgressBar>,
 ) -> Result<Vec<Vec<f64>>> {
+    // Grid values were checked as whole numbers when the settings were built.
     let stages: Vec<usize> = settings
         .iter()
-        .map(|(_, s)| match s {
-            ModelSpec::Gbm { n_estimators, .. } => *n_estimators,
-            _ => 0,
-        })
+        .map(|(params, _)| params.get(param).map_or(0, |v| *v as usize))
         .collect();
     let largest = settings
         .iter()
@@ -307,13 +252,8 @@ fn staged_gbm_scores(
                 rows(x, &split.train).view(),
                 targets(y, &split.train).view(),
             )?;
-            let FittedModel::Gbm(gbm) = model else {
-                return Err(Error::model("gbm", "expected a boosting model"));
-            };
             let test_y = targets(y, &split.test);
-            let predictions = gbm
-                .predict_stages(&rows(x, &split.test), &stages)
-                .map_err(|e| Error::model("gbm", e))?;
+            let predictions = model.predict_stages(rows(x, &split.test).view(), &stages)?;
             if let Some(p) = progress {
                 p.inc(1);
             }
@@ -329,32 +269,11 @@ fn staged_gbm_scores(
         .collect())
 }
 
-/// The chapter's line-up for the spot check: each regressor with scikit-learn's defaults.
-pub fn spot_check_models(seed: u64) -> Vec<(String, ModelSpec)> {
-    [
-        ("LinearRegression", "linear"),
-        ("Lasso", "lasso"),
-        ("ElasticNet", "elastic-net"),
-        ("KNeighbors", "knn"),
-        ("DecisionTree", "tree"),
-        ("SVR", "svr"),
-        ("RandomForest", "forest"),
-        ("ExtraTrees", "extra-trees"),
-        ("AdaBoost", "adaboost"),
-        ("GradientBoosting", "gbm"),
-    ]
-    .iter()
-    .filter_map(|(label, name)| {
-        ModelSpec::from_name(name)
-            .ok()
-            .map(|s| (label.to_string(), s.with_seed(seed)))
-    })
-    .collect()
-}
-
 /// Cross-validated scores of several models on the same folds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SpotCheck {
+    /// Cross-validation folds each model went through.
+    pub folds: usize,
     /// (label, result) per model, in the order given.
     pub results: Vec<(String, CvResult)>,
 }
@@ -371,50 +290,10 @@ pub fn spot_check(
         .iter()
         .map(|(label, spec)| Ok((label.clone(), cross_val_mse(spec, x, y, &folds)?)))
         .collect::<Result<_>>()?;
-    Ok(SpotCheck { results })
-}
-
-impl SpotCheck {
-    /// A table of mean and std MSE per model.
-    pub fn table(&self) -> Table {
-        let rows = self
-            .results
-            .iter()
-            .map(|(label, r)| {
-                vec![
-                    label.clone(),
-                    format!("{:.6}", r.mean_mse),
-                    format!("{:.6}", r.std_mse),
-                ]
-            })
-            .collect();
-        Table::new(
-            vec!["model".into(), "mean MSE".into(), "std MSE".into()],
-            rows,
-        )
-    }
-
-    /// Bars of mean MSE with ±1 std whiskers.
-    pub fn chart(&self) -> Result<Svg> {
-        let names: Vec<String> = self.results.iter().map(|(l, _)| l.clone()).collect();
-        let means: Vec<f64> = self.results.iter().map(|(_, r)| r.mean_mse).collect();
-        let stds: Vec<f64> = self.results.iter().map(|(_, r)| r.std_mse).collect();
-        bar_chart(
-            &names,
-            &means,
-            &stds,
-            &Labels::new(
-                "Spot check: 10-fold cross-validated MSE (± 1 std)",
-                "Mean squared error",
-                "",
-            ),
-        )
-    }
-
-    /// Shows the table inline in evcxr.
-    pub fn evcxr_display(&self) {
-        self.table().evcxr_display();
-    }
+    Ok(SpotCheck {
+        folds: kfold.n_splits,
+        results,
+    })
 }
 
 #[cfg(test)]

@@ -1,75 +1,11 @@
 //! Train/test splits and K-fold cross-validation folds that pick the same rows as
 //! scikit-learn for the same seed.
 //!
-//! scikit-learn draws from numpy's legacy `RandomState(seed)`: a plain MT19937 seeded with
-//! `init_genrand(seed)`, whose `permutation(n)` is a Fisher–Yates shuffle from the end, each
-//! draw a 32-bit output masked to the smallest all-ones mask covering the bound and rejected
-//! when above it. Reproducing exactly that gives identical rows.
+//! scikit-learn draws from numpy's legacy `RandomState(seed)` ([`NumpyRandomState`]);
+//! reproducing its stream exactly gives identical rows.
 
-use rand_mt::Mt;
-
+use super::sklearn_rng::NumpyRandomState;
 use crate::error::{Error, Result};
-
-/// numpy's legacy `RandomState`, as far as scikit-learn's splitters use it.
-#[derive(Debug, Clone)]
-pub struct NumpyRandomState {
-    mt: Mt,
-}
-
-impl NumpyRandomState {
-    /// `numpy.random.RandomState(seed)`.
-    pub fn new(seed: u32) -> Self {
-        NumpyRandomState { mt: Mt::new(seed) }
-    }
-
-    /// `RandomState(seed)` for any `u64`: seeds of 2^32 and above use the key `[low, high]`,
-    /// as numpy's `init_by_array` does for them.
-    pub fn from_u64(seed: u64) -> Self {
-        match u32::try_from(seed) {
-            Ok(s) => Self::new(s),
-            Err(_) => NumpyRandomState {
-                mt: Mt::new_with_key([seed as u32, (seed >> 32) as u32]),
-            },
-        }
-    }
-
-    /// A uniform integer in `[0, max]` (numpy's `random_interval`, masked rejection; what
-    /// `randint(0, max + 1)` draws).
-    pub fn interval(&mut self, max: u32) -> u32 {
-        if max == 0 {
-            return 0;
-        }
-        let mask = u32::MAX >> max.leading_zeros();
-        loop {
-            let v = self.mt.next_u32() & mask;
-            if v <= max {
-                return v;
-            }
-        }
-    }
-
-    /// Shuffles in place as `RandomState.shuffle` does.
-    pub fn shuffle<T>(&mut self, items: &mut [T]) {
-        for i in (1..items.len()).rev() {
-            let j = self.interval(i as u32) as usize;
-            items.swap(i, j);
-        }
-    }
-
-    /// `RandomState.permutation(n)`.
-    pub fn permutation(&mut self, n: usize) -> Vec<usize> {
-        let mut p: Vec<usize> = (0..n).collect();
-        self.shuffle(&mut p);
-        p
-    }
-
-    /// A uniform float in [0, 1) with 53 random bits (`random_sample`).
-    pub fn uniform(&mut self) -> f64 {
-        let a = (self.mt.next_u32() >> 5) as f64;
-        let b = (self.mt.next_u32() >> 6) as f64;
-        (a * 67108864.0 + b) / 9007199254740992.0
-    }
-}
 
 /// Row positions of a train/test split.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -172,20 +108,6 @@ impl KFold {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn mt19937_matches_numpy() {
-        // The first raw outputs of MT19937 seeded by init_genrand(5489) (the reference values).
-        let mut mt = Mt::new(5489);
-        assert_eq!((mt.next_u32(), mt.next_u32()), (3499211612, 581869302));
-        // numpy.random.RandomState(0).permutation(10)
-        assert_eq!(
-            NumpyRandomState::new(0).permutation(10),
-            [2, 8, 4, 9, 1, 6, 7, 3, 0, 5]
-        );
-        // numpy.random.RandomState(7).random_sample()
-        assert_eq!(NumpyRandomState::new(7).uniform(), 0.07630828937395717);
-    }
 
     #[test]
     fn kfold_sizes_and_coverage() {

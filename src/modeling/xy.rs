@@ -4,14 +4,13 @@
 use ndarray::{Array1, Axis};
 use polars::prelude::DataFrame;
 
+use super::evaluation::Evaluation;
 use super::gradient_descent::{fit_gd, Cpu, GdModel, GdParams};
 use super::linear::{fit_ols, LinearModel};
 use super::metrics::rmse;
 use super::split::{train_test_split, Split};
-use crate::conclusion::Evaluation;
-use crate::eda::xy;
 use crate::error::Result;
-use crate::plots::{line_chart, Labels, Line, Svg};
+use crate::polars_ext::column_f64;
 
 /// A column pair split into training and held-out rows.
 #[derive(Debug, Clone)]
@@ -27,7 +26,7 @@ pub struct XySplit {
 impl XySplit {
     /// Columns `x` and `y` of `df`, split with `test_size` and `seed` as scikit-learn does.
     pub fn new(df: &DataFrame, x: &str, y: &str, test_size: f64, seed: u32) -> Result<XySplit> {
-        let (xs, ys) = xy(df, x, y)?;
+        let (xs, ys) = (column_f64(df, x)?, column_f64(df, y)?);
         Ok(XySplit {
             target: y.to_string(),
             split: train_test_split(xs.len(), test_size, seed)?,
@@ -109,29 +108,4 @@ pub struct GdFit {
     pub chapter_rmse: f64,
     /// Held-out actual and predicted values.
     pub evaluation: Evaluation,
-}
-
-impl GdFit {
-    /// The training loss per epoch, on a log scale (it falls by two orders of magnitude).
-    pub fn loss_chart(&self) -> Result<Svg> {
-        let points = self
-            .model
-            .losses
-            .iter()
-            .enumerate()
-            .map(|(i, l)| (i as f64, f64::from(*l)))
-            .collect();
-        line_chart(
-            &[Line {
-                name: "training MSE".into(),
-                points,
-            }],
-            &Labels::new(
-                "Gradient descent: training loss",
-                "Epoch",
-                "Mean squared error (log scale)",
-            ),
-            true,
-        )
-    }
 }

@@ -13,9 +13,9 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 use crate::ingest::sha256_bytes;
 use crate::modeling::metrics::Metrics;
-use crate::modeling::model::{FittedModel, ModelSpec, ParamSet};
 use crate::modeling::pipeline::TrainReport;
 use crate::modeling::StandardScaler;
+use crate::modeling::{FittedModel, ModelSpec, ParamSet};
 
 /// The `format` field every artifact carries.
 pub const FORMAT: &str = "ml-workflow-model";
@@ -64,8 +64,10 @@ pub struct Artifact {
     pub format_version: u32,
     /// Version of the crate that wrote it.
     pub crate_version: String,
-    /// When it was written (RFC 3339, UTC).
-    pub created: String,
+    /// When it was written (RFC 3339, UTC), if the writer asked for a timestamp: without one,
+    /// the same data, seed and code give a byte-identical file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
     /// Feature names in the order the model takes them.
     pub features: Vec<String>,
     /// The target column.
@@ -90,7 +92,7 @@ impl Artifact {
             format: FORMAT.into(),
             format_version: FORMAT_VERSION,
             crate_version: env!("CARGO_PKG_VERSION").into(),
-            created: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
+            created: None,
             features: report.features.clone(),
             target: report.config.target.clone(),
             preprocessing: Preprocessing {
@@ -113,14 +115,27 @@ impl Artifact {
         }
     }
 
-    /// The sealed JSON text: the content plus its `sha256`.
+    /// Records the time of writing (`train --timestamp`): the current time, or
+    /// `SOURCE_DATE_EPOCH` when set (reproducible builds' convention).
+    pub fn stamped(mut self) -> Artifact {
+        let now = std::env::var("SOURCE_DATE_EPOCH")
+            .ok()
+            .and_then(|s| s.trim().parse::<u64>().ok())
+            .map_or_else(std::time::SystemTime::now, |secs| {
+                std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs)
+            });
+        self.created = Some(humantime::format_rfc3339_seconds(now).to_string());
+        self
+    }
+
+    /// The sealed JSON text (compact): the content plus its `sha256`.
     pub fn to_json(&self) -> Result<String> {
-        let mut value = serde_json::to_value(self).map_err(|e| Error::model("artifact", e))?;
+        let mut value = serde_json::to_value(self).map_err(json_error)?;
         let digest = digest(&value)?;
         if let Value::Object(map) = &mut value {
             map.insert("sha256".into(), Value::String(digest));
         }
-        serde_json::to_string_pretty(&value).map_err(|e| Error::model("artifact", e))
+        serde_json::to_string(&value).map_err(json_error)
     }
 
     /// Writes the artifact to `path` (creating folders), atomically via a temporary file.
@@ -260,5 +275,12 @@ fn canonical(value: &Value, out: &mut String) -> Result<()> {
 }
 
 fn to_json_text(value: &impl Serialize) -> Result<String> {
-    serde_json::to_string(value).map_err(|e| Error::model("artifact", e))
+    serde_json::to_string(value).map_err(json_error)
+}
+
+fn json_error(source: serde_json::Error) -> Error {
+    Error::Json {
+        what: "model artifact".into(),
+        source,
+    }
 }

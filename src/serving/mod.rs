@@ -2,8 +2,6 @@
 //! notebook's JSON workflow, the CLI and the HTTP server all call.
 
 pub mod artifact;
-#[cfg(feature = "cli")]
-pub mod log_writer;
 pub mod payload;
 #[cfg(feature = "cli")]
 pub mod server;
@@ -71,10 +69,10 @@ pub fn predict_frame(
 /// Rows of a dataset as a request frame (every numeric column, labels = row positions), as the
 /// notebook builds an ad-hoc request before turning it into pandas JSON.
 pub fn request_rows(df: &DataFrame, rows: &[usize]) -> Result<Frame> {
-    let columns = crate::frame::numeric_columns(df);
+    let columns = crate::polars_ext::numeric_columns(df);
     let values = columns
         .iter()
-        .map(|c| crate::frame::column_f64(df, c))
+        .map(|c| crate::polars_ext::column_f64(df, c))
         .collect::<Result<Vec<_>>>()?;
     let n = df.height();
     if let Some(bad) = rows.iter().find(|&&r| r >= n) {

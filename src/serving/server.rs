@@ -2,7 +2,7 @@
 //! `POST /predict` with pandas JSON, JSON errors with the right 4xx, Prometheus metrics, one log
 //! line per request, and a graceful shutdown.
 //!
-//! Routes and status codes follow `DESIGN.md`'s HTTP contract.
+//! Routes and status codes follow the HTTP contract in the README (Serving).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -90,9 +90,10 @@ impl From<PredictError> for ApiError {
                 ApiError::new(status, e.to_string())
             }
             // A finite, well-formed payload that the model still cannot score is a server
-            // fault, not the client's.
-            PredictError::Model(_) => {
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
+            // fault, not the client's: the detail goes to the log, the client gets no internals.
+            PredictError::Model(model) => {
+                tracing::error!(error = %crate::error::chain_message(model), "prediction failed");
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
             }
         }
     }
@@ -308,7 +309,7 @@ async fn home(State(state): State<Arc<AppState>>) -> Html<String> {
 async fn health(State(state): State<Arc<AppState>>) -> Json<Value> {
     Json(json!({
         "status": "ok",
-        "model": state.artifact.model.kind(),
+        "model": state.artifact.spec.name(),
         "features": state.artifact.features.len(),
     }))
 }
@@ -448,7 +449,7 @@ fn home_page(artifact: &Artifact) -> String {
         "<!doctype html><html><head><meta charset=\"utf-8\"><title>ml-workflow prediction server</title></head>\
          <body><h1>ml-workflow prediction server</h1>\
          <p>Model: <b>{kind}</b> predicting <b>{target}</b> from {n} features: {features}.</p>\
-         <p>Trained on {dataset} ({rows} rows), created {created}. See <a href=\"/model\">/model</a>, \
+         <p>Trained on {dataset} ({rows} rows){created}. See <a href=\"/model\">/model</a>, \
          <a href=\"/health\">/health</a> and <a href=\"/metrics\">/metrics</a>.</p>\
          <h2>Example</h2><pre>curl -s -X POST -H 'Content-Type: application/json' \\\n  -d '{example}' \\\n  http://HOST/predict</pre>\
          <p>Send a pandas DataFrame as <code>df.to_json()</code> in any orient (columns, records, split, index) \
@@ -458,6 +459,10 @@ fn home_page(artifact: &Artifact) -> String {
         n = artifact.features.len(),
         dataset = escape(&artifact.dataset.name),
         rows = artifact.dataset.rows_train,
-        created = escape(&artifact.created),
+        created = artifact
+            .created
+            .as_deref()
+            .map(|c| format!(", created {}", escape(c)))
+            .unwrap_or_default(),
     )
 }

@@ -17,10 +17,11 @@ use linfa::{Dataset, ParamGuard};
 use ndarray::{Array1, ArrayBase, Data, Ix2};
 use serde::{Deserialize, Serialize};
 
-use super::tree::{
-    check_n_estimators, check_targets, check_width, map_rows, pairwise_sum, param_accessors,
-    row_predictions, DecisionTreeRegressor, NumpyRng, TrainingData, TreeError,
-};
+use super::builder::{check_targets, pairwise_sum, TrainingData};
+use super::params::{check_n_estimators, param_accessors, TreeError};
+use super::predict::{check_width, map_rows, row_predictions};
+use super::tree::DecisionTreeRegressor;
+use crate::modeling::sklearn_rng::NumpyRandomState;
 
 /// How a row's error counts once divided by the largest error of the stage.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
@@ -231,7 +232,7 @@ impl AdaBoostRegressor {
 
 /// numpy's `RandomState.choice(n, size=n, replace=True, p=weights)`: `n` uniforms looked up
 /// in the normalised cumulative weights (`searchsorted(..., side="right")`).
-fn weighted_bootstrap(rng: &mut NumpyRng, weights: &[f64]) -> Vec<usize> {
+fn weighted_bootstrap(rng: &mut NumpyRandomState, weights: &[f64]) -> Vec<usize> {
     let mut cdf: Vec<f64> = weights
         .iter()
         .scan(0.0, |sum, &w| {
@@ -264,7 +265,7 @@ impl<D: Data<Elem = f64>, T: AsSingleTargets<Elem = f64>> Fit<ArrayBase<D, Ix2>,
         let data = TrainingData::new(records)?;
         let y = check_targets(dataset.as_single_targets(), data.n_rows())?;
         let n = data.n_rows();
-        let mut rng = NumpyRng::from_u64(self.seed);
+        let mut rng = NumpyRandomState::from_u64(self.seed);
         let mut sample_weight = vec![1.0 / n as f64; n];
         let mut trees = Vec::new();
         let mut weights = Vec::new();
@@ -344,7 +345,7 @@ row_predictions!(AdaBoostRegressor);
 
 #[cfg(test)]
 mod tests {
-    use super::super::tree::synthetic;
+    use super::super::fixtures::synthetic;
     use super::*;
     use linfa::traits::Predict;
     use ndarray::Array2;
@@ -396,12 +397,12 @@ mod tests {
 
     #[test]
     fn weighted_bootstrap_follows_the_weights() {
-        let mut rng = NumpyRng::from_u64(0);
+        let mut rng = NumpyRandomState::from_u64(0);
         let rows = weighted_bootstrap(&mut rng, &[0.0, 1.0, 0.0, 0.0]);
         assert_eq!(rows, vec![1, 1, 1, 1]);
         // numpy 2.4: w = arange(1, 11) / 55; RandomState(5).choice(10, 10, p=w)
         let weights: Vec<f64> = (1..=10).map(|i| f64::from(i) / 55.0).collect();
-        let mut rng = NumpyRng::from_u64(5);
+        let mut rng = NumpyRandomState::from_u64(5);
         let rows = weighted_bootstrap(&mut rng, &weights);
         assert_eq!(rows, vec![4, 9, 4, 9, 6, 7, 8, 7, 5, 4]);
     }

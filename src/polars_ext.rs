@@ -1,4 +1,4 @@
-//! Bridges between polars frames and the `Vec`/ndarray world the models work in.
+//! polars helpers: bridges between polars frames and the `Vec`/ndarray world the models work in.
 
 use ndarray::{Array1, Array2};
 use polars::prelude::{Column, DataFrame, DataType, NamedFrom, Series};

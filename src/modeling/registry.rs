@@ -1,6 +1,10 @@
-//! One description for every regressor ([`ModelSpec`]: kind and hyperparameters) and one
-//! fitted form ([`FittedModel`]), so that cross-validation, grid search, the spot check, the
-//! artifact and the server treat all models alike.
+//! The model registry: one description for every regressor ([`ModelSpec`]: kind and
+//! hyperparameters), one fitted form ([`FittedModel`]), and ONE table of models ([`MODELS`]:
+//! name, aliases, description, scikit-learn's defaults, capabilities) that the CLI's `--model`,
+//! the spot check, the artifact and the notebooks all read.
+//!
+//! A new model is a [`ModelSpec`] variant, a row in [`MODELS`], and its arms in
+//! [`ModelSpec::fit`], [`ModelSpec::set`] and [`FittedModel`].
 
 use std::collections::BTreeMap;
 
@@ -9,13 +13,13 @@ use linfa::Dataset;
 use ndarray::{Array1, ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
 
-use super::adaboost::AdaBoostRegressor;
-use super::boosting::{GradientBoostingRegressor, GradientBoostingRegressorParams};
-use super::forest::{ForestRegressor, ForestRegressorParams};
 use super::linear::{fit_elastic_net, fit_ols, LinearModel};
 use super::neighbors::KnnRegressor;
 use super::svr::SvrModel;
-use super::tree::{DecisionTreeRegressor, TreeError};
+use super::trees::{
+    AdaBoostRegressor, DecisionTreeRegressor, ForestRegressor, ForestRegressorParams,
+    GradientBoostingRegressor, GradientBoostingRegressorParams, TreeError,
+};
 use crate::error::{Error, Result};
 
 /// A regressor's kind and hyperparameters (scikit-learn's defaults unless set).
@@ -101,22 +105,166 @@ pub enum ModelSpec {
     },
 }
 
-/// The model names the CLI accepts, with one line each.
-pub const MODEL_NAMES: [(&str, &str); 10] = [
-    ("linear", "ordinary least squares"),
-    ("lasso", "Lasso, alpha 1"),
-    ("elastic-net", "ElasticNet, alpha 1, l1_ratio 0.5"),
-    ("knn", "k-nearest neighbours, k 5"),
-    ("tree", "CART regression tree"),
-    ("forest", "random forest, 100 trees"),
-    ("extra-trees", "extra trees, 100 trees"),
-    (
-        "gbm",
-        "gradient boosting, 100 stages, learning rate 0.1, depth 3",
-    ),
-    ("adaboost", "AdaBoost.R2, 50 depth-3 trees, learning rate 1"),
-    ("svr", "support vector regression, RBF, C 1, epsilon 0.1"),
+/// What the registry knows of one model.
+#[derive(Debug, Clone, Copy)]
+pub struct ModelInfo {
+    /// The name the CLI, the artifact and the notebooks use (`gbm`).
+    pub name: &'static str,
+    /// Other names accepted for it.
+    pub aliases: &'static [&'static str],
+    /// scikit-learn's class (the spot check's label).
+    pub sklearn: &'static str,
+    /// One line on what it is, with its defaults.
+    pub description: &'static str,
+    /// The model with scikit-learn's defaults.
+    pub defaults: fn() -> ModelSpec,
+    /// Whether the chapter's spot check includes it.
+    pub spot_check: bool,
+    /// The hyperparameter whose smaller values are scored from one fit of the largest value
+    /// (staged prediction), if the model has one.
+    pub staged: Option<&'static str>,
+}
+
+/// Every model, in the spot check's order.
+pub const MODELS: &[ModelInfo] = &[
+    ModelInfo {
+        name: "linear",
+        aliases: &["ols"],
+        sklearn: "LinearRegression",
+        description: "ordinary least squares",
+        defaults: || ModelSpec::Linear,
+        spot_check: true,
+        staged: None,
+    },
+    ModelInfo {
+        name: "lasso",
+        aliases: &[],
+        sklearn: "Lasso",
+        description: "Lasso, alpha 1",
+        defaults: || ModelSpec::Lasso { alpha: 1.0 },
+        spot_check: true,
+        staged: None,
+    },
+    ModelInfo {
+        name: "elastic-net",
+        aliases: &["elasticnet"],
+        sklearn: "ElasticNet",
+        description: "ElasticNet, alpha 1, l1_ratio 0.5",
+        defaults: || ModelSpec::ElasticNet {
+            alpha: 1.0,
+            l1_ratio: 0.5,
+        },
+        spot_check: true,
+        staged: None,
+    },
+    ModelInfo {
+        name: "knn",
+        aliases: &[],
+        sklearn: "KNeighbors",
+        description: "k-nearest neighbours, k 5",
+        defaults: || ModelSpec::Knn { k: 5 },
+        spot_check: true,
+        staged: None,
+    },
+    ModelInfo {
+        name: "tree",
+        aliases: &["cart"],
+        sklearn: "DecisionTree",
+        description: "CART regression tree",
+        defaults: || ModelSpec::Tree {
+            max_depth: None,
+            min_samples_leaf: 1,
+            seed: 0,
+        },
+        spot_check: true,
+        staged: None,
+    },
+    ModelInfo {
+        name: "svr",
+        aliases: &[],
+        sklearn: "SVR",
+        description: "support vector regression, RBF, C 1, epsilon 0.1",
+        defaults: || ModelSpec::Svr {
+            c: 1.0,
+            epsilon: 0.1,
+            gamma: None,
+        },
+        spot_check: true,
+        staged: None,
+    },
+    ModelInfo {
+        name: "forest",
+        aliases: &["random-forest"],
+        sklearn: "RandomForest",
+        description: "random forest, 100 trees",
+        defaults: || ModelSpec::RandomForest {
+            n_estimators: 100,
+            max_depth: None,
+            seed: 0,
+        },
+        spot_check: true,
+        staged: None,
+    },
+    ModelInfo {
+        name: "extra-trees",
+        aliases: &[],
+        sklearn: "ExtraTrees",
+        description: "extra trees, 100 trees",
+        defaults: || ModelSpec::ExtraTrees {
+            n_estimators: 100,
+            max_depth: None,
+            seed: 0,
+        },
+        spot_check: true,
+        staged: None,
+    },
+    ModelInfo {
+        name: "adaboost",
+        aliases: &["ada-boost"],
+        sklearn: "AdaBoost",
+        description: "AdaBoost.R2, 50 depth-3 trees, learning rate 1",
+        defaults: || ModelSpec::AdaBoost {
+            n_estimators: 50,
+            learning_rate: 1.0,
+            seed: 0,
+        },
+        spot_check: true,
+        staged: None,
+    },
+    ModelInfo {
+        name: "gbm",
+        aliases: &["gradient-boosting"],
+        sklearn: "GradientBoosting",
+        description: "gradient boosting, 100 stages, learning rate 0.1, depth 3",
+        defaults: ModelSpec::gbm,
+        spot_check: true,
+        staged: Some("n_estimators"),
+    },
 ];
+
+/// The registry's entry for `name` (or one of its aliases); the error lists the names.
+pub fn model_info(name: &str) -> Result<&'static ModelInfo> {
+    MODELS
+        .iter()
+        .find(|m| m.name == name || m.aliases.contains(&name))
+        .ok_or_else(|| {
+            let known: Vec<&str> = MODELS.iter().map(|m| m.name).collect();
+            Error::invalid(
+                "model",
+                format!("unknown model {name:?}; choose one of {}", known.join(", ")),
+            )
+        })
+}
+
+/// The chapter's line-up for the spot check: each regressor with scikit-learn's defaults,
+/// labelled with its scikit-learn class.
+pub fn spot_check_models(seed: u64) -> Vec<(String, ModelSpec)> {
+    MODELS
+        .iter()
+        .filter(|m| m.spot_check)
+        .map(|m| (m.sklearn.to_string(), (m.defaults)().with_seed(seed)))
+        .collect()
+}
 
 impl ModelSpec {
     /// Gradient boosting with scikit-learn's defaults (100 stages, learning rate 0.1, depth 3).
@@ -130,69 +278,23 @@ impl ModelSpec {
         }
     }
 
-    /// The model called `name` (see [`MODEL_NAMES`]) with scikit-learn's defaults.
+    /// The model called `name` (see [`MODELS`]) with scikit-learn's defaults.
     pub fn from_name(name: &str) -> Result<ModelSpec> {
-        Ok(match name {
-            "linear" | "ols" => ModelSpec::Linear,
-            "lasso" => ModelSpec::Lasso { alpha: 1.0 },
-            "elastic-net" | "elasticnet" => ModelSpec::ElasticNet {
-                alpha: 1.0,
-                l1_ratio: 0.5,
-            },
-            "knn" => ModelSpec::Knn { k: 5 },
-            "tree" | "cart" => ModelSpec::Tree {
-                max_depth: None,
-                min_samples_leaf: 1,
-                seed: 0,
-            },
-            "forest" | "random-forest" => ModelSpec::RandomForest {
-                n_estimators: 100,
-                max_depth: None,
-                seed: 0,
-            },
-            "extra-trees" => ModelSpec::ExtraTrees {
-                n_estimators: 100,
-                max_depth: None,
-                seed: 0,
-            },
-            "gbm" | "gradient-boosting" => ModelSpec::gbm(),
-            "adaboost" | "ada-boost" => ModelSpec::AdaBoost {
-                n_estimators: 50,
-                learning_rate: 1.0,
-                seed: 0,
-            },
-            "svr" => ModelSpec::Svr {
-                c: 1.0,
-                epsilon: 0.1,
-                gamma: None,
-            },
-            other => {
-                let known: Vec<&str> = MODEL_NAMES.iter().map(|(n, _)| *n).collect();
-                return Err(Error::invalid(
-                    "model",
-                    format!(
-                        "unknown model {other:?}; choose one of {}",
-                        known.join(", ")
-                    ),
-                ));
-            }
-        })
+        Ok((model_info(name)?.defaults)())
     }
 
-    /// The model's short name (as in [`MODEL_NAMES`]).
+    /// The registry's entry for this model.
+    pub fn info(&self) -> &'static ModelInfo {
+        let kind = std::mem::discriminant(self);
+        MODELS
+            .iter()
+            .find(|m| std::mem::discriminant(&(m.defaults)()) == kind)
+            .unwrap_or(&MODELS[0])
+    }
+
+    /// The model's short name (as in [`MODELS`]).
     pub fn name(&self) -> &'static str {
-        match self {
-            ModelSpec::Linear => "linear",
-            ModelSpec::Lasso { .. } => "lasso",
-            ModelSpec::ElasticNet { .. } => "elastic-net",
-            ModelSpec::Knn { .. } => "knn",
-            ModelSpec::Tree { .. } => "tree",
-            ModelSpec::RandomForest { .. } => "forest",
-            ModelSpec::ExtraTrees { .. } => "extra-trees",
-            ModelSpec::Gbm { .. } => "gbm",
-            ModelSpec::AdaBoost { .. } => "adaboost",
-            ModelSpec::Svr { .. } => "svr",
-        }
+        self.info().name
     }
 
     /// The hyperparameters as a JSON object (without the kind).
@@ -202,6 +304,28 @@ impl ModelSpec {
             map.remove("kind");
         }
         v
+    }
+
+    /// `params` as a JSON object whose values have this model's parameter types: whole
+    /// numbers for counts (`"n_estimators": 200`), floats otherwise (`"alpha": 1.0`).
+    pub fn typed_params(&self, params: &ParamSet) -> serde_json::Value {
+        let map = params
+            .iter()
+            .map(|(k, v)| {
+                // Set the value and read it back: the spec's own field says integer or float.
+                let mut spec = self.clone();
+                let as_set = spec
+                    .set(k, *v)
+                    .ok()
+                    .and_then(|()| spec.params().get(k).cloned());
+                let value = match as_set {
+                    Some(n) if n.is_u64() => n,
+                    _ => serde_json::Value::from(*v),
+                };
+                (k.clone(), value)
+            })
+            .collect();
+        serde_json::Value::Object(map)
     }
 
     /// Sets the seed of models that draw random numbers (others ignore it).
@@ -448,6 +572,20 @@ impl FittedModel {
         })
     }
 
+    /// Predictions for the rows of `x` after each of `stages` stages, for a model whose
+    /// registry entry names a staged parameter (see [`ModelInfo::staged`]).
+    pub fn predict_stages(&self, x: ArrayView2<f64>, stages: &[usize]) -> Result<Vec<Array1<f64>>> {
+        match self {
+            FittedModel::Gbm(m) => m
+                .predict_stages(&x, stages)
+                .map_err(|e| Error::model("gbm", e)),
+            _ => Err(Error::invalid(
+                "model",
+                "this model has no staged predictions",
+            )),
+        }
+    }
+
     /// Number of features the model takes.
     pub fn n_features(&self) -> usize {
         match self {
@@ -458,19 +596,6 @@ impl FittedModel {
             FittedModel::Gbm(m) => m.n_features(),
             FittedModel::AdaBoost(m) => m.n_features(),
             FittedModel::Svr(m) => m.n_features(),
-        }
-    }
-
-    /// The fitted model's short kind name.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            FittedModel::Linear(_) => "linear",
-            FittedModel::Knn(_) => "knn",
-            FittedModel::Tree(_) => "tree",
-            FittedModel::Forest(_) => "forest",
-            FittedModel::Gbm(_) => "gbm",
-            FittedModel::AdaBoost(_) => "adaboost",
-            FittedModel::Svr(_) => "svr",
         }
     }
 }

@@ -22,12 +22,14 @@ use linfa::ParamGuard;
 use ndarray::{Array1, ArrayBase, Data, Ix2};
 use serde::{Deserialize, Serialize};
 
+use super::builder::{check_targets, pairwise_sum, TrainingData, TreeBuilder, TreeConfig};
 use super::packed::PackedTrees;
-use super::tree::{
-    check_n_estimators, check_targets, check_width, map_rows, pairwise_sum, param_accessors,
-    row_predictions, validate_tree_params, DecisionTreeRegressor, MaxFeatures, NumpyRng, Splitter,
-    TrainingData, TreeBuilder, TreeConfig, TreeError,
+use super::params::{
+    check_n_estimators, param_accessors, validate_tree_params, MaxFeatures, Splitter, TreeError,
 };
+use super::predict::{check_width, map_rows, row_predictions};
+use super::tree::DecisionTreeRegressor;
+use crate::modeling::sklearn_rng::NumpyRandomState;
 
 /// Checked hyper-parameters of a [`GradientBoostingRegressor`].
 ///
@@ -378,7 +380,7 @@ impl<D: Data<Elem = f64>, T: AsSingleTargets<Elem = f64>> Fit<ArrayBase<D, Ix2>,
         let mut mask = vec![1.0; n];
         let mut uniforms = vec![0.0; n];
         let mut row = Vec::with_capacity(nf);
-        let mut rng = NumpyRng::from_u64(self.seed);
+        let mut rng = NumpyRandomState::from_u64(self.seed);
         let mut builder = TreeBuilder::new();
         let mut trees = Vec::with_capacity(self.n_estimators);
         let mut train_score = Vec::with_capacity(self.n_estimators);
@@ -430,7 +432,7 @@ row_predictions!(GradientBoostingRegressor);
 
 #[cfg(test)]
 mod tests {
-    use super::super::tree::synthetic;
+    use super::super::fixtures::synthetic;
     use super::*;
     use linfa::traits::Predict;
     use linfa::Dataset;
@@ -507,7 +509,7 @@ mod tests {
 
     #[test]
     fn matches_scikit_learn_on_reference_data() {
-        let (x, y, xt) = super::super::tree::sklearn_reference_data();
+        let (x, y, xt) = super::super::fixtures::sklearn_reference_data();
         // GradientBoostingRegressor(n_estimators=10, subsample=0.7, random_state=2)
         let model = fit(
             GradientBoostingRegressor::params()

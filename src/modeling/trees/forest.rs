@@ -19,12 +19,14 @@ use ndarray::{Array1, ArrayBase, Axis, Data, Ix2};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::builder::{check_targets, TrainingData, TreeBuilder, TreeConfig};
 use super::packed::PackedTrees;
-use super::tree::{
-    check_n_estimators, check_targets, check_width, map_rows, param_accessors, row_predictions,
-    validate_tree_params, DecisionTreeRegressor, MaxFeatures, NumpyRng, Splitter, TrainingData,
-    TreeBuilder, TreeConfig, TreeError,
+use super::params::{
+    check_n_estimators, param_accessors, validate_tree_params, MaxFeatures, Splitter, TreeError,
 };
+use super::predict::{check_width, map_rows, row_predictions};
+use super::tree::DecisionTreeRegressor;
+use crate::modeling::sklearn_rng::NumpyRandomState;
 
 /// Rows × trees above which batch prediction is spread over rayon's threads.
 const PARALLEL_PREDICT_WORK: usize = 200_000;
@@ -285,7 +287,7 @@ impl<D: Data<Elem = f64>, T: AsSingleTargets<Elem = f64>> Fit<ArrayBase<D, Ix2>,
             self.splitter,
             data.n_features(),
         )?;
-        let mut rng = NumpyRng::from_u64(self.seed);
+        let mut rng = NumpyRandomState::from_u64(self.seed);
         let seeds: Vec<u32> = (0..self.n_estimators)
             .map(|_| rng.estimator_seed())
             .collect();
@@ -296,14 +298,14 @@ impl<D: Data<Elem = f64>, T: AsSingleTargets<Elem = f64>> Fit<ArrayBase<D, Ix2>,
             .map_init(TreeBuilder::new, |builder, &seed| {
                 let counts = bootstrap.then(|| {
                     // numpy: RandomState(seed).randint(0, n, n), counted per row.
-                    let mut r = NumpyRng::from_u64(u64::from(seed));
+                    let mut r = NumpyRandomState::from_u64(u64::from(seed));
                     let mut counts = vec![0.0; n];
                     for _ in 0..n {
                         counts[r.interval((n - 1) as u32) as usize] += 1.0;
                     }
                     counts
                 });
-                let split_seed = NumpyRng::from_u64(u64::from(seed)).splitter_seed();
+                let split_seed = NumpyRandomState::from_u64(u64::from(seed)).splitter_seed();
                 builder.build(&data, &y, counts.as_deref(), &cfg, split_seed)
             })
             .collect();
@@ -315,7 +317,7 @@ row_predictions!(ForestRegressor, own try_predict);
 
 #[cfg(test)]
 mod tests {
-    use super::super::tree::synthetic;
+    use super::super::fixtures::synthetic;
     use super::*;
     use linfa::traits::Predict;
     use linfa::Dataset;
@@ -403,7 +405,7 @@ mod tests {
 
     #[test]
     fn matches_scikit_learn_on_reference_data() {
-        let (x, y, xt) = super::super::tree::sklearn_reference_data();
+        let (x, y, xt) = super::super::fixtures::sklearn_reference_data();
         // RandomForestRegressor(n_estimators=5, random_state=0)
         let rf = fit(ForestRegressor::random_forest().n_estimators(5), &x, &y);
         assert_eq!(

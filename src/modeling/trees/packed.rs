@@ -109,7 +109,7 @@ fn index(i: usize) -> u32 {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tree::synthetic;
+    use super::super::fixtures::synthetic;
     use super::*;
     use linfa::prelude::*;
 

@@ -1,0 +1,43 @@
+//! Ingest: registered datasets from a checksummed local cache ([`cache`]), and CSV files
+//! ([`csv`]).
+//!
+//! Like seaborn's `load_dataset` or scikit-learn's `fetch_*`, [`load_dataset`] reads a cached
+//! file without touching the network and downloads it on first use. A cached file whose
+//! SHA-256 differs from the registry's is an error, never silently used.
+
+pub mod cache;
+pub mod csv;
+
+use std::fs;
+use std::path::Path;
+
+use polars::prelude::DataFrame;
+
+pub use cache::{data_dir, sha256_bytes, sha256_file, Cache, CacheState, DATA_DIR_ENV};
+pub use csv::{parse_csv, parse_whitespace, read_csv};
+
+use crate::datasets::{dataset, DatasetSpec, Format};
+use crate::error::{Error, Result};
+
+/// Loads a registered dataset as a DataFrame, from the cache or (on a miss) its URL.
+///
+/// ```no_run
+/// let df = ml_workflow::ingest::load_dataset("height-weight")?;
+/// assert_eq!(df.shape(), (25_000, 3));
+/// # Ok::<(), ml_workflow::Error>(())
+/// ```
+pub fn load_dataset(name: &str) -> Result<DataFrame> {
+    let spec = dataset(name)?;
+    let path = Cache::new(data_dir()).fetch(&spec)?;
+    read_dataset_file(&spec, &path)
+}
+
+/// Parses a dataset file laid out as `spec` says.
+pub fn read_dataset_file(spec: &DatasetSpec, path: &Path) -> Result<DataFrame> {
+    let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
+    let source = path.display().to_string();
+    match spec.format {
+        Format::Csv => parse_csv(&bytes, &source),
+        Format::Whitespace => parse_whitespace(&bytes, &spec.columns, &source),
+    }
+}

@@ -1,0 +1,24 @@
+//! Tree models in linfa's style (params → checked params → `Fit` → model with
+//! `PredictInplace`): the CART regression tree, random forest and extra trees, gradient
+//! boosting and AdaBoost.R2, all grown by one shared engine ([`builder`]) and scored by
+//! one packed layout ([`packed`]).
+//!
+//! linfa-trees 0.8 classifies only (regression trees are rust-ml/linfa issue 360), so these are
+//! written here, shaped like its `DecisionTree` so that they could be offered upstream.
+
+pub mod adaboost;
+pub mod boosting;
+pub(crate) mod builder;
+#[cfg(test)]
+pub(crate) mod fixtures;
+pub mod forest;
+pub(crate) mod packed;
+pub mod params;
+pub(crate) mod predict;
+pub mod tree;
+
+pub use adaboost::{AdaBoostRegressor, AdaBoostRegressorParams};
+pub use boosting::{GradientBoostingRegressor, GradientBoostingRegressorParams};
+pub use forest::{ForestRegressor, ForestRegressorParams};
+pub use params::{MaxFeatures, Splitter, TreeError, MAX_ESTIMATORS};
+pub use tree::{DecisionTreeRegressor, DecisionTreeRegressorParams, TreeNode};

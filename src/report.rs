@@ -1,0 +1,278 @@
+//! Presentation of modeling results: tables and charts for the grid search, the spot check,
+//! the held-out evaluation and the gradient-descent fit, shown inline in evcxr.
+//!
+//! Presentation depends on modeling, never the reverse: these are `impl` blocks on the
+//! modeling types, kept here so that `modeling` imports neither `display` nor `plots`.
+
+use crate::display::{format_float, Table};
+use crate::eda::{describe, Describe};
+use crate::error::Result;
+use crate::modeling::evaluation::Evaluation;
+use crate::modeling::search::{GridSearch, SpotCheck};
+use crate::modeling::xy::GdFit;
+use crate::modeling::ParamSet;
+use crate::plots::{actual_vs_predicted, bar_chart, line_chart, residuals, Labels, Line, Svg};
+
+impl GridSearch {
+    /// The results as a table: one row per setting, with mean and std of the MSE.
+    pub fn table(&self) -> Table {
+        let keys: Vec<String> = self
+            .results
+            .first()
+            .map(|r| r.params.keys().cloned().collect())
+            .unwrap_or_default();
+        let mut header = keys.clone();
+        header.extend([
+            "mean MSE".to_string(),
+            "std MSE".to_string(),
+            "rank".to_string(),
+        ]);
+        let mut order: Vec<usize> = (0..self.results.len()).collect();
+        order.sort_by(|a, b| {
+            self.results[*a]
+                .mean_mse
+                .total_cmp(&self.results[*b].mean_mse)
+        });
+        let rows = self
+            .results
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let mut row: Vec<String> = keys.iter().map(|k| format_param(r.params[k])).collect();
+                row.push(format!("{:.6}", r.mean_mse));
+                row.push(format!("{:.6}", r.std_mse));
+                row.push((order.iter().position(|o| *o == i).unwrap_or(0) + 1).to_string());
+                row
+            })
+            .collect();
+        Table::new(header, rows).with_caption(format!(
+            "best: {}",
+            format_params(&self.best_result().params)
+        ))
+    }
+
+    /// Shows the table inline in evcxr.
+    pub fn evcxr_display(&self) {
+        self.table().evcxr_display();
+    }
+}
+
+/// `{"n_estimators": 200}` as `n_estimators=200`.
+pub fn format_params(params: &ParamSet) -> String {
+    params
+        .iter()
+        .map(|(k, v)| format!("{k}={}", format_param(*v)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A hyperparameter value as a user writes it: `200`, not `200.0`.
+pub fn format_param(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format_float(v)
+    }
+}
+
+impl SpotCheck {
+    /// A table of mean and std MSE per model.
+    pub fn table(&self) -> Table {
+        let rows = self
+            .results
+            .iter()
+            .map(|(label, r)| {
+                vec![
+                    label.clone(),
+                    format!("{:.6}", r.mean_mse),
+                    format!("{:.6}", r.std_mse),
+                ]
+            })
+            .collect();
+        Table::new(
+            vec!["model".into(), "mean MSE".into(), "std MSE".into()],
+            rows,
+        )
+    }
+
+    /// Bars of mean MSE with ±1 std whiskers.
+    pub fn chart(&self) -> Result<Svg> {
+        let names: Vec<String> = self.results.iter().map(|(l, _)| l.clone()).collect();
+        let means: Vec<f64> = self.results.iter().map(|(_, r)| r.mean_mse).collect();
+        let stds: Vec<f64> = self.results.iter().map(|(_, r)| r.std_mse).collect();
+        bar_chart(
+            &names,
+            &means,
+            &stds,
+            &Labels::new(
+                format!(
+                    "Spot check: {}-fold cross-validated MSE (± 1 std)",
+                    self.folds
+                ),
+                "Mean squared error",
+                "",
+            ),
+        )
+    }
+
+    /// Shows the table inline in evcxr.
+    pub fn evcxr_display(&self) {
+        self.table().evcxr_display();
+    }
+}
+
+impl Evaluation {
+    /// `describe()` of the evaluation frame.
+    pub fn describe(&self) -> Result<Describe> {
+        describe(&self.frame()?)
+    }
+
+    /// The first `n` rows of the evaluation frame as a table.
+    pub fn head(&self, n: usize) -> Table {
+        let difference = self.difference();
+        let rows = (0..n.min(self.actual.len()))
+            .map(|i| {
+                vec![
+                    i.to_string(),
+                    format_float(self.actual[i]),
+                    format_float(self.predicted[i]),
+                    format_float(difference[i]),
+                ]
+            })
+            .collect();
+        Table::new(
+            vec![
+                "".into(),
+                "actual".into(),
+                "predicted".into(),
+                "difference".into(),
+            ],
+            rows,
+        )
+    }
+
+    /// The metrics as a one-row-per-metric table.
+    pub fn metrics_table(&self) -> Table {
+        let m = self.metrics();
+        let rows = [
+            ("MSE", m.mse),
+            ("RMSE", m.rmse),
+            ("MAE", m.mae),
+            ("R²", m.r2),
+        ]
+        .iter()
+        .map(|(k, v)| vec![k.to_string(), format!("{v:.4}")])
+        .collect();
+        Table::new(vec!["metric".into(), "held-out value".into()], rows)
+    }
+
+    /// Actual against predicted, with the y = x line.
+    pub fn actual_vs_predicted(&self) -> Result<Svg> {
+        actual_vs_predicted(
+            &self.actual,
+            &self.predicted,
+            &Labels::new(
+                format!("Predicted against actual {}", self.target),
+                format!("Actual {}", self.target),
+                format!("Predicted {}", self.target),
+            ),
+        )
+    }
+
+    /// Residuals against predictions.
+    pub fn residuals(&self) -> Result<Svg> {
+        residuals(
+            &self.actual,
+            &self.predicted,
+            &Labels::new(
+                "Residuals on held-out rows",
+                format!("Predicted {}", self.target),
+                "Actual − predicted",
+            ),
+        )
+    }
+}
+
+/// A comparison table of named evaluations (model, MSE, RMSE, MAE, R²).
+pub fn compare(evaluations: &[(&str, &Evaluation)]) -> Table {
+    let rows = evaluations
+        .iter()
+        .map(|(name, e)| {
+            let m = e.metrics();
+            vec![
+                name.to_string(),
+                format!("{:.4}", m.mse),
+                format!("{:.4}", m.rmse),
+                format!("{:.4}", m.mae),
+                format!("{:.4}", m.r2),
+            ]
+        })
+        .collect();
+    Table::new(
+        ["model", "MSE", "RMSE", "MAE", "R²"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        rows,
+    )
+}
+
+impl GdFit {
+    /// The training loss per epoch, on a log scale (it falls by two orders of magnitude).
+    pub fn loss_chart(&self) -> Result<Svg> {
+        let points = self
+            .model
+            .losses
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (i as f64, f64::from(*l)))
+            .collect();
+        line_chart(
+            &[Line {
+                name: "training MSE".into(),
+                points,
+            }],
+            &Labels::new(
+                "Gradient descent: training loss",
+                "Epoch",
+                "Mean squared error (log scale)",
+            ),
+            true,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::modeling::search::CvResult;
+
+    #[test]
+    fn compare_shows_the_metrics() {
+        let e = Evaluation::new("y", vec![1.0, 2.0], vec![1.5, 2.0]);
+        assert!(compare(&[("m", &e)]).to_string().contains("0.1250"));
+    }
+
+    #[test]
+    fn spot_check_chart_names_its_fold_count() {
+        let result = CvResult {
+            params: ParamSet::new(),
+            mean_mse: 1.0,
+            std_mse: 0.1,
+            fold_mse: vec![1.0; 5],
+        };
+        let spot = SpotCheck {
+            folds: 5,
+            results: vec![("Linear".into(), result)],
+        };
+        let svg = spot.chart().unwrap();
+        assert!(svg.as_str().contains("5-fold"), "title names 5 folds");
+        assert!(!svg.as_str().contains("10-fold"));
+    }
+
+    #[test]
+    fn params_print_as_written() {
+        assert_eq!(format_param(200.0), "200");
+        assert_eq!(format_param(0.05), "0.05");
+    }
+}

@@ -1,0 +1,144 @@
+//! Which pandas orient (or MLflow wrapper) a parsed body is, by the rules in the module docs.
+
+use std::collections::HashSet;
+
+use super::error::{quoted, PayloadError};
+use super::json::{Json, Positions};
+
+/// Why an object that mentions `columns` or `data` is not a split payload.
+pub(super) const SPLIT_NEEDS: &str =
+    "a split payload needs both \"columns\" (a list of names) and \"data\" (a list of rows)";
+
+/// Keys that make a one-key object an MLflow wrapper (rule 2 of the module docs).
+const MLFLOW_KEYS: [&str; 4] = [
+    "dataframe_split",
+    "dataframe_records",
+    "instances",
+    "inputs",
+];
+
+/// The layout of a payload, borrowing from the parsed body.
+pub(super) enum Shape<'a> {
+    Records(&'a [Json]),
+    Split(&'a [(String, Json)]),
+    Columns(&'a [(String, Json)]),
+    Index(&'a [(String, Json)]),
+}
+
+/// Applies the rules of the module docs, in order.
+pub(super) fn detect<'a>(json: &'a Json, features: &[String]) -> Result<Shape<'a>, PayloadError> {
+    let entries = match json {
+        Json::Array(items) => return Ok(Shape::Records(items)),
+        Json::Object(entries) => entries,
+        other => {
+            return Err(PayloadError::NotAFrame {
+                found: other.kind_name(),
+            })
+        }
+    };
+    if let Some(shape) = mlflow(entries)? {
+        return Ok(shape);
+    }
+    let all_objects = entries.iter().all(|(_, v)| matches!(v, Json::Object(_)));
+    let has = |key: &str| entries.iter().any(|(k, _)| k == key);
+    if has("columns") && has("data") && !all_objects {
+        return Ok(Shape::Split(entries));
+    }
+    if entries.is_empty() {
+        // `{}` is what pandas writes for an empty frame.
+        return Err(PayloadError::NoRows);
+    }
+    if !all_objects {
+        return Err(unknown_object(entries));
+    }
+    orient_by_features(entries, features)
+}
+
+/// Rule 2: a one-key MLflow wrapper, unless its value is a plain column or row.
+pub(super) fn mlflow(entries: &[(String, Json)]) -> Result<Option<Shape<'_>>, PayloadError> {
+    let [(key, value)] = entries else {
+        return Ok(None);
+    };
+    if !MLFLOW_KEYS.contains(&key.as_str()) || value.is_object_of_scalars() {
+        return Ok(None);
+    }
+    let expected =
+        match (key.as_str(), value) {
+            ("dataframe_split", Json::Object(split)) => return Ok(Some(Shape::Split(split))),
+            ("dataframe_records" | "instances", Json::Array(rows)) => {
+                return Ok(Some(Shape::Records(rows)))
+            }
+            ("inputs", _) => return Err(unknown(
+                "MLflow's \"inputs\" (tensor input) is not supported; send \"dataframe_split\", \
+                 \"dataframe_records\" or \"instances\"",
+            )),
+            ("dataframe_split", _) => "an object {\"columns\":[...],\"data\":[[...]]}",
+            _ => "a list of records [{\"column\": value}, ...]",
+        };
+    Err(unknown(format!(
+        "MLflow's {} must hold {expected}, found {}",
+        quoted(key),
+        value.kind_name()
+    )))
+}
+
+/// Rule 5: says why an object that is neither split nor an object of objects was refused.
+pub(super) fn unknown_object(entries: &[(String, Json)]) -> PayloadError {
+    let has = |key: &str| entries.iter().any(|(k, _)| k == key);
+    if has("columns") || has("data") {
+        return unknown(SPLIT_NEEDS);
+    }
+    if entries.iter().all(|(_, v)| !v.is_container()) {
+        return unknown(
+            "this looks like a single record; wrap it in a list: [{\"column\": value}]",
+        );
+    }
+    let Some((key, value)) = entries.iter().find(|(_, v)| !matches!(v, Json::Object(_))) else {
+        return unknown("expected an object of objects");
+    };
+    let hint = if matches!(value, Json::Array(_)) {
+        " (a dict of lists is not a pandas orient: use split)"
+    } else {
+        ""
+    };
+    unknown(format!(
+        "the value of {} is {}, but columns and index orient map every key to an object \
+         {{\"label\": value}}{hint}",
+        quoted(key),
+        value.kind_name()
+    ))
+}
+
+/// Rule 4: `columns` or `index` orient, whichever has more expected features in its place.
+pub(super) fn orient_by_features<'a>(
+    entries: &'a [(String, Json)],
+    features: &[String],
+) -> Result<Shape<'a>, PayloadError> {
+    if features.is_empty() {
+        return Ok(Shape::Columns(entries));
+    }
+    let wanted = Positions::new(features);
+    let outer = entries
+        .iter()
+        .filter(|(k, _)| wanted.contains(k.as_str()))
+        .count();
+    let inner: HashSet<&str> = entries
+        .iter()
+        .flat_map(|(_, v)| v.entries())
+        .map(|(k, _)| k.as_str())
+        .filter(|k| wanted.contains(k))
+        .collect();
+    match (outer, inner.len()) {
+        (0, 0) => Err(PayloadError::NoFeaturesFound {
+            expected: features.to_vec(),
+        }),
+        (outer, inner) if inner > outer => Ok(Shape::Index(entries)),
+        _ => Ok(Shape::Columns(entries)),
+    }
+}
+
+pub(super) fn unknown(detail: impl Into<String>) -> PayloadError {
+    PayloadError::UnknownShape {
+        detail: detail.into(),
+    }
+}
