@@ -100,6 +100,16 @@ pub struct Describe {
 }
 
 /// pandas' `df.describe()` over the numeric columns.
+///
+/// ```
+/// use ml_workflow::polars_ext::from_columns;
+///
+/// let df = from_columns(vec![("x".into(), vec![1.0, 2.0, 3.0, 4.0])])?;
+/// let table = ml_workflow::eda::describe(&df)?;
+/// let x = table.get("x").expect("a numeric column");
+/// assert_eq!((x.count, x.mean, x.q50), (4, 2.5, 2.5));
+/// # Ok::<(), ml_workflow::Error>(())
+/// ```
 pub fn describe(df: &DataFrame) -> Result<Describe> {
     let columns = numeric_columns(df);
     if columns.is_empty() {

@@ -21,7 +21,8 @@ use crate::error::{Error, Result};
 
 /// Loads a registered dataset as a DataFrame, from the cache or (on a miss) its URL.
 ///
-/// ```no_run
+/// ```
+/// // Reads the cache (ML_WORKFLOW_DATA or the user's cache folder); downloads on a miss.
 /// let df = ml_workflow::ingest::load_dataset("height-weight")?;
 /// assert_eq!(df.shape(), (25_000, 3));
 /// # Ok::<(), ml_workflow::Error>(())

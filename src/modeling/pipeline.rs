@@ -181,6 +181,22 @@ impl Prepared {
 }
 
 /// Runs the pipeline on `df`; `progress` advances with the grid search.
+///
+/// ```
+/// use ml_workflow::modeling::pipeline::{train, TrainConfig};
+/// use ml_workflow::modeling::ModelSpec;
+/// use ml_workflow::polars_ext::from_columns;
+///
+/// let x: Vec<f64> = (0..50).map(f64::from).collect();
+/// let y: Vec<f64> = x.iter().map(|v| 2.0 * v - 1.0).collect();
+/// let df = from_columns(vec![("x".into(), x), ("y".into(), y)])?;
+/// let mut config = TrainConfig::for_target("y");
+/// config.model = ModelSpec::Linear;
+/// let report = train(&df, &config, None)?;
+/// assert_eq!((report.rows_train, report.rows_test), (40, 10));
+/// assert!(report.test.expect("held-out rows").r2 > 0.999);
+/// # Ok::<(), ml_workflow::Error>(())
+/// ```
 pub fn train(
     df: &DataFrame,
     config: &TrainConfig,

@@ -150,6 +150,26 @@ impl Artifact {
     }
 
     /// Reads and verifies an artifact file.
+    ///
+    /// ```
+    /// use ml_workflow::serving::Artifact;
+    /// # use ml_workflow::modeling::pipeline::{train, TrainConfig};
+    /// # use ml_workflow::modeling::ModelSpec;
+    /// # use ml_workflow::polars_ext::from_columns;
+    /// # let x: Vec<f64> = (0..50).map(f64::from).collect();
+    /// # let y: Vec<f64> = x.iter().map(|v| 2.0 * v - 1.0).collect();
+    /// # let df = from_columns(vec![("x".into(), x), ("y".into(), y)])?;
+    /// # let mut config = TrainConfig::for_target("y");
+    /// # config.model = ModelSpec::Linear;
+    /// # let report = train(&df, &config, None)?;
+    /// let path = std::env::temp_dir().join(format!("doc-artifact-{}.json", std::process::id()));
+    /// Artifact::from_report(&report, "y-from-x", "0000").save(&path)?;
+    /// let loaded = Artifact::load(&path)?;
+    /// assert_eq!(loaded.features, ["x"]);
+    /// assert_eq!(loaded.target, "y");
+    /// # std::fs::remove_file(&path).ok();
+    /// # Ok::<(), ml_workflow::Error>(())
+    /// ```
     pub fn load(path: impl AsRef<Path>) -> Result<Artifact> {
         let path = path.as_ref();
         let text = std::fs::read(path).map_err(|e| Error::io(path, e))?;

@@ -37,6 +37,25 @@ pub enum PredictError {
 }
 
 /// Parses a pandas-JSON body and predicts with the artifact's training scaler and model.
+///
+/// ```
+/// use ml_workflow::serving::{predict, Artifact};
+/// # use ml_workflow::modeling::pipeline::{train, TrainConfig};
+/// # use ml_workflow::modeling::ModelSpec;
+/// # use ml_workflow::polars_ext::from_columns;
+/// # let x: Vec<f64> = (0..50).map(f64::from).collect();
+/// # let y: Vec<f64> = x.iter().map(|v| 2.0 * v - 1.0).collect();
+/// # let df = from_columns(vec![("x".into(), x), ("y".into(), y)])?;
+/// # let mut config = TrainConfig::for_target("y");
+/// # config.model = ModelSpec::Linear;
+/// # let report = train(&df, &config, None)?;
+/// let artifact = Artifact::from_report(&report, "y-from-x", "0000");
+/// // pandas' df.to_json() of a one-column frame with rows "a" and "b".
+/// let answer = predict(&artifact, br#"{"x":{"a":10.0,"b":20.0}}"#).expect("a prediction");
+/// assert!((answer.prediction[0] - 19.0).abs() < 1e-9);
+/// assert!((answer.prediction[1] - 39.0).abs() < 1e-9);
+/// # Ok::<(), ml_workflow::Error>(())
+/// ```
 pub fn predict(artifact: &Artifact, body: &[u8]) -> std::result::Result<Prediction, PredictError> {
     let frame = payload::parse(body, &artifact.features)?;
     predict_frame(artifact, &frame)

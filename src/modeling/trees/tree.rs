@@ -87,11 +87,15 @@ impl DecisionTreeRegressorValidParams {
 /// `max_features` larger than the number of columns is reported at fit time.
 ///
 /// # Example
-/// ```ignore
+/// ```
 /// use linfa::prelude::*;
+/// use ml_workflow::modeling::trees::DecisionTreeRegressor;
+/// use ndarray::array;
+///
 /// let ds = Dataset::new(array![[1.0], [2.0], [3.0]], array![1.0, 2.0, 3.0]);
 /// let tree = DecisionTreeRegressor::params().max_depth(Some(2)).fit(&ds)?;
-/// let pred = tree.predict(ds.records());
+/// assert_eq!(tree.predict(ds.records()), array![1.0, 2.0, 3.0]);
+/// # Ok::<(), ml_workflow::modeling::trees::TreeError>(())
 /// ```
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct DecisionTreeRegressorParams(DecisionTreeRegressorValidParams);
