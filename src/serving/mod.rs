@@ -2,6 +2,8 @@
 //! notebook's JSON workflow, the CLI and the HTTP server all call.
 
 pub mod artifact;
+#[cfg(feature = "cli")]
+mod extract;
 pub mod payload;
 #[cfg(feature = "cli")]
 pub mod server;

@@ -11,10 +11,8 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -23,7 +21,8 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 use tower_http::catch_panic::CatchPanicLayer;
 
-use super::{predict, Artifact, PredictError};
+use super::extract::PandasJson;
+use super::{predict_frame, Artifact, PredictError};
 
 /// The default request body limit: 1 MiB (about 5,000 rows in pandas' default orient).
 pub const DEFAULT_BODY_LIMIT: usize = 1 << 20;
@@ -52,8 +51,8 @@ impl Default for ServerConfig {
 }
 
 /// What the handlers share: the model, loaded once, and the request counters.
-struct AppState {
-    artifact: Artifact,
+pub(super) struct AppState {
+    pub(super) artifact: Artifact,
     card: Value,
     home: String,
     metrics: Metrics,
@@ -67,7 +66,7 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    fn new(status: StatusCode, message: impl Into<String>) -> Self {
+    pub(super) fn new(status: StatusCode, message: impl Into<String>) -> Self {
         ApiError {
             status,
             message: message.into(),
@@ -337,20 +336,9 @@ async fn not_found() -> ApiError {
 
 async fn predict_handler(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    PandasJson(frame): PandasJson,
 ) -> Result<Response, ApiError> {
-    require_json(&headers)?;
-    let body = body.map_err(|rejection| {
-        let status = rejection.status();
-        let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
-            "the request body is larger than the server's limit (--body-limit); send fewer rows per request".to_string()
-        } else {
-            format!("could not read the request body: {}", rejection.body_text())
-        };
-        ApiError::new(status, message)
-    })?;
-    let prediction = predict(&state.artifact, &body)?;
+    let prediction = predict_frame(&state.artifact, &frame)?;
     let summary = Predicted {
         rows: prediction.prediction.len(),
         shown: summarise(&prediction.prediction),
@@ -358,33 +346,6 @@ async fn predict_handler(
     let mut response = Json(prediction).into_response();
     response.extensions_mut().insert(summary);
     Ok(response)
-}
-
-/// Accepts `application/json` (with any parameters) and `application/*+json`.
-fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
-    let Some(value) = headers.get(header::CONTENT_TYPE) else {
-        return Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "missing Content-Type; send the DataFrame as JSON with Content-Type: application/json",
-        ));
-    };
-    let text = value.to_str().unwrap_or_default();
-    let essence = text
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    let is_json = essence == "application/json"
-        || (essence.starts_with("application/") && essence.ends_with("+json"));
-    if is_json {
-        Ok(())
-    } else {
-        Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            format!("Content-Type {text:?} is not JSON; send the DataFrame with Content-Type: application/json"),
-        ))
-    }
 }
 
 /// The first few predictions for the log line.
