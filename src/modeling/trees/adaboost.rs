@@ -13,12 +13,12 @@
 
 use linfa::dataset::{AsSingleTargets, DatasetBase};
 use linfa::traits::Fit;
-use linfa::{Dataset, ParamGuard};
+use linfa::Dataset;
 use ndarray::{Array1, ArrayBase, Data, Ix2};
 use serde::{Deserialize, Serialize};
 
 use super::builder::{check_targets, pairwise_sum, TrainingData};
-use super::params::{check_n_estimators, param_accessors, TreeError};
+use super::params::{check_n_estimators, param_accessors, param_guard, TreeError};
 use super::predict::{check_width, map_rows, row_predictions};
 use super::tree::DecisionTreeRegressor;
 use crate::modeling::sklearn_rng::NumpyRandomState;
@@ -100,12 +100,7 @@ param_accessors!(AdaBoostRegressorParams => AdaBoostRegressorValidParams {
     seed: u64, "Sets the seed (scikit-learn's `random_state`).", "Seed of the bootstrap samples and trees.";
 });
 
-impl ParamGuard for AdaBoostRegressorParams {
-    type Checked = AdaBoostRegressorValidParams;
-    type Error = TreeError;
-
-    fn check_ref(&self) -> Result<&Self::Checked, Self::Error> {
-        let p = &self.0;
+param_guard!(AdaBoostRegressorParams => AdaBoostRegressorValidParams, |p| {
         check_n_estimators(p.n_estimators)?;
         if !(p.learning_rate.is_finite() && p.learning_rate > 0.0) {
             return Err(TreeError::param(
@@ -117,14 +112,7 @@ impl ParamGuard for AdaBoostRegressorParams {
         if p.max_depth == Some(0) {
             return Err(TreeError::param("max_depth", "None or >= 1", 0));
         }
-        Ok(p)
-    }
-
-    fn check(self) -> Result<Self::Checked, Self::Error> {
-        self.check_ref()?;
-        Ok(self.0)
-    }
-}
+});
 
 /// A fitted AdaBoost.R2 regressor: trees and their weights; predicts their weighted median.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]

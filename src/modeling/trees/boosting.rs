@@ -18,14 +18,14 @@
 
 use linfa::dataset::{AsSingleTargets, DatasetBase};
 use linfa::traits::Fit;
-use linfa::ParamGuard;
 use ndarray::{Array1, ArrayBase, Data, Ix2};
 use serde::{Deserialize, Serialize};
 
 use super::builder::{check_targets, pairwise_sum, TrainingData, TreeBuilder, TreeConfig};
 use super::packed::PackedTrees;
 use super::params::{
-    check_n_estimators, param_accessors, validate_tree_params, MaxFeatures, Splitter, TreeError,
+    check_n_estimators, param_accessors, param_guard, validate_tree_params, MaxFeatures, Splitter,
+    TreeError,
 };
 use super::predict::{check_width, map_rows, row_predictions};
 use super::tree::DecisionTreeRegressor;
@@ -101,12 +101,7 @@ param_accessors!(GradientBoostingRegressorParams => GradientBoostingRegressorVal
     seed: u64, "Sets the seed (scikit-learn's `random_state`).", "Seed of the subsampling and feature permutations.";
 });
 
-impl ParamGuard for GradientBoostingRegressorParams {
-    type Checked = GradientBoostingRegressorValidParams;
-    type Error = TreeError;
-
-    fn check_ref(&self) -> Result<&Self::Checked, Self::Error> {
-        let p = &self.0;
+param_guard!(GradientBoostingRegressorParams => GradientBoostingRegressorValidParams, |p| {
         check_n_estimators(p.n_estimators)?;
         if !(p.learning_rate.is_finite() && p.learning_rate >= 0.0) {
             return Err(TreeError::param(
@@ -124,14 +119,7 @@ impl ParamGuard for GradientBoostingRegressorParams {
             p.min_samples_leaf,
             &p.max_features,
         )?;
-        Ok(p)
-    }
-
-    fn check(self) -> Result<Self::Checked, Self::Error> {
-        self.check_ref()?;
-        Ok(self.0)
-    }
-}
+});
 
 /// A fitted gradient boosting regressor: `init + learning_rate * Σ tree_k(x)`.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -436,6 +424,7 @@ mod tests {
     use super::*;
     use linfa::traits::Predict;
     use linfa::Dataset;
+    use linfa::ParamGuard;
     use ndarray::{array, Array2};
 
     fn fit(

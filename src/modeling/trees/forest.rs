@@ -14,7 +14,6 @@
 
 use linfa::dataset::{AsSingleTargets, DatasetBase};
 use linfa::traits::Fit;
-use linfa::ParamGuard;
 use ndarray::{Array1, ArrayBase, Axis, Data, Ix2};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -22,7 +21,8 @@ use serde::{Deserialize, Serialize};
 use super::builder::{check_targets, TrainingData, TreeBuilder, TreeConfig};
 use super::packed::PackedTrees;
 use super::params::{
-    check_n_estimators, param_accessors, validate_tree_params, MaxFeatures, Splitter, TreeError,
+    check_n_estimators, param_accessors, param_guard, validate_tree_params, MaxFeatures, Splitter,
+    TreeError,
 };
 use super::predict::{check_width, map_rows, row_predictions};
 use super::tree::DecisionTreeRegressor;
@@ -112,12 +112,7 @@ param_accessors!(ForestRegressorParams => ForestRegressorValidParams {
     seed: u64, "Sets the seed (scikit-learn's `random_state`).", "Seed of the forest.";
 });
 
-impl ParamGuard for ForestRegressorParams {
-    type Checked = ForestRegressorValidParams;
-    type Error = TreeError;
-
-    fn check_ref(&self) -> Result<&Self::Checked, Self::Error> {
-        let p = &self.0;
+param_guard!(ForestRegressorParams => ForestRegressorValidParams, |p| {
         check_n_estimators(p.n_estimators)?;
         validate_tree_params(
             p.max_depth,
@@ -125,14 +120,7 @@ impl ParamGuard for ForestRegressorParams {
             p.min_samples_leaf,
             &p.max_features,
         )?;
-        Ok(p)
-    }
-
-    fn check(self) -> Result<Self::Checked, Self::Error> {
-        self.check_ref()?;
-        Ok(self.0)
-    }
-}
+});
 
 /// A fitted forest of regression trees; predicts the mean of its trees.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -321,6 +309,7 @@ mod tests {
     use super::*;
     use linfa::traits::Predict;
     use linfa::Dataset;
+    use linfa::ParamGuard;
     use ndarray::{array, Array2};
 
     fn fit(params: ForestRegressorParams, x: &Array2<f64>, y: &Array1<f64>) -> ForestRegressor {

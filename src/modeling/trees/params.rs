@@ -236,6 +236,29 @@ macro_rules! param_accessors {
 }
 pub(crate) use param_accessors;
 
+/// linfa's `ParamGuard` for a `…Params(…ValidParams)` newtype: `$checks` inspect the valid
+/// params through `$p` and return early with a [`TreeError`].
+macro_rules! param_guard {
+    ($params:ident => $valid:ident, |$p:ident| $checks:block) => {
+        impl linfa::ParamGuard for $params {
+            type Checked = $valid;
+            type Error = TreeError;
+
+            fn check_ref(&self) -> Result<&Self::Checked, Self::Error> {
+                let $p = &self.0;
+                $checks
+                Ok($p)
+            }
+
+            fn check(self) -> Result<Self::Checked, Self::Error> {
+                self.check_ref()?;
+                Ok(self.0)
+            }
+        }
+    };
+}
+pub(crate) use param_guard;
+
 /// An ensemble's `n_estimators` is in `[1, MAX_ESTIMATORS]`.
 pub(crate) fn check_n_estimators(n_estimators: usize) -> Result<(), TreeError> {
     if (1..=MAX_ESTIMATORS).contains(&n_estimators) {

@@ -28,12 +28,13 @@
 
 use linfa::dataset::{AsSingleTargets, DatasetBase};
 use linfa::traits::Fit;
-use linfa::ParamGuard;
 use ndarray::{Array1, ArrayBase, Data, Ix2};
 use serde::{Deserialize, Serialize};
 
 use super::builder::{check_targets, TrainingData, TreeBuilder, TreeConfig};
-use super::params::{param_accessors, validate_tree_params, MaxFeatures, Splitter, TreeError};
+use super::params::{
+    param_accessors, param_guard, validate_tree_params, MaxFeatures, Splitter, TreeError,
+};
 use super::predict::{check_width, map_rows, row_predictions};
 use crate::modeling::sklearn_rng::NumpyRandomState;
 
@@ -129,25 +130,14 @@ param_accessors!(DecisionTreeRegressorParams => DecisionTreeRegressorValidParams
     seed: u64, "Sets the random seed (scikit-learn's `random_state`).", "Seed of the random feature permutation and random thresholds.";
 });
 
-impl ParamGuard for DecisionTreeRegressorParams {
-    type Checked = DecisionTreeRegressorValidParams;
-    type Error = TreeError;
-
-    fn check_ref(&self) -> Result<&Self::Checked, Self::Error> {
-        validate_tree_params(
-            self.0.max_depth,
-            self.0.min_samples_split,
-            self.0.min_samples_leaf,
-            &self.0.max_features,
-        )?;
-        Ok(&self.0)
-    }
-
-    fn check(self) -> Result<Self::Checked, Self::Error> {
-        self.check_ref()?;
-        Ok(self.0)
-    }
-}
+param_guard!(DecisionTreeRegressorParams => DecisionTreeRegressorValidParams, |p| {
+    validate_tree_params(
+        p.max_depth,
+        p.min_samples_split,
+        p.min_samples_leaf,
+        &p.max_features,
+    )?;
+});
 
 /// One node of a fitted tree; a leaf has no children.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq)]
@@ -424,6 +414,7 @@ mod tests {
     use super::*;
     use linfa::traits::Predict;
     use linfa::Dataset;
+    use linfa::ParamGuard;
     use ndarray::{array, Array2};
 
     fn fit(
