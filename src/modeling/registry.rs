@@ -602,3 +602,65 @@ impl FittedModel {
 
 /// Hyperparameter values by name, as a grid-search row shows them.
 pub type ParamSet = BTreeMap<String, f64>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_model_is_found_by_its_name_and_aliases() {
+        for m in MODELS {
+            let spec = ModelSpec::from_name(m.name).unwrap();
+            assert_eq!(
+                spec.name(),
+                m.name,
+                "defaults of {} are another model",
+                m.name
+            );
+            for alias in m.aliases {
+                assert_eq!(ModelSpec::from_name(alias).unwrap().name(), m.name);
+            }
+        }
+        let err = ModelSpec::from_name("nope").unwrap_err().to_string();
+        assert!(
+            err.contains("\"nope\"") && err.contains("extra-trees"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_spot_check_follows_the_table() {
+        let labels: Vec<String> = spot_check_models(0).into_iter().map(|(l, _)| l).collect();
+        assert_eq!(
+            labels,
+            [
+                "LinearRegression",
+                "Lasso",
+                "ElasticNet",
+                "KNeighbors",
+                "DecisionTree",
+                "SVR",
+                "RandomForest",
+                "ExtraTrees",
+                "AdaBoost",
+                "GradientBoosting"
+            ]
+        );
+        assert!(spot_check_models(3)
+            .iter()
+            .all(|(_, s)| s.params().get("seed").is_none_or(|v| v == 3)));
+    }
+
+    #[test]
+    fn typed_params_follow_each_parameters_type() {
+        let tree = ModelSpec::from_name("tree").unwrap();
+        let params = ParamSet::from([("max_depth".to_string(), 5.0)]);
+        assert_eq!(tree.typed_params(&params).to_string(), r#"{"max_depth":5}"#);
+        let ada = ModelSpec::from_name("adaboost").unwrap();
+        let params = ParamSet::from([("learning_rate".to_string(), 1.0)]);
+        assert_eq!(
+            ada.typed_params(&params).to_string(),
+            r#"{"learning_rate":1.0}"#
+        );
+    }
+}
