@@ -388,31 +388,24 @@ fn marginal(
     let color = RGBColor(8, 48, 107);
     let mut builder = ChartBuilder::on(area);
     builder.margin(8);
-    if vertical {
+    // Along the right the density runs left to right and the values go up the page.
+    let (x_range, y_range) = if vertical {
         builder.x_label_area_size(0).margin_bottom(offset + 8);
-        let mut chart = builder
-            .build_cartesian_2d(0.0..dmax, range)
-            .map_err(|e| plot_error(title, e))?;
-        chart
-            .draw_series(AreaSeries::new(
-                grid.iter().zip(density).map(|(g, d)| (*d, *g)),
-                0.0,
-                color.mix(0.3),
-            ))
-            .map_err(|e| plot_error(title, e))?;
+        (0.0..dmax, range)
     } else {
         builder.y_label_area_size(0).margin_left(offset + 8);
-        let mut chart = builder
-            .build_cartesian_2d(range, 0.0..dmax)
-            .map_err(|e| plot_error(title, e))?;
-        chart
-            .draw_series(AreaSeries::new(
-                grid.iter().zip(density).map(|(g, d)| (*g, *d)),
-                0.0,
-                color.mix(0.3),
-            ))
-            .map_err(|e| plot_error(title, e))?;
-    }
+        (range, 0.0..dmax)
+    };
+    let points = grid
+        .iter()
+        .zip(density)
+        .map(|(g, d)| if vertical { (*d, *g) } else { (*g, *d) });
+    let mut chart = builder
+        .build_cartesian_2d(x_range, y_range)
+        .map_err(|e| plot_error(title, e))?;
+    chart
+        .draw_series(AreaSeries::new(points, 0.0, color.mix(0.3)))
+        .map_err(|e| plot_error(title, e))?;
     Ok(())
 }
 

@@ -125,121 +125,116 @@ pub struct ModelInfo {
     pub staged: Option<&'static str>,
 }
 
+impl ModelInfo {
+    /// A spot-checked model with no aliases and no staged parameter.
+    const fn new(
+        name: &'static str,
+        sklearn: &'static str,
+        description: &'static str,
+        defaults: fn() -> ModelSpec,
+    ) -> ModelInfo {
+        ModelInfo {
+            name,
+            aliases: &[],
+            sklearn,
+            description,
+            defaults,
+            spot_check: true,
+            staged: None,
+        }
+    }
+
+    const fn aliases(mut self, aliases: &'static [&'static str]) -> ModelInfo {
+        self.aliases = aliases;
+        self
+    }
+
+    const fn staged(mut self, param: &'static str) -> ModelInfo {
+        self.staged = Some(param);
+        self
+    }
+}
+
 /// Every model, in the spot check's order.
 pub const MODELS: &[ModelInfo] = &[
-    ModelInfo {
-        name: "linear",
-        aliases: &["ols"],
-        sklearn: "LinearRegression",
-        description: "ordinary least squares",
-        defaults: || ModelSpec::Linear,
-        spot_check: true,
-        staged: None,
-    },
-    ModelInfo {
-        name: "lasso",
-        aliases: &[],
-        sklearn: "Lasso",
-        description: "Lasso, alpha 1",
-        defaults: || ModelSpec::Lasso { alpha: 1.0 },
-        spot_check: true,
-        staged: None,
-    },
-    ModelInfo {
-        name: "elastic-net",
-        aliases: &["elasticnet"],
-        sklearn: "ElasticNet",
-        description: "ElasticNet, alpha 1, l1_ratio 0.5",
-        defaults: || ModelSpec::ElasticNet {
+    ModelInfo::new(
+        "linear",
+        "LinearRegression",
+        "ordinary least squares",
+        || ModelSpec::Linear,
+    )
+    .aliases(&["ols"]),
+    ModelInfo::new("lasso", "Lasso", "Lasso, alpha 1", || ModelSpec::Lasso {
+        alpha: 1.0,
+    }),
+    ModelInfo::new(
+        "elastic-net",
+        "ElasticNet",
+        "ElasticNet, alpha 1, l1_ratio 0.5",
+        || ModelSpec::ElasticNet {
             alpha: 1.0,
             l1_ratio: 0.5,
         },
-        spot_check: true,
-        staged: None,
-    },
-    ModelInfo {
-        name: "knn",
-        aliases: &[],
-        sklearn: "KNeighbors",
-        description: "k-nearest neighbours, k 5",
-        defaults: || ModelSpec::Knn { k: 5 },
-        spot_check: true,
-        staged: None,
-    },
-    ModelInfo {
-        name: "tree",
-        aliases: &["cart"],
-        sklearn: "DecisionTree",
-        description: "CART regression tree",
-        defaults: || ModelSpec::Tree {
+    )
+    .aliases(&["elasticnet"]),
+    ModelInfo::new("knn", "KNeighbors", "k-nearest neighbours, k 5", || {
+        ModelSpec::Knn { k: 5 }
+    }),
+    ModelInfo::new("tree", "DecisionTree", "CART regression tree", || {
+        ModelSpec::Tree {
             max_depth: None,
             min_samples_leaf: 1,
             seed: 0,
-        },
-        spot_check: true,
-        staged: None,
-    },
-    ModelInfo {
-        name: "svr",
-        aliases: &[],
-        sklearn: "SVR",
-        description: "support vector regression, RBF, C 1, epsilon 0.1",
-        defaults: || ModelSpec::Svr {
+        }
+    })
+    .aliases(&["cart"]),
+    ModelInfo::new(
+        "svr",
+        "SVR",
+        "support vector regression, RBF, C 1, epsilon 0.1",
+        || ModelSpec::Svr {
             c: 1.0,
             epsilon: 0.1,
             gamma: None,
         },
-        spot_check: true,
-        staged: None,
-    },
-    ModelInfo {
-        name: "forest",
-        aliases: &["random-forest"],
-        sklearn: "RandomForest",
-        description: "random forest, 100 trees",
-        defaults: || ModelSpec::RandomForest {
+    ),
+    ModelInfo::new("forest", "RandomForest", "random forest, 100 trees", || {
+        ModelSpec::RandomForest {
+            n_estimators: 100,
+            max_depth: None,
+            seed: 0,
+        }
+    })
+    .aliases(&["random-forest"]),
+    ModelInfo::new(
+        "extra-trees",
+        "ExtraTrees",
+        "extra trees, 100 trees",
+        || ModelSpec::ExtraTrees {
             n_estimators: 100,
             max_depth: None,
             seed: 0,
         },
-        spot_check: true,
-        staged: None,
-    },
-    ModelInfo {
-        name: "extra-trees",
-        aliases: &[],
-        sklearn: "ExtraTrees",
-        description: "extra trees, 100 trees",
-        defaults: || ModelSpec::ExtraTrees {
-            n_estimators: 100,
-            max_depth: None,
-            seed: 0,
-        },
-        spot_check: true,
-        staged: None,
-    },
-    ModelInfo {
-        name: "adaboost",
-        aliases: &["ada-boost"],
-        sklearn: "AdaBoost",
-        description: "AdaBoost.R2, 50 depth-3 trees, learning rate 1",
-        defaults: || ModelSpec::AdaBoost {
+    ),
+    ModelInfo::new(
+        "adaboost",
+        "AdaBoost",
+        "AdaBoost.R2, 50 depth-3 trees, learning rate 1",
+        || ModelSpec::AdaBoost {
             n_estimators: 50,
             learning_rate: 1.0,
             seed: 0,
         },
-        spot_check: true,
-        staged: None,
-    },
-    ModelInfo {
-        name: "gbm",
-        aliases: &["gradient-boosting"],
-        sklearn: "GradientBoosting",
-        description: "gradient boosting, 100 stages, learning rate 0.1, depth 3",
-        defaults: ModelSpec::gbm,
-        spot_check: true,
-        staged: Some("n_estimators"),
-    },
+    )
+    .aliases(&["ada-boost"]),
+    ModelInfo::new(
+        "gbm",
+        "GradientBoosting",
+        "gradient boosting, 100 stages, learning rate 0.1, depth 3",
+        ModelSpec::gbm,
+    )
+    .aliases(&["gradient-boosting"])
+    .staged("n_estimators"),
 ];
 
 /// The registry's entry for `name` (or one of its aliases); the error lists the names.

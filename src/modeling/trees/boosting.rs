@@ -18,7 +18,7 @@
 
 use linfa::dataset::{AsSingleTargets, DatasetBase};
 use linfa::traits::Fit;
-use ndarray::{Array1, ArrayBase, Data, Ix2};
+use ndarray::{Array1, ArrayBase, ArrayView1, Data, Ix2};
 use serde::{Deserialize, Serialize};
 
 use super::builder::{check_targets, pairwise_sum, TrainingData, TreeBuilder, TreeConfig};
@@ -28,7 +28,7 @@ use super::params::{
     TreeError,
 };
 use super::predict::{check_width, map_rows, row_predictions};
-use super::tree::DecisionTreeRegressor;
+use super::tree::{mean_importances, DecisionTreeRegressor};
 use crate::modeling::sklearn_rng::NumpyRandomState;
 
 /// Checked hyper-parameters of a [`GradientBoostingRegressor`].
@@ -91,17 +91,15 @@ impl GradientBoostingRegressorParams {
 }
 
 param_accessors!(GradientBoostingRegressorParams => GradientBoostingRegressorValidParams {
+    growth;
     n_estimators: usize, "Sets the number of boosting stages.", "Number of boosting stages.";
     learning_rate: f64, "Sets the shrinkage applied to each tree.", "Learning rate the stages are scaled by.";
     max_depth: Option<usize>, "Sets the maximum depth of each tree (`None` = unlimited).", "Maximum depth of each tree, `None` for unlimited.";
-    min_samples_split: usize, "Sets the minimum number of samples a node needs to be split.", "Minimum number of samples a node needs to be split.";
-    min_samples_leaf: usize, "Sets the minimum number of samples in each leaf.", "Minimum number of samples in each leaf.";
-    max_features: MaxFeatures, "Sets the number of candidate features per node.", "Number of candidate features per node.";
     subsample: f64, "Sets the fraction of rows each stage is fitted on.", "Fraction of rows each stage is fitted on.";
     seed: u64, "Sets the seed (scikit-learn's `random_state`).", "Seed of the subsampling and feature permutations.";
 });
 
-param_guard!(GradientBoostingRegressorParams => GradientBoostingRegressorValidParams, |p| {
+param_guard!(GradientBoostingRegressorParams => GradientBoostingRegressorValidParams, growth, |p| {
         check_n_estimators(p.n_estimators)?;
         if !(p.learning_rate.is_finite() && p.learning_rate >= 0.0) {
             return Err(TreeError::param(
@@ -113,12 +111,6 @@ param_guard!(GradientBoostingRegressorParams => GradientBoostingRegressorValidPa
         if !(p.subsample > 0.0 && p.subsample <= 1.0) {
             return Err(TreeError::param("subsample", "in (0, 1]", p.subsample));
         }
-        validate_tree_params(
-            p.max_depth,
-            p.min_samples_split,
-            p.min_samples_leaf,
-            &p.max_features,
-        )?;
 });
 
 /// A fitted gradient boosting regressor: `init + learning_rate * Σ tree_k(x)`.
@@ -254,23 +246,13 @@ impl GradientBoostingRegressor {
     /// Impurity-based importances averaged over the stages with a split, normalized to sum 1
     /// (scikit-learn's `feature_importances_`); all zeros if no stage has a split.
     pub fn feature_importances(&self) -> Array1<f64> {
-        let mut acc = Array1::<f64>::zeros(self.n_features);
-        let mut count = 0usize;
-        for tree in self.trees.iter().filter(|t| t.node_count() > 1) {
-            for (a, v) in acc.iter_mut().zip(tree.raw_importances()) {
-                *a += v;
-            }
-            count += 1;
-        }
-        if count == 0 {
-            return acc;
-        }
-        acc /= count as f64;
-        let total = acc.sum();
-        if total > 0.0 {
-            acc /= total;
-        }
-        acc
+        mean_importances(
+            self.n_features,
+            self.trees
+                .iter()
+                .filter(|t| t.node_count() > 1)
+                .map(|t| ArrayView1::from(t.raw_importances())),
+        )
     }
 
     fn check_stage(&self, k: usize) -> Result<(), TreeError> {
@@ -420,22 +402,12 @@ row_predictions!(GradientBoostingRegressor);
 
 #[cfg(test)]
 mod tests {
-    use super::super::fixtures::synthetic;
+    use super::super::fixtures::{fit, synthetic};
     use super::*;
     use linfa::traits::Predict;
     use linfa::Dataset;
     use linfa::ParamGuard;
     use ndarray::{array, Array2};
-
-    fn fit(
-        params: GradientBoostingRegressorParams,
-        x: &Array2<f64>,
-        y: &Array1<f64>,
-    ) -> GradientBoostingRegressor {
-        params
-            .fit(&Dataset::new(x.clone(), y.clone()))
-            .expect("fit")
-    }
 
     fn bits(a: &Array1<f64>) -> Vec<u64> {
         a.iter().map(|v| v.to_bits()).collect()

@@ -11,6 +11,16 @@ use crate::modeling::sklearn_rng::RandR;
 /// Values of one feature closer than this are treated as equal (scikit-learn's `FEATURE_THRESHOLD`).
 const FEATURE_THRESHOLD: f64 = 1e-7;
 
+/// scikit-learn's proxy improvement of a split, `sum_l²/w_l + sum_r²/w_r`, with the right
+/// side's sums taken from the node's totals (the same operations in the same order as its
+/// `proxy_impurity_improvement`, so ties break alike).
+#[inline]
+fn split_proxy(sum_left: f64, w_left: f64, sum_total: f64, w_total: f64) -> f64 {
+    let sum_right = sum_total - sum_left;
+    let w_right = w_total - w_left;
+    sum_left * sum_left / w_left + sum_right * sum_right / w_right
+}
+
 /// numpy's pairwise summation (`np.sum` of a contiguous `float64` vector).
 pub(crate) fn pairwise_sum(a: &[f64]) -> f64 {
     let n = a.len();
@@ -507,9 +517,7 @@ impl TreeBuilder {
                         if n_left < msl || n_right < msl {
                             continue;
                         }
-                        let sum_right = sum_total - sum_left;
-                        let w_right = w_total - w_left;
-                        let proxy = sum_left * sum_left / w_left + sum_right * sum_right / w_right;
+                        let proxy = split_proxy(sum_left, w_left, sum_total, w_total);
                         if proxy > best_proxy {
                             best_proxy = proxy;
                             let mut threshold = p_prev / 2.0 + v / 2.0;
@@ -547,9 +555,7 @@ impl TreeBuilder {
                     if n_left < msl || n_right < msl {
                         continue;
                     }
-                    let sum_right = sum_total - sum_left;
-                    let w_right = w_total - w_left;
-                    let proxy = sum_left * sum_left / w_left + sum_right * sum_right / w_right;
+                    let proxy = split_proxy(sum_left, w_left, sum_total, w_total);
                     if proxy > best_proxy {
                         best_proxy = proxy;
                         best = Some(SplitRecord {

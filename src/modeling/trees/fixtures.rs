@@ -1,8 +1,21 @@
 //! Test data shared by the tree models' unit tests.
 
-use ndarray::Array1;
+use linfa::traits::Fit;
+use linfa::Dataset;
+use ndarray::{Array1, Array2};
 
+use super::params::TreeError;
 use crate::modeling::sklearn_rng::NumpyRandomState;
+
+/// Fits any tree model's params on `x`, `y` (a fit error fails the test).
+pub(crate) fn fit<P, M>(params: P, x: &Array2<f64>, y: &Array1<f64>) -> M
+where
+    P: Fit<Array2<f64>, Array1<f64>, TreeError, Object = M>,
+{
+    params
+        .fit(&Dataset::new(x.clone(), y.clone()))
+        .expect("fit")
+}
 
 /// Deterministic pseudo-random test data: `n` rows, `p` features, a smooth target plus noise.
 pub(crate) fn synthetic(n: usize, p: usize, seed: u64) -> (ndarray::Array2<f64>, Array1<f64>) {

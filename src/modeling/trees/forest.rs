@@ -25,7 +25,7 @@ use super::params::{
     TreeError,
 };
 use super::predict::{check_width, map_rows, row_predictions};
-use super::tree::DecisionTreeRegressor;
+use super::tree::{mean_importances, DecisionTreeRegressor};
 use crate::modeling::sklearn_rng::NumpyRandomState;
 
 /// Rows × trees above which batch prediction is spread over rayon's threads.
@@ -102,24 +102,16 @@ impl ForestRegressorParams {
 }
 
 param_accessors!(ForestRegressorParams => ForestRegressorValidParams {
+    growth;
     n_estimators: usize, "Sets the number of trees.", "Number of trees.";
     max_depth: Option<usize>, "Sets the maximum depth of each tree (`None` = unlimited).", "Maximum depth of each tree, `None` for unlimited.";
-    min_samples_split: usize, "Sets the minimum number of samples a node needs to be split.", "Minimum number of samples a node needs to be split.";
-    min_samples_leaf: usize, "Sets the minimum number of samples in each leaf.", "Minimum number of samples in each leaf.";
-    max_features: MaxFeatures, "Sets the number of candidate features per node.", "Number of candidate features per node.";
     splitter: Splitter, "Sets the split strategy of the trees.", "Split strategy of the trees.";
     bootstrap: bool, "Sets whether each tree is grown on a bootstrap sample.", "Whether each tree is grown on a bootstrap sample.";
     seed: u64, "Sets the seed (scikit-learn's `random_state`).", "Seed of the forest.";
 });
 
-param_guard!(ForestRegressorParams => ForestRegressorValidParams, |p| {
+param_guard!(ForestRegressorParams => ForestRegressorValidParams, growth, |p| {
         check_n_estimators(p.n_estimators)?;
-        validate_tree_params(
-            p.max_depth,
-            p.min_samples_split,
-            p.min_samples_leaf,
-            &p.max_features,
-        )?;
 });
 
 /// A fitted forest of regression trees; predicts the mean of its trees.
@@ -214,21 +206,13 @@ impl ForestRegressor {
     /// Mean of the trees' normalized importances over trees with a split, renormalized
     /// (scikit-learn's `feature_importances_`); all zeros if no tree has a split.
     pub fn feature_importances(&self) -> Array1<f64> {
-        let mut acc = Array1::<f64>::zeros(self.n_features);
-        let mut count = 0usize;
-        for tree in self.trees.iter().filter(|t| t.node_count() > 1) {
-            acc += &tree.feature_importances();
-            count += 1;
-        }
-        if count == 0 {
-            return acc;
-        }
-        acc /= count as f64;
-        let total = acc.sum();
-        if total > 0.0 {
-            acc /= total;
-        }
-        acc
+        let per_tree: Vec<Array1<f64>> = self
+            .trees
+            .iter()
+            .filter(|t| t.node_count() > 1)
+            .map(DecisionTreeRegressor::feature_importances)
+            .collect();
+        mean_importances(self.n_features, per_tree.iter().map(Array1::view))
     }
 
     /// Prediction for a row of exactly `n_features` values (checked by the caller).

@@ -213,6 +213,15 @@ pub(crate) fn validate_tree_params(
 /// The builder setters of a `…Params` and the matching getters of its `…ValidParams`, in
 /// linfa's style, for the tree, forest and boosting parameters alike.
 macro_rules! param_accessors {
+    // `growth;` stands for the node-growth parameters every tree model shares.
+    ($params:ident => $valid:ident { growth; $($rest:tt)* }) => {
+        param_accessors!($params => $valid {
+            min_samples_split: usize, "Sets the minimum number of samples a node needs to be split.", "Minimum number of samples a node needs to be split.";
+            min_samples_leaf: usize, "Sets the minimum number of samples in each leaf.", "Minimum number of samples in each leaf.";
+            max_features: MaxFeatures, "Sets the number of candidate features per node.", "Number of candidate features per node.";
+            $($rest)*
+        });
+    };
     ($params:ident => $valid:ident { $($field:ident: $ty:ty, $set_doc:literal, $get_doc:literal;)* }) => {
         impl $params {
             $(
@@ -237,8 +246,20 @@ macro_rules! param_accessors {
 pub(crate) use param_accessors;
 
 /// linfa's `ParamGuard` for a `…Params(…ValidParams)` newtype: `$checks` inspect the valid
-/// params through `$p` and return early with a [`TreeError`].
+/// params through `$p` and return early with a [`TreeError`]; `growth` adds the checks of the
+/// node-growth parameters (depth, split and leaf sizes, candidate features).
 macro_rules! param_guard {
+    ($params:ident => $valid:ident, growth, |$p:ident| $checks:block) => {
+        param_guard!($params => $valid, |$p| {
+            $checks
+            validate_tree_params(
+                $p.max_depth,
+                $p.min_samples_split,
+                $p.min_samples_leaf,
+                &$p.max_features,
+            )?;
+        });
+    };
     ($params:ident => $valid:ident, |$p:ident| $checks:block) => {
         impl linfa::ParamGuard for $params {
             type Checked = $valid;

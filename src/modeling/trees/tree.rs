@@ -28,7 +28,7 @@
 
 use linfa::dataset::{AsSingleTargets, DatasetBase};
 use linfa::traits::Fit;
-use ndarray::{Array1, ArrayBase, Data, Ix2};
+use ndarray::{Array1, ArrayBase, ArrayView1, Data, Ix2};
 use serde::{Deserialize, Serialize};
 
 use super::builder::{check_targets, TrainingData, TreeBuilder, TreeConfig};
@@ -122,22 +122,13 @@ impl DecisionTreeRegressorParams {
 }
 
 param_accessors!(DecisionTreeRegressorParams => DecisionTreeRegressorValidParams {
+    growth;
     max_depth: Option<usize>, "Sets the maximum depth (`None` = unlimited).", "Maximum depth, `None` for unlimited.";
-    min_samples_split: usize, "Sets the minimum number of samples a node needs to be split.", "Minimum number of samples a node needs to be split.";
-    min_samples_leaf: usize, "Sets the minimum number of samples in each leaf.", "Minimum number of samples in each leaf.";
-    max_features: MaxFeatures, "Sets the number of candidate features per node.", "Number of candidate features per node.";
     splitter: Splitter, "Sets the split strategy.", "Split strategy.";
     seed: u64, "Sets the random seed (scikit-learn's `random_state`).", "Seed of the random feature permutation and random thresholds.";
 });
 
-param_guard!(DecisionTreeRegressorParams => DecisionTreeRegressorValidParams, |p| {
-    validate_tree_params(
-        p.max_depth,
-        p.min_samples_split,
-        p.min_samples_leaf,
-        &p.max_features,
-    )?;
-});
+param_guard!(DecisionTreeRegressorParams => DecisionTreeRegressorValidParams, growth, |p| {});
 
 /// One node of a fitted tree; a leaf has no children.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq)]
@@ -408,24 +399,38 @@ impl<D: Data<Elem = f64>, T: AsSingleTargets<Elem = f64>> Fit<ArrayBase<D, Ix2>,
 }
 
 row_predictions!(DecisionTreeRegressor);
+
+/// An ensemble's `feature_importances_` as scikit-learn computes it: the mean of the
+/// importances of its trees that split at all (the caller passes only those), normalised to
+/// sum to 1; all zeros when there are none.
+pub(crate) fn mean_importances<'a>(
+    n_features: usize,
+    split_trees: impl Iterator<Item = ArrayView1<'a, f64>>,
+) -> Array1<f64> {
+    let mut acc = Array1::<f64>::zeros(n_features);
+    let mut count = 0usize;
+    for importances in split_trees {
+        acc += &importances;
+        count += 1;
+    }
+    if count == 0 {
+        return acc;
+    }
+    acc /= count as f64;
+    let total = acc.sum();
+    if total > 0.0 {
+        acc /= total;
+    }
+    acc
+}
 #[cfg(test)]
 mod tests {
-    use super::super::fixtures::{sklearn_reference_data, synthetic};
+    use super::super::fixtures::{fit, sklearn_reference_data, synthetic};
     use super::*;
     use linfa::traits::Predict;
     use linfa::Dataset;
     use linfa::ParamGuard;
     use ndarray::{array, Array2};
-
-    fn fit(
-        params: DecisionTreeRegressorParams,
-        x: &Array2<f64>,
-        y: &Array1<f64>,
-    ) -> DecisionTreeRegressor {
-        params
-            .fit(&Dataset::new(x.clone(), y.clone()))
-            .expect("fit")
-    }
 
     #[test]
     fn unlimited_tree_interpolates_training_data() {
