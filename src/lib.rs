@@ -26,6 +26,7 @@
 
 #![warn(missing_docs)]
 
+pub mod atomic_file;
 pub mod datasets;
 pub mod display;
 pub mod eda;

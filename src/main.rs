@@ -20,7 +20,7 @@ use ml_workflow::modeling::pipeline::{self, TrainConfig, TrainReport};
 use ml_workflow::modeling::{Grid, ModelSpec, ParamSet, MODELS};
 use ml_workflow::report::format_params;
 use ml_workflow::serving::server::{self, Server, ServerConfig};
-use ml_workflow::serving::{self, Artifact};
+use ml_workflow::serving::{self, artifact, Artifact};
 use ml_workflow::{Error, Result};
 use polars::prelude::DataFrame;
 use tracing_subscriber::fmt::writer::BoxMakeWriter;
@@ -65,18 +65,16 @@ enum Command {
     Train(TrainArgs),
     /// Predict with a saved model for a pandas-JSON DataFrame read from a file or stdin.
     Predict {
-        /// The model artifact written by `train --out`.
-        #[arg(long, env = "ML_WORKFLOW_MODEL")]
-        model: PathBuf,
+        #[command(flatten)]
+        model: ModelFile,
         /// The payload file (`-` or absent: stdin), any `DataFrame.to_json` orient.
         #[arg(long, default_value = "-")]
         input: String,
     },
     /// Serve a saved model over HTTP (POST /predict, GET /health, /model, /metrics).
     Serve {
-        /// The model artifact written by `train --out`.
-        #[arg(long, env = "ML_WORKFLOW_MODEL")]
-        model: PathBuf,
+        #[command(flatten)]
+        model: ModelFile,
         /// Address to listen on, `HOST:PORT` (a name such as `localhost:8080` is resolved)
         /// [default: 0.0.0.0:$PORT when PORT is set, else 127.0.0.1:8080].
         #[arg(long)]
@@ -88,6 +86,23 @@ enum Command {
         #[arg(long, env = "ML_WORKFLOW_THREADS")]
         threads: Option<NonZeroUsize>,
     },
+}
+
+/// The saved model a command reads.
+#[derive(clap::Args)]
+struct ModelFile {
+    /// The model artifact written by `train --out`.
+    #[arg(long, env = "ML_WORKFLOW_MODEL")]
+    model: PathBuf,
+    /// Refuse an artifact file larger than this, in bytes, before reading it.
+    #[arg(long, env = "ML_WORKFLOW_MAX_MODEL_BYTES", default_value_t = artifact::DEFAULT_MAX_BYTES)]
+    max_model_bytes: u64,
+}
+
+impl ModelFile {
+    fn load(&self) -> Result<Artifact> {
+        Artifact::load_limited(&self.model, self.max_model_bytes)
+    }
 }
 
 #[derive(clap::Args)]
@@ -408,8 +423,8 @@ fn train_text(report: &TrainReport, name: &str, out: Option<&Path>) -> String {
     t
 }
 
-fn predict(model: &Path, input: &str) -> anyhow::Result<()> {
-    let artifact = Artifact::load(model)?;
+fn predict(model: &ModelFile, input: &str) -> anyhow::Result<()> {
+    let artifact = model.load()?;
     let mut body = Vec::new();
     if input == "-" {
         std::io::stdin()
@@ -445,12 +460,12 @@ fn listen_addr(addr: Option<&str>) -> anyhow::Result<SocketAddr> {
 }
 
 fn serve(
-    model: &Path,
+    model: &ModelFile,
     addr: Option<&str>,
     body_limit: usize,
     threads: Option<NonZeroUsize>,
 ) -> anyhow::Result<()> {
-    let artifact = Artifact::load(model)?;
+    let artifact = model.load()?;
     let addr = listen_addr(addr)?;
     // One worker per CPU the process may use (affinity and cgroup limits included).
     let threads = threads
@@ -465,7 +480,7 @@ fn serve(
             .with_context(|| format!("binding {addr}"))?;
         let bound = server.local_addr()?;
         let threads = threads.get();
-        tracing::info!(model = %model.display(), kind, features, threads, "listening on http://{bound}");
+        tracing::info!(model = %model.model.display(), kind, features, threads, "listening on http://{bound}");
         server.run_until(server::shutdown_signal()).await?;
         tracing::info!("stopped");
         anyhow::Ok(())

@@ -335,3 +335,78 @@ fn serve_resolves_a_host_name() {
     );
     assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
 }
+
+#[test]
+fn predict_refuses_a_non_finite_prediction() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("linear.json");
+    let out = run(&[
+        "train",
+        "--dataset",
+        "boston-housing",
+        "--model",
+        "linear",
+        "--out",
+        model.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let payload = dir.path().join("huge.json");
+    let columns = ["CHAS", "RM", "TAX", "PTRATIO", "B", "LSTAT"]
+        .iter()
+        .map(|c| format!("\"{c}\":{{\"0\":1e308}}"))
+        .collect::<Vec<_>>()
+        .join(",");
+    std::fs::write(&payload, format!("{{{columns}}}")).unwrap();
+    let out = run(&[
+        "predict",
+        "--model",
+        model.to_str().unwrap(),
+        "--input",
+        payload.to_str().unwrap(),
+    ]);
+    assert!(
+        !out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(out.stdout.is_empty(), "no answer on stdout");
+    assert!(
+        stderr_of(&out).contains("not a finite number"),
+        "{}",
+        stderr_of(&out)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn train_out_refuses_a_link_or_a_folder_and_leaves_no_temporary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, "keep me").unwrap();
+    let link = dir.path().join("model.json");
+    std::os::unix::fs::symlink(&victim, &link).unwrap();
+    let folder = dir.path().join("folder.json");
+    std::fs::create_dir(&folder).unwrap();
+    for target in [&link, &folder] {
+        let out = run(&[
+            "train",
+            "--dataset",
+            "height-weight",
+            "--out",
+            target.to_str().unwrap(),
+        ]);
+        assert!(!out.status.success(), "{target:?} accepted");
+        assert!(
+            stderr_of(&out).contains("not a regular file"),
+            "{}",
+            stderr_of(&out)
+        );
+    }
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["folder.json", "model.json", "victim.txt"]);
+}

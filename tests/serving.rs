@@ -60,7 +60,10 @@ fn server() -> SocketAddr {
 }
 
 fn start(config: ServerConfig) -> SocketAddr {
-    let artifact = artifact().clone();
+    start_with(artifact().clone(), config)
+}
+
+fn start_with(artifact: Artifact, config: ServerConfig) -> SocketAddr {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Runtime::new().expect("runtime");
@@ -535,4 +538,81 @@ fn truncated_foreign_and_newer_artifacts_are_refused_with_reasons() {
         .expect_err("no features")
         .to_string();
     assert!(err.contains("no features"), "{err}");
+}
+
+#[test]
+fn non_finite_predictions_are_refused_for_each_linear_model() {
+    let df = load_dataset("boston-housing").expect("boston-housing dataset");
+    // Every feature near f64::MAX: finite input, but the linear sum overflows.
+    let huge = format!(
+        "{{{}}}",
+        FEATURES
+            .iter()
+            .map(|f| format!("\"{f}\":{{\"tract-7\":1e308}}"))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    for name in ["linear", "lasso", "elastic-net"] {
+        let mut config = preset("boston-housing").expect("preset");
+        config.model = ml_workflow::modeling::ModelSpec::from_name(name).expect("model");
+        config.grid = Default::default();
+        config.final_params = None;
+        let report = train(&df, &config, None).expect("training");
+        let artifact = Artifact::from_report(&report, "boston-housing", "test");
+
+        let err = predict(&artifact, huge.as_bytes()).expect_err(name);
+        assert!(
+            matches!(&err, ml_workflow::serving::PredictError::NotFinite { row, .. } if row == "tract-7"),
+            "{name}: {err}"
+        );
+
+        let addr = start_with(
+            artifact,
+            ServerConfig {
+                body_limit: 1 << 20,
+            },
+        );
+        let reply = request(
+            addr,
+            "POST",
+            "/predict",
+            Some("application/json"),
+            huge.as_bytes(),
+        );
+        assert_eq!(reply.status, 422, "{name}: {}", reply.body);
+        let message = reply.json()["error"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        assert!(
+            message.contains("tract-7") && message.contains("not a finite number"),
+            "{name}: {message}"
+        );
+    }
+}
+
+#[test]
+fn oversized_and_non_regular_artifact_files_are_refused_before_reading() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A 1 GiB sparse file: refused from its size alone, nothing read into memory.
+    let sparse = dir.path().join("huge.json");
+    std::fs::File::create(&sparse)
+        .and_then(|f| f.set_len(1 << 30))
+        .expect("sparse file");
+    let err = Artifact::load(&sparse).expect_err("1 GiB").to_string();
+    assert!(err.contains("over the limit"), "{err}");
+
+    let real = dir.path().join("model.json");
+    artifact().save(&real).expect("save");
+    let size = std::fs::metadata(&real).expect("metadata").len();
+    assert!(Artifact::load_limited(&real, size).is_ok());
+    let err = Artifact::load_limited(&real, size - 1)
+        .expect_err("one byte over")
+        .to_string();
+    assert!(err.contains("over the limit"), "{err}");
+
+    let err = Artifact::load(dir.path())
+        .expect_err("a folder")
+        .to_string();
+    assert!(err.contains("not a regular file"), "{err}");
 }

@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 
+use crate::atomic_file::AtomicFile;
 use crate::datasets::DatasetSpec;
 use crate::error::{Error, Result};
 
@@ -128,23 +129,15 @@ impl Cache {
             path: path.to_path_buf(),
             sha256: spec.sha256.clone(),
         };
-        fs::create_dir_all(&self.dir).map_err(|e| Error::io(&self.dir, e))?;
-        let partial = self
-            .dir
-            .join(format!(".{}.{}.part", spec.file, std::process::id()));
-        let result = self.download_to(spec, &partial).map_err(|e| match e {
-            DownloadError::Network(reason) => unavailable(reason),
-            DownloadError::Local(e) => e,
-        });
-        let digest = match result {
-            Ok(digest) => digest,
-            Err(e) => {
-                let _ = fs::remove_file(&partial);
-                return Err(e);
-            }
-        };
+        // Removed when dropped: on an error below, nothing is left under any name.
+        let mut partial = AtomicFile::create(path)?;
+        let digest = self
+            .download_to(spec, partial.file())
+            .map_err(|e| match e {
+                DownloadError::Network(reason) => unavailable(reason),
+                DownloadError::Local(e) => Error::io(path, e),
+            })?;
         if digest != spec.sha256 {
-            let _ = fs::remove_file(&partial);
             return Err(Error::Checksum {
                 path: PathBuf::from(&spec.url),
                 expected: spec.sha256.clone(),
@@ -152,11 +145,15 @@ impl Cache {
                 hint: "; the download was discarded and nothing was cached".into(),
             });
         }
-        fs::rename(&partial, path).map_err(|e| Error::io(path, e))
+        partial.commit()
     }
 
-    /// Streams the URL into `dest`, hashing as it goes; returns the hex digest.
-    fn download_to(&self, spec: &DatasetSpec, dest: &Path) -> Result<String, DownloadError> {
+    /// Streams the URL into `file`, hashing as it goes; returns the hex digest.
+    fn download_to(
+        &self,
+        spec: &DatasetSpec,
+        file: &mut fs::File,
+    ) -> Result<String, DownloadError> {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .timeout_global(Some(self.timeout))
             .build()
@@ -172,8 +169,6 @@ impl Cache {
             .and_then(|v| v.parse::<u64>().ok());
         let bar = self.progress_bar(&spec.file, length);
         let mut reader = response.body_mut().as_reader();
-        let mut file =
-            fs::File::create(dest).map_err(|e| DownloadError::Local(Error::io(dest, e)))?;
         let mut hasher = Sha256::new();
         let mut buf = vec![0u8; 64 * 1024];
         loop {
@@ -184,14 +179,11 @@ impl Cache {
                 break;
             }
             hasher.update(&buf[..n]);
-            file.write_all(&buf[..n])
-                .map_err(|e| DownloadError::Local(Error::io(dest, e)))?;
+            file.write_all(&buf[..n]).map_err(DownloadError::Local)?;
             if let Some(bar) = &bar {
                 bar.inc(n as u64);
             }
         }
-        file.sync_all()
-            .map_err(|e| DownloadError::Local(Error::io(dest, e)))?;
         if let Some(bar) = bar {
             bar.finish_and_clear();
         }
@@ -219,7 +211,7 @@ impl Cache {
 
 enum DownloadError {
     Network(String),
-    Local(Error),
+    Local(std::io::Error),
 }
 
 /// SHA-256 of a file, lower-case hex.

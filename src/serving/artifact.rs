@@ -5,11 +5,13 @@
 //! The digest covers the canonical JSON of everything but the `sha256` field (keys sorted,
 //! floats in their shortest round-trip form), so loading can recompute it from the parsed file.
 
+use std::io::Read;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::atomic_file::write_atomically;
 use crate::error::{Error, Result};
 use crate::ingest::sha256_bytes;
 use crate::modeling::metrics::Metrics;
@@ -21,6 +23,9 @@ use crate::modeling::{FittedModel, ModelSpec, ParamSet};
 pub const FORMAT: &str = "ml-workflow-model";
 /// The artifact layout version this build writes and reads.
 pub const FORMAT_VERSION: u32 = 1;
+/// The largest artifact file [`Artifact::load`] reads: 64 MiB, over sixty times the chapter's
+/// 400-stage model (under 1 MiB); `load_limited` (and `--max-model-bytes`) sets another.
+pub const DEFAULT_MAX_BYTES: u64 = 64 << 20;
 
 /// Where the training data came from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -138,15 +143,11 @@ impl Artifact {
         serde_json::to_string(&value).map_err(json_error)
     }
 
-    /// Writes the artifact to `path` (creating folders), atomically via a temporary file.
+    /// Writes the artifact to `path` (creating folders), atomically: a temporary file created
+    /// exclusively beside it, flushed, then renamed over it ([`crate::atomic_file`]). A target
+    /// that is a link, folder or device is refused.
     pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
-        let path = path.as_ref();
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        }
-        let tmp = path.with_extension("json.tmp");
-        std::fs::write(&tmp, self.to_json()?).map_err(|e| Error::io(&tmp, e))?;
-        std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+        write_atomically(path, self.to_json()?.as_bytes())
     }
 
     /// Reads and verifies an artifact file.
@@ -171,8 +172,14 @@ impl Artifact {
     /// # Ok::<(), ml_workflow::Error>(())
     /// ```
     pub fn load(path: impl AsRef<Path>) -> Result<Artifact> {
+        Artifact::load_limited(path, DEFAULT_MAX_BYTES)
+    }
+
+    /// [`Artifact::load`] that refuses, before reading, a file over `max_bytes` or one that is
+    /// not a regular file (a folder, device or FIFO), so a wrong path cannot exhaust memory.
+    pub fn load_limited(path: impl AsRef<Path>, max_bytes: u64) -> Result<Artifact> {
         let path = path.as_ref();
-        let text = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let text = read_limited(path, max_bytes)?;
         Artifact::from_json(&text).map_err(|e| match e {
             Error::Invalid { message, .. } => {
                 Error::invalid(format!("model artifact {}", path.display()), message)
@@ -253,6 +260,34 @@ impl Artifact {
         }
         Ok(())
     }
+}
+
+/// Reads `path` whole if it is a regular file of at most `max_bytes` (checked on the open
+/// file, and again while reading, in case it grows).
+fn read_limited(path: &Path, max_bytes: u64) -> Result<Vec<u8>> {
+    let refuse =
+        |message: String| Error::invalid(format!("model artifact {}", path.display()), message);
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let meta = file.metadata().map_err(|e| Error::io(path, e))?;
+    if !meta.is_file() {
+        return Err(refuse("not a regular file".into()));
+    }
+    if meta.len() > max_bytes {
+        return Err(refuse(format!(
+            "{} bytes, over the limit of {max_bytes} (ML_WORKFLOW_MAX_MODEL_BYTES)",
+            meta.len()
+        )));
+    }
+    let mut text = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(max_bytes + 1)
+        .read_to_end(&mut text)
+        .map_err(|e| Error::io(path, e))?;
+    if text.len() as u64 > max_bytes {
+        return Err(refuse(format!(
+            "grew past the limit of {max_bytes} bytes while being read"
+        )));
+    }
+    Ok(text)
 }
 
 /// SHA-256 of the canonical JSON text of `value`.

@@ -33,6 +33,18 @@ pub enum PredictError {
     /// The request body was wrong.
     #[error(transparent)]
     Payload(#[from] PayloadError),
+    /// The model's answer for a row is not a finite number (a linear model fed values near
+    /// `f64::MAX`, say): never sent as `null`, always refused, naming the row.
+    #[error(
+        "the prediction for row {row:?} is {value}, not a finite number: the row's values are \
+         outside what the model can score"
+    )]
+    NotFinite {
+        /// The row's label in the payload.
+        row: String,
+        /// What the model computed (NaN or an infinity).
+        value: f64,
+    },
     /// The model could not predict.
     #[error(transparent)]
     Model(#[from] Error),
@@ -81,6 +93,12 @@ pub fn predict_frame(
             .map_err(|e| Error::model("predict", e))?;
         artifact.model.predict(x)?.to_vec()
     };
+    if let Some((i, value)) = prediction.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+        return Err(PredictError::NotFinite {
+            row: frame.index.get(i).cloned().unwrap_or_else(|| i.to_string()),
+            value: *value,
+        });
+    }
     Ok(Prediction {
         prediction,
         ignored_columns,

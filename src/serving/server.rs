@@ -88,6 +88,9 @@ impl From<PredictError> for ApiError {
                     .unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
                 ApiError::new(status, e.to_string())
             }
+            PredictError::NotFinite { .. } => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string())
+            }
             // A finite, well-formed payload that the model still cannot score is a server
             // fault, not the client's: the detail goes to the log, the client gets no internals.
             PredictError::Model(model) => {
