@@ -9,6 +9,8 @@
 #   TAG             image tag; the image is also tagged :latest, which deploy/k8s uses
 #                                                           (git describe --tags --always --dirty, or latest)
 #   PORT, HOST_PORT port on this machine                    (HOST_PORT, else PORT, else 8000)
+#   HOST_ADDR       address on this machine to publish on   (127.0.0.1: this machine only;
+#                   0.0.0.0 opens the unauthenticated API to every network it can reach)
 #   CONTAINER_PORT  port the server listens on in the container (8080)
 #   MODEL_FILE      artifact to bake in, inside the build context (models/boston-housing.json)
 #   RUST_LOG        server log level                        (info)
@@ -27,6 +29,7 @@ IMAGE="${IMAGE:-ml-workflow}"
 TAG="${TAG:-$(git describe --tags --always --dirty 2>/dev/null || echo latest)}"
 TAG="${TAG//[^A-Za-z0-9_.-]/-}"   # a Docker tag allows only these characters
 HOST_PORT="${HOST_PORT:-${PORT:-8000}}"
+HOST_ADDR="${HOST_ADDR:-127.0.0.1}"
 CONTAINER_PORT="${CONTAINER_PORT:-8080}"
 MODEL_FILE="${MODEL_FILE:-models/boston-housing.json}"
 RUST_LOG="${RUST_LOG:-info}"
@@ -51,7 +54,7 @@ docker build \
 log "Images named ${IMAGE}:"
 docker image ls "${IMAGE}"
 
-log "Running ${IMAGE}:${TAG} as ${DOCKER_NAME} on http://localhost:${HOST_PORT} (Ctrl-C stops it)"
+log "Running ${IMAGE}:${TAG} as ${DOCKER_NAME} on http://${HOST_ADDR}:${HOST_PORT} (Ctrl-C stops it)"
 tty_flags=()
 if [[ -t 0 && -t 1 ]]; then
     tty_flags=(--interactive --tty)
@@ -59,7 +62,7 @@ fi
 exec docker run --rm ${tty_flags[@]+"${tty_flags[@]}"} \
     --init \
     --name "${DOCKER_NAME}" \
-    -p "${HOST_PORT}:${CONTAINER_PORT}" \
+    -p "${HOST_ADDR}:${HOST_PORT}:${CONTAINER_PORT}" \
     -e "PORT=${CONTAINER_PORT}" \
     -e "RUST_LOG=${RUST_LOG}" \
     "${IMAGE}:${TAG}"
