@@ -55,6 +55,7 @@ RUN mkdir -p src benches tests \
     && : > benches/modeling.rs \
     && : > tests/serving.rs \
     && : > tests/cli.rs \
+    && : > tests/hostile.rs \
     && cargo build --release --locked --bin ml-workflow \
     && rm -rf src \
         target/release/ml-workflow target/release/ml-workflow.d \

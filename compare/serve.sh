@@ -165,7 +165,7 @@ start_rust() {
   port="$(free_port)"
   RS_BASE="http://$HOST:$port"
   setsid timeout "$SERVER_LIFETIME" "$BENCH_BIN" serve --model "$TMP/model.json" \
-    --addr "$HOST:$port" --threads "$threads" >"$TMP/rs_serve_$threads.log" 2>&1 &
+    --addr "$HOST:$port" --threads "$threads" --log-requests all >"$TMP/rs_serve_$threads.log" 2>&1 &
   RS_PID=$!
   PIDS+=("$RS_PID")
   wait_ready "ml-workflow serve --threads $threads" "$RS_PID" "$TMP/rs_serve_$threads.log" get "$RS_BASE/health"

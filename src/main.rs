@@ -1,9 +1,10 @@
 //! `ml-workflow`: the notebooks' workflow from the command line (see `--help`).
 
+#[path = "cli/serve.rs"]
+mod serve;
+
 use std::fmt::Display;
 use std::io::{IsTerminal, Read, Write};
-use std::net::{SocketAddr, ToSocketAddrs};
-use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -19,7 +20,6 @@ use ml_workflow::logging;
 use ml_workflow::modeling::pipeline::{self, TrainConfig, TrainReport};
 use ml_workflow::modeling::{Grid, ModelSpec, ParamSet, MODELS};
 use ml_workflow::report::format_params;
-use ml_workflow::serving::server::{self, Server, ServerConfig};
 use ml_workflow::serving::{self, artifact, Artifact};
 use ml_workflow::{Error, Result};
 use polars::prelude::DataFrame;
@@ -37,8 +37,24 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
     about = "Machine learning run as DevOps: datasets, EDA, training and a prediction server"
 )]
 struct Cli {
+    /// Log lines as text for people, or one JSON object per line for log shippers.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        env = "ML_WORKFLOW_LOG_FORMAT",
+        default_value = "text"
+    )]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
+}
+
+/// How log lines are written.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -71,36 +87,24 @@ enum Command {
         #[arg(long, default_value = "-")]
         input: String,
     },
-    /// Serve a saved model over HTTP (POST /predict, GET /health, /model, /metrics).
-    Serve {
-        #[command(flatten)]
-        model: ModelFile,
-        /// Address to listen on, `HOST:PORT` (a name such as `localhost:8080` is resolved)
-        /// [default: 0.0.0.0:$PORT when PORT is set, else 127.0.0.1:8080].
-        #[arg(long)]
-        addr: Option<String>,
-        /// Largest request body accepted, in bytes.
-        #[arg(long, default_value_t = server::DEFAULT_BODY_LIMIT)]
-        body_limit: usize,
-        /// Serving threads [default: the CPUs available to the process].
-        #[arg(long, env = "ML_WORKFLOW_THREADS")]
-        threads: Option<NonZeroUsize>,
-    },
+    /// Serve a saved model over HTTP (POST /predict, GET /health/live, /health/ready, /model,
+    /// /metrics), with timeouts, connection and concurrency caps, and a drain on SIGTERM.
+    Serve(serve::ServeArgs),
 }
 
 /// The saved model a command reads.
 #[derive(clap::Args)]
-struct ModelFile {
+pub(crate) struct ModelFile {
     /// The model artifact written by `train --out`.
     #[arg(long, env = "ML_WORKFLOW_MODEL")]
-    model: PathBuf,
+    pub(crate) model: PathBuf,
     /// Refuse an artifact file larger than this, in bytes, before reading it.
     #[arg(long, env = "ML_WORKFLOW_MAX_MODEL_BYTES", default_value_t = artifact::DEFAULT_MAX_BYTES)]
     max_model_bytes: u64,
 }
 
 impl ModelFile {
-    fn load(&self) -> Result<Artifact> {
+    pub(crate) fn load(&self) -> Result<Artifact> {
         Artifact::load_limited(&self.model, self.max_model_bytes)
     }
 }
@@ -172,15 +176,17 @@ fn main() -> ExitCode {
         Ok((writer, guard)) => (BoxMakeWriter::new(writer), Some(guard)),
         Err(_) => (BoxMakeWriter::new(std::io::stderr), None),
     };
-    tracing_subscriber::fmt()
+    let cli = Cli::parse();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let logs = tracing_subscriber::fmt()
         .with_writer(log_writer)
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .init();
-    let result = run(Cli::parse());
+        .with_env_filter(filter);
+    match cli.log_format {
+        LogFormat::Text => logs.with_ansi(std::io::stderr().is_terminal()).init(),
+        LogFormat::Json => logs.json().with_current_span(false).init(),
+    }
+    let result = run(cli);
     drop(log_guard); // the log lines before the error message
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -223,12 +229,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Train(args) => train(args)?,
         Command::Predict { model, input } => predict(&model, &input)?,
-        Command::Serve {
-            model,
-            addr,
-            body_limit,
-            threads,
-        } => serve(&model, addr.as_deref(), body_limit, threads)?,
+        Command::Serve(args) => serve::serve(&args)?,
     }
     Ok(())
 }
@@ -435,71 +436,6 @@ fn predict(model: &ModelFile, input: &str) -> anyhow::Result<()> {
     }
     let prediction = serving::predict(&artifact, &body)?;
     emit(format_args!("{}\n", serde_json::to_string(&prediction)?))
-}
-
-/// `--addr` (a host name is resolved; the first address wins), else `0.0.0.0:$PORT`
-/// (containers), else `127.0.0.1:8080`.
-fn listen_addr(addr: Option<&str>) -> anyhow::Result<SocketAddr> {
-    if let Some(addr) = addr {
-        return addr
-            .to_socket_addrs()
-            .with_context(|| format!("--addr {addr:?} is not HOST:PORT"))?
-            .next()
-            .with_context(|| format!("--addr {addr:?} resolves to no address"));
-    }
-    match std::env::var("PORT") {
-        Ok(port) => {
-            let port: u16 = port
-                .trim()
-                .parse()
-                .with_context(|| format!("PORT={port:?} is not a port number"))?;
-            Ok(SocketAddr::from(([0, 0, 0, 0], port)))
-        }
-        Err(_) => Ok(SocketAddr::from(([127, 0, 0, 1], 8080))),
-    }
-}
-
-fn serve(
-    model: &ModelFile,
-    addr: Option<&str>,
-    body_limit: usize,
-    threads: Option<NonZeroUsize>,
-) -> anyhow::Result<()> {
-    let artifact = model.load()?;
-    let addr = listen_addr(addr)?;
-    // One worker per CPU the process may use (affinity and cgroup limits included).
-    let threads = threads
-        .or_else(|| std::thread::available_parallelism().ok())
-        .unwrap_or(NonZeroUsize::MIN);
-    let runtime = runtime(threads).context("starting the async runtime")?;
-    runtime.block_on(async move {
-        let kind = artifact.spec.name();
-        let features = artifact.features.len();
-        let server = Server::bind(addr, artifact, ServerConfig { body_limit })
-            .await
-            .with_context(|| format!("binding {addr}"))?;
-        let bound = server.local_addr()?;
-        let threads = threads.get();
-        tracing::info!(model = %model.model.display(), kind, features, threads, "listening on http://{bound}");
-        server.run_until(server::shutdown_signal()).await?;
-        tracing::info!("stopped");
-        anyhow::Ok(())
-    })
-}
-
-/// The server's runtime: one event loop for one thread (no hand-offs between threads), else
-/// tokio's work-stealing scheduler over `threads` workers.
-fn runtime(threads: NonZeroUsize) -> std::io::Result<tokio::runtime::Runtime> {
-    if threads.get() == 1 {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-    } else {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(threads.get())
-            .enable_all()
-            .build()
-    }
 }
 
 /// A registered dataset by name, else a CSV file by path.

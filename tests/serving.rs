@@ -55,6 +55,7 @@ fn server() -> SocketAddr {
     *ADDR.get_or_init(|| {
         start(ServerConfig {
             body_limit: 1 << 20,
+            ..Default::default()
         })
     })
 }
@@ -384,7 +385,10 @@ fn bad_inputs_get_a_4xx_that_names_the_problem_and_the_server_keeps_serving() {
 
 #[test]
 fn a_smaller_body_limit_is_enforced() {
-    let addr = start(ServerConfig { body_limit: 2_000 });
+    let addr = start(ServerConfig {
+        body_limit: 2_000,
+        ..Default::default()
+    });
     let frame = houses(100);
     let reply = request(
         addr,
@@ -570,6 +574,7 @@ fn non_finite_predictions_are_refused_for_each_linear_model() {
             artifact,
             ServerConfig {
                 body_limit: 1 << 20,
+                ..Default::default()
             },
         );
         let reply = request(

@@ -1,5 +1,6 @@
-//! The `/predict` body as an axum extractor: content type, body limit and pandas-JSON parsing
-//! in one place, so that a handler receives a checked [`Frame`] and stays a few lines long.
+//! The `/predict` body as an axum extractor: content type, body limit and body timeout in one
+//! place, so that a handler receives the checked bytes for `serving::predict` (the one
+//! prediction path, which parses them) and stays a few lines long.
 
 use std::sync::Arc;
 
@@ -8,25 +9,32 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRequest, Request};
 use axum::http::{header, HeaderMap, StatusCode};
 
-use super::payload::{self, Frame};
+use super::metrics::Cutoff;
 use super::server::{ApiError, AppState};
-use super::PredictError;
 
-/// A request body parsed as a pandas DataFrame in any accepted orient, its columns matched
-/// against the served model's features. Rejections are JSON errors: 415 not JSON, 413 over the
-/// body limit, 400 malformed, 422 a frame the model cannot use.
-pub(super) struct PandasJson(pub(super) Frame);
+/// A JSON request body, read whole within the body limit and the body timeout. Rejections are
+/// JSON errors: 415 not JSON, 413 over the body limit, 408 a body that stalled.
+pub(super) struct PandasJson(pub(super) Bytes);
 
 impl FromRequest<Arc<AppState>> for PandasJson {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &Arc<AppState>) -> Result<Self, ApiError> {
         require_json(request.headers())?;
-        let body = Bytes::from_request(request, state)
-            .await
-            .map_err(body_error)?;
-        let frame = payload::parse(&body, &state.artifact.features).map_err(PredictError::from)?;
-        Ok(PandasJson(frame))
+        let read = Bytes::from_request(request, state);
+        match tokio::time::timeout(state.config.body_timeout, read).await {
+            Ok(body) => Ok(PandasJson(body.map_err(body_error)?)),
+            Err(_) => {
+                state.metrics.cutoff(Cutoff::BodyTimeout);
+                Err(ApiError::new(
+                    StatusCode::REQUEST_TIMEOUT,
+                    format!(
+                        "the request body did not arrive within {} ms; send it in one go",
+                        state.config.body_timeout.as_millis()
+                    ),
+                ))
+            }
+        }
     }
 }
 

@@ -4,6 +4,10 @@
 pub mod artifact;
 #[cfg(feature = "cli")]
 mod extract;
+#[cfg(feature = "cli")]
+mod listener;
+#[cfg(feature = "cli")]
+mod metrics;
 pub mod payload;
 #[cfg(feature = "cli")]
 pub mod server;

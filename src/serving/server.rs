@@ -4,58 +4,127 @@
 //!
 //! Routes and status codes follow the HTTP contract in the README (Serving).
 
-use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::num::NonZeroU64;
+use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
+use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::serve::ListenerExt;
 use axum::{Json, Router};
 use serde_json::{json, Value};
+use tokio::sync::Semaphore;
 use tower_http::catch_panic::CatchPanicLayer;
 
 use super::extract::PandasJson;
-use super::{predict_frame, Artifact, PredictError};
+use super::metrics::{Cutoff, Metrics};
+use super::{listener, predict, Artifact, PredictError};
 
 /// The default request body limit: 1 MiB (about 5,000 rows in pandas' default orient).
 pub const DEFAULT_BODY_LIMIT: usize = 1 << 20;
 
-/// Upper bounds (seconds) of the latency histogram's buckets.
-const LATENCY_BUCKETS: [f64; 12] = [
-    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1.0,
-];
+/// Bodies up to this size are parsed and scored on the event loop (a one-row request takes a
+/// few microseconds); larger ones on the blocking pool, so that health checks and small
+/// requests never wait behind a big batch.
+pub const INLINE_BODY_BYTES: usize = 16 * 1024;
 
 /// How many predictions a log line shows before it abbreviates.
 const LOGGED_PREDICTIONS: usize = 8;
 
-/// Settings of the server besides the model.
+/// Which requests get a log line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogRequests {
+    /// Every request (what a benchmark or a debugging session wants).
+    All,
+    /// Requests answered with a 4xx or 5xx only (the production default).
+    Errors,
+    /// Every error and one success in N.
+    Sample(NonZeroU64),
+    /// None.
+    None,
+}
+
+impl FromStr for LogRequests {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "all" => Ok(LogRequests::All),
+            "errors" => Ok(LogRequests::Errors),
+            "none" => Ok(LogRequests::None),
+            other => other
+                .strip_prefix("sample:")
+                .and_then(|n| n.parse::<NonZeroU64>().ok())
+                .map(LogRequests::Sample)
+                .ok_or_else(|| {
+                    format!("{other:?}: expected all, errors, none or sample:N (N >= 1)")
+                }),
+        }
+    }
+}
+
+/// Settings of the server besides the model; [`ServerConfig::default`] holds the shipped
+/// defaults, sized so that the process stays well under the Deployment's 256 MiB whatever
+/// clients do (the README has the arithmetic).
 #[derive(Debug, Clone, Copy)]
 pub struct ServerConfig {
     /// Largest accepted request body, in bytes.
     pub body_limit: usize,
+    /// Time a client has to send a request's header, counted from the connection's start or
+    /// from the previous answer, so it also closes idle keep-alive connections.
+    pub header_timeout: Duration,
+    /// Time a client has to send a request's body once its header is in (408 after).
+    pub body_timeout: Duration,
+    /// Time to answer a request once its header is in (503 after).
+    pub request_timeout: Duration,
+    /// Most connections open at once; a new one beyond it is closed at once.
+    pub max_connections: usize,
+    /// Most requests being read or scored at once (health and metrics excepted); beyond it,
+    /// 503 with `Retry-After`.
+    pub max_inflight: usize,
+    /// Most large batches scored at once on the blocking pool.
+    pub max_blocking: usize,
+    /// After SIGTERM, how long requests in flight may take before the server exits anyway.
+    pub drain_timeout: Duration,
+    /// Which requests get a log line.
+    pub log_requests: LogRequests,
 }
 
 impl Default for ServerConfig {
     fn default() -> Self {
         ServerConfig {
             body_limit: DEFAULT_BODY_LIMIT,
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            max_connections: 1024,
+            max_inflight: 64,
+            max_blocking: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            drain_timeout: Duration::from_secs(10),
+            log_requests: LogRequests::Errors,
         }
     }
 }
 
-/// What the handlers share: the model, loaded once, and the request counters.
-pub(super) struct AppState {
-    pub(super) artifact: Artifact,
+/// What the handlers share: the model, loaded once, the limits and the counters.
+pub(crate) struct AppState {
+    pub(crate) artifact: Artifact,
+    pub(crate) config: ServerConfig,
+    pub(crate) metrics: Metrics,
+    /// Set when shutdown begins: readiness answers 503 from then on.
+    pub(crate) draining: AtomicBool,
+    inflight: Semaphore,
+    blocking: Semaphore,
+    sampled: AtomicU64,
     card: Value,
     home: String,
-    metrics: Metrics,
 }
 
 /// An HTTP error answered as `{"error": "..."}` with its status.
@@ -108,99 +177,37 @@ struct Predicted {
     shown: String,
 }
 
-/// Request counters, a latency histogram and a prediction count, in Prometheus text form.
-#[derive(Default)]
-struct Metrics {
-    inner: Mutex<MetricsInner>,
-}
-
-#[derive(Default)]
-struct MetricsInner {
-    requests: BTreeMap<(&'static str, u16), u64>,
-    buckets: [u64; LATENCY_BUCKETS.len()],
-    latency_sum: f64,
-    latency_count: u64,
-    predictions: u64,
-}
-
-impl Metrics {
-    fn record(&self, route: &'static str, status: u16, seconds: f64, predictions: usize) {
-        // A poisoned lock only means another request panicked mid-update; counts stay usable.
-        let mut m = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        *m.requests.entry((route, status)).or_default() += 1;
-        for (bucket, bound) in m.buckets.iter_mut().zip(LATENCY_BUCKETS) {
-            if seconds <= bound {
-                *bucket += 1;
-            }
-        }
-        m.latency_sum += seconds;
-        m.latency_count += 1;
-        m.predictions += predictions as u64;
-    }
-
-    fn render(&self) -> String {
-        let m = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        let mut out = String::new();
-        let _ = writeln!(
-            out,
-            "# HELP ml_workflow_requests_total HTTP requests by route and status."
-        );
-        let _ = writeln!(out, "# TYPE ml_workflow_requests_total counter");
-        for ((route, status), n) in &m.requests {
-            let _ = writeln!(
-                out,
-                "ml_workflow_requests_total{{route=\"{route}\",status=\"{status}\"}} {n}"
-            );
-        }
-        let _ = writeln!(
-            out,
-            "# HELP ml_workflow_request_duration_seconds Time to answer a request."
-        );
-        let _ = writeln!(out, "# TYPE ml_workflow_request_duration_seconds histogram");
-        for (n, bound) in m.buckets.iter().zip(LATENCY_BUCKETS) {
-            let _ = writeln!(
-                out,
-                "ml_workflow_request_duration_seconds_bucket{{le=\"{bound}\"}} {n}"
-            );
-        }
-        let _ = writeln!(
-            out,
-            "ml_workflow_request_duration_seconds_bucket{{le=\"+Inf\"}} {}",
-            m.latency_count
-        );
-        let _ = writeln!(
-            out,
-            "ml_workflow_request_duration_seconds_sum {}",
-            m.latency_sum
-        );
-        let _ = writeln!(
-            out,
-            "ml_workflow_request_duration_seconds_count {}",
-            m.latency_count
-        );
-        let _ = writeln!(out, "# HELP ml_workflow_predictions_total Rows predicted.");
-        let _ = writeln!(out, "# TYPE ml_workflow_predictions_total counter");
-        let _ = writeln!(out, "ml_workflow_predictions_total {}", m.predictions);
-        out
-    }
-}
-
-/// The application: every route, the body limit, metrics and logging, over `artifact`.
-pub fn router(artifact: Artifact, config: ServerConfig) -> Router {
-    let state = Arc::new(AppState {
+/// The application's shared state for `artifact` under `config`.
+fn app_state(artifact: Artifact, config: ServerConfig) -> Arc<AppState> {
+    Arc::new(AppState {
         card: model_card(&artifact),
         home: home_page(&artifact),
         artifact,
+        config,
         metrics: Metrics::default(),
-    });
+        draining: AtomicBool::new(false),
+        inflight: Semaphore::new(config.max_inflight.max(1)),
+        blocking: Semaphore::new(config.max_blocking.max(1)),
+        sampled: AtomicU64::new(0),
+    })
+}
+
+/// The application: every route, the body limit, limits, metrics and logging, over `artifact`.
+pub fn router(artifact: Artifact, config: ServerConfig) -> Router {
+    routes(app_state(artifact, config))
+}
+
+fn routes(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/", get(home))
         .route("/predict", post(predict_handler))
-        .route("/health", get(health))
+        .route("/health", get(ready))
+        .route("/health/ready", get(ready))
+        .route("/health/live", get(live))
         .route("/model", get(model))
         .route("/metrics", get(metrics))
         .fallback(not_found)
-        .layer(DefaultBodyLimit::max(config.body_limit))
+        .layer(DefaultBodyLimit::max(state.config.body_limit))
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
@@ -211,7 +218,7 @@ pub fn router(artifact: Artifact, config: ServerConfig) -> Router {
 /// A bound server, ready to run: bind first so callers (and tests) learn the port.
 pub struct Server {
     listener: tokio::net::TcpListener,
-    app: Router,
+    state: Arc<AppState>,
 }
 
 impl Server {
@@ -224,7 +231,7 @@ impl Server {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         Ok(Server {
             listener,
-            app: router(artifact, config),
+            state: app_state(artifact, config),
         })
     }
 
@@ -233,18 +240,14 @@ impl Server {
         self.listener.local_addr()
     }
 
-    /// Serves until `shutdown` completes, then finishes the requests in flight.
+    /// Serves until `shutdown` completes, then drains: readiness turns false, no connection is
+    /// accepted, requests in flight finish, and after the drain timeout the rest are closed.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let listener = self.listener.tap_io(|tcp| {
-            // An answer is one small write: send it now rather than wait for the client's ACK.
-            let _ = tcp.set_nodelay(true);
-        });
-        axum::serve(listener, self.app)
-            .with_graceful_shutdown(shutdown)
-            .await
+        let app = routes(self.state.clone());
+        listener::serve(self.listener, app, self.state, shutdown).await
     }
 }
 
@@ -273,31 +276,131 @@ pub async fn shutdown_signal() {
     tracing::info!("shutdown signal received; finishing requests in flight");
 }
 
-/// Counts and logs every request: one line with route, status, latency and any predictions.
+/// Every request: sheds load beyond the in-flight cap (health and metrics excepted), bounds
+/// the time to answer, answers 405s with JSON, counts, and logs as `--log-requests` says.
 async fn observe(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
     let route = route_label(request.extensions().get::<MatchedPath>());
-    let response = next.run(request).await;
+    let response = match admit(&state, route) {
+        Err(Shed) => shed_response(&state),
+        Ok(_permit) => {
+            match tokio::time::timeout(state.config.request_timeout, next.run(request)).await {
+                Ok(response) => json_method_not_allowed(response),
+                Err(_) => {
+                    state.metrics.cutoff(Cutoff::RequestTimeout);
+                    let mut response = ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    format!(
+                        "the answer took longer than the server's request timeout ({} ms); send fewer rows per request",
+                        state.config.request_timeout.as_millis()
+                    ),
+                )
+                .into_response();
+                    response
+                        .headers_mut()
+                        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+                    response
+                }
+            }
+        }
+    };
     let seconds = started.elapsed().as_secs_f64();
     let status = response.status().as_u16();
     let predicted = response.extensions().get::<Predicted>();
     state
         .metrics
         .record(route, status, seconds, predicted.map_or(0, |p| p.rows));
-    let micros = (seconds * 1e6).round() as u64;
-    match predicted {
-        Some(p) => {
-            tracing::info!(%method, route, status, micros, rows = p.rows, predictions = %p.shown, "request")
+    if should_log(&state, status) {
+        let micros = (seconds * 1e6).round() as u64;
+        match predicted {
+            Some(p) => {
+                tracing::info!(%method, route, status, micros, rows = p.rows, predictions = %p.shown, "request")
+            }
+            None => tracing::info!(%method, route, status, micros, "request"),
         }
-        None => tracing::info!(%method, route, status, micros, "request"),
     }
     response
 }
 
+/// A request turned away because too many are in progress.
+struct Shed;
+
+/// A place among the requests in flight, or [`Shed`]. Probes and scrapes are never shed: a
+/// loaded server must still say it is alive.
+fn admit<'a>(
+    state: &'a AppState,
+    route: &'static str,
+) -> Result<Option<tokio::sync::SemaphorePermit<'a>>, Shed> {
+    if matches!(
+        route,
+        "/health" | "/health/live" | "/health/ready" | "/metrics"
+    ) {
+        return Ok(None);
+    }
+    state.inflight.try_acquire().map(Some).map_err(|_| Shed)
+}
+
+/// 503 with `Retry-After`, counted.
+fn shed_response(state: &AppState) -> Response {
+    state.metrics.cutoff(Cutoff::Shed);
+    let mut response = ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        format!(
+            "the server is at its limit of {} requests in progress; retry shortly",
+            state.config.max_inflight
+        ),
+    )
+    .into_response();
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    response
+}
+
+/// axum's 405 has an `Allow` header and an empty body: keep the header, add the JSON error.
+fn json_method_not_allowed(response: Response) -> Response {
+    if response.status() != StatusCode::METHOD_NOT_ALLOWED {
+        return response;
+    }
+    let allow = response.headers().get(header::ALLOW).cloned();
+    let message = match allow.as_ref().and_then(|a| a.to_str().ok()) {
+        Some(methods) => format!("method not allowed here; this route takes {methods}"),
+        None => "method not allowed here".to_string(),
+    };
+    let mut answer = ApiError::new(StatusCode::METHOD_NOT_ALLOWED, message).into_response();
+    if let Some(allow) = allow {
+        answer.headers_mut().insert(header::ALLOW, allow);
+    }
+    answer
+}
+
+fn should_log(state: &AppState, status: u16) -> bool {
+    match state.config.log_requests {
+        LogRequests::All => true,
+        LogRequests::None => false,
+        LogRequests::Errors => status >= 400,
+        LogRequests::Sample(n) => {
+            status >= 400
+                || state
+                    .sampled
+                    .fetch_add(1, Ordering::Relaxed)
+                    .is_multiple_of(n.get())
+        }
+    }
+}
+
 /// The route as a fixed label (no allocation per request; unknown paths share one label).
 fn route_label(matched: Option<&MatchedPath>) -> &'static str {
-    const ROUTES: [&str; 5] = ["/", "/predict", "/health", "/model", "/metrics"];
+    const ROUTES: [&str; 7] = [
+        "/",
+        "/predict",
+        "/health",
+        "/health/live",
+        "/health/ready",
+        "/model",
+        "/metrics",
+    ];
     matched
         .and_then(|m| ROUTES.iter().find(|r| **r == m.as_str()))
         .copied()
@@ -308,12 +411,26 @@ async fn home(State(state): State<Arc<AppState>>) -> Html<String> {
     Html(state.home.clone())
 }
 
-async fn health(State(state): State<Arc<AppState>>) -> Json<Value> {
+/// Readiness (`/health`, `/health/ready`): a model is loaded and the server is not draining.
+async fn ready(State(state): State<Arc<AppState>>) -> Response {
+    if state.draining.load(Ordering::SeqCst) {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({ "status": "draining" })),
+        )
+            .into_response();
+    }
     Json(json!({
         "status": "ok",
         "model": state.artifact.spec.name(),
         "features": state.artifact.features.len(),
     }))
+    .into_response()
+}
+
+/// Liveness (`/health/live`): the process answers.
+async fn live() -> Json<Value> {
+    Json(json!({ "status": "alive" }))
 }
 
 async fn model(State(state): State<Arc<AppState>>) -> Json<Value> {
@@ -333,15 +450,19 @@ async fn metrics(State(state): State<Arc<AppState>>) -> impl IntoResponse {
 async fn not_found() -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
-        "no such route; try GET /, POST /predict, GET /health, GET /model or GET /metrics",
+        "no such route; try GET /, POST /predict, GET /health (/health/live, /health/ready), GET /model or GET /metrics",
     )
 }
 
 async fn predict_handler(
     State(state): State<Arc<AppState>>,
-    PandasJson(frame): PandasJson,
+    PandasJson(body): PandasJson,
 ) -> Result<Response, ApiError> {
-    let prediction = predict_frame(&state.artifact, &frame)?;
+    let prediction = if body.len() <= INLINE_BODY_BYTES {
+        predict(&state.artifact, &body)?
+    } else {
+        score_off_loop(&state, body).await?
+    };
     let summary = Predicted {
         rows: prediction.prediction.len(),
         shown: summarise(&prediction.prediction),
@@ -349,6 +470,23 @@ async fn predict_handler(
     let mut response = Json(prediction).into_response();
     response.extensions_mut().insert(summary);
     Ok(response)
+}
+
+/// Parses and scores a large body on the blocking pool, at most `max_blocking` at once, so
+/// the event loop keeps answering (with `--threads 1` too).
+async fn score_off_loop(state: &Arc<AppState>, body: Bytes) -> Result<super::Prediction, ApiError> {
+    let _slot =
+        state.blocking.acquire().await.map_err(|_| {
+            ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "the server is stopping")
+        })?;
+    let shared = state.clone();
+    tokio::task::spawn_blocking(move || predict(&shared.artifact, &body))
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "scoring task failed");
+            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
+        })?
+        .map_err(ApiError::from)
 }
 
 /// The first few predictions for the log line.
