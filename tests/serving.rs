@@ -281,7 +281,19 @@ fn routes_answer_as_documented() {
     let missing = request(addr, "GET", "/nope", None, b"");
     assert_eq!(missing.status, 404);
     assert!(missing.json()["error"].as_str().is_some());
-    assert_eq!(request(addr, "GET", "/predict", None, b"").status, 405);
+    let wrong_method = request(addr, "GET", "/predict", None, b"");
+    assert_eq!(wrong_method.status, 405);
+    assert!(
+        wrong_method.json()["error"].as_str().is_some(),
+        "405 without a JSON error"
+    );
+    for (path, status) in [("/health/live", "alive"), ("/health/ready", "ok")] {
+        let reply = request(addr, "GET", path, None, b"");
+        assert_eq!(
+            (reply.status, reply.json()["status"].clone()),
+            (200, json!(status))
+        );
+    }
 }
 
 /// One bad request: name, content type, body, expected status, words the error must contain.
