@@ -351,8 +351,8 @@ fn many_clients_holding_large_bodies_keep_memory_bounded() {
     let streams: Vec<TcpStream> = holders.into_iter().filter_map(|h| h.join().ok()).collect();
     drop(streams);
     // The README's bound for these flags: 48 MiB + max_inflight x 2 x body limit
-    // + max_connections x 64 KiB = 48 + 8 + 16 MiB.
-    let bound = 48.0 + 4.0 * 2.0 + 256.0 * 64.0 / 1024.0;
+    // + max_connections x 16 KiB = 48 + 8 + 4 MiB.
+    let bound = 48.0 + 4.0 * 2.0 + 256.0 * 16.0 / 1024.0;
     assert!(
         during < bound,
         "{CLIENTS} clients holding 1 MiB bodies: resident {during:.1} MiB (before {before:.1}), bound {bound} MiB"

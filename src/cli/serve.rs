@@ -96,6 +96,12 @@ pub(crate) fn listen_addr(addr: Option<&str>) -> anyhow::Result<SocketAddr> {
 pub(crate) fn serve(args: &ServeArgs) -> anyhow::Result<()> {
     let artifact = args.model.load()?;
     let addr = listen_addr(args.addr.as_deref())?;
+    // Each connection is a file descriptor: lift the soft limit (often 1,024) to the hard one,
+    // as Go's runtime does, so that --max-connections, not the limit, decides.
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(limit) => tracing::debug!(limit, "open file limit"),
+        Err(e) => tracing::warn!(error = %e, "could not raise the open file limit"),
+    }
     let config = args.config();
     // One worker per CPU the process may use (affinity and cgroup limits included).
     let threads = args

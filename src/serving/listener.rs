@@ -23,7 +23,7 @@ use super::server::AppState;
 
 /// hyper's per-connection read buffer cap: a request's header must fit. Small, so that many
 /// open connections cost little memory (see the README's arithmetic).
-pub(crate) const MAX_BUF_BYTES: usize = 64 * 1024;
+pub(crate) const MAX_BUF_BYTES: usize = 16 * 1024;
 
 /// Serves `app` on `listener` until `shutdown` completes, then drains: readiness turns false,
 /// no new connection is accepted, requests in flight finish, idle connections close, and what

@@ -104,7 +104,7 @@ impl Default for ServerConfig {
             header_timeout: Duration::from_secs(10),
             body_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
-            max_connections: 1024,
+            max_connections: 4096,
             max_inflight: 64,
             max_blocking: std::thread::available_parallelism().map_or(1, |n| n.get()),
             drain_timeout: Duration::from_secs(10),
