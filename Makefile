@@ -56,6 +56,7 @@ lint: $(VENV)/.stamp
 
 test: lint
 	$(CARGO) test --release --locked
+	ML_WORKFLOW_BIN=$(BIN) $(VENV)/bin/pytest -p no:cacheprovider -q tests/python
 	scripts/check_container.sh
 	$(MAKE) test-notebooks
 

@@ -80,12 +80,22 @@ enum Command {
     /// override the preset.
     Train(TrainArgs),
     /// Predict with a saved model for a pandas-JSON DataFrame read from a file or stdin.
+    ///
+    /// The rows come as pandas JSON (any `DataFrame.to_json` orient, or MLflow's wrappers) or
+    /// as CSV with a header row, as `mlflow models predict -t csv` takes them.
     Predict {
         #[command(flatten)]
         model: ModelFile,
-        /// The payload file (`-` or absent: stdin), any `DataFrame.to_json` orient.
+        /// The rows: a file, or `-` (the default) for stdin.
         #[arg(long, default_value = "-")]
         input: String,
+        /// The input's format [default: csv for a file ending in .csv, else json].
+        #[arg(long, value_enum)]
+        format: Option<InputFormat>,
+        /// How to print the predictions: json (`{"prediction": [...]}`) or csv (a header
+        /// `prediction`, then one value per row).
+        #[arg(long, value_enum, default_value = "json")]
+        output_format: OutputFormat,
     },
     /// Serve a saved model over HTTP (POST /predict, GET /health/live, /health/ready, /model,
     /// /metrics), with timeouts, connection and concurrency caps, and a drain on SIGTERM.
@@ -150,6 +160,13 @@ struct TrainArgs {
     /// Do not write an artifact.
     #[arg(long, conflicts_with = "out")]
     no_save: bool,
+    /// The model's name in the artifact, `/model` and the v2 API [default: the dataset's name
+    /// or the CSV's stem].
+    #[arg(long)]
+    name: Option<String>,
+    /// The model's version [default: a short hash of the features, preprocessing and model].
+    #[arg(long = "version", id = "model_version")]
+    model_version: Option<String>,
     /// Record the time of writing in the artifact (`SOURCE_DATE_EPOCH` if set). Without it the
     /// same data, seed and code write a byte-identical artifact.
     #[arg(long)]
@@ -228,7 +245,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Train(args) => train(args)?,
-        Command::Predict { model, input } => predict(&model, &input)?,
+        Command::Predict {
+            model,
+            input,
+            format,
+            output_format,
+        } => predict(&model, &input, format, output_format)?,
         Command::Serve(args) => serve::serve(&args)?,
     }
     Ok(())
@@ -308,6 +330,11 @@ fn train(args: TrainArgs) -> anyhow::Result<()> {
     let report = pipeline::train(&df, &config, Some(&progress))?;
     progress.finish_and_clear();
 
+    let mut artifact = Artifact::from_report(&report, &name, &sha256)
+        .with_identity(args.name.as_deref(), args.model_version.as_deref())?;
+    if args.timestamp {
+        artifact = artifact.stamped();
+    }
     let out = if args.no_save {
         None
     } else {
@@ -315,22 +342,18 @@ fn train(args: TrainArgs) -> anyhow::Result<()> {
             .out
             .clone()
             .unwrap_or_else(|| default_artifact_path(&name));
-        let artifact = Artifact::from_report(&report, &name, &sha256);
-        let artifact = if args.timestamp {
-            artifact.stamped()
-        } else {
-            artifact
-        };
         artifact.save(&path)?;
         Some(path)
     };
+    let saved = Saved {
+        name: &artifact.name,
+        version: &artifact.version,
+        path: out.as_deref(),
+    };
     if args.json {
-        emit(format_args!(
-            "{}\n",
-            train_json(&report, &name, out.as_deref())
-        ))
+        emit(format_args!("{}\n", train_json(&report, &name, &saved)))
     } else {
-        emit(train_text(&report, &name, out.as_deref()))
+        emit(train_text(&report, &name, &saved))
     }
 }
 
@@ -342,7 +365,14 @@ fn default_artifact_path(name: &str) -> PathBuf {
     PathBuf::from(format!("models/{stem}.json"))
 }
 
-fn train_json(report: &TrainReport, name: &str, out: Option<&Path>) -> serde_json::Value {
+/// What was written: the model's identity and where.
+struct Saved<'a> {
+    name: &'a str,
+    version: &'a str,
+    path: Option<&'a Path>,
+}
+
+fn train_json(report: &TrainReport, name: &str, saved: &Saved) -> serde_json::Value {
     let best = report.search.best_result();
     // Grid values print as the parameter's type: `"n_estimators": 200`, `"alpha": 0.5`.
     let typed = |params: &ParamSet| report.search.best.typed_params(params);
@@ -373,11 +403,13 @@ fn train_json(report: &TrainReport, name: &str, out: Option<&Path>) -> serde_jso
         "final_override": report.final_override().map(|p| typed(&p)),
         "test": report.test,
         "seconds": { "cv": report.seconds_cv, "fit": report.seconds_fit },
-        "artifact": out,
+        "artifact": saved.path,
+        "name": saved.name,
+        "version": saved.version,
     })
 }
 
-fn train_text(report: &TrainReport, name: &str, out: Option<&Path>) -> String {
+fn train_text(report: &TrainReport, name: &str, saved: &Saved) -> String {
     use std::fmt::Write as _;
     let mut t = String::new();
     let _ = writeln!(
@@ -418,14 +450,44 @@ fn train_text(report: &TrainReport, name: &str, out: Option<&Path>) -> String {
             evaluation.head(5)
         );
     }
-    if let Some(path) = out {
-        let _ = writeln!(t, "\nmodel artifact: {}", path.display());
+    if let Some(path) = saved.path {
+        let _ = writeln!(
+            t,
+            "\nmodel artifact: {} (name {}, version {})",
+            path.display(),
+            saved.name,
+            saved.version
+        );
     }
     t
 }
 
-fn predict(model: &ModelFile, input: &str) -> anyhow::Result<()> {
+/// How `predict` reads its rows.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum InputFormat {
+    Json,
+    Csv,
+}
+
+/// How `predict` prints its answer.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum OutputFormat {
+    Json,
+    Csv,
+}
+
+fn predict(
+    model: &ModelFile,
+    input: &str,
+    format: Option<InputFormat>,
+    output: OutputFormat,
+) -> anyhow::Result<()> {
     let artifact = model.load()?;
+    let format = format.unwrap_or(if input.to_ascii_lowercase().ends_with(".csv") {
+        InputFormat::Csv
+    } else {
+        InputFormat::Json
+    });
     let mut body = Vec::new();
     if input == "-" {
         std::io::stdin()
@@ -434,8 +496,20 @@ fn predict(model: &ModelFile, input: &str) -> anyhow::Result<()> {
     } else {
         body = std::fs::read(input).with_context(|| format!("reading the payload {input}"))?;
     }
-    let prediction = serving::predict(&artifact, &body)?;
-    emit(format_args!("{}\n", serde_json::to_string(&prediction)?))
+    let prediction = match format {
+        InputFormat::Json => serving::predict(&artifact, &body)?,
+        InputFormat::Csv => serving::predict_csv(&artifact, &body)?,
+    };
+    match output {
+        OutputFormat::Json => emit(format_args!("{}\n", serde_json::to_string(&prediction)?)),
+        OutputFormat::Csv => {
+            let mut text = String::from("prediction\n");
+            for value in &prediction.prediction {
+                text.push_str(&format!("{value}\n"));
+            }
+            emit(text)
+        }
+    }
 }
 
 /// A registered dataset by name, else a CSV file by path.
@@ -488,4 +562,14 @@ fn datasets(json: bool) -> anyhow::Result<()> {
         emit(text)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
 }

@@ -410,3 +410,60 @@ fn train_out_refuses_a_link_or_a_folder_and_leaves_no_temporary_file() {
     names.sort();
     assert_eq!(names, ["folder.json", "model.json", "victim.txt"]);
 }
+
+#[test]
+fn predict_reads_csv_and_writes_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("boston.json");
+    let out = run(&[
+        "train",
+        "--dataset",
+        "boston-housing",
+        "--out",
+        model.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let json = dir.path().join("rows.json");
+    std::fs::write(
+        &json,
+        r#"{"CHAS":{"0":0,"1":0},"RM":{"0":6.575,"1":6.421},"TAX":{"0":296,"1":242},"PTRATIO":{"0":15.3,"1":17.8},"B":{"0":396.9,"1":396.9},"LSTAT":{"0":4.98,"1":9.14}}"#,
+    )
+    .unwrap();
+    let csv = dir.path().join("rows.csv");
+    std::fs::write(
+        &csv,
+        "CHAS,RM,TAX,PTRATIO,B,LSTAT\n0,6.575,296,15.3,396.9,4.98\n0,6.421,242,17.8,396.9,9.14\n",
+    )
+    .unwrap();
+    let model = model.to_str().unwrap();
+    let from_json = stdout_json(&run(&[
+        "predict",
+        "--model",
+        model,
+        "--input",
+        json.to_str().unwrap(),
+    ]));
+    let from_csv = stdout_json(&run(&[
+        "predict",
+        "--model",
+        model,
+        "--input",
+        csv.to_str().unwrap(),
+    ]));
+    assert_eq!(from_json, from_csv);
+    let out = run(&[
+        "predict",
+        "--model",
+        model,
+        "--input",
+        csv.to_str().unwrap(),
+        "--output-format",
+        "csv",
+    ]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "prediction");
+    let first: f64 = lines[1].parse().unwrap();
+    assert_eq!(first, from_json["prediction"][0].as_f64().unwrap());
+    assert_eq!(lines.len(), 3);
+}

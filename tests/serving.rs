@@ -86,6 +86,8 @@ fn start_with(artifact: Artifact, config: ServerConfig) -> SocketAddr {
 /// A response: status and body.
 struct Reply {
     status: u16,
+    /// The status line and headers, lower-cased.
+    head: String,
     body: String,
 }
 
@@ -137,7 +139,11 @@ fn request(
     } else {
         body.to_string()
     };
-    Reply { status, body }
+    Reply {
+        status,
+        head: head.to_ascii_lowercase(),
+        body,
+    }
 }
 
 fn dechunk(mut body: &str) -> String {
@@ -632,4 +638,229 @@ fn oversized_and_non_regular_artifact_files_are_refused_before_reading() {
         .expect_err("a folder")
         .to_string();
     assert!(err.contains("not a regular file"), "{err}");
+}
+
+fn predictions_of(value: &Value, key: &str) -> Vec<f64> {
+    value[key]
+        .as_array()
+        .unwrap_or_else(|| panic!("no {key:?} in {value}"))
+        .iter()
+        .map(|v| v.as_f64().expect("a number"))
+        .collect()
+}
+
+#[test]
+fn mlflow_routes_answer_as_mlflow_serve_does() {
+    let addr = server();
+    let frame = houses(4);
+    let expected = predictions(&post(&frame.to_json(Orient::Columns)));
+    let ping = request(addr, "GET", "/ping", None, b"");
+    assert_eq!(ping.status, 200);
+    let version = request(addr, "GET", "/version", None, b"");
+    assert_eq!(version.body.trim(), env!("CARGO_PKG_VERSION"));
+
+    let split = frame.to_json(Orient::Split);
+    let records = frame.to_json(Orient::Records);
+    let bodies = [
+        format!(r#"{{"dataframe_split":{split},"params":{{"temperature":1}}}}"#),
+        format!(r#"{{"params":{{}},"dataframe_records":{records}}}"#),
+        format!(r#"{{"instances":{records}}}"#),
+        format!(r#"{{"inputs":{records}}}"#),
+    ];
+    for body in &bodies {
+        let reply = request(
+            addr,
+            "POST",
+            "/invocations",
+            Some("application/json"),
+            body.as_bytes(),
+        );
+        assert_eq!(reply.status, 200, "{body}: {}", reply.body);
+        assert_eq!(
+            predictions_of(&reply.json(), "predictions"),
+            expected,
+            "{body}"
+        );
+    }
+    // Columnar inputs, and CSV with quoted names and an extra column.
+    let columns: Vec<String> = frame
+        .columns
+        .iter()
+        .map(|c| {
+            let values: Vec<String> = frame
+                .column(c)
+                .unwrap()
+                .iter()
+                .map(|v| v.to_string())
+                .collect();
+            format!("\"{c}\":[{}]", values.join(","))
+        })
+        .collect();
+    let lists = format!(r#"{{"inputs":{{{}}}}}"#, columns.join(","));
+    let reply = request(
+        addr,
+        "POST",
+        "/invocations",
+        Some("application/json"),
+        lists.as_bytes(),
+    );
+    assert_eq!(
+        predictions_of(&reply.json(), "predictions"),
+        expected,
+        "{}",
+        reply.body
+    );
+    let mut csv = frame
+        .columns
+        .iter()
+        .map(|c| format!("\"{c}\""))
+        .collect::<Vec<_>>()
+        .join(",");
+    for r in 0..frame.n_rows() {
+        let row: Vec<String> = frame
+            .columns
+            .iter()
+            .map(|c| frame.column(c).unwrap()[r].to_string())
+            .collect();
+        csv.push_str(&format!("\n{}", row.join(",")));
+    }
+    let reply = request(
+        addr,
+        "POST",
+        "/invocations",
+        Some("text/csv"),
+        csv.as_bytes(),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(predictions_of(&reply.json(), "predictions"), expected);
+    let bad = request(
+        addr,
+        "POST",
+        "/invocations",
+        Some("text/csv"),
+        b"RM,LSTAT\n6.5,\n",
+    );
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert!(bad.body.contains("LSTAT"), "{}", bad.body);
+
+    // Every answer says which model gave it.
+    let answered = post(&frame.to_json(Orient::Records));
+    assert!(
+        answered.head.contains("x-model-name: boston-housing"),
+        "{}",
+        answered.head
+    );
+    let version = &artifact().version;
+    assert!(
+        answered
+            .head
+            .contains(&format!("x-model-version: {version}")),
+        "{}",
+        answered.head
+    );
+    assert_eq!(version.len(), 12, "a short content hash");
+}
+
+#[test]
+fn v2_routes_speak_the_open_inference_protocol() {
+    let addr = server();
+    let frame = houses(3);
+    let expected = predictions(&post(&frame.to_json(Orient::Columns)));
+    let name = &artifact().name;
+    let version = &artifact().version;
+    assert_eq!(
+        request(addr, "GET", "/v2", None, b"").json()["name"],
+        "ml-workflow"
+    );
+    for path in ["/v2/health/live", "/v2/health/ready"] {
+        assert_eq!(request(addr, "GET", path, None, b"").status, 200, "{path}");
+    }
+    let metadata = request(addr, "GET", &format!("/v2/models/{name}"), None, b"").json();
+    let inputs: Vec<&str> = metadata["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(inputs, FEATURES);
+    assert_eq!(metadata["versions"], json!([version]));
+    let ready = request(addr, "GET", &format!("/v2/models/{name}/ready"), None, b"");
+    assert_eq!(ready.status, 200);
+
+    let rows: Vec<Vec<f64>> = (0..3)
+        .map(|r| {
+            FEATURES
+                .iter()
+                .map(|f| frame.column(f).unwrap()[r])
+                .collect()
+        })
+        .collect();
+    let matrix = json!({"id": "q-1", "inputs": [
+        {"name": "x", "shape": [3, 6], "datatype": "FP64", "data": rows}
+    ]});
+    let reply = request(
+        addr,
+        "POST",
+        &format!("/v2/models/{name}/versions/{version}/infer"),
+        Some("application/json"),
+        matrix.to_string().as_bytes(),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let answer = reply.json();
+    assert_eq!(answer["id"], "q-1");
+    assert_eq!(answer["model_version"], json!(version));
+    assert_eq!(answer["outputs"][0]["shape"], json!([3]));
+    assert_eq!(predictions_of(&answer["outputs"][0], "data"), expected);
+
+    let per_feature: Vec<Value> = FEATURES
+        .iter()
+        .map(|f| json!({"name": f, "shape": [3], "datatype": "FP64", "data": frame.column(f).unwrap()}))
+        .collect();
+    let body = json!({ "inputs": per_feature }).to_string();
+    let reply = request(
+        addr,
+        "POST",
+        &format!("/v2/models/{name}/infer"),
+        Some("application/json"),
+        body.as_bytes(),
+    );
+    assert_eq!(
+        predictions_of(&reply.json()["outputs"][0], "data"),
+        expected
+    );
+
+    let missing = request(
+        addr,
+        "POST",
+        "/v2/models/nope/infer",
+        Some("application/json"),
+        body.as_bytes(),
+    );
+    assert_eq!(missing.status, 404);
+    assert!(missing.json()["error"].as_str().unwrap().contains("nope"));
+    let wrong =
+        json!({"inputs": [{"name": "x", "shape": [1, 2], "datatype": "FP64", "data": [1.0, 2.0]}]});
+    let reply = request(
+        addr,
+        "POST",
+        &format!("/v2/models/{name}/infer"),
+        Some("application/json"),
+        wrong.to_string().as_bytes(),
+    );
+    assert_eq!(reply.status, 400, "{}", reply.body);
+    assert!(
+        reply.json()["error"].as_str().unwrap().contains("\"x\""),
+        "{}",
+        reply.body
+    );
+    let bytes =
+        json!({"inputs": [{"name": "RM", "shape": [1], "datatype": "BYTES", "data": ["a"]}]});
+    let reply = request(
+        addr,
+        "POST",
+        &format!("/v2/models/{name}/infer"),
+        Some("application/json"),
+        bytes.to_string().as_bytes(),
+    );
+    assert_eq!(reply.status, 400, "{}", reply.body);
 }

@@ -112,12 +112,13 @@ pub(crate) fn serve(args: &ServeArgs) -> anyhow::Result<()> {
     runtime.block_on(async move {
         let kind = artifact.spec.name();
         let features = artifact.features.len();
+        let (name, version) = (artifact.name.clone(), artifact.version.clone());
         let server = Server::bind(addr, artifact, config)
             .await
             .with_context(|| format!("binding {addr}"))?;
         let bound = server.local_addr()?;
         let threads = threads.get();
-        tracing::info!(model = %args.model.model.display(), kind, features, threads, "listening on http://{bound}");
+        tracing::info!(model = %args.model.model.display(), name, version, kind, features, threads, "listening on http://{bound}");
         server.run_until(server::shutdown_signal()).await?;
         tracing::info!("stopped");
         anyhow::Ok(())

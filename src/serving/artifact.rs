@@ -69,6 +69,14 @@ pub struct Artifact {
     pub format_version: u32,
     /// Version of the crate that wrote it.
     pub crate_version: String,
+    /// The model's name (`train --name`; default the dataset's name or the CSV's stem), as
+    /// `/model`, the v2 metadata and the `x-model-name` header show it.
+    #[serde(default)]
+    pub name: String,
+    /// The model's version (`train --version`; default a short hash of what predicts: the
+    /// features, the preprocessing and the fitted model), as `x-model-version` shows it.
+    #[serde(default)]
+    pub version: String,
     /// When it was written (RFC 3339, UTC), if the writer asked for a timestamp: without one,
     /// the same data, seed and code give a byte-identical file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -93,10 +101,12 @@ impl Artifact {
     /// An artifact from a training run on data `name` with checksum `sha256`.
     pub fn from_report(report: &TrainReport, name: &str, sha256: &str) -> Artifact {
         let best = report.search.best_result();
-        Artifact {
+        let mut artifact = Artifact {
             format: FORMAT.into(),
             format_version: FORMAT_VERSION,
             crate_version: env!("CARGO_PKG_VERSION").into(),
+            name: String::new(),
+            version: String::new(),
             created: None,
             features: report.features.clone(),
             target: report.config.target.clone(),
@@ -117,7 +127,72 @@ impl Artifact {
                 rows_train: report.rows_train,
                 rows_test: report.rows_test,
             },
+        };
+        artifact.fill_identity();
+        artifact
+    }
+
+    /// Sets the name and version (`train --name`, `--version`); `None` keeps the default. Both
+    /// must be 1 to 128 characters of letters, digits and `._-` (they go into URLs and headers).
+    pub fn with_identity(mut self, name: Option<&str>, version: Option<&str>) -> Result<Artifact> {
+        for (what, value) in [("name", name), ("version", version)] {
+            if let Some(v) = value {
+                if !is_identifier(v) {
+                    return Err(Error::invalid(
+                        format!("model {what}"),
+                        format!("{v:?}: use 1 to 128 letters, digits, '.', '_' or '-'"),
+                    ));
+                }
+            }
         }
+        if let Some(name) = name {
+            self.name = name.into();
+        }
+        if let Some(version) = version {
+            self.version = version.into();
+        }
+        Ok(self)
+    }
+
+    /// Fills a missing name (the dataset's name, or its file's stem) and version (a short hash
+    /// of the features, preprocessing and model), for new artifacts and older files alike.
+    fn fill_identity(&mut self) {
+        if !is_identifier(&self.name) {
+            let stem = Path::new(&self.dataset.name)
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let clean: String = stem
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || "._-".contains(c) {
+                        c
+                    } else {
+                        '-'
+                    }
+                })
+                .take(128)
+                .collect();
+            self.name = if clean.is_empty() {
+                "model".into()
+            } else {
+                clean
+            };
+        }
+        if !is_identifier(&self.version) {
+            self.version = self.content_hash().unwrap_or_else(|_| "0".into());
+        }
+    }
+
+    /// The first 12 hex digits of the SHA-256 of what predicts.
+    fn content_hash(&self) -> Result<String> {
+        let what = serde_json::json!({
+            "features": self.features,
+            "preprocessing": self.preprocessing,
+            "spec": self.spec,
+            "model": self.model,
+        });
+        Ok(digest(&what)?[..12].to_string())
     }
 
     /// Records the time of writing (`train --timestamp`): the current time, or
@@ -234,7 +309,9 @@ impl Artifact {
                 "content does not match format {FORMAT_VERSION}: {e}"
             ))
         })?;
+        let mut artifact = artifact;
         artifact.check_shapes().map_err(bad)?;
+        artifact.fill_identity();
         Ok(artifact)
     }
 
@@ -288,6 +365,13 @@ fn read_limited(path: &Path, max_bytes: u64) -> Result<Vec<u8>> {
         )));
     }
     Ok(text)
+}
+
+/// A name or version that can go into a URL path segment and an HTTP header as it is.
+fn is_identifier(s: &str) -> bool {
+    (1..=128).contains(&s.len())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
 }
 
 /// SHA-256 of the canonical JSON text of `value`.

@@ -1,5 +1,5 @@
-//! The `/predict` body as an axum extractor: content type, body limit and body timeout in one
-//! place, so that a handler receives the checked bytes for `serving::predict` (the one
+//! A scoring request's body as an axum extractor: content type, body limit and body timeout in
+//! one place, so that a handler receives checked bytes for `serving::predict` (the one
 //! prediction path, which parses them) and stays a few lines long.
 
 use std::sync::Arc;
@@ -12,28 +12,83 @@ use axum::http::{header, HeaderMap, StatusCode};
 use super::metrics::Cutoff;
 use super::server::{ApiError, AppState};
 
-/// A JSON request body, read whole within the body limit and the body timeout. Rejections are
-/// JSON errors: 415 not JSON, 413 over the body limit, 408 a body that stalled.
-pub(super) struct PandasJson(pub(super) Bytes);
+/// How a body is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Format {
+    /// `application/json` (or `application/*+json`): a pandas DataFrame, MLflow wrapper or v2
+    /// request.
+    Json,
+    /// `text/csv`: a header row, then rows.
+    Csv,
+}
 
-impl FromRequest<Arc<AppState>> for PandasJson {
+/// A request body read whole within the body limit and the body timeout. Rejections are JSON
+/// errors: 415 neither JSON nor CSV, 413 over the body limit, 408 a body that stalled.
+pub(super) struct ScoringBody {
+    pub(super) bytes: Bytes,
+    pub(super) format: Format,
+}
+
+impl FromRequest<Arc<AppState>> for ScoringBody {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &Arc<AppState>) -> Result<Self, ApiError> {
-        require_json(request.headers())?;
-        let read = Bytes::from_request(request, state);
-        match tokio::time::timeout(state.config.body_timeout, read).await {
-            Ok(body) => Ok(PandasJson(body.map_err(body_error)?)),
-            Err(_) => {
-                state.metrics.cutoff(Cutoff::BodyTimeout);
-                Err(ApiError::new(
-                    StatusCode::REQUEST_TIMEOUT,
-                    format!(
-                        "the request body did not arrive within {} ms; send it in one go",
-                        state.config.body_timeout.as_millis()
-                    ),
-                ))
-            }
+        let format = format_of(request.headers())?;
+        Ok(ScoringBody {
+            bytes: read_body(request, state).await?,
+            format,
+        })
+    }
+}
+
+/// A v2 inference request's body: JSON, with or without a `Content-Type` (Triton's client sends
+/// none), and, with the binary tensor extension, raw tensor bytes after the JSON header.
+pub(super) struct V2Body {
+    pub(super) bytes: Bytes,
+    /// The JSON header's length (`Inference-Header-Content-Length`), when binary data follows.
+    pub(super) header_length: Option<usize>,
+}
+
+impl FromRequest<Arc<AppState>> for V2Body {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &Arc<AppState>) -> Result<Self, ApiError> {
+        let header_length = match request.headers().get("inference-header-content-length") {
+            None => None,
+            Some(value) => Some(
+                value
+                    .to_str()
+                    .ok()
+                    .and_then(|v| v.trim().parse::<usize>().ok())
+                    .ok_or_else(|| {
+                        ApiError::new(
+                            StatusCode::BAD_REQUEST,
+                            "Inference-Header-Content-Length is not a byte count",
+                        )
+                    })?,
+            ),
+        };
+        Ok(V2Body {
+            bytes: read_body(request, state).await?,
+            header_length,
+        })
+    }
+}
+
+/// The whole body, within the body limit (413) and the body timeout (408).
+async fn read_body(request: Request, state: &Arc<AppState>) -> Result<Bytes, ApiError> {
+    let read = Bytes::from_request(request, state);
+    match tokio::time::timeout(state.config.body_timeout, read).await {
+        Ok(body) => body.map_err(body_error),
+        Err(_) => {
+            state.metrics.cutoff(Cutoff::BodyTimeout);
+            Err(ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                format!(
+                    "the request body did not arrive within {} ms; send it in one go",
+                    state.config.body_timeout.as_millis()
+                ),
+            ))
         }
     }
 }
@@ -48,12 +103,13 @@ fn body_error(rejection: BytesRejection) -> ApiError {
     ApiError::new(status, message)
 }
 
-/// Accepts `application/json` (with any parameters) and `application/*+json`.
-fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
+/// `application/json` (with any parameters) and `application/*+json` are JSON; `text/csv`
+/// (or `application/csv`) is CSV; anything else is refused.
+fn format_of(headers: &HeaderMap) -> Result<Format, ApiError> {
     let Some(value) = headers.get(header::CONTENT_TYPE) else {
         return Err(ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "missing Content-Type; send the DataFrame as JSON with Content-Type: application/json",
+            "missing Content-Type; send the DataFrame as JSON (Content-Type: application/json) or CSV (text/csv)",
         ));
     };
     let text = value.to_str().unwrap_or_default();
@@ -63,14 +119,16 @@ fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
         .unwrap_or_default()
         .trim()
         .to_ascii_lowercase();
-    let is_json = essence == "application/json"
-        || (essence.starts_with("application/") && essence.ends_with("+json"));
-    if is_json {
-        Ok(())
+    if essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+    {
+        Ok(Format::Json)
+    } else if essence == "text/csv" || essence == "application/csv" {
+        Ok(Format::Csv)
     } else {
         Err(ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            format!("Content-Type {text:?} is not JSON; send the DataFrame with Content-Type: application/json"),
+            format!("Content-Type {text:?} is neither JSON nor CSV; send the DataFrame with Content-Type: application/json or text/csv"),
         ))
     }
 }

@@ -11,6 +11,7 @@ mod metrics;
 pub mod payload;
 #[cfg(feature = "cli")]
 pub mod server;
+pub mod v2;
 
 use ndarray::ArrayView2;
 use polars::prelude::DataFrame;
@@ -76,6 +77,15 @@ pub enum PredictError {
 /// ```
 pub fn predict(artifact: &Artifact, body: &[u8]) -> std::result::Result<Prediction, PredictError> {
     let frame = payload::parse(body, &artifact.features)?;
+    predict_frame(artifact, &frame)
+}
+
+/// Parses a CSV body (a header row, then rows) and predicts, as [`predict`] does for JSON.
+pub fn predict_csv(
+    artifact: &Artifact,
+    body: &[u8],
+) -> std::result::Result<Prediction, PredictError> {
+    let frame = payload::parse_csv(body)?;
     predict_frame(artifact, &frame)
 }
 

@@ -12,9 +12,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::extract::{DefaultBodyLimit, MatchedPath, Path, Request, State};
+use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -23,9 +22,10 @@ use serde_json::{json, Value};
 use tokio::sync::Semaphore;
 use tower_http::catch_panic::CatchPanicLayer;
 
-use super::extract::PandasJson;
+use super::extract::{Format, ScoringBody, V2Body};
 use super::metrics::{Cutoff, Metrics};
-use super::{listener, predict, Artifact, PredictError};
+use super::v2;
+use super::{listener, predict, predict_csv, predict_frame, Artifact, PredictError, Prediction};
 
 /// The default request body limit: 1 MiB (about 5,000 rows in pandas' default orient).
 pub const DEFAULT_BODY_LIMIT: usize = 1 << 20;
@@ -123,6 +123,8 @@ pub(crate) struct AppState {
     inflight: Semaphore,
     blocking: Semaphore,
     sampled: AtomicU64,
+    /// `x-model-name` and `x-model-version`, sent with every answer.
+    identity: Vec<(HeaderName, HeaderValue)>,
     card: Value,
     home: String,
 }
@@ -182,6 +184,7 @@ fn app_state(artifact: Artifact, config: ServerConfig) -> Arc<AppState> {
     Arc::new(AppState {
         card: model_card(&artifact),
         home: home_page(&artifact),
+        identity: identity_headers(&artifact),
         artifact,
         config,
         metrics: Metrics::default(),
@@ -190,6 +193,23 @@ fn app_state(artifact: Artifact, config: ServerConfig) -> Arc<AppState> {
         blocking: Semaphore::new(config.max_blocking.max(1)),
         sampled: AtomicU64::new(0),
     })
+}
+
+/// `x-model-name` and `x-model-version` (names and versions are checked to be header-safe
+/// when set; anything else is left out rather than sent garbled).
+fn identity_headers(artifact: &Artifact) -> Vec<(HeaderName, HeaderValue)> {
+    [
+        ("x-model-name", &artifact.name),
+        ("x-model-version", &artifact.version),
+    ]
+    .into_iter()
+    .filter_map(|(name, value)| {
+        Some((
+            HeaderName::from_static(name),
+            HeaderValue::from_str(value).ok()?,
+        ))
+    })
+    .collect()
 }
 
 /// The application: every route, the body limit, limits, metrics and logging, over `artifact`.
@@ -206,6 +226,25 @@ fn routes(state: Arc<AppState>) -> Router {
         .route("/health/live", get(live))
         .route("/model", get(model))
         .route("/metrics", get(metrics))
+        // MLflow's scoring protocol (what `mlflow models serve` answers).
+        .route("/ping", get(ping))
+        .route("/version", get(version))
+        .route("/invocations", post(invocations))
+        // The Open Inference Protocol (v2).
+        .route("/v2", get(v2_server))
+        .route("/v2/health/live", get(v2_live))
+        .route("/v2/health/ready", get(v2_ready))
+        .route("/v2/models/{name}", get(v2_model))
+        .route(
+            "/v2/models/{name}/versions/{version}",
+            get(v2_model_version),
+        )
+        .route("/v2/models/{name}/ready", get(v2_model_ready))
+        .route("/v2/models/{name}/infer", post(v2_infer))
+        .route(
+            "/v2/models/{name}/versions/{version}/infer",
+            post(v2_infer_version),
+        )
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(state.config.body_limit))
         .layer(middleware::from_fn_with_state(state.clone(), observe))
@@ -305,6 +344,10 @@ async fn observe(State(state): State<Arc<AppState>>, request: Request, next: Nex
             }
         }
     };
+    let mut response = response;
+    response
+        .headers_mut()
+        .extend(state.identity.iter().cloned());
     let seconds = started.elapsed().as_secs_f64();
     let status = response.status().as_u16();
     let predicted = response.extensions().get::<Predicted>();
@@ -334,7 +377,13 @@ fn admit<'a>(
 ) -> Result<Option<tokio::sync::SemaphorePermit<'a>>, Shed> {
     if matches!(
         route,
-        "/health" | "/health/live" | "/health/ready" | "/metrics"
+        "/health"
+            | "/health/live"
+            | "/health/ready"
+            | "/metrics"
+            | "/ping"
+            | "/v2/health/live"
+            | "/v2/health/ready"
     ) {
         return Ok(None);
     }
@@ -392,7 +441,7 @@ fn should_log(state: &AppState, status: u16) -> bool {
 
 /// The route as a fixed label (no allocation per request; unknown paths share one label).
 fn route_label(matched: Option<&MatchedPath>) -> &'static str {
-    const ROUTES: [&str; 7] = [
+    const ROUTES: [&str; 18] = [
         "/",
         "/predict",
         "/health",
@@ -400,6 +449,17 @@ fn route_label(matched: Option<&MatchedPath>) -> &'static str {
         "/health/ready",
         "/model",
         "/metrics",
+        "/ping",
+        "/version",
+        "/invocations",
+        "/v2",
+        "/v2/health/live",
+        "/v2/health/ready",
+        "/v2/models/{name}",
+        "/v2/models/{name}/versions/{version}",
+        "/v2/models/{name}/ready",
+        "/v2/models/{name}/infer",
+        "/v2/models/{name}/versions/{version}/infer",
     ];
     matched
         .and_then(|m| ROUTES.iter().find(|r| **r == m.as_str()))
@@ -443,7 +503,20 @@ async fn metrics(State(state): State<Arc<AppState>>) -> impl IntoResponse {
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        state.metrics.render(),
+        state.metrics.render() + &model_info(&state.artifact),
+    )
+}
+
+/// `ml_workflow_model_info{name,version,kind} 1`: which model this process serves.
+fn model_info(artifact: &Artifact) -> String {
+    // Names and versions are [A-Za-z0-9._-] (checked when set), so need no escaping.
+    format!(
+        "# HELP ml_workflow_model_info The model this server answers with.\n\
+         # TYPE ml_workflow_model_info gauge\n\
+         ml_workflow_model_info{{name=\"{}\",version=\"{}\",kind=\"{}\"}} 1\n",
+        artifact.name,
+        artifact.version,
+        artifact.spec.name()
     )
 }
 
@@ -456,37 +529,199 @@ async fn not_found() -> ApiError {
 
 async fn predict_handler(
     State(state): State<Arc<AppState>>,
-    PandasJson(body): PandasJson,
+    body: ScoringBody,
 ) -> Result<Response, ApiError> {
-    let prediction = if body.len() <= INLINE_BODY_BYTES {
-        predict(&state.artifact, &body)?
-    } else {
-        score_off_loop(&state, body).await?
-    };
-    let summary = Predicted {
-        rows: prediction.prediction.len(),
-        shown: summarise(&prediction.prediction),
-    };
-    let mut response = Json(prediction).into_response();
-    response.extensions_mut().insert(summary);
-    Ok(response)
+    let prediction = score_body(&state, body).await?;
+    Ok(with_summary(Json(&prediction).into_response(), &prediction))
 }
 
-/// Parses and scores a large body on the blocking pool, at most `max_blocking` at once, so
-/// the event loop keeps answering (with `--threads 1` too).
-async fn score_off_loop(state: &Arc<AppState>, body: Bytes) -> Result<super::Prediction, ApiError> {
+/// MLflow's `POST /invocations`: the same prediction path, answered `{"predictions": [...]}`.
+async fn invocations(
+    State(state): State<Arc<AppState>>,
+    body: ScoringBody,
+) -> Result<Response, ApiError> {
+    if body.format == Format::Json && contains(&body.bytes, b"\"params\"") {
+        tracing::info!("MLflow params in the request are accepted and not used by this model");
+    }
+    let prediction = score_body(&state, body).await?;
+    let answer = Json(json!({ "predictions": prediction.prediction }));
+    Ok(with_summary(answer.into_response(), &prediction))
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Adds the log line's summary of the predictions to a response.
+fn with_summary(mut response: Response, prediction: &Prediction) -> Response {
+    response.extensions_mut().insert(Predicted {
+        rows: prediction.prediction.len(),
+        shown: summarise(&prediction.prediction),
+    });
+    response
+}
+
+/// Parses and scores a JSON or CSV body through `serving::predict` (or `predict_csv`).
+async fn score_body(state: &Arc<AppState>, body: ScoringBody) -> Result<Prediction, ApiError> {
+    let large = body.bytes.len() > INLINE_BODY_BYTES;
+    off_loop_if(state, large, move |artifact| {
+        Ok(match body.format {
+            Format::Json => predict(artifact, &body.bytes)?,
+            Format::Csv => predict_csv(artifact, &body.bytes)?,
+        })
+    })
+    .await
+}
+
+/// Runs `work` on the event loop when small, else on the blocking pool, at most `max_blocking`
+/// at once, so that the event loop keeps answering (with `--threads 1` too).
+async fn off_loop_if<T: Send + 'static>(
+    state: &Arc<AppState>,
+    large: bool,
+    work: impl FnOnce(&Artifact) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    if !large {
+        return work(&state.artifact);
+    }
     let _slot =
         state.blocking.acquire().await.map_err(|_| {
             ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "the server is stopping")
         })?;
     let shared = state.clone();
-    tokio::task::spawn_blocking(move || predict(&shared.artifact, &body))
+    tokio::task::spawn_blocking(move || work(&shared.artifact))
         .await
         .map_err(|e| {
             tracing::error!(error = %e, "scoring task failed");
             ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
         })?
-        .map_err(ApiError::from)
+}
+
+/// MLflow's `GET /ping`: 200 while ready.
+async fn ping(State(state): State<Arc<AppState>>) -> Response {
+    if state.draining.load(Ordering::SeqCst) {
+        return (StatusCode::SERVICE_UNAVAILABLE, "draining\n").into_response();
+    }
+    (StatusCode::OK, "\n").into_response()
+}
+
+/// MLflow's `GET /version`: the server's version, as text.
+async fn version() -> &'static str {
+    env!("CARGO_PKG_VERSION")
+}
+
+async fn v2_server() -> Json<Value> {
+    Json(v2::server_metadata())
+}
+
+async fn v2_live() -> Json<Value> {
+    Json(json!({ "live": true }))
+}
+
+async fn v2_ready(State(state): State<Arc<AppState>>) -> Response {
+    let ready = !state.draining.load(Ordering::SeqCst);
+    (ready_status(ready), Json(json!({ "ready": ready }))).into_response()
+}
+
+fn ready_status(ready: bool) -> StatusCode {
+    if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    }
+}
+
+/// The served model, if `name` (and `version`, when given) are its own; else 404.
+fn served<'a>(
+    state: &'a AppState,
+    name: &str,
+    version: Option<&str>,
+) -> Result<&'a Artifact, ApiError> {
+    let artifact = &state.artifact;
+    if name != artifact.name {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!("no model {name:?}; this server serves {:?}", artifact.name),
+        ));
+    }
+    match version {
+        Some(v) if v != artifact.version => Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!(
+                "model {name:?} has no version {v:?}; this server serves version {:?}",
+                artifact.version
+            ),
+        )),
+        _ => Ok(artifact),
+    }
+}
+
+async fn v2_model(
+    State(state): State<Arc<AppState>>,
+    Path(name): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(v2::model_metadata(served(&state, &name, None)?)))
+}
+
+async fn v2_model_version(
+    State(state): State<Arc<AppState>>,
+    Path((name, version)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(v2::model_metadata(served(
+        &state,
+        &name,
+        Some(&version),
+    )?)))
+}
+
+async fn v2_model_ready(
+    State(state): State<Arc<AppState>>,
+    Path(name): Path<String>,
+) -> Result<Response, ApiError> {
+    served(&state, &name, None)?;
+    let ready = !state.draining.load(Ordering::SeqCst);
+    Ok((
+        ready_status(ready),
+        Json(json!({ "name": name, "ready": ready })),
+    )
+        .into_response())
+}
+
+async fn v2_infer(
+    State(state): State<Arc<AppState>>,
+    Path(name): Path<String>,
+    body: V2Body,
+) -> Result<Response, ApiError> {
+    infer(state, &name, None, body).await
+}
+
+async fn v2_infer_version(
+    State(state): State<Arc<AppState>>,
+    Path((name, version)): Path<(String, String)>,
+    body: V2Body,
+) -> Result<Response, ApiError> {
+    infer(state, &name, Some(&version), body).await
+}
+
+/// `POST /v2/models/{name}[/versions/{version}]/infer`: tensors to a frame, then the same
+/// `predict_frame` as every other route.
+async fn infer(
+    state: Arc<AppState>,
+    name: &str,
+    version: Option<&str>,
+    body: V2Body,
+) -> Result<Response, ApiError> {
+    served(&state, name, version)?;
+    let large = body.bytes.len() > INLINE_BODY_BYTES;
+    let (answer, prediction) = off_loop_if(&state, large, move |artifact| {
+        let bad = |e: v2::V2Error| ApiError::new(StatusCode::BAD_REQUEST, e.0);
+        let request = v2::parse_request(&body.bytes, body.header_length).map_err(bad)?;
+        let frame = v2::request_frame(&request, &artifact.features).map_err(bad)?;
+        let prediction = predict_frame(artifact, &frame)?;
+        let answer = v2::infer_response(artifact, request.id.as_deref(), &prediction);
+        Ok((answer, prediction))
+    })
+    .await?;
+    Ok(with_summary(Json(answer).into_response(), &prediction))
 }
 
 /// The first few predictions for the log line.
@@ -513,6 +748,8 @@ pub fn model_card(artifact: &Artifact) -> Value {
         "format": artifact.format,
         "format_version": artifact.format_version,
         "crate_version": artifact.crate_version,
+        "name": artifact.name,
+        "version": artifact.version,
         "created": artifact.created,
         "features": artifact.features,
         "target": artifact.target,

@@ -95,6 +95,39 @@ pub(super) fn from_index(entries: &[(String, Json)]) -> Result<Frame, PayloadErr
     from_row_objects(index, &rows)
 }
 
+/// MLflow's columnar input, `{column: [value, ...]}`: every list as long as the first, rows
+/// labelled `"0"`, `"1"`, ...
+pub(super) fn from_lists(entries: &[(String, Json)]) -> Result<Frame, PayloadError> {
+    check_column_count(entries.len())?;
+    let columns: Vec<String> = entries.iter().map(|(k, _)| k.clone()).collect();
+    let lists = entries
+        .iter()
+        .map(|(name, value)| match value {
+            Json::Array(items) => Ok(items.as_slice()),
+            other => Err(unknown(format!(
+                "the value of {} is {}, but columnar input maps every column to a list",
+                quoted(name),
+                other.kind_name()
+            ))),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let n = lists.first().map_or(0, |l| l.len());
+    if let Some((name, list)) = columns.iter().zip(&lists).find(|(_, l)| l.len() != n) {
+        return Err(unknown(format!(
+            "column {} has {} values but column {} has {n}",
+            quoted(name),
+            list.len(),
+            quoted(&columns[0])
+        )));
+    }
+    let rows: Vec<Vec<&Json>> = (0..n)
+        .map(|i| lists.iter().map(|l| &l[i]).collect())
+        .collect();
+    let index = default_index(n);
+    check_table(&columns, &index, &vec![columns.len(); n])?;
+    from_checked_rows(columns, index, &rows, |v, c, r| number(v, c, r))
+}
+
 /// `records` orient: `[{column: value}, ...]`, labelled `"0"`, `"1"`, ... as pandas does.
 pub(super) fn from_records(items: &[Json]) -> Result<Frame, PayloadError> {
     let rows = items

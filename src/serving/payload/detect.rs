@@ -20,6 +20,8 @@ const MLFLOW_KEYS: [&str; 4] = [
 /// The layout of a payload, borrowing from the parsed body.
 pub(super) enum Shape<'a> {
     Records(&'a [Json]),
+    /// MLflow's columnar `inputs` or `instances`: `{column: [value, ...]}`.
+    Lists(&'a [(String, Json)]),
     Split(&'a [(String, Json)]),
     Columns(&'a [(String, Json)]),
     Index(&'a [(String, Json)]),
@@ -54,26 +56,31 @@ pub(super) fn detect<'a>(json: &'a Json, features: &[String]) -> Result<Shape<'a
     orient_by_features(entries, features)
 }
 
-/// Rule 2: a one-key MLflow wrapper, unless its value is a plain column or row.
+/// Rule 2: an MLflow wrapper (one of its keys, and `params` at most beside it, which is
+/// accepted and not used), unless its value is a plain column or row.
 pub(super) fn mlflow(entries: &[(String, Json)]) -> Result<Option<Shape<'_>>, PayloadError> {
-    let [(key, value)] = entries else {
+    let mut wrapped = entries.iter().filter(|(k, _)| k != "params");
+    let (Some((key, value)), None) = (wrapped.next(), wrapped.next()) else {
         return Ok(None);
     };
+    if entries.len() > 1 && !MLFLOW_KEYS.contains(&key.as_str()) {
+        return Ok(None);
+    }
     if !MLFLOW_KEYS.contains(&key.as_str()) || value.is_object_of_scalars() {
         return Ok(None);
     }
     let expected =
         match (key.as_str(), value) {
             ("dataframe_split", Json::Object(split)) => return Ok(Some(Shape::Split(split))),
-            ("dataframe_records" | "instances", Json::Array(rows)) => {
+            ("dataframe_records" | "instances" | "inputs", Json::Array(rows)) => {
                 return Ok(Some(Shape::Records(rows)))
             }
-            ("inputs", _) => return Err(unknown(
-                "MLflow's \"inputs\" (tensor input) is not supported; send \"dataframe_split\", \
-                 \"dataframe_records\" or \"instances\"",
-            )),
+            ("instances" | "inputs", Json::Object(columns)) => {
+                return Ok(Some(Shape::Lists(columns)))
+            }
             ("dataframe_split", _) => "an object {\"columns\":[...],\"data\":[[...]]}",
-            _ => "a list of records [{\"column\": value}, ...]",
+            ("dataframe_records", _) => "a list of records [{\"column\": value}, ...]",
+            _ => "a list of records [{\"column\": value}, ...] or an object of columns {\"column\": [value, ...]}",
         };
     Err(unknown(format!(
         "MLflow's {} must hold {expected}, found {}",

@@ -13,7 +13,8 @@ pub(super) const ACCEPTED: &str =
     "accepted: pandas to_json orients columns {\"col\":{\"row\":value}}, \
 index {\"row\":{\"col\":value}}, records [{\"col\":value}], \
 split {\"columns\":[...],\"index\":[...],\"data\":[[...]]}, or MLflow's \
-{\"dataframe_split\":split}, {\"dataframe_records\":records}, {\"instances\":records}";
+{\"dataframe_split\":split}, {\"dataframe_records\":records}, {\"instances\":records}, \
+{\"inputs\":records or {\"col\":[values]}}";
 
 /// Which HTTP status a [`PayloadError`] deserves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +59,13 @@ pub enum PayloadError {
     /// The body is a JSON object or array in none of the accepted layouts.
     #[error("unrecognised payload shape: {detail} ({})", ACCEPTED)]
     UnknownShape { detail: String },
+    /// A CSV body that cannot be read (not UTF-8, an unterminated quote).
+    #[error("invalid CSV: {message} (line {line}, byte {column})")]
+    InvalidCsv {
+        message: String,
+        line: usize,
+        column: usize,
+    },
     /// An object repeats a key: pandas never writes one, and keeping either value would be a guess.
     #[error("{message} at line {line} column {column}")]
     DuplicateKey {
@@ -180,7 +188,10 @@ impl PayloadError {
     /// Whether the body is not a DataFrame (400) or a DataFrame the model cannot use (422).
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Self::Empty | Self::InvalidJson { .. } | Self::NotAFrame { .. } => ErrorKind::Malformed,
+            Self::Empty
+            | Self::InvalidJson { .. }
+            | Self::InvalidCsv { .. }
+            | Self::NotAFrame { .. } => ErrorKind::Malformed,
             Self::UnknownShape { .. } => ErrorKind::Malformed,
             Self::DuplicateKey { .. }
             | Self::DuplicateColumn { .. }

@@ -45,6 +45,7 @@
 //! names the column and row holding them (422) instead of a bare syntax position (400).
 
 mod build;
+mod csv;
 mod detect;
 mod error;
 mod json;
@@ -54,9 +55,11 @@ mod write;
 
 pub use error::{ErrorKind, PayloadError};
 
+pub use csv::parse_csv;
+
 use build::{
-    check_table, default_index, finite, from_checked_rows, from_columns, from_index, from_records,
-    from_split,
+    check_table, default_index, finite, from_checked_rows, from_columns, from_index, from_lists,
+    from_records, from_split,
 };
 use detect::{detect, Shape};
 use error::suggest;
@@ -197,6 +200,7 @@ pub fn parse(body: &[u8], features: &[String]) -> Result<Frame, PayloadError> {
     let json = read_json(body)?;
     match detect(&json, features)? {
         Shape::Records(rows) => from_records(rows),
+        Shape::Lists(columns) => from_lists(columns),
         Shape::Split(entries) => from_split(entries),
         Shape::Columns(entries) => from_columns(entries),
         Shape::Index(entries) => from_index(entries),

@@ -303,7 +303,7 @@ fn bad_inputs() -> Vec<Case> {
             "MLflow inputs",
             r#"{"inputs":[[1,2,3]]}"#,
             Malformed,
-            &["\"inputs\"", "dataframe_split"],
+            &["row 0", "list of values without column names", "split"],
         ),
         case(
             "dataframe_split as a list",

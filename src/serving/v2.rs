@@ -1,0 +1,382 @@
+//! The Open Inference Protocol (v2; KServe's, Triton's and MLServer's REST API), as data: the
+//! model metadata, an inference request turned into the [`Frame`] that `serving::predict_frame`
+//! scores, and the response. The routes are in the server.
+//!
+//! Inputs are either one tensor of shape `[N, n_features]` whose columns are the model's
+//! features in order, or one tensor of shape `[N]` (or `[N, 1]`) per feature, named by the
+//! feature (MLServer's pandas codec). Data is given flat (row-major) or nested.
+
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::{Artifact, Frame, Prediction};
+
+/// The name of the one output tensor.
+pub const OUTPUT: &str = "predict";
+
+/// An inference request's body.
+#[derive(Debug, Deserialize)]
+pub struct InferRequest {
+    /// Echoed in the response.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// The input tensors.
+    pub inputs: Vec<InferInput>,
+    /// Request parameters (accepted, not used).
+    #[serde(default)]
+    pub parameters: Option<Value>,
+}
+
+/// One input tensor.
+#[derive(Debug, Deserialize)]
+pub struct InferInput {
+    /// Tensor parameters: `binary_data_size` when its values follow the JSON as raw bytes.
+    #[serde(default)]
+    pub parameters: Option<Value>,
+    /// Values decoded from the binary tensor extension (instead of `data`).
+    #[serde(skip)]
+    pub binary: Option<Vec<f64>>,
+    /// The tensor's name: a feature's, or any name for the `[N, n_features]` form.
+    pub name: String,
+    /// Its shape.
+    pub shape: Vec<i64>,
+    /// `FP64`, `FP32`, `INT64`, `INT32`, `INT16`, `INT8`, `UINT*` or `BOOL`.
+    pub datatype: String,
+    /// Its values, flat in row-major order or nested (absent with binary data).
+    #[serde(default)]
+    pub data: Value,
+}
+
+/// Why a v2 request cannot be scored (answered 400 with `{"error": ...}`).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{0}")]
+pub struct V2Error(pub String);
+
+/// Parses an inference request; with `header_length` (the binary tensor extension's
+/// `Inference-Header-Content-Length`), the JSON is that many leading bytes and each input with
+/// a `binary_data_size` parameter takes its values, little-endian, from the bytes after it.
+pub fn parse_request(body: &[u8], header_length: Option<usize>) -> Result<InferRequest, V2Error> {
+    let (json, mut binary) = match header_length {
+        Some(n) if n <= body.len() => body.split_at(n),
+        Some(n) => {
+            return Err(V2Error(format!(
+                "Inference-Header-Content-Length is {n} but the body has {} bytes",
+                body.len()
+            )))
+        }
+        None => (body, &[][..]),
+    };
+    let mut request: InferRequest = serde_json::from_slice(json)
+        .map_err(|e| V2Error(format!("not an inference request: {e}")))?;
+    for input in &mut request.inputs {
+        let size = input
+            .parameters
+            .as_ref()
+            .and_then(|p| p.get("binary_data_size"))
+            .and_then(Value::as_u64);
+        let Some(size) = size else { continue };
+        let size = usize::try_from(size).unwrap_or(usize::MAX);
+        if size > binary.len() {
+            return Err(V2Error(format!(
+                "input {:?} says {size} bytes of binary data but {} are left",
+                input.name,
+                binary.len()
+            )));
+        }
+        let (bytes, rest) = binary.split_at(size);
+        input.binary = Some(decode(bytes, &input.datatype, &input.name)?);
+        binary = rest;
+    }
+    Ok(request)
+}
+
+/// Raw little-endian tensor bytes as numbers.
+fn decode(bytes: &[u8], datatype: &str, name: &str) -> Result<Vec<f64>, V2Error> {
+    fn each<const N: usize>(bytes: &[u8], f: impl Fn([u8; N]) -> f64) -> Option<Vec<f64>> {
+        bytes.len().is_multiple_of(N).then(|| {
+            bytes
+                .chunks_exact(N)
+                .map(|c| f(c.try_into().unwrap_or([0; N])))
+                .collect()
+        })
+    }
+    let values = match datatype {
+        "FP64" => each(bytes, f64::from_le_bytes),
+        "FP32" => each(bytes, |b| f64::from(f32::from_le_bytes(b))),
+        "INT64" => each(bytes, |b| i64::from_le_bytes(b) as f64),
+        "INT32" => each(bytes, |b| f64::from(i32::from_le_bytes(b))),
+        "INT16" => each(bytes, |b| f64::from(i16::from_le_bytes(b))),
+        "INT8" => each(bytes, |b: [u8; 1]| f64::from(b[0] as i8)),
+        "UINT64" => each(bytes, |b| u64::from_le_bytes(b) as f64),
+        "UINT32" => each(bytes, |b| f64::from(u32::from_le_bytes(b))),
+        "UINT16" => each(bytes, |b| f64::from(u16::from_le_bytes(b))),
+        "UINT8" => each(bytes, |b: [u8; 1]| f64::from(b[0])),
+        "BOOL" => each(bytes, |b: [u8; 1]| f64::from(u8::from(b[0] != 0))),
+        other => {
+            return Err(V2Error(format!(
+                "input {name:?}: binary data of datatype {other:?} is not supported"
+            )))
+        }
+    };
+    let values = values.ok_or_else(|| {
+        V2Error(format!(
+            "input {name:?}: {} bytes is not a whole number of {datatype} values",
+            bytes.len()
+        ))
+    })?;
+    if let Some(bad) = values.iter().find(|v| !v.is_finite()) {
+        return Err(V2Error(format!(
+            "input {name:?}: {bad} is not a finite number"
+        )));
+    }
+    Ok(values)
+}
+
+/// `GET /v2`: the server's metadata.
+pub fn server_metadata() -> Value {
+    json!({ "name": "ml-workflow", "version": env!("CARGO_PKG_VERSION"), "extensions": [] })
+}
+
+/// `GET /v2/models/{name}`: the model's inputs (one `FP64` tensor per feature) and output.
+pub fn model_metadata(artifact: &Artifact) -> Value {
+    let inputs: Vec<Value> = artifact
+        .features
+        .iter()
+        .map(|f| json!({ "name": f, "datatype": "FP64", "shape": [-1] }))
+        .collect();
+    json!({
+        "name": artifact.name,
+        "versions": [artifact.version],
+        "platform": "ml-workflow",
+        "inputs": inputs,
+        "outputs": [{ "name": OUTPUT, "datatype": "FP64", "shape": [-1] }],
+    })
+}
+
+/// The response to an inference request.
+pub fn infer_response(artifact: &Artifact, id: Option<&str>, prediction: &Prediction) -> Value {
+    let mut response = json!({
+        "model_name": artifact.name,
+        "model_version": artifact.version,
+        "outputs": [{
+            "name": OUTPUT,
+            "datatype": "FP64",
+            "shape": [prediction.prediction.len()],
+            "data": prediction.prediction,
+        }],
+    });
+    if let Some(id) = id {
+        response["id"] = Value::from(id);
+    }
+    response
+}
+
+/// The request's tensors as a frame with the model's feature columns.
+pub fn request_frame(request: &InferRequest, features: &[String]) -> Result<Frame, V2Error> {
+    let bad = |m: String| V2Error(m);
+    if request.inputs.is_empty() {
+        return Err(bad("the request has no inputs".into()));
+    }
+    let tensors = request
+        .inputs
+        .iter()
+        .map(|input| Ok((input, values(input)?)))
+        .collect::<Result<Vec<_>, V2Error>>()?;
+    let width = features.len();
+    // One [N, n_features] tensor: columns are the features in order.
+    if let [(input, data)] = tensors.as_slice() {
+        if input.shape.len() == 2
+            && input.shape[1] == width as i64
+            && !features.contains(&input.name)
+        {
+            let rows: Vec<Vec<f64>> = data.chunks(width).map(<[f64]>::to_vec).collect();
+            return frame(features.to_vec(), rows);
+        }
+    }
+    // One [N] or [N, 1] tensor per feature, by name.
+    for (input, _) in &tensors {
+        let column = matches!(input.shape.as_slice(), [_] | [_, 1]);
+        if !column {
+            return Err(bad(format!(
+                "input {:?} has shape {:?}: send one tensor of shape [N, {width}] (the features in \
+                 the model's order) or one tensor of shape [N] per feature",
+                input.name, input.shape
+            )));
+        }
+        if !features.contains(&input.name) {
+            return Err(bad(format!(
+                "input {:?} is not a feature of the model; its features are {}",
+                input.name,
+                features.join(", ")
+            )));
+        }
+    }
+    let n = tensors[0].1.len();
+    let mut columns = Vec::with_capacity(width);
+    for feature in features {
+        let Some((input, data)) = tensors.iter().find(|(i, _)| &i.name == feature) else {
+            return Err(bad(format!("input {feature:?} is missing")));
+        };
+        if data.len() != n {
+            return Err(bad(format!(
+                "input {:?} has {} values but input {:?} has {n}",
+                input.name,
+                data.len(),
+                tensors[0].0.name
+            )));
+        }
+        columns.push(data);
+    }
+    let rows = (0..n)
+        .map(|r| columns.iter().map(|c| c[r]).collect())
+        .collect();
+    frame(features.to_vec(), rows)
+}
+
+fn frame(columns: Vec<String>, rows: Vec<Vec<f64>>) -> Result<Frame, V2Error> {
+    let index = (0..rows.len()).map(|i| i.to_string()).collect();
+    Frame::from_rows(columns, index, rows).map_err(|e| V2Error(e.to_string()))
+}
+
+/// A tensor's values as finite numbers, checked against its datatype and shape.
+fn values(input: &InferInput) -> Result<Vec<f64>, V2Error> {
+    let name = &input.name;
+    let boolean = match input.datatype.as_str() {
+        "FP64" | "FP32" | "FP16" | "INT64" | "INT32" | "INT16" | "INT8" | "UINT64" | "UINT32"
+        | "UINT16" | "UINT8" => false,
+        "BOOL" => true,
+        "BYTES" => {
+            return Err(V2Error(format!(
+                "input {name:?} is BYTES: the model takes numbers only"
+            )))
+        }
+        other => {
+            return Err(V2Error(format!(
+                "input {name:?} has unknown datatype {other:?}"
+            )))
+        }
+    };
+    let mut out = Vec::new();
+    match &input.binary {
+        Some(values) => out.extend_from_slice(values),
+        None => flatten(&input.data, boolean, name, &mut out)?,
+    }
+    let expected =
+        input.shape.iter().try_fold(
+            1i64,
+            |acc, d| if *d >= 0 { acc.checked_mul(*d) } else { None },
+        );
+    if expected != Some(out.len() as i64) {
+        return Err(V2Error(format!(
+            "input {name:?} has shape {:?} but {} values",
+            input.shape,
+            out.len()
+        )));
+    }
+    Ok(out)
+}
+
+fn flatten(value: &Value, boolean: bool, name: &str, out: &mut Vec<f64>) -> Result<(), V2Error> {
+    match value {
+        Value::Array(items) => items
+            .iter()
+            .try_for_each(|item| flatten(item, boolean, name, out)),
+        Value::Bool(b) if boolean => {
+            out.push(if *b { 1.0 } else { 0.0 });
+            Ok(())
+        }
+        Value::Number(n) if !boolean => match n.as_f64() {
+            Some(x) if x.is_finite() => {
+                out.push(x);
+                Ok(())
+            }
+            _ => Err(V2Error(format!(
+                "input {name:?}: {n} is not a finite number"
+            ))),
+        },
+        other => Err(V2Error(format!(
+            "input {name:?}: {other} is not a {}",
+            if boolean { "boolean" } else { "number" }
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn features() -> Vec<String> {
+        vec!["a".into(), "b".into()]
+    }
+
+    fn request(body: Value) -> InferRequest {
+        serde_json::from_value(body).unwrap()
+    }
+
+    #[test]
+    fn one_matrix_or_one_column_per_feature() {
+        let matrix = request(json!({"inputs": [
+            {"name": "x", "shape": [2, 2], "datatype": "FP64", "data": [[1.0, 2.0], [3.0, 4.0]]}
+        ]}));
+        let frame = request_frame(&matrix, &features()).unwrap();
+        assert_eq!(frame.column("b"), Some(&[2.0, 4.0][..]));
+        let columns = request(json!({"inputs": [
+            {"name": "b", "shape": [2], "datatype": "INT64", "data": [2, 4]},
+            {"name": "a", "shape": [2, 1], "datatype": "FP32", "data": [1.0, 3.0]}
+        ]}));
+        assert_eq!(request_frame(&columns, &features()).unwrap(), frame);
+    }
+
+    #[test]
+    fn wrong_shapes_datatypes_and_names_are_named() {
+        let cases = [
+            (
+                json!([{"name": "x", "shape": [2, 3], "datatype": "FP64", "data": [1,2,3,4,5,6]}]),
+                "\"x\"",
+            ),
+            (
+                json!([{"name": "a", "shape": [3], "datatype": "FP64", "data": [1, 2]}]),
+                "shape [3] but 2 values",
+            ),
+            (
+                json!([{"name": "a", "shape": [1], "datatype": "BYTES", "data": ["x"]}]),
+                "BYTES",
+            ),
+            (
+                json!([{"name": "a", "shape": [1], "datatype": "FP64", "data": [1]}]),
+                "\"b\" is missing",
+            ),
+            (
+                json!([{"name": "c", "shape": [1], "datatype": "FP64", "data": [1]}]),
+                "\"c\" is not a feature",
+            ),
+            (
+                json!([{"name": "a", "shape": [1], "datatype": "FP64", "data": ["1"]}]),
+                "not a number",
+            ),
+        ];
+        for (inputs, needle) in cases {
+            let err =
+                request_frame(&request(json!({ "inputs": inputs })), &features()).unwrap_err();
+            assert!(err.0.contains(needle), "{needle}: {err}");
+        }
+    }
+
+    #[test]
+    fn binary_tensor_data_follows_the_json_header() {
+        let header = br#"{"inputs":[{"name":"a","shape":[2],"datatype":"FP32","parameters":{"binary_data_size":8}},{"name":"b","shape":[2],"datatype":"INT64","parameters":{"binary_data_size":16}}]}"#;
+        let mut body = header.to_vec();
+        for v in [1.5f32, -2.0] {
+            body.extend_from_slice(&v.to_le_bytes());
+        }
+        for v in [7i64, 9] {
+            body.extend_from_slice(&v.to_le_bytes());
+        }
+        let request = parse_request(&body, Some(header.len())).unwrap();
+        let frame = request_frame(&request, &features()).unwrap();
+        assert_eq!(frame.column("a"), Some(&[1.5, -2.0][..]));
+        assert_eq!(frame.column("b"), Some(&[7.0, 9.0][..]));
+        let err = parse_request(&body[..body.len() - 1], Some(header.len())).unwrap_err();
+        assert!(err.0.contains("\"b\""), "{err}");
+    }
+}
