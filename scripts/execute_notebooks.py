@@ -11,7 +11,9 @@ grace period (measured lateness is under 1 ms; the default allows 100 ms).
 """
 
 import argparse
+import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 from queue import Empty
@@ -57,7 +59,22 @@ def execute(path: Path, kernel: str, timeout: int, grace: float) -> None:
         client.execute()
     finally:
         # Keep what ran, even when a cell failed, so the failure can be read in the notebook.
-        nbformat.write(notebook, path)
+        write_atomically(notebook, path)
+
+
+def write_atomically(notebook, path: Path) -> None:
+    """Writes beside the target under a fresh name, flushes, then renames over it: an
+    interrupted run never leaves a half-written notebook."""
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            nbformat.write(notebook, f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
 
 
 def main() -> None:

@@ -110,7 +110,7 @@ pub(crate) struct ModelFile {
     pub(crate) model: PathBuf,
     /// Refuse an artifact file larger than this, in bytes, before reading it.
     #[arg(long, env = "ML_WORKFLOW_MAX_MODEL_BYTES", default_value_t = artifact::DEFAULT_MAX_BYTES)]
-    max_model_bytes: u64,
+    pub(crate) max_model_bytes: u64,
 }
 
 impl ModelFile {

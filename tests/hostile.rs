@@ -43,8 +43,14 @@ impl Drop for Served {
 }
 
 fn serve(flags: &[&str]) -> Served {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ml-workflow"))
-        .args(["serve", "--model", model_path(), "--addr", "127.0.0.1:0"])
+    let mut command = Command::new(env!("CARGO_BIN_EXE_ml-workflow"));
+    command.args(["serve", "--model", model_path(), "--addr", "127.0.0.1:0"]);
+    serve_command(command, flags)
+}
+
+/// Starts `command` (a `serve` command line) with `flags`; waits for its address.
+fn serve_command(mut command: Command, flags: &[&str]) -> Served {
+    let mut child = command
         .args(flags)
         .env("RUST_LOG", "info")
         .stderr(Stdio::piped())
@@ -453,4 +459,119 @@ fn health_stays_fast_while_big_batches_are_scored_on_one_thread() {
         p95 < 100.0,
         "health p95 {p95:.1} ms while {answered} batches of 50,000 rows were scored (all: {probe_ms:?})"
     );
+}
+
+/// The header `name` of a raw HTTP answer.
+fn header<'a>(reply: &'a str, name: &str) -> Option<&'a str> {
+    reply
+        .split("\r\n\r\n")
+        .next()?
+        .lines()
+        .find_map(|l| {
+            l.split_once(':')
+                .filter(|(k, _)| k.eq_ignore_ascii_case(name))
+        })
+        .map(|(_, v)| v.trim())
+}
+
+fn first_prediction(reply: &str) -> Option<f64> {
+    let body = reply.split("\r\n\r\n").nth(1)?;
+    let value: serde_json::Value = serde_json::from_str(body).ok()?;
+    value["prediction"][0].as_f64()
+}
+
+/// Writes `bytes` over `path` in one rename, as a deployment tool or a ConfigMap update does.
+fn replace(path: &std::path::Path, bytes: &[u8]) {
+    let temp = path.with_extension("incoming");
+    std::fs::write(&temp, bytes).expect("write");
+    std::fs::rename(&temp, path).expect("rename");
+}
+
+#[test]
+fn reload_swaps_models_under_load_without_a_failed_or_mixed_answer() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let gbm = std::fs::read(model_path()).expect("model");
+    let df = load_dataset("boston-housing").expect("boston-housing dataset");
+    let mut config = preset("boston-housing").expect("preset");
+    config.model = ml_workflow::modeling::ModelSpec::Linear;
+    config.grid = Default::default();
+    config.final_params = None;
+    let linear = Artifact::from_report(
+        &train(&df, &config, None).expect("train"),
+        "boston-housing",
+        "test",
+    );
+    let linear_bytes = linear.to_json().expect("json").into_bytes();
+    let live = dir.path().join("model.json");
+    std::fs::write(&live, &gbm).expect("write");
+
+    let mut served = Command::new(env!("CARGO_BIN_EXE_ml-workflow"));
+    served.args([
+        "serve",
+        "--model",
+        live.to_str().unwrap(),
+        "--addr",
+        "127.0.0.1:0",
+    ]);
+    let server = serve_command(served, &["--watch", "200ms", "--log-requests", "none"]);
+    let addr = server.addr;
+    let row = batch(1);
+    let (_, first) = request(addr, "POST", "/predict", &row);
+    let gbm_version = header(&first, "x-model-version")
+        .expect("a version")
+        .to_string();
+    let gbm_answer = first_prediction(&first).expect("a prediction");
+
+    let stop = Instant::now() + Duration::from_secs(4);
+    let load = thread::spawn(move || {
+        let mut answers = Vec::new();
+        while Instant::now() < stop {
+            let (status, reply) = request(addr, "POST", "/predict", &row);
+            let version = header(&reply, "x-model-version").unwrap_or("").to_string();
+            answers.push((status, version, first_prediction(&reply)));
+        }
+        answers
+    });
+    thread::sleep(Duration::from_millis(1000));
+    replace(&live, &linear_bytes);
+    thread::sleep(Duration::from_millis(1200));
+    replace(&live, b"{\"format\": \"ml-workflow-model\", \"trunc");
+    thread::sleep(Duration::from_millis(800));
+    let killed = Command::new("kill")
+        .args(["-HUP", &server.child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let answers = load.join().expect("load thread");
+
+    let linear_answer = {
+        let body = String::from_utf8(batch(1)).unwrap();
+        ml_workflow::serving::predict(&linear, body.as_bytes())
+            .expect("linear")
+            .prediction[0]
+    };
+    assert!(answers.len() > 20, "only {} answers", answers.len());
+    for (status, version, prediction) in &answers {
+        assert_eq!(*status, 200, "a failed answer during the reloads");
+        let expected = if *version == gbm_version {
+            gbm_answer
+        } else {
+            assert_eq!(version, &linear.version, "an answer from an unknown model");
+            linear_answer
+        };
+        assert_eq!(
+            *prediction,
+            Some(expected),
+            "model {version} answered another model's number"
+        );
+    }
+    let last = &answers[answers.len() - 1];
+    assert_eq!(
+        last.1, linear.version,
+        "the new model did not take over, or the broken file replaced it"
+    );
+    assert!(metric(addr, "ml_workflow_reloads_total{result=\"ok\"}") >= 1.0);
+    assert!(metric(addr, "ml_workflow_reloads_total{result=\"failed\"}") >= 2.0);
+    let (status, _) = request(addr, "GET", "/health/ready", b"");
+    assert_eq!(status, 200);
 }

@@ -864,3 +864,30 @@ fn v2_routes_speak_the_open_inference_protocol() {
     );
     assert_eq!(reply.status, 400, "{}", reply.body);
 }
+
+#[test]
+fn request_ids_are_echoed_or_made() {
+    let addr = server();
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream
+        .write_all(b"GET /health/live HTTP/1.1\r\nHost: t\r\nX-Request-Id: trace-42\r\nConnection: close\r\n\r\n")
+        .expect("write");
+    let mut raw = String::new();
+    let _ = stream.read_to_string(&mut raw);
+    assert!(
+        raw.to_ascii_lowercase().contains("x-request-id: trace-42"),
+        "{raw}"
+    );
+    let made: Vec<String> = (0..2)
+        .map(|_| {
+            let reply = request(addr, "GET", "/health/live", None, b"");
+            reply
+                .head
+                .lines()
+                .find_map(|l| l.strip_prefix("x-request-id: "))
+                .expect("an x-request-id")
+                .to_string()
+        })
+        .collect();
+    assert_ne!(made[0], made[1], "two requests, one id");
+}

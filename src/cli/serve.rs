@@ -5,6 +5,7 @@ use std::net::{SocketAddr, ToSocketAddrs};
 use std::num::NonZeroUsize;
 
 use anyhow::Context;
+use ml_workflow::serving::reload::ModelSource;
 use ml_workflow::serving::server::{self, LogRequests, Server, ServerConfig};
 
 use crate::ModelFile;
@@ -44,6 +45,10 @@ pub(crate) struct ServeArgs {
     /// with Retry-After.
     #[arg(long, env = "ML_WORKFLOW_MAX_INFLIGHT", default_value_t = defaults().max_inflight)]
     max_inflight: usize,
+    /// Poll the model file this often and reload it when it changes (SIGHUP reloads always);
+    /// a file that does not load is refused and the loaded model keeps serving.
+    #[arg(long, env = "ML_WORKFLOW_WATCH")]
+    watch: Option<humantime::Duration>,
     /// Which requests get a log line: all, errors, none, or sample:N (every error and one
     /// success in N).
     #[arg(long, env = "ML_WORKFLOW_LOG_REQUESTS", default_value = "errors")]
@@ -115,7 +120,12 @@ pub(crate) fn serve(args: &ServeArgs) -> anyhow::Result<()> {
         let (name, version) = (artifact.name.clone(), artifact.version.clone());
         let server = Server::bind(addr, artifact, config)
             .await
-            .with_context(|| format!("binding {addr}"))?;
+            .with_context(|| format!("binding {addr}"))?
+            .reload_from(ModelSource {
+                path: args.model.model.clone(),
+                max_bytes: args.model.max_model_bytes,
+                watch: args.watch.map(Into::into),
+            });
         let bound = server.local_addr()?;
         let threads = threads.get();
         tracing::info!(model = %args.model.model.display(), name, version, kind, features, threads, "listening on http://{bound}");

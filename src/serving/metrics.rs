@@ -57,6 +57,7 @@ pub(crate) struct Metrics {
     inner: Mutex<MetricsInner>,
     cutoffs: [AtomicU64; Cutoff::ALL.len()],
     connections: AtomicI64,
+    reloads: [AtomicU64; 2],
 }
 
 #[derive(Default)]
@@ -102,6 +103,11 @@ impl Metrics {
         self.cutoffs[i].load(Ordering::Relaxed)
     }
 
+    /// A model reload that succeeded (`true`) or was refused.
+    pub(crate) fn reloaded(&self, ok: bool) {
+        self.reloads[usize::from(ok)].fetch_add(1, Ordering::Relaxed);
+    }
+
     /// A connection opened (+1) or closed (-1).
     pub(crate) fn connections(&self, delta: i64) {
         self.connections.fetch_add(delta, Ordering::Relaxed);
@@ -122,6 +128,18 @@ impl Metrics {
                 "ml_workflow_cutoffs_total{{reason=\"{}\"}} {}",
                 why.label(),
                 self.cutoffs(why)
+            );
+        }
+        let _ = writeln!(
+            out,
+            "# HELP ml_workflow_reloads_total Model reloads, by result (a refused file keeps the old model)."
+        );
+        let _ = writeln!(out, "# TYPE ml_workflow_reloads_total counter");
+        for (result, i) in [("ok", 1), ("failed", 0)] {
+            let _ = writeln!(
+                out,
+                "ml_workflow_reloads_total{{result=\"{result}\"}} {}",
+                self.reloads[i].load(Ordering::Relaxed)
             );
         }
         let _ = writeln!(

@@ -10,6 +10,10 @@ mod listener;
 mod metrics;
 pub mod payload;
 #[cfg(feature = "cli")]
+mod protocols;
+#[cfg(feature = "cli")]
+pub mod reload;
+#[cfg(feature = "cli")]
 pub mod server;
 pub mod v2;
 

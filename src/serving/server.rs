@@ -12,8 +12,9 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::extract::{DefaultBodyLimit, MatchedPath, Path, Request, State};
-use axum::http::{header, HeaderName, HeaderValue, StatusCode};
+use arc_swap::ArcSwap;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -21,11 +22,14 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 use tokio::sync::Semaphore;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 
-use super::extract::{Format, ScoringBody, V2Body};
+use super::extract::{Format, ScoringBody};
 use super::metrics::{Cutoff, Metrics};
-use super::v2;
-use super::{listener, predict, predict_csv, predict_frame, Artifact, PredictError, Prediction};
+use super::reload::{self, Loaded, ModelSource};
+use super::{listener, predict, predict_csv, protocols, Artifact, PredictError, Prediction};
 
 /// The default request body limit: 1 MiB (about 5,000 rows in pandas' default orient).
 pub const DEFAULT_BODY_LIMIT: usize = 1 << 20;
@@ -115,7 +119,8 @@ impl Default for ServerConfig {
 
 /// What the handlers share: the model, loaded once, the limits and the counters.
 pub(crate) struct AppState {
-    pub(crate) artifact: Artifact,
+    /// The served model; a reload swaps it while requests keep the one they started with.
+    pub(crate) model: ArcSwap<Loaded>,
     pub(crate) config: ServerConfig,
     pub(crate) metrics: Metrics,
     /// Set when shutdown begins: readiness answers 503 from then on.
@@ -123,10 +128,6 @@ pub(crate) struct AppState {
     inflight: Semaphore,
     blocking: Semaphore,
     sampled: AtomicU64,
-    /// `x-model-name` and `x-model-version`, sent with every answer.
-    identity: Vec<(HeaderName, HeaderValue)>,
-    card: Value,
-    home: String,
 }
 
 /// An HTTP error answered as `{"error": "..."}` with its status.
@@ -172,6 +173,35 @@ impl From<PredictError> for ApiError {
     }
 }
 
+/// Request IDs for requests that come without one: this process's prefix (its id and start
+/// time, in hex) and a counter, cheaper than a random UUID and as unique in the logs.
+#[derive(Clone)]
+struct RequestIds {
+    prefix: Arc<str>,
+    next: Arc<AtomicU64>,
+}
+
+impl RequestIds {
+    fn new() -> RequestIds {
+        let started = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        RequestIds {
+            prefix: format!("{:x}{:x}", std::process::id(), started).into(),
+            next: Arc::new(AtomicU64::new(1)),
+        }
+    }
+}
+
+impl MakeRequestId for RequestIds {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        HeaderValue::from_str(&format!("{}-{n}", self.prefix))
+            .ok()
+            .map(RequestId::new)
+    }
+}
+
 /// A summary of one prediction, handed from the handler to the logging middleware.
 #[derive(Debug, Clone)]
 struct Predicted {
@@ -182,10 +212,7 @@ struct Predicted {
 /// The application's shared state for `artifact` under `config`.
 fn app_state(artifact: Artifact, config: ServerConfig) -> Arc<AppState> {
     Arc::new(AppState {
-        card: model_card(&artifact),
-        home: home_page(&artifact),
-        identity: identity_headers(&artifact),
-        artifact,
+        model: ArcSwap::from_pointee(Loaded::new(artifact)),
         config,
         metrics: Metrics::default(),
         draining: AtomicBool::new(false),
@@ -193,23 +220,6 @@ fn app_state(artifact: Artifact, config: ServerConfig) -> Arc<AppState> {
         blocking: Semaphore::new(config.max_blocking.max(1)),
         sampled: AtomicU64::new(0),
     })
-}
-
-/// `x-model-name` and `x-model-version` (names and versions are checked to be header-safe
-/// when set; anything else is left out rather than sent garbled).
-fn identity_headers(artifact: &Artifact) -> Vec<(HeaderName, HeaderValue)> {
-    [
-        ("x-model-name", &artifact.name),
-        ("x-model-version", &artifact.version),
-    ]
-    .into_iter()
-    .filter_map(|(name, value)| {
-        Some((
-            HeaderName::from_static(name),
-            HeaderValue::from_str(value).ok()?,
-        ))
-    })
-    .collect()
 }
 
 /// The application: every route, the body limit, limits, metrics and logging, over `artifact`.
@@ -226,28 +236,31 @@ fn routes(state: Arc<AppState>) -> Router {
         .route("/health/live", get(live))
         .route("/model", get(model))
         .route("/metrics", get(metrics))
-        // MLflow's scoring protocol (what `mlflow models serve` answers).
-        .route("/ping", get(ping))
-        .route("/version", get(version))
-        .route("/invocations", post(invocations))
+        // MLflow's scoring protocol (what `mlflow models serve` answers) and the v2 protocol.
+        .route("/ping", get(protocols::ping))
+        .route("/version", get(protocols::version))
+        .route("/invocations", post(protocols::invocations))
         // The Open Inference Protocol (v2).
-        .route("/v2", get(v2_server))
-        .route("/v2/health/live", get(v2_live))
-        .route("/v2/health/ready", get(v2_ready))
-        .route("/v2/models/{name}", get(v2_model))
+        .route("/v2", get(protocols::v2_server))
+        .route("/v2/health/live", get(protocols::v2_live))
+        .route("/v2/health/ready", get(protocols::v2_ready))
+        .route("/v2/models/{name}", get(protocols::v2_model))
         .route(
             "/v2/models/{name}/versions/{version}",
-            get(v2_model_version),
+            get(protocols::v2_model_version),
         )
-        .route("/v2/models/{name}/ready", get(v2_model_ready))
-        .route("/v2/models/{name}/infer", post(v2_infer))
+        .route("/v2/models/{name}/ready", get(protocols::v2_model_ready))
+        .route("/v2/models/{name}/infer", post(protocols::v2_infer))
         .route(
             "/v2/models/{name}/versions/{version}/infer",
-            post(v2_infer_version),
+            post(protocols::v2_infer_version),
         )
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(state.config.body_limit))
         .layer(middleware::from_fn_with_state(state.clone(), observe))
+        // `x-request-id`: the client's, else a new one; echoed on the answer and logged.
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(RequestIds::new()))
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
         }))
@@ -258,6 +271,7 @@ fn routes(state: Arc<AppState>) -> Router {
 pub struct Server {
     listener: tokio::net::TcpListener,
     state: Arc<AppState>,
+    source: Option<ModelSource>,
 }
 
 impl Server {
@@ -271,7 +285,15 @@ impl Server {
         Ok(Server {
             listener,
             state: app_state(artifact, config),
+            source: None,
         })
+    }
+
+    /// Reloads the model from `source` on SIGHUP, and on a change of the file when
+    /// `source.watch` is set (see [`super::reload`]).
+    pub fn reload_from(mut self, source: ModelSource) -> Server {
+        self.source = Some(source);
+        self
     }
 
     /// The address actually bound.
@@ -285,6 +307,9 @@ impl Server {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
+        if let Some(source) = self.source {
+            reload::spawn_reloaders(self.state.clone(), source);
+        }
         let app = routes(self.state.clone());
         listener::serve(self.listener, app, self.state, shutdown).await
     }
@@ -320,6 +345,7 @@ pub async fn shutdown_signal() {
 async fn observe(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
+    let id = request.headers().get("x-request-id").cloned();
     let route = route_label(request.extensions().get::<MatchedPath>());
     let response = match admit(&state, route) {
         Err(Shed) => shed_response(&state),
@@ -344,10 +370,14 @@ async fn observe(State(state): State<Arc<AppState>>, request: Request, next: Nex
             }
         }
     };
+    // The identity of the model that answered (a handler that scored says which), else the
+    // one loaded now.
     let mut response = response;
+    let answered = response.extensions().get::<Answered>().map(|a| a.0.clone());
+    let model = answered.unwrap_or_else(|| state.model.load_full());
     response
         .headers_mut()
-        .extend(state.identity.iter().cloned());
+        .extend(model.identity.iter().cloned());
     let seconds = started.elapsed().as_secs_f64();
     let status = response.status().as_u16();
     let predicted = response.extensions().get::<Predicted>();
@@ -356,11 +386,13 @@ async fn observe(State(state): State<Arc<AppState>>, request: Request, next: Nex
         .record(route, status, seconds, predicted.map_or(0, |p| p.rows));
     if should_log(&state, status) {
         let micros = (seconds * 1e6).round() as u64;
+        let id = id.as_ref().and_then(|v| v.to_str().ok()).unwrap_or("");
+        let version = &model.artifact.version;
         match predicted {
             Some(p) => {
-                tracing::info!(%method, route, status, micros, rows = p.rows, predictions = %p.shown, "request")
+                tracing::info!(%method, route, status, micros, id, version, rows = p.rows, predictions = %p.shown, "request")
             }
-            None => tracing::info!(%method, route, status, micros, "request"),
+            None => tracing::info!(%method, route, status, micros, id, version, "request"),
         }
     }
     response
@@ -468,7 +500,7 @@ fn route_label(matched: Option<&MatchedPath>) -> &'static str {
 }
 
 async fn home(State(state): State<Arc<AppState>>) -> Html<String> {
-    Html(state.home.clone())
+    Html(state.model.load().home.clone())
 }
 
 /// Readiness (`/health`, `/health/ready`): a model is loaded and the server is not draining.
@@ -480,10 +512,11 @@ async fn ready(State(state): State<Arc<AppState>>) -> Response {
         )
             .into_response();
     }
+    let model = state.model.load();
     Json(json!({
         "status": "ok",
-        "model": state.artifact.spec.name(),
-        "features": state.artifact.features.len(),
+        "model": model.artifact.spec.name(),
+        "features": model.artifact.features.len(),
     }))
     .into_response()
 }
@@ -494,7 +527,7 @@ async fn live() -> Json<Value> {
 }
 
 async fn model(State(state): State<Arc<AppState>>) -> Json<Value> {
-    Json(state.card.clone())
+    Json(state.model.load().card.clone())
 }
 
 async fn metrics(State(state): State<Arc<AppState>>) -> impl IntoResponse {
@@ -503,7 +536,7 @@ async fn metrics(State(state): State<Arc<AppState>>) -> impl IntoResponse {
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        state.metrics.render() + &model_info(&state.artifact),
+        state.metrics.render() + &model_info(&state.model.load().artifact),
     )
 }
 
@@ -531,40 +564,40 @@ async fn predict_handler(
     State(state): State<Arc<AppState>>,
     body: ScoringBody,
 ) -> Result<Response, ApiError> {
-    let prediction = score_body(&state, body).await?;
-    Ok(with_summary(Json(&prediction).into_response(), &prediction))
-}
-
-/// MLflow's `POST /invocations`: the same prediction path, answered `{"predictions": [...]}`.
-async fn invocations(
-    State(state): State<Arc<AppState>>,
-    body: ScoringBody,
-) -> Result<Response, ApiError> {
-    if body.format == Format::Json && contains(&body.bytes, b"\"params\"") {
-        tracing::info!("MLflow params in the request are accepted and not used by this model");
-    }
-    let prediction = score_body(&state, body).await?;
-    let answer = Json(json!({ "predictions": prediction.prediction }));
-    Ok(with_summary(answer.into_response(), &prediction))
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
+    let (prediction, model) = score_body(&state, body).await?;
+    Ok(with_summary(
+        Json(&prediction).into_response(),
+        &prediction,
+        model,
+    ))
 }
 
 /// Adds the log line's summary of the predictions to a response.
-fn with_summary(mut response: Response, prediction: &Prediction) -> Response {
+pub(super) fn with_summary(
+    mut response: Response,
+    prediction: &Prediction,
+    model: Arc<Loaded>,
+) -> Response {
     response.extensions_mut().insert(Predicted {
         rows: prediction.prediction.len(),
         shown: summarise(&prediction.prediction),
     });
+    response.extensions_mut().insert(Answered(model));
     response
 }
 
-/// Parses and scores a JSON or CSV body through `serving::predict` (or `predict_csv`).
-async fn score_body(state: &Arc<AppState>, body: ScoringBody) -> Result<Prediction, ApiError> {
+/// The model that answered a request, for its `x-model-*` headers.
+#[derive(Clone)]
+struct Answered(Arc<Loaded>);
+
+/// Parses and scores a JSON or CSV body through `serving::predict` (or `predict_csv`) with
+/// the model loaded now; returns the predictions and that model.
+pub(super) async fn score_body(
+    state: &Arc<AppState>,
+    body: ScoringBody,
+) -> Result<(Prediction, Arc<Loaded>), ApiError> {
     let large = body.bytes.len() > INLINE_BODY_BYTES;
-    off_loop_if(state, large, move |artifact| {
+    off_loop_if(state, state.model.load_full(), large, move |artifact| {
         Ok(match body.format {
             Format::Json => predict(artifact, &body.bytes)?,
             Format::Csv => predict_csv(artifact, &body.bytes)?,
@@ -573,155 +606,30 @@ async fn score_body(state: &Arc<AppState>, body: ScoringBody) -> Result<Predicti
     .await
 }
 
-/// Runs `work` on the event loop when small, else on the blocking pool, at most `max_blocking`
+/// Runs `work` with `model` on the event loop when small, else on the blocking pool, at most `max_blocking`
 /// at once, so that the event loop keeps answering (with `--threads 1` too).
-async fn off_loop_if<T: Send + 'static>(
+pub(super) async fn off_loop_if<T: Send + 'static>(
     state: &Arc<AppState>,
+    model: Arc<Loaded>,
     large: bool,
     work: impl FnOnce(&Artifact) -> Result<T, ApiError> + Send + 'static,
-) -> Result<T, ApiError> {
+) -> Result<(T, Arc<Loaded>), ApiError> {
+    // `model` serves the whole request, even if a reload swaps the loaded one meanwhile.
     if !large {
-        return work(&state.artifact);
+        return Ok((work(&model.artifact)?, model));
     }
     let _slot =
         state.blocking.acquire().await.map_err(|_| {
             ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "the server is stopping")
         })?;
-    let shared = state.clone();
-    tokio::task::spawn_blocking(move || work(&shared.artifact))
+    let held = model.clone();
+    let answer = tokio::task::spawn_blocking(move || work(&held.artifact))
         .await
         .map_err(|e| {
             tracing::error!(error = %e, "scoring task failed");
             ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
-        })?
-}
-
-/// MLflow's `GET /ping`: 200 while ready.
-async fn ping(State(state): State<Arc<AppState>>) -> Response {
-    if state.draining.load(Ordering::SeqCst) {
-        return (StatusCode::SERVICE_UNAVAILABLE, "draining\n").into_response();
-    }
-    (StatusCode::OK, "\n").into_response()
-}
-
-/// MLflow's `GET /version`: the server's version, as text.
-async fn version() -> &'static str {
-    env!("CARGO_PKG_VERSION")
-}
-
-async fn v2_server() -> Json<Value> {
-    Json(v2::server_metadata())
-}
-
-async fn v2_live() -> Json<Value> {
-    Json(json!({ "live": true }))
-}
-
-async fn v2_ready(State(state): State<Arc<AppState>>) -> Response {
-    let ready = !state.draining.load(Ordering::SeqCst);
-    (ready_status(ready), Json(json!({ "ready": ready }))).into_response()
-}
-
-fn ready_status(ready: bool) -> StatusCode {
-    if ready {
-        StatusCode::OK
-    } else {
-        StatusCode::SERVICE_UNAVAILABLE
-    }
-}
-
-/// The served model, if `name` (and `version`, when given) are its own; else 404.
-fn served<'a>(
-    state: &'a AppState,
-    name: &str,
-    version: Option<&str>,
-) -> Result<&'a Artifact, ApiError> {
-    let artifact = &state.artifact;
-    if name != artifact.name {
-        return Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            format!("no model {name:?}; this server serves {:?}", artifact.name),
-        ));
-    }
-    match version {
-        Some(v) if v != artifact.version => Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            format!(
-                "model {name:?} has no version {v:?}; this server serves version {:?}",
-                artifact.version
-            ),
-        )),
-        _ => Ok(artifact),
-    }
-}
-
-async fn v2_model(
-    State(state): State<Arc<AppState>>,
-    Path(name): Path<String>,
-) -> Result<Json<Value>, ApiError> {
-    Ok(Json(v2::model_metadata(served(&state, &name, None)?)))
-}
-
-async fn v2_model_version(
-    State(state): State<Arc<AppState>>,
-    Path((name, version)): Path<(String, String)>,
-) -> Result<Json<Value>, ApiError> {
-    Ok(Json(v2::model_metadata(served(
-        &state,
-        &name,
-        Some(&version),
-    )?)))
-}
-
-async fn v2_model_ready(
-    State(state): State<Arc<AppState>>,
-    Path(name): Path<String>,
-) -> Result<Response, ApiError> {
-    served(&state, &name, None)?;
-    let ready = !state.draining.load(Ordering::SeqCst);
-    Ok((
-        ready_status(ready),
-        Json(json!({ "name": name, "ready": ready })),
-    )
-        .into_response())
-}
-
-async fn v2_infer(
-    State(state): State<Arc<AppState>>,
-    Path(name): Path<String>,
-    body: V2Body,
-) -> Result<Response, ApiError> {
-    infer(state, &name, None, body).await
-}
-
-async fn v2_infer_version(
-    State(state): State<Arc<AppState>>,
-    Path((name, version)): Path<(String, String)>,
-    body: V2Body,
-) -> Result<Response, ApiError> {
-    infer(state, &name, Some(&version), body).await
-}
-
-/// `POST /v2/models/{name}[/versions/{version}]/infer`: tensors to a frame, then the same
-/// `predict_frame` as every other route.
-async fn infer(
-    state: Arc<AppState>,
-    name: &str,
-    version: Option<&str>,
-    body: V2Body,
-) -> Result<Response, ApiError> {
-    served(&state, name, version)?;
-    let large = body.bytes.len() > INLINE_BODY_BYTES;
-    let (answer, prediction) = off_loop_if(&state, large, move |artifact| {
-        let bad = |e: v2::V2Error| ApiError::new(StatusCode::BAD_REQUEST, e.0);
-        let request = v2::parse_request(&body.bytes, body.header_length).map_err(bad)?;
-        let frame = v2::request_frame(&request, &artifact.features).map_err(bad)?;
-        let prediction = predict_frame(artifact, &frame)?;
-        let answer = v2::infer_response(artifact, request.id.as_deref(), &prediction);
-        Ok((answer, prediction))
-    })
-    .await?;
-    Ok(with_summary(Json(answer).into_response(), &prediction))
+        })??;
+    Ok((answer, model))
 }
 
 /// The first few predictions for the log line.
@@ -771,7 +679,7 @@ fn example_payload(artifact: &Artifact) -> String {
     Value::Object(body).to_string()
 }
 
-fn home_page(artifact: &Artifact) -> String {
+pub(crate) fn home_page(artifact: &Artifact) -> String {
     let escape = |s: &str| {
         s.replace('&', "&amp;")
             .replace('<', "&lt;")

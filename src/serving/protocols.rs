@@ -1,0 +1,160 @@
+//! The protocols MLOps tools already speak, over the same prediction path as `/predict`:
+//! MLflow's scoring server (`/ping`, `/version`, `/invocations`) and the Open Inference Protocol
+//! (`/v2/...`, see [`super::v2`] for the request and response shapes).
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Value};
+
+use super::extract::{Format, ScoringBody, V2Body};
+use super::reload::Loaded;
+use super::server::{off_loop_if, score_body, with_summary, ApiError, AppState, INLINE_BODY_BYTES};
+use super::{predict_frame, v2};
+
+/// MLflow's `POST /invocations`: the same prediction path, answered `{"predictions": [...]}`.
+pub(super) async fn invocations(
+    State(state): State<Arc<AppState>>,
+    body: ScoringBody,
+) -> Result<Response, ApiError> {
+    if body.format == Format::Json && contains(&body.bytes, b"\"params\"") {
+        tracing::info!("MLflow params in the request are accepted and not used by this model");
+    }
+    let (prediction, model) = score_body(&state, body).await?;
+    let answer = Json(json!({ "predictions": prediction.prediction }));
+    Ok(with_summary(answer.into_response(), &prediction, model))
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// MLflow's `GET /ping`: 200 while ready.
+pub(super) async fn ping(State(state): State<Arc<AppState>>) -> Response {
+    if state.draining.load(Ordering::SeqCst) {
+        return (StatusCode::SERVICE_UNAVAILABLE, "draining\n").into_response();
+    }
+    (StatusCode::OK, "\n").into_response()
+}
+
+/// MLflow's `GET /version`: the server's version, as text.
+pub(super) async fn version() -> &'static str {
+    env!("CARGO_PKG_VERSION")
+}
+
+pub(super) async fn v2_server() -> Json<Value> {
+    Json(v2::server_metadata())
+}
+
+pub(super) async fn v2_live() -> Json<Value> {
+    Json(json!({ "live": true }))
+}
+
+pub(super) async fn v2_ready(State(state): State<Arc<AppState>>) -> Response {
+    let ready = !state.draining.load(Ordering::SeqCst);
+    (ready_status(ready), Json(json!({ "ready": ready }))).into_response()
+}
+
+fn ready_status(ready: bool) -> StatusCode {
+    if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    }
+}
+
+/// The served model, if `name` (and `version`, when given) are its own; else 404.
+fn served(model: Arc<Loaded>, name: &str, version: Option<&str>) -> Result<Arc<Loaded>, ApiError> {
+    let artifact = &model.artifact;
+    if name != artifact.name {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!("no model {name:?}; this server serves {:?}", artifact.name),
+        ));
+    }
+    match version {
+        Some(v) if v != artifact.version => Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!(
+                "model {name:?} has no version {v:?}; this server serves version {:?}",
+                artifact.version
+            ),
+        )),
+        _ => Ok(model),
+    }
+}
+
+pub(super) async fn v2_model(
+    State(state): State<Arc<AppState>>,
+    Path(name): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let model = served(state.model.load_full(), &name, None)?;
+    Ok(Json(v2::model_metadata(&model.artifact)))
+}
+
+pub(super) async fn v2_model_version(
+    State(state): State<Arc<AppState>>,
+    Path((name, version)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let model = served(state.model.load_full(), &name, Some(&version))?;
+    Ok(Json(v2::model_metadata(&model.artifact)))
+}
+
+pub(super) async fn v2_model_ready(
+    State(state): State<Arc<AppState>>,
+    Path(name): Path<String>,
+) -> Result<Response, ApiError> {
+    served(state.model.load_full(), &name, None)?;
+    let ready = !state.draining.load(Ordering::SeqCst);
+    Ok((
+        ready_status(ready),
+        Json(json!({ "name": name, "ready": ready })),
+    )
+        .into_response())
+}
+
+pub(super) async fn v2_infer(
+    State(state): State<Arc<AppState>>,
+    Path(name): Path<String>,
+    body: V2Body,
+) -> Result<Response, ApiError> {
+    infer(state, &name, None, body).await
+}
+
+pub(super) async fn v2_infer_version(
+    State(state): State<Arc<AppState>>,
+    Path((name, version)): Path<(String, String)>,
+    body: V2Body,
+) -> Result<Response, ApiError> {
+    infer(state, &name, Some(&version), body).await
+}
+
+/// `POST /v2/models/{name}[/versions/{version}]/infer`: tensors to a frame, then the same
+/// `predict_frame` as every other route.
+async fn infer(
+    state: Arc<AppState>,
+    name: &str,
+    version: Option<&str>,
+    body: V2Body,
+) -> Result<Response, ApiError> {
+    let model = served(state.model.load_full(), name, version)?;
+    let large = body.bytes.len() > INLINE_BODY_BYTES;
+    let ((answer, prediction), model) = off_loop_if(&state, model, large, move |artifact| {
+        let bad = |e: v2::V2Error| ApiError::new(StatusCode::BAD_REQUEST, e.0);
+        let request = v2::parse_request(&body.bytes, body.header_length).map_err(bad)?;
+        let frame = v2::request_frame(&request, &artifact.features).map_err(bad)?;
+        let prediction = predict_frame(artifact, &frame)?;
+        let answer = v2::infer_response(artifact, request.id.as_deref(), &prediction);
+        Ok((answer, prediction))
+    })
+    .await?;
+    Ok(with_summary(
+        Json(answer).into_response(),
+        &prediction,
+        model,
+    ))
+}
