@@ -119,16 +119,17 @@ wait_ready() {
   die "$name did not answer $url within ${READY_TIMEOUT}s (log above)"
 }
 
-# run_wrk NAME URL OUT_JSON: a discarded warm-up, then the measured run, parsed to JSON.
+# run_wrk NAME URL OUT_JSON [SCRIPT]: a discarded warm-up, then the measured run, parsed to
+# JSON. SCRIPT is the wrk Lua script that sets the request (default compare/post.lua).
 run_wrk() {
-  local name="$1" url="$2" out="$3" raw="$TMP/wrk_$1.txt"
+  local name="$1" url="$2" out="$3" script="${4:-compare/post.lua}" raw="$TMP/wrk_$1.txt"
   [[ "$url" == "http://$HOST:"* ]] || die "refusing to benchmark non-loopback URL $url"
   if ((WARMUP_S > 0)); then
-    timeout --foreground $((WARMUP_S + 60)) wrk -t2 -c16 -d"$WARMUP" -s compare/post.lua "$url" >/dev/null ||
+    timeout --foreground $((WARMUP_S + 60)) wrk -t2 -c16 -d"$WARMUP" -s "$script" "$url" >/dev/null ||
       die "wrk warm-up against $name failed"
   fi
-  echo "wrk -t2 -c16 -d$DURATION --latency -s compare/post.lua $url  ($name) ..." >&2
-  timeout --foreground $((DURATION_S + 60)) wrk -t2 -c16 -d"$DURATION" --latency -s compare/post.lua "$url" >"$raw" ||
+  echo "wrk -t2 -c16 -d$DURATION --latency -s $script $url  ($name) ..." >&2
+  timeout --foreground $((DURATION_S + 60)) wrk -t2 -c16 -d"$DURATION" --latency -s "$script" "$url" >"$raw" ||
     die "wrk against $name failed"
   "$PY" compare/python/report.py wrk-parse "$raw" >"$out"
   if [[ -n "${VERBOSE:-}" ]]; then cat "$raw" >&2; fi
@@ -136,6 +137,7 @@ run_wrk() {
 
 REPORT_ARGS=()
 RS_REPORTS=()
+ROUTE_REPORTS=()
 PRED_ARGS=()
 
 if ((WANT_PY)); then
@@ -191,14 +193,19 @@ if ((WANT_RS)); then
       PRED_ARGS+=(--rs "$TMP/rs_pred.json")
     fi
     run_wrk "rust_$threads" "$RS_BASE/predict" "$TMP/rs_wrk_$threads.json"
-    stop_pid "$RS_PID"
     RS_REPORTS+=("$threads:$TMP/rs_wrk_$threads.json")
+    if [[ -z "${ROUTE_REPORTS[*]:-}" ]]; then # the other protocols, on the first server only
+      run_wrk "rust_${threads}_invocations" "$RS_BASE/invocations" "$TMP/rs_inv.json" compare/invocations.lua
+      run_wrk "rust_${threads}_v2" "$RS_BASE/v2/models/boston-housing/infer" "$TMP/rs_v2.json" compare/v2.lua
+      ROUTE_REPORTS=("$threads:/invocations:$TMP/rs_inv.json" "$threads:/v2/models/boston-housing/infer:$TMP/rs_v2.json")
+    fi
+    stop_pid "$RS_PID"
   done
-  REPORT_ARGS+=(--rs "${RS_REPORTS[@]}")
+  REPORT_ARGS+=(--rs "${RS_REPORTS[@]}" --routes "${ROUTE_REPORTS[@]}")
 fi
 
 echo
 "$PY" compare/python/report.py predictions "${PRED_ARGS[@]}"
 echo
-echo "wrk -t2 -c16 -d$DURATION --latency, POST /predict with the chapter's one-row payload, on $HOST"
+echo "wrk -t2 -c16 -d$DURATION --latency, the chapter's one-row payload (POST /predict unless named), on $HOST"
 "$PY" compare/python/report.py wrk "${REPORT_ARGS[@]}"

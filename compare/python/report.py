@@ -162,11 +162,20 @@ def cmd_wrk(args):
         if not path:
             sys.exit(f"report.py: --rs takes THREADS:FILE, got {item!r}")
         rust.append((f"ml-workflow serve --threads {threads}", load_json_output(path)))
-    rows += rust
+    for label, r in rust:
+        rows.append((label, r))
+        for item in args.routes or []:
+            threads, _, rest = item.partition(":")
+            route, _, path = rest.rpartition(":")
+            if not (route and path):
+                sys.exit(f"report.py: --routes takes THREADS:ROUTE:FILE, got {item!r}")
+            if label == f"ml-workflow serve --threads {threads}":
+                rows.append((f"  same server, POST {route}", load_json_output(path)))
     print()
-    print(f"{'server':<34}{'requests/s':>12}{'p50 ms':>10}{'p99 ms':>10}{'requests':>10}{'non-2xx':>9}")
+    width = max(34, *(len(label) + 1 for label, _ in rows))
+    print(f"{'server':<{width}}{'requests/s':>12}{'p50 ms':>10}{'p99 ms':>10}{'requests':>10}{'non-2xx':>9}")
     for label, r in rows:
-        print(f"{label:<34}{r['rps']:>12.1f}{r['p50_ms']:>10.2f}{r['p99_ms']:>10.2f}"
+        print(f"{label:<{width}}{r['rps']:>12.1f}{r['p50_ms']:>10.2f}{r['p99_ms']:>10.2f}"
               f"{fmt(r['requests'], 'd', 10)}{r['non_2xx']:>9}")
         if r["non_2xx"]:
             print(f"  WARNING: {label} answered {r['non_2xx']} requests with a non-2xx status")
@@ -214,6 +223,7 @@ def main():
     w = sub.add_parser("wrk")
     w.add_argument("--py")
     w.add_argument("--rs", nargs="*", help="THREADS:FILE per ml-workflow run")
+    w.add_argument("--routes", nargs="*", help="THREADS:ROUTE:FILE for the other protocols' routes")
     w.set_defaults(fn=cmd_wrk)
     p = sub.add_parser("predictions")
     p.add_argument("--py")
