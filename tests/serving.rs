@@ -891,3 +891,58 @@ fn request_ids_are_echoed_or_made() {
         .collect();
     assert_ne!(made[0], made[1], "two requests, one id");
 }
+
+#[test]
+fn openapi_lists_every_route_and_the_models_features() {
+    let addr = server();
+    let doc = request(addr, "GET", "/openapi.json", None, b"").json();
+    assert!(
+        doc["openapi"].as_str().unwrap_or("").starts_with("3.1"),
+        "{}",
+        doc["openapi"]
+    );
+    let paths: Vec<&str> = doc["paths"]
+        .as_object()
+        .expect("paths")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    for route in [
+        "/",
+        "/predict",
+        "/health/live",
+        "/health/ready",
+        "/model",
+        "/metrics",
+        "/openapi.json",
+        "/ping",
+        "/version",
+        "/invocations",
+        "/v2",
+        "/v2/health/live",
+        "/v2/health/ready",
+        "/v2/models/{name}",
+        "/v2/models/{name}/versions/{version}",
+        "/v2/models/{name}/ready",
+        "/v2/models/{name}/infer",
+        "/v2/models/{name}/versions/{version}/infer",
+    ] {
+        assert!(paths.contains(&route), "{route} missing from {paths:?}");
+    }
+    let features = &doc["components"]["schemas"]["Features"];
+    let properties: Vec<&str> = features["properties"]
+        .as_object()
+        .expect("the model's features")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut expected = FEATURES.to_vec();
+    expected.sort_unstable();
+    let mut got = properties.clone();
+    got.sort_unstable();
+    assert_eq!(got, expected);
+    assert_eq!(
+        features["required"].as_array().map(Vec::len),
+        Some(FEATURES.len())
+    );
+}

@@ -8,6 +8,8 @@ mod extract;
 mod listener;
 #[cfg(feature = "cli")]
 mod metrics;
+#[cfg(feature = "cli")]
+mod openapi;
 pub mod payload;
 #[cfg(feature = "cli")]
 mod protocols;

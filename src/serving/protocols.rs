@@ -12,11 +12,14 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use super::extract::{Format, ScoringBody, V2Body};
+use super::openapi::{ErrorBody, InvocationsBody, MlflowRequest};
 use super::reload::Loaded;
 use super::server::{off_loop_if, score_body, with_summary, ApiError, AppState, INLINE_BODY_BYTES};
+use super::v2::InferRequest;
 use super::{predict_frame, v2};
 
 /// MLflow's `POST /invocations`: the same prediction path, answered `{"predictions": [...]}`.
+#[utoipa::path(post, path = "/invocations", tag = "mlflow", request_body(content((MlflowRequest = "application/json"), (String = "text/csv")), description = "MLflow's scoring input: dataframe_split, dataframe_records, instances or inputs (params accepted and not used), or CSV with a header row"), responses((status = 200, description = "One prediction per row", body = InvocationsBody), (status = 400, description = "Malformed body or unknown shape", body = ErrorBody), (status = 408, description = "The body stalled", body = ErrorBody), (status = 413, description = "Body over the limit", body = ErrorBody), (status = 415, description = "Neither JSON nor CSV", body = ErrorBody), (status = 422, description = "A frame the model cannot use, or a non-finite prediction; names the column and row", body = ErrorBody), (status = 503, description = "Over the in-flight limit or the request timeout (Retry-After)", body = ErrorBody)))]
 pub(super) async fn invocations(
     State(state): State<Arc<AppState>>,
     body: ScoringBody,
@@ -34,6 +37,7 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 /// MLflow's `GET /ping`: 200 while ready.
+#[utoipa::path(get, path = "/ping", tag = "mlflow", responses((status = 200, description = "Ready", body = String), (status = 503, description = "Draining", body = String)))]
 pub(super) async fn ping(State(state): State<Arc<AppState>>) -> Response {
     if state.draining.load(Ordering::SeqCst) {
         return (StatusCode::SERVICE_UNAVAILABLE, "draining\n").into_response();
@@ -42,18 +46,22 @@ pub(super) async fn ping(State(state): State<Arc<AppState>>) -> Response {
 }
 
 /// MLflow's `GET /version`: the server's version, as text.
+#[utoipa::path(get, path = "/version", tag = "mlflow", responses((status = 200, description = "The server's version", content_type = "text/plain", body = String)))]
 pub(super) async fn version() -> &'static str {
     env!("CARGO_PKG_VERSION")
 }
 
+#[utoipa::path(get, path = "/v2", tag = "v2", responses((status = 200, description = "Server metadata", body = Object)))]
 pub(super) async fn v2_server() -> Json<Value> {
     Json(v2::server_metadata())
 }
 
+#[utoipa::path(get, path = "/v2/health/live", tag = "v2", responses((status = 200, description = "Live", body = Object)))]
 pub(super) async fn v2_live() -> Json<Value> {
     Json(json!({ "live": true }))
 }
 
+#[utoipa::path(get, path = "/v2/health/ready", tag = "v2", responses((status = 200, description = "Ready", body = Object), (status = 503, description = "Draining", body = Object)))]
 pub(super) async fn v2_ready(State(state): State<Arc<AppState>>) -> Response {
     let ready = !state.draining.load(Ordering::SeqCst);
     (ready_status(ready), Json(json!({ "ready": ready }))).into_response()
@@ -88,6 +96,7 @@ fn served(model: Arc<Loaded>, name: &str, version: Option<&str>) -> Result<Arc<L
     }
 }
 
+#[utoipa::path(get, path = "/v2/models/{name}", tag = "v2", params(("name" = String, Path, description = "The model's name")), responses((status = 200, description = "Model metadata: one FP64 input per feature, output `predict`", body = Object), (status = 404, description = "No such model", body = ErrorBody)))]
 pub(super) async fn v2_model(
     State(state): State<Arc<AppState>>,
     Path(name): Path<String>,
@@ -96,6 +105,7 @@ pub(super) async fn v2_model(
     Ok(Json(v2::model_metadata(&model.artifact)))
 }
 
+#[utoipa::path(get, path = "/v2/models/{name}/versions/{version}", tag = "v2", params(("name" = String, Path, description = "The model's name"), ("version" = String, Path, description = "The model's version")), responses((status = 200, description = "Model metadata", body = Object), (status = 404, description = "No such model or version", body = ErrorBody)))]
 pub(super) async fn v2_model_version(
     State(state): State<Arc<AppState>>,
     Path((name, version)): Path<(String, String)>,
@@ -104,6 +114,7 @@ pub(super) async fn v2_model_version(
     Ok(Json(v2::model_metadata(&model.artifact)))
 }
 
+#[utoipa::path(get, path = "/v2/models/{name}/ready", tag = "v2", params(("name" = String, Path, description = "The model's name")), responses((status = 200, description = "Ready", body = Object), (status = 404, description = "No such model", body = ErrorBody), (status = 503, description = "Draining", body = Object)))]
 pub(super) async fn v2_model_ready(
     State(state): State<Arc<AppState>>,
     Path(name): Path<String>,
@@ -117,6 +128,7 @@ pub(super) async fn v2_model_ready(
         .into_response())
 }
 
+#[utoipa::path(post, path = "/v2/models/{name}/infer", tag = "v2", params(("name" = String, Path, description = "The model's name")), request_body(content = InferRequest, description = "One tensor [N, n_features] in the model's feature order, or one tensor [N] per feature; the binary tensor extension is accepted"), responses((status = 200, description = "Output `predict`, shape [N], FP64", body = Object), (status = 400, description = "A wrong shape, datatype or input name, named", body = ErrorBody), (status = 404, description = "No such model", body = ErrorBody)))]
 pub(super) async fn v2_infer(
     State(state): State<Arc<AppState>>,
     Path(name): Path<String>,
@@ -125,6 +137,7 @@ pub(super) async fn v2_infer(
     infer(state, &name, None, body).await
 }
 
+#[utoipa::path(post, path = "/v2/models/{name}/versions/{version}/infer", tag = "v2", params(("name" = String, Path, description = "The model's name"), ("version" = String, Path, description = "The model's version")), request_body(content = InferRequest), responses((status = 200, description = "Output `predict`", body = Object), (status = 400, description = "A wrong shape, datatype or input name, named", body = ErrorBody), (status = 404, description = "No such model or version", body = ErrorBody)))]
 pub(super) async fn v2_infer_version(
     State(state): State<Arc<AppState>>,
     Path((name, version)): Path<(String, String)>,

@@ -22,6 +22,8 @@ pub(crate) struct Loaded {
     pub(crate) identity: Vec<(HeaderName, HeaderValue)>,
     pub(crate) card: Value,
     pub(crate) home: String,
+    /// The OpenAPI document with this model's feature columns.
+    pub(crate) openapi: Value,
 }
 
 impl Loaded {
@@ -30,6 +32,7 @@ impl Loaded {
             identity: identity_headers(&artifact),
             card: super::server::model_card(&artifact),
             home: super::server::home_page(&artifact),
+            openapi: super::openapi::document(&artifact),
             artifact,
         }
     }

@@ -28,6 +28,7 @@ use tower_http::request_id::{
 
 use super::extract::{Format, ScoringBody};
 use super::metrics::{Cutoff, Metrics};
+use super::openapi::{self, ErrorBody, Features, Health, PredictionBody};
 use super::reload::{self, Loaded, ModelSource};
 use super::{listener, predict, predict_csv, protocols, Artifact, PredictError, Prediction};
 
@@ -236,6 +237,7 @@ fn routes(state: Arc<AppState>) -> Router {
         .route("/health/live", get(live))
         .route("/model", get(model))
         .route("/metrics", get(metrics))
+        .route("/openapi.json", get(openapi::openapi_json))
         // MLflow's scoring protocol (what `mlflow models serve` answers) and the v2 protocol.
         .route("/ping", get(protocols::ping))
         .route("/version", get(protocols::version))
@@ -499,12 +501,14 @@ fn route_label(matched: Option<&MatchedPath>) -> &'static str {
         .unwrap_or("unmatched")
 }
 
-async fn home(State(state): State<Arc<AppState>>) -> Html<String> {
+#[utoipa::path(get, path = "/", tag = "server", responses((status = 200, description = "An HTML page: the model, its features, an example request", content_type = "text/html", body = String)))]
+pub(super) async fn home(State(state): State<Arc<AppState>>) -> Html<String> {
     Html(state.model.load().home.clone())
 }
 
 /// Readiness (`/health`, `/health/ready`): a model is loaded and the server is not draining.
-async fn ready(State(state): State<Arc<AppState>>) -> Response {
+#[utoipa::path(get, path = "/health/ready", tag = "server", description = "Also at /health.", responses((status = 200, description = "A model is loaded and the server is not draining", body = Health), (status = 503, description = "Draining after SIGTERM", body = Health)))]
+pub(super) async fn ready(State(state): State<Arc<AppState>>) -> Response {
     if state.draining.load(Ordering::SeqCst) {
         return (
             StatusCode::SERVICE_UNAVAILABLE,
@@ -522,15 +526,18 @@ async fn ready(State(state): State<Arc<AppState>>) -> Response {
 }
 
 /// Liveness (`/health/live`): the process answers.
-async fn live() -> Json<Value> {
+#[utoipa::path(get, path = "/health/live", tag = "server", responses((status = 200, description = "The process answers", body = Health)))]
+pub(super) async fn live() -> Json<Value> {
     Json(json!({ "status": "alive" }))
 }
 
-async fn model(State(state): State<Arc<AppState>>) -> Json<Value> {
+#[utoipa::path(get, path = "/model", tag = "server", responses((status = 200, description = "The model card: name, version, features, target, parameters, scaler, metrics, provenance", body = Object)))]
+pub(super) async fn model(State(state): State<Arc<AppState>>) -> Json<Value> {
     Json(state.model.load().card.clone())
 }
 
-async fn metrics(State(state): State<Arc<AppState>>) -> impl IntoResponse {
+#[utoipa::path(get, path = "/metrics", tag = "server", responses((status = 200, description = "Prometheus text format", content_type = "text/plain", body = String)))]
+pub(super) async fn metrics(State(state): State<Arc<AppState>>) -> impl IntoResponse {
     (
         [(
             header::CONTENT_TYPE,
@@ -560,7 +567,8 @@ async fn not_found() -> ApiError {
     )
 }
 
-async fn predict_handler(
+#[utoipa::path(post, path = "/predict", tag = "predict", request_body(content((Vec<Features> = "application/json"), (String = "text/csv")), description = "A pandas DataFrame: `df.to_json()` in any orient (records shown; columns, index, split and MLflow's wrappers too), or CSV with a header row. Columns are matched by name; extras are ignored and reported."), responses((status = 200, description = "One prediction per row, in row order", body = PredictionBody), (status = 400, description = "Malformed body or unknown shape", body = ErrorBody), (status = 408, description = "The body stalled", body = ErrorBody), (status = 413, description = "Body over the limit", body = ErrorBody), (status = 415, description = "Neither JSON nor CSV", body = ErrorBody), (status = 422, description = "A frame the model cannot use, or a non-finite prediction; names the column and row", body = ErrorBody), (status = 503, description = "Over the in-flight limit or the request timeout (Retry-After)", body = ErrorBody)))]
+pub(super) async fn predict_handler(
     State(state): State<Arc<AppState>>,
     body: ScoringBody,
 ) -> Result<Response, ApiError> {

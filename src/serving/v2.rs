@@ -16,6 +16,7 @@ pub const OUTPUT: &str = "predict";
 
 /// An inference request's body.
 #[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "cli", derive(utoipa::ToSchema))]
 pub struct InferRequest {
     /// Echoed in the response.
     #[serde(default)]
@@ -24,14 +25,17 @@ pub struct InferRequest {
     pub inputs: Vec<InferInput>,
     /// Request parameters (accepted, not used).
     #[serde(default)]
+    #[cfg_attr(feature = "cli", schema(value_type = Option<Object>))]
     pub parameters: Option<Value>,
 }
 
 /// One input tensor.
 #[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "cli", derive(utoipa::ToSchema))]
 pub struct InferInput {
     /// Tensor parameters: `binary_data_size` when its values follow the JSON as raw bytes.
     #[serde(default)]
+    #[cfg_attr(feature = "cli", schema(value_type = Option<Object>))]
     pub parameters: Option<Value>,
     /// Values decoded from the binary tensor extension (instead of `data`).
     #[serde(skip)]
@@ -44,6 +48,7 @@ pub struct InferInput {
     pub datatype: String,
     /// Its values, flat in row-major order or nested (absent with binary data).
     #[serde(default)]
+    #[cfg_attr(feature = "cli", schema(value_type = Vec<Object>))]
     pub data: Value,
 }
 
