@@ -946,3 +946,29 @@ fn openapi_lists_every_route_and_the_models_features() {
         Some(FEATURES.len())
     );
 }
+
+#[test]
+fn metrics_are_per_route_and_name_the_model_the_build_and_the_process() {
+    let addr = server();
+    post(&houses(1).to_json(Orient::Records));
+    request(addr, "GET", "/health/live", None, b"");
+    let text = request(addr, "GET", "/metrics", None, b"").body;
+    for needle in [
+        "ml_workflow_request_duration_seconds_count{route=\"/predict\"}",
+        "ml_workflow_request_duration_seconds_count{route=\"/health/live\"}",
+        &format!(
+            "ml_workflow_model_info{{name=\"boston-housing\",version=\"{}\",kind=\"gbm\"}} 1",
+            artifact().version
+        ),
+        &format!(
+            "ml_workflow_build_info{{version=\"{}\"}} 1",
+            env!("CARGO_PKG_VERSION")
+        ),
+        "process_resident_memory_bytes ",
+        "process_open_fds ",
+        "process_cpu_seconds_total ",
+        "# EOF",
+    ] {
+        assert!(text.contains(needle), "{needle} missing from:\n{text}");
+    }
+}

@@ -1,12 +1,20 @@
-//! The server's counters in Prometheus' text format: requests by route and status, a latency
-//! histogram, rows predicted, and what the server cut off or refused to protect itself.
+//! The server's metrics, through the `prometheus-client` crate (OpenMetrics text): requests by
+//! route and status, a latency histogram per route (so probes and scrapes do not blur the
+//! predictions' latency), rows predicted, what the server cut off or refused, open
+//! connections, model reloads, the served model's name and version, the build, and the
+//! process's CPU time, resident memory and open file descriptors.
 
-use std::collections::BTreeMap;
-use std::fmt::Write as _;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, RwLock};
 
-/// Upper bounds (seconds) of the latency histogram's buckets.
+use prometheus_client::collector::Collector;
+use prometheus_client::encoding::{DescriptorEncoder, EncodeLabelSet, EncodeMetric};
+use prometheus_client::metrics::counter::{ConstCounter, Counter};
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::{ConstGauge, Gauge};
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::Registry;
+
+/// Upper bounds (seconds) of the latency histograms' buckets.
 const LATENCY_BUCKETS: [f64; 12] = [
     0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1.0,
 ];
@@ -51,22 +59,113 @@ impl Cutoff {
     }
 }
 
-/// Request counters, a latency histogram, a prediction count, cut-offs and open connections.
-#[derive(Default)]
-pub(crate) struct Metrics {
-    inner: Mutex<MetricsInner>,
-    cutoffs: [AtomicU64; Cutoff::ALL.len()],
-    connections: AtomicI64,
-    reloads: [AtomicU64; 2],
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RouteStatus {
+    route: &'static str,
+    status: u16,
 }
 
-#[derive(Default)]
-struct MetricsInner {
-    requests: BTreeMap<(&'static str, u16), u64>,
-    buckets: [u64; LATENCY_BUCKETS.len()],
-    latency_sum: f64,
-    latency_count: u64,
-    predictions: u64,
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct Route {
+    route: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct Reason {
+    reason: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct Outcome {
+    result: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ModelLabels {
+    name: String,
+    version: String,
+    kind: String,
+}
+
+type Latency = Family<Route, Histogram, fn() -> Histogram>;
+
+/// Every metric the server keeps, registered once.
+pub(crate) struct Metrics {
+    registry: Registry,
+    requests: Family<RouteStatus, Counter>,
+    latency: Latency,
+    predictions: Counter,
+    cutoffs: Family<Reason, Counter>,
+    connections: Gauge,
+    reloads: Family<Outcome, Counter>,
+    model: Arc<RwLock<Option<ModelLabels>>>,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let mut registry = Registry::default();
+        let requests = Family::<RouteStatus, Counter>::default();
+        let latency: Latency = Family::new_with_constructor(|| Histogram::new(LATENCY_BUCKETS));
+        let predictions = Counter::default();
+        let cutoffs = Family::<Reason, Counter>::default();
+        let connections = Gauge::default();
+        let reloads = Family::<Outcome, Counter>::default();
+        registry.register(
+            "ml_workflow_requests",
+            "HTTP requests by route and status",
+            requests.clone(),
+        );
+        registry.register(
+            "ml_workflow_request_duration_seconds",
+            "Time to answer a request, by route",
+            latency.clone(),
+        );
+        registry.register(
+            "ml_workflow_predictions",
+            "Rows predicted",
+            predictions.clone(),
+        );
+        registry.register(
+            "ml_workflow_cutoffs",
+            "Requests and connections the server ended itself, by reason",
+            cutoffs.clone(),
+        );
+        registry.register(
+            "ml_workflow_open_connections",
+            "Connections open now",
+            connections.clone(),
+        );
+        registry.register(
+            "ml_workflow_reloads",
+            "Model reloads, by result (a refused file keeps the old model)",
+            reloads.clone(),
+        );
+        // Every reason and result from the start, so a dashboard sees zeros, not gaps.
+        for why in Cutoff::ALL {
+            cutoffs
+                .get_or_create(&Reason {
+                    reason: why.label(),
+                })
+                .inc_by(0);
+        }
+        for result in ["ok", "failed"] {
+            reloads.get_or_create(&Outcome { result }).inc_by(0);
+        }
+        let model = Arc::new(RwLock::new(None));
+        registry.register_collector(Box::new(Dynamic {
+            model: model.clone(),
+        }));
+        Metrics {
+            registry,
+            requests,
+            latency,
+            predictions,
+            cutoffs,
+            connections,
+            reloads,
+            model,
+        }
+    }
 }
 
 impl Metrics {
@@ -78,124 +177,139 @@ impl Metrics {
         seconds: f64,
         predictions: usize,
     ) {
-        // A poisoned lock only means another request panicked mid-update; counts stay usable.
-        let mut m = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        *m.requests.entry((route, status)).or_default() += 1;
-        for (bucket, bound) in m.buckets.iter_mut().zip(LATENCY_BUCKETS) {
-            if seconds <= bound {
-                *bucket += 1;
-            }
+        self.requests
+            .get_or_create(&RouteStatus { route, status })
+            .inc();
+        self.latency
+            .get_or_create(&Route { route })
+            .observe(seconds);
+        if predictions > 0 {
+            self.predictions.inc_by(predictions as u64);
         }
-        m.latency_sum += seconds;
-        m.latency_count += 1;
-        m.predictions += predictions as u64;
     }
 
     /// Counts one cut-off.
     pub(crate) fn cutoff(&self, why: Cutoff) {
-        let i = Cutoff::ALL.iter().position(|c| *c == why).unwrap_or(0);
-        self.cutoffs[i].fetch_add(1, Ordering::Relaxed);
-    }
-
-    /// How many cut-offs of this kind so far.
-    pub(crate) fn cutoffs(&self, why: Cutoff) -> u64 {
-        let i = Cutoff::ALL.iter().position(|c| *c == why).unwrap_or(0);
-        self.cutoffs[i].load(Ordering::Relaxed)
-    }
-
-    /// A model reload that succeeded (`true`) or was refused.
-    pub(crate) fn reloaded(&self, ok: bool) {
-        self.reloads[usize::from(ok)].fetch_add(1, Ordering::Relaxed);
+        self.cutoffs
+            .get_or_create(&Reason {
+                reason: why.label(),
+            })
+            .inc();
     }
 
     /// A connection opened (+1) or closed (-1).
     pub(crate) fn connections(&self, delta: i64) {
-        self.connections.fetch_add(delta, Ordering::Relaxed);
+        self.connections.inc_by(delta);
     }
 
-    /// The counters in Prometheus' text exposition format.
+    /// A model reload that succeeded (`true`) or was refused.
+    pub(crate) fn reloaded(&self, ok: bool) {
+        let result = if ok { "ok" } else { "failed" };
+        self.reloads.get_or_create(&Outcome { result }).inc();
+    }
+
+    /// The model now served, for `ml_workflow_model_info`.
+    pub(crate) fn serving(&self, name: &str, version: &str, kind: &str) {
+        let labels = ModelLabels {
+            name: name.into(),
+            version: version.into(),
+            kind: kind.into(),
+        };
+        *self.model.write().unwrap_or_else(|p| p.into_inner()) = Some(labels);
+    }
+
+    /// Everything, in the OpenMetrics text format.
     pub(crate) fn render(&self) -> String {
         let mut out = String::new();
-        self.render_requests(&mut out);
-        let _ = writeln!(
-            out,
-            "# HELP ml_workflow_cutoffs_total Requests and connections the server ended itself, by reason."
-        );
-        let _ = writeln!(out, "# TYPE ml_workflow_cutoffs_total counter");
-        for why in Cutoff::ALL {
-            let _ = writeln!(
-                out,
-                "ml_workflow_cutoffs_total{{reason=\"{}\"}} {}",
-                why.label(),
-                self.cutoffs(why)
-            );
+        if let Err(e) = prometheus_client::encoding::text::encode(&mut out, &self.registry) {
+            tracing::error!(error = %e, "encoding metrics failed");
         }
-        let _ = writeln!(
-            out,
-            "# HELP ml_workflow_reloads_total Model reloads, by result (a refused file keeps the old model)."
-        );
-        let _ = writeln!(out, "# TYPE ml_workflow_reloads_total counter");
-        for (result, i) in [("ok", 1), ("failed", 0)] {
-            let _ = writeln!(
-                out,
-                "ml_workflow_reloads_total{{result=\"{result}\"}} {}",
-                self.reloads[i].load(Ordering::Relaxed)
-            );
-        }
-        let _ = writeln!(
-            out,
-            "# HELP ml_workflow_open_connections Connections open now."
-        );
-        let _ = writeln!(out, "# TYPE ml_workflow_open_connections gauge");
-        let _ = writeln!(
-            out,
-            "ml_workflow_open_connections {}",
-            self.connections.load(Ordering::Relaxed)
-        );
         out
     }
+}
 
-    fn render_requests(&self, out: &mut String) {
-        let m = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        let _ = writeln!(
-            out,
-            "# HELP ml_workflow_requests_total HTTP requests by route and status."
-        );
-        let _ = writeln!(out, "# TYPE ml_workflow_requests_total counter");
-        for ((route, status), n) in &m.requests {
-            let _ = writeln!(
-                out,
-                "ml_workflow_requests_total{{route=\"{route}\",status=\"{status}\"}} {n}"
-            );
+/// What is read at each scrape: the served model, the build, and the process's own figures.
+#[derive(Debug)]
+struct Dynamic {
+    model: Arc<RwLock<Option<ModelLabels>>>,
+}
+
+impl Collector for Dynamic {
+    fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), std::fmt::Error> {
+        let one = ConstGauge::new(1i64);
+        if let Some(labels) = self.model.read().unwrap_or_else(|p| p.into_inner()).clone() {
+            let mut family = encoder.encode_descriptor(
+                "ml_workflow_model_info",
+                "The model this server answers with",
+                None,
+                one.metric_type(),
+            )?;
+            one.encode(family.encode_family(&labels)?)?;
         }
-        let _ = writeln!(
-            out,
-            "# HELP ml_workflow_request_duration_seconds Time to answer a request."
-        );
-        let _ = writeln!(out, "# TYPE ml_workflow_request_duration_seconds histogram");
-        for (n, bound) in m.buckets.iter().zip(LATENCY_BUCKETS) {
-            let _ = writeln!(
-                out,
-                "ml_workflow_request_duration_seconds_bucket{{le=\"{bound}\"}} {n}"
-            );
+        let build = [("version", env!("CARGO_PKG_VERSION"))];
+        let mut family = encoder.encode_descriptor(
+            "ml_workflow_build_info",
+            "The server's build",
+            None,
+            one.metric_type(),
+        )?;
+        one.encode(family.encode_family(&build)?)?;
+        if let Some(process) = ProcessFigures::read() {
+            let cpu = ConstCounter::new(process.cpu_seconds);
+            cpu.encode(encoder.encode_descriptor(
+                "process_cpu_seconds",
+                "User and system CPU time spent, in seconds",
+                None,
+                cpu.metric_type(),
+            )?)?;
+            let rss = ConstGauge::new(process.resident_bytes as i64);
+            rss.encode(encoder.encode_descriptor(
+                "process_resident_memory_bytes",
+                "Resident memory size, in bytes",
+                None,
+                rss.metric_type(),
+            )?)?;
+            let fds = ConstGauge::new(process.open_fds as i64);
+            fds.encode(encoder.encode_descriptor(
+                "process_open_fds",
+                "Open file descriptors",
+                None,
+                fds.metric_type(),
+            )?)?;
         }
-        let _ = writeln!(
-            out,
-            "ml_workflow_request_duration_seconds_bucket{{le=\"+Inf\"}} {}",
-            m.latency_count
-        );
-        let _ = writeln!(
-            out,
-            "ml_workflow_request_duration_seconds_sum {}",
-            m.latency_sum
-        );
-        let _ = writeln!(
-            out,
-            "ml_workflow_request_duration_seconds_count {}",
-            m.latency_count
-        );
-        let _ = writeln!(out, "# HELP ml_workflow_predictions_total Rows predicted.");
-        let _ = writeln!(out, "# TYPE ml_workflow_predictions_total counter");
-        let _ = writeln!(out, "ml_workflow_predictions_total {}", m.predictions);
+        Ok(())
+    }
+}
+
+/// The process's figures from /proc (Linux; elsewhere none are reported).
+struct ProcessFigures {
+    cpu_seconds: f64,
+    resident_bytes: u64,
+    open_fds: usize,
+}
+
+impl ProcessFigures {
+    fn read() -> Option<ProcessFigures> {
+        // Fields after the command name (which may hold spaces) are space-separated; utime and
+        // stime are the 14th and 15th fields, in clock ticks (100 a second on Linux).
+        let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+        let after = stat.rsplit_once(')')?.1;
+        let fields: Vec<&str> = after.split_whitespace().collect();
+        let ticks: u64 =
+            fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+        let status = std::fs::read_to_string("/proc/self/status").ok()?;
+        let rss_kb: u64 = status
+            .lines()
+            .find(|l| l.starts_with("VmRSS:"))?
+            .split_whitespace()
+            .nth(1)?
+            .parse()
+            .ok()?;
+        let open_fds = std::fs::read_dir("/proc/self/fd").ok()?.count();
+        Some(ProcessFigures {
+            cpu_seconds: ticks as f64 / 100.0,
+            resident_bytes: rss_kb * 1024,
+            open_fds,
+        })
     }
 }

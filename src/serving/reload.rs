@@ -77,6 +77,9 @@ pub(crate) fn reload(state: &AppState, source: &ModelSource) -> bool {
                 name = %artifact.name,
                 "model reloaded"
             );
+            state
+                .metrics
+                .serving(&artifact.name, &artifact.version, artifact.spec.name());
             state.model.store(Arc::new(Loaded::new(artifact)));
             state.metrics.reloaded(true);
             true

@@ -212,10 +212,12 @@ struct Predicted {
 
 /// The application's shared state for `artifact` under `config`.
 fn app_state(artifact: Artifact, config: ServerConfig) -> Arc<AppState> {
+    let metrics = Metrics::default();
+    metrics.serving(&artifact.name, &artifact.version, artifact.spec.name());
     Arc::new(AppState {
         model: ArcSwap::from_pointee(Loaded::new(artifact)),
         config,
-        metrics: Metrics::default(),
+        metrics,
         draining: AtomicBool::new(false),
         inflight: Semaphore::new(config.max_inflight.max(1)),
         blocking: Semaphore::new(config.max_blocking.max(1)),
@@ -541,22 +543,9 @@ pub(super) async fn metrics(State(state): State<Arc<AppState>>) -> impl IntoResp
     (
         [(
             header::CONTENT_TYPE,
-            "text/plain; version=0.0.4; charset=utf-8",
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
         )],
-        state.metrics.render() + &model_info(&state.model.load().artifact),
-    )
-}
-
-/// `ml_workflow_model_info{name,version,kind} 1`: which model this process serves.
-fn model_info(artifact: &Artifact) -> String {
-    // Names and versions are [A-Za-z0-9._-] (checked when set), so need no escaping.
-    format!(
-        "# HELP ml_workflow_model_info The model this server answers with.\n\
-         # TYPE ml_workflow_model_info gauge\n\
-         ml_workflow_model_info{{name=\"{}\",version=\"{}\",kind=\"{}\"}} 1\n",
-        artifact.name,
-        artifact.version,
-        artifact.spec.name()
+        state.metrics.render(),
     )
 }
 
