@@ -49,7 +49,7 @@ pub struct InferInput {
     /// Its values, flat in row-major order or nested (absent with binary data).
     #[serde(default)]
     #[cfg_attr(feature = "cli", schema(value_type = Vec<Object>))]
-    pub data: Value,
+    pub data: TensorData,
 }
 
 /// Why a v2 request cannot be scored (answered 400 with `{"error": ...}`).
@@ -281,29 +281,112 @@ fn values(input: &InferInput) -> Result<Vec<f64>, V2Error> {
     Ok(out)
 }
 
-fn flatten(value: &Value, boolean: bool, name: &str, out: &mut Vec<f64>) -> Result<(), V2Error> {
-    match value {
-        Value::Array(items) => items
-            .iter()
-            .try_for_each(|item| flatten(item, boolean, name, out)),
-        Value::Bool(b) if boolean => {
-            out.push(if *b { 1.0 } else { 0.0 });
-            Ok(())
-        }
-        Value::Number(n) if !boolean => match n.as_f64() {
-            Some(x) if x.is_finite() => {
-                out.push(x);
-                Ok(())
-            }
-            _ => Err(V2Error(format!(
-                "input {name:?}: {n} is not a finite number"
-            ))),
-        },
-        other => Err(V2Error(format!(
-            "input {name:?}: {other} is not a {}",
-            if boolean { "boolean" } else { "number" }
-        ))),
+/// A tensor's `data`, flattened while it is parsed (no JSON tree in between, so the v2 route
+/// costs what `/predict` does): numbers and booleans in row-major order, and the first value
+/// that is neither, for the error.
+#[derive(Debug, Default)]
+pub struct TensorData {
+    values: Vec<f64>,
+    booleans: usize,
+    other: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for TensorData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut data = TensorData::default();
+        serde::de::DeserializeSeed::deserialize(Flatten(&mut data), deserializer)?;
+        Ok(data)
     }
+}
+
+/// Appends whatever it reads (nested lists included) to a [`TensorData`].
+struct Flatten<'a>(&'a mut TensorData);
+
+impl Flatten<'_> {
+    fn other(self, what: String) {
+        self.0.other.get_or_insert(what);
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Flatten<'_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Flatten<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("numbers or booleans, flat or in nested lists")
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<(), E> {
+        self.0.values.push(v);
+        Ok(())
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<(), E> {
+        self.visit_f64(v as f64)
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<(), E> {
+        self.visit_f64(v as f64)
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<(), E> {
+        self.0.booleans += 1;
+        self.0.values.push(f64::from(u8::from(v)));
+        Ok(())
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<(), E> {
+        self.other(format!("{v:?}"));
+        Ok(())
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
+        self.other("null".into());
+        Ok(())
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(Flatten(&mut *self.0))?.is_some() {}
+        Ok(())
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while map
+            .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+            .is_some()
+        {}
+        self.other("an object".into());
+        Ok(())
+    }
+}
+
+/// The JSON data's values, checked against the datatype's kind.
+fn flatten(
+    data: &TensorData,
+    boolean: bool,
+    name: &str,
+    out: &mut Vec<f64>,
+) -> Result<(), V2Error> {
+    let kind = if boolean { "boolean" } else { "number" };
+    if let Some(other) = &data.other {
+        return Err(V2Error(format!("input {name:?}: {other} is not a {kind}")));
+    }
+    let expected_booleans = if boolean { data.values.len() } else { 0 };
+    if data.booleans != expected_booleans {
+        let found = if boolean { "a number" } else { "a boolean" };
+        return Err(V2Error(format!(
+            "input {name:?}: {found} where a {kind} belongs"
+        )));
+    }
+    out.extend_from_slice(&data.values);
+    Ok(())
 }
 
 #[cfg(test)]
