@@ -952,10 +952,12 @@ fn metrics_are_per_route_and_name_the_model_the_build_and_the_process() {
     let addr = server();
     post(&houses(1).to_json(Orient::Records));
     request(addr, "GET", "/health/live", None, b"");
+    request(addr, "GET", "/openapi.json", None, b"");
     let text = request(addr, "GET", "/metrics", None, b"").body;
     for needle in [
         "ml_workflow_request_duration_seconds_count{route=\"/predict\"}",
         "ml_workflow_request_duration_seconds_count{route=\"/health/live\"}",
+        "ml_workflow_request_duration_seconds_count{route=\"/openapi.json\"}",
         &format!(
             "ml_workflow_model_info{{name=\"boston-housing\",version=\"{}\",kind=\"gbm\"}} 1",
             artifact().version

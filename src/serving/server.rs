@@ -477,7 +477,7 @@ fn should_log(state: &AppState, status: u16) -> bool {
 
 /// The route as a fixed label (no allocation per request; unknown paths share one label).
 fn route_label(matched: Option<&MatchedPath>) -> &'static str {
-    const ROUTES: [&str; 18] = [
+    const ROUTES: [&str; 19] = [
         "/",
         "/predict",
         "/health",
@@ -485,6 +485,7 @@ fn route_label(matched: Option<&MatchedPath>) -> &'static str {
         "/health/ready",
         "/model",
         "/metrics",
+        "/openapi.json",
         "/ping",
         "/version",
         "/invocations",
