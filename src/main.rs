@@ -15,6 +15,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use ml_workflow::datasets;
 use ml_workflow::eda::describe;
 use ml_workflow::error::chain_message;
+use ml_workflow::ingest::csv::Separator;
 use ml_workflow::ingest::{self, Cache, CacheState};
 use ml_workflow::logging;
 use ml_workflow::modeling::pipeline::{self, TrainConfig, TrainReport};
@@ -69,6 +70,10 @@ enum Command {
     Describe {
         /// A dataset name (see `datasets`) or a path to a CSV file with a header.
         source: String,
+        /// The CSV's separator: `,` `;` `tab`, any one character, or `whitespace` (runs of
+        /// spaces) [default: sniffed from the header line].
+        #[arg(long, value_parser = separator)]
+        sep: Option<Separator>,
         /// Print `df.describe().to_json()` instead of a table.
         #[arg(long)]
         json: bool,
@@ -127,6 +132,10 @@ struct TrainArgs {
     /// Any CSV with a header and numeric columns.
     #[arg(long, requires = "target")]
     csv: Option<PathBuf>,
+    /// The CSV's separator: `,` `;` `tab`, any one character, or `whitespace` [default:
+    /// sniffed from the header line].
+    #[arg(long, value_parser = separator, requires = "csv")]
+    sep: Option<Separator>,
     /// The column to predict.
     #[arg(long)]
     target: Option<String>,
@@ -235,8 +244,8 @@ fn emit(text: impl Display) -> anyhow::Result<()> {
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Datasets { json } => datasets(json)?,
-        Command::Describe { source, json } => {
-            let df = load_source(&source)?;
+        Command::Describe { source, sep, json } => {
+            let df = load_source(&source, sep.unwrap_or(Separator::Sniff))?;
             let table = describe(&df)?;
             if json {
                 emit(format_args!("{}\n", table.to_json()))?;
@@ -318,7 +327,11 @@ fn train(args: TrainArgs) -> anyhow::Result<()> {
         }
         (None, Some(csv)) => {
             let sha = ingest::sha256_file(csv)?;
-            (ingest::read_csv(csv)?, csv.display().to_string(), sha)
+            (
+                ingest::read_csv_with(csv, args.sep.unwrap_or(Separator::Sniff))?,
+                csv.display().to_string(),
+                sha,
+            )
         }
         (None, None) => anyhow::bail!("give --dataset NAME or --csv FILE --target COLUMN"),
     };
@@ -462,6 +475,18 @@ fn train_text(report: &TrainReport, name: &str, saved: &Saved) -> String {
     t
 }
 
+/// `--sep`: a CSV separator by name or character.
+fn separator(text: &str) -> std::result::Result<Separator, String> {
+    match text {
+        "tab" | "\\t" | "\t" => Ok(Separator::Byte(b'\t')),
+        "whitespace" | "\\s+" => Ok(Separator::Whitespace),
+        one if one.len() == 1 && one.is_ascii() => Ok(Separator::Byte(one.as_bytes()[0])),
+        other => Err(format!(
+            "{other:?}: give one character such as , or ;, or tab, or whitespace"
+        )),
+    }
+}
+
 /// How `predict` reads its rows.
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum InputFormat {
@@ -513,7 +538,7 @@ fn predict(
 }
 
 /// A registered dataset by name, else a CSV file by path.
-fn load_source(source: &str) -> Result<DataFrame> {
+fn load_source(source: &str, sep: Separator) -> Result<DataFrame> {
     match datasets::dataset(source) {
         Ok(spec) => {
             let path = Cache::new(ingest::data_dir())
@@ -525,7 +550,7 @@ fn load_source(source: &str) -> Result<DataFrame> {
             "source",
             format!("{source:?} is neither a file nor a registered dataset ({unknown})"),
         )),
-        Err(_) => ingest::read_csv(PathBuf::from(source)),
+        Err(_) => ingest::read_csv_with(PathBuf::from(source), sep),
     }
 }
 

@@ -467,3 +467,28 @@ fn predict_reads_csv_and_writes_csv() {
     assert_eq!(first, from_json["prediction"][0].as_f64().unwrap());
     assert_eq!(lines.len(), 3);
 }
+
+#[test]
+fn describe_reads_an_ordinary_csv_with_text_and_a_given_separator() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("m.csv");
+    // The file: a text cell in `grade` makes it text, as pandas reads it.
+    std::fs::write(&path, "a,grade,price\n1,1,100\n2,2,210\n3,A,290\n").unwrap();
+    let v = stdout_json(&run(&["describe", path.to_str().unwrap(), "--json"]));
+    assert_eq!(v["a"]["mean"].as_f64(), Some(2.0));
+    assert_eq!(v["price"]["max"].as_f64(), Some(290.0));
+    assert!(
+        v.get("grade").is_none(),
+        "text columns are not described by default"
+    );
+    let semi = dir.path().join("semi.txt");
+    std::fs::write(&semi, "x|y\n1|2\n3|4\n").unwrap();
+    let v = stdout_json(&run(&[
+        "describe",
+        semi.to_str().unwrap(),
+        "--sep",
+        "|",
+        "--json",
+    ]));
+    assert_eq!(v["y"]["mean"].as_f64(), Some(3.0));
+}

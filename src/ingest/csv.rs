@@ -1,5 +1,17 @@
-//! CSV parsing that copes with the real files' quirks: a UTF-8 byte-order mark, CRLF line ends,
-//! no final newline, and whitespace-delimited files without a header.
+//! CSV reading as `pandas.read_csv` reads: the separator sniffed among `,` `;` tab and runs of
+//! whitespace (or given), a header row, quoted fields with embedded separators, quotes and
+//! newlines, a UTF-8 byte-order mark, CRLF or LF line ends, and pandas' default missing-value
+//! markers. Each column gets the type pandas infers:
+//!
+//! * every non-missing cell an integer and none missing: `Int64`;
+//! * every non-missing cell a number (integers with gaps too): `Float64`, gaps as nulls;
+//! * every non-missing cell `True`/`False` (any case pandas accepts): `Boolean` (pandas makes a
+//!   column with gaps `object`; here it stays `Boolean` with nulls);
+//! * anything else: `String`, text kept as written (numbers are read with surrounding spaces
+//!   ignored, text is not trimmed, as in pandas), gaps as nulls.
+//!
+//! A column with no value at all is `Float64` of nulls, as in pandas. Unlike pandas, a row
+//! with too few or too many fields is an error naming its line, rather than padded with gaps.
 //!
 //! The `csv` crate tokenises and the frame is built column by column, rather than through
 //! polars' CSV reader, whose cargo feature pulls an object-store and async stack into every
@@ -12,47 +24,88 @@ use polars::prelude::{Column, DataFrame, NamedFrom, Series};
 
 use crate::error::{Error, Result};
 
-/// Reads any comma-separated file with a header into a DataFrame.
-///
-/// Columns whose every cell is an integer become `Int64`, numeric ones `Float64` (empty,
-/// `NA` and `NaN` cells are missing values), and columns whose first value is text become
-/// `String`. A text cell in a numeric column or a row with the wrong number of fields is an
-/// error naming the line and the column.
-pub fn read_csv(path: impl AsRef<Path>) -> Result<DataFrame> {
-    let path = path.as_ref();
-    let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
-    parse_csv(&bytes, &path.display().to_string())
+/// pandas' default missing-value markers (`na_values` when `keep_default_na=True`).
+pub const NA_MARKERS: [&str; 19] = [
+    "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+    "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
+];
+
+/// How fields are separated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Separator {
+    /// Sniffed from the header line: the most frequent of `,` `;` and tab, else runs of
+    /// whitespace when the header has spaces, else `,`.
+    Sniff,
+    /// One byte, such as `b','` or `b';'`.
+    Byte(u8),
+    /// Runs of spaces or tabs (pandas' `sep=r"\s+"`); no quoting.
+    Whitespace,
 }
 
-/// Parses comma-separated bytes with a header; `source` names the input in errors.
+/// Reads a CSV file with a header into a DataFrame, the separator sniffed (see the module
+/// docs for the types each column gets).
+pub fn read_csv(path: impl AsRef<Path>) -> Result<DataFrame> {
+    read_csv_with(path, Separator::Sniff)
+}
+
+/// [`read_csv`] with the separator given (`--sep`).
+pub fn read_csv_with(path: impl AsRef<Path>, separator: Separator) -> Result<DataFrame> {
+    let path = path.as_ref();
+    let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
+    parse_delimited(&bytes, &path.display().to_string(), separator)
+}
+
+/// Parses CSV bytes with a header, the separator sniffed; `source` names the input in errors.
 pub fn parse_csv(bytes: &[u8], source: &str) -> Result<DataFrame> {
-    let bytes = strip_bom(bytes);
+    parse_delimited(bytes, source, Separator::Sniff)
+}
+
+/// Parses delimited bytes with a header row.
+pub fn parse_delimited(bytes: &[u8], source: &str, separator: Separator) -> Result<DataFrame> {
+    let text = utf8(bytes, source)?;
+    let separator = match separator {
+        Separator::Sniff => sniff(text),
+        given => given,
+    };
+    let delimiter = match separator {
+        Separator::Byte(b) => b,
+        _ => {
+            let mut lines = text
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| !l.trim().is_empty());
+            let Some((_, header)) = lines.next() else {
+                return Err(parse_error(source, 1, "the file has no header row".into()));
+            };
+            let names: Vec<String> = header.split_whitespace().map(str::to_string).collect();
+            check_unique(&names, source)?;
+            let mut columns = ColumnBuilder::new(&names, source);
+            for (i, line) in lines {
+                columns.push_row(i + 1, line.split_whitespace())?;
+            }
+            return columns.finish();
+        }
+    };
     let mut reader = ::csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
-        .trim(::csv::Trim::All)
-        .from_reader(bytes);
-    let parse_error = |line: usize, message: String| Error::Parse {
-        source_name: source.into(),
-        line,
-        column: None,
-        message,
-    };
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
     let headers: Vec<String> = reader
         .headers()
-        .map_err(|e| parse_error(1, e.to_string()))?
+        .map_err(|e| parse_error(source, 1, e.to_string()))?
         .iter()
-        .map(str::to_string)
+        .map(|h| h.trim().to_string())
         .collect();
     if headers.is_empty() || headers.iter().all(String::is_empty) {
-        return Err(parse_error(1, "the file has no header row".into()));
+        return Err(parse_error(source, 1, "the file has no header row".into()));
     }
     check_unique(&headers, source)?;
     let mut columns = ColumnBuilder::new(&headers, source);
     for record in reader.records() {
         let record = record.map_err(|e| {
             let line = e.position().map_or(0, |p| p.line() as usize);
-            parse_error(line, e.to_string())
+            parse_error(source, line, e.to_string())
         })?;
         let line = record.position().map_or(0, |p| p.line() as usize);
         columns.push_row(line, record.iter())?;
@@ -62,19 +115,10 @@ pub fn parse_csv(bytes: &[u8], source: &str) -> Result<DataFrame> {
 
 /// Parses a header-less file whose fields are separated by runs of spaces or tabs.
 pub fn parse_whitespace(bytes: &[u8], names: &[String], source: &str) -> Result<DataFrame> {
-    let text = std::str::from_utf8(strip_bom(bytes)).map_err(|e| Error::Parse {
-        source_name: source.into(),
-        line: 1 + bytes[..e.valid_up_to()]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count(),
-        column: None,
-        message: "the file is not valid UTF-8".into(),
-    })?;
+    let text = utf8(bytes, source)?;
     let mut columns = ColumnBuilder::new(names, source);
     for (i, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() {
+        if line.trim().is_empty() {
             continue;
         }
         columns.push_row(i + 1, line.split_whitespace())?;
@@ -82,8 +126,53 @@ pub fn parse_whitespace(bytes: &[u8], names: &[String], source: &str) -> Result<
     columns.finish()
 }
 
-fn strip_bom(bytes: &[u8]) -> &[u8] {
-    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+/// The text without its byte-order mark, or an error at the first byte that is not UTF-8.
+fn utf8<'a>(bytes: &'a [u8], source: &str) -> Result<&'a str> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|e| {
+        let at = e.valid_up_to();
+        Error::Parse {
+            source_name: source.into(),
+            line: 1 + bytes[..at].iter().filter(|b| **b == b'\n').count(),
+            column: None,
+            message: format!(
+                "byte {at} is not UTF-8 (0x{:02X}); save the file as UTF-8",
+                bytes[at]
+            ),
+        }
+    })
+}
+
+/// The separator of the header line (see [`Separator::Sniff`]).
+fn sniff(text: &str) -> Separator {
+    let header = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0)];
+    let mut quoted = false;
+    for b in header.bytes() {
+        if b == b'"' {
+            quoted = !quoted;
+        } else if !quoted {
+            for (sep, n) in &mut counts {
+                if b == *sep {
+                    *n += 1;
+                }
+            }
+        }
+    }
+    match counts.iter().max_by_key(|(_, n)| *n) {
+        Some((sep, n)) if *n > 0 => Separator::Byte(*sep),
+        _ if header.trim().contains(' ') => Separator::Whitespace,
+        _ => Separator::Byte(b','),
+    }
+}
+
+fn parse_error(source: &str, line: usize, message: String) -> Error {
+    Error::Parse {
+        source_name: source.into(),
+        line,
+        column: None,
+        message,
+    }
 }
 
 fn check_unique(headers: &[String], source: &str) -> Result<()> {
@@ -100,24 +189,118 @@ fn check_unique(headers: &[String], source: &str) -> Result<()> {
     Ok(())
 }
 
-/// Accumulates cells column by column, inferring each column's type from its first value.
+/// Whether a cell is one of pandas' missing-value markers.
+pub fn is_missing(cell: &str) -> bool {
+    NA_MARKERS.contains(&cell)
+}
+
+/// `True`/`False` in the spellings pandas reads as booleans.
+fn boolean(cell: &str) -> Option<bool> {
+    match cell {
+        "True" | "TRUE" | "true" => Some(true),
+        "False" | "FALSE" | "false" => Some(false),
+        _ => None,
+    }
+}
+
+/// Accumulates cells column by column: each column's text (compactly, for the case it turns
+/// out to be text) and its numbers while every cell so far is one.
 struct ColumnBuilder<'a> {
     names: &'a [String],
     source: &'a str,
-    cells: Vec<Cells>,
+    columns: Vec<Cells>,
 }
 
-enum Cells {
-    Unknown(usize),
-    Numeric {
-        values: Vec<Option<f64>>,
-        all_int: bool,
-    },
-    Text(Vec<String>),
+/// What a column holds so far.
+#[derive(Default)]
+struct Cells {
+    /// Every cell's text, concatenated; `ends[i]` is where cell `i` ends.
+    text: String,
+    ends: Vec<u32>,
+    missing: Vec<bool>,
+    /// The numbers, while every non-missing cell is one.
+    numbers: Option<Vec<Option<f64>>>,
+    /// Whether every non-missing cell so far is a whole number that fits `i64`.
+    integers: bool,
+    /// Whether every non-missing cell so far is a boolean.
+    booleans: bool,
+    any: bool,
 }
 
-fn is_missing(cell: &str) -> bool {
-    matches!(cell, "" | "NA" | "N/A" | "NaN" | "nan" | "null" | "NULL")
+impl Cells {
+    fn new() -> Cells {
+        Cells {
+            numbers: Some(Vec::new()),
+            integers: true,
+            booleans: true,
+            ..Cells::default()
+        }
+    }
+
+    fn push(&mut self, cell: &str) {
+        self.text.push_str(cell);
+        self.ends.push(self.text.len() as u32);
+        let missing = is_missing(cell);
+        self.missing.push(missing);
+        if missing {
+            if let Some(numbers) = &mut self.numbers {
+                numbers.push(None);
+            }
+            return;
+        }
+        self.any = true;
+        let trimmed = cell.trim();
+        if self.booleans && boolean(trimmed).is_none() {
+            self.booleans = false;
+        }
+        if let Some(numbers) = &mut self.numbers {
+            match trimmed.parse::<f64>() {
+                Ok(x) => {
+                    self.integers &= trimmed.parse::<i64>().is_ok();
+                    numbers.push(Some(x));
+                }
+                Err(_) => self.numbers = None,
+            }
+        }
+    }
+
+    fn cell(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text[start..self.ends[i] as usize]
+    }
+
+    /// The column as pandas would type it (see the module docs).
+    fn into_series(self, name: &str) -> Series {
+        let gaps = self.missing.iter().any(|m| *m);
+        if !self.any {
+            return Series::new(name.into(), vec![None::<f64>; self.missing.len()]);
+        }
+        if let Some(numbers) = &self.numbers {
+            if self.integers && !gaps {
+                let ints: Vec<i64> = (0..numbers.len())
+                    .map(|i| self.cell(i).trim().parse::<i64>().unwrap_or_default())
+                    .collect();
+                return Series::new(name.into(), ints);
+            }
+            return Series::new(name.into(), numbers.clone());
+        }
+        if self.booleans {
+            let values: Vec<Option<bool>> = (0..self.missing.len())
+                .map(|i| {
+                    if self.missing[i] {
+                        None
+                    } else {
+                        boolean(self.cell(i).trim())
+                    }
+                })
+                .collect();
+            return Series::new(name.into(), values);
+        }
+        let values: Vec<Option<&str>> = (0..self.missing.len())
+            .map(|i| (!self.missing[i]).then(|| self.cell(i)))
+            .collect();
+        Series::new(name.into(), values)
+    }
 }
 
 impl<'a> ColumnBuilder<'a> {
@@ -125,64 +308,33 @@ impl<'a> ColumnBuilder<'a> {
         ColumnBuilder {
             names,
             source,
-            cells: names.iter().map(|_| Cells::Unknown(0)).collect(),
+            columns: names.iter().map(|_| Cells::new()).collect(),
         }
     }
 
     fn push_row<'c>(&mut self, line: usize, fields: impl Iterator<Item = &'c str>) -> Result<()> {
-        let fields: Vec<&str> = fields.collect();
-        if fields.len() != self.names.len() {
-            let column = self.names.get(fields.len()).cloned();
+        let mut n = 0;
+        for (j, cell) in fields.enumerate() {
+            if let Some(column) = self.columns.get_mut(j) {
+                column.push(cell);
+            }
+            n = j + 1;
+        }
+        if n != self.names.len() {
+            let column = self
+                .names
+                .get(n.min(self.names.len().saturating_sub(1)))
+                .cloned();
             return Err(Error::Parse {
                 source_name: self.source.into(),
                 line,
-                column,
-                message: format!(
-                    "expected {} fields, found {}",
-                    self.names.len(),
-                    fields.len()
-                ),
+                column: if n < self.names.len() {
+                    self.names.get(n).cloned()
+                } else {
+                    column
+                },
+                message: format!("expected {} fields, found {n}", self.names.len()),
             });
-        }
-        for (j, cell) in fields.into_iter().enumerate() {
-            self.push_cell(line, j, cell)?;
-        }
-        Ok(())
-    }
-
-    fn push_cell(&mut self, line: usize, j: usize, cell: &str) -> Result<()> {
-        let slot = &mut self.cells[j];
-        if let Cells::Unknown(missing) = *slot {
-            if is_missing(cell) {
-                *slot = Cells::Unknown(missing + 1);
-                return Ok(());
-            }
-            *slot = if cell.parse::<f64>().is_ok() {
-                Cells::Numeric {
-                    values: vec![None; missing],
-                    all_int: true,
-                }
-            } else {
-                Cells::Text(vec![String::new(); missing])
-            };
-        }
-        match slot {
-            Cells::Numeric { values, all_int } => {
-                if is_missing(cell) {
-                    values.push(None);
-                    return Ok(());
-                }
-                let value = cell.parse::<f64>().map_err(|_| Error::Parse {
-                    source_name: self.source.into(),
-                    line,
-                    column: Some(self.names[j].clone()),
-                    message: format!("{cell:?} is not a number (the column's earlier values are)"),
-                })?;
-                *all_int &= cell.parse::<i64>().is_ok();
-                values.push(Some(value));
-            }
-            Cells::Text(values) => values.push(cell.to_string()),
-            Cells::Unknown(_) => unreachable!("resolved above"),
         }
         Ok(())
     }
@@ -192,19 +344,9 @@ impl<'a> ColumnBuilder<'a> {
         let columns: Vec<Column> = self
             .names
             .iter()
-            .zip(self.cells)
+            .zip(self.columns)
             .map(|(name, cells)| {
-                let series = match cells {
-                    Cells::Unknown(n) => Series::new(name.into(), vec![None::<f64>; n]),
-                    Cells::Numeric { values, all_int }
-                        if all_int && values.iter().all(Option::is_some) =>
-                    {
-                        let ints: Vec<i64> = values.iter().flatten().map(|v| *v as i64).collect();
-                        Series::new(name.into(), ints)
-                    }
-                    Cells::Numeric { values, .. } => Series::new(name.into(), values),
-                    Cells::Text(values) => Series::new(name.into(), values),
-                };
+                let series = cells.into_series(name);
                 height = series.len();
                 Column::from(series)
             })
@@ -253,18 +395,94 @@ mod tests {
     }
 
     #[test]
-    fn non_numeric_cell_names_line_and_column() {
-        let err = parse_csv(b"a,b\n1,2\n3,x7\n", "bad.csv").unwrap_err();
-        let msg = err.to_string();
-        assert!(msg.contains("line 3"), "{msg}");
-        assert!(msg.contains("column \"b\""), "{msg}");
-        assert!(msg.contains("\"x7\""), "{msg}");
+    fn a_text_cell_makes_the_column_text_as_in_pandas() {
+        // The issue's example: pandas describes `a` and `price` and reads `grade` as text.
+        let df = parse_csv(b"a,grade,price\n1,1,100\n2,2,210\n3,A,290\n", "m.csv").unwrap();
+        assert_eq!(df.column("a").unwrap().i64().unwrap().get(2), Some(3));
+        let grade = df.column("grade").unwrap().str().unwrap();
+        assert_eq!([grade.get(0), grade.get(2)], [Some("1"), Some("A")]);
+        assert_eq!(df.column("price").unwrap().i64().unwrap().get(1), Some(210));
         let names = vec!["p".to_string(), "q".to_string()];
-        let err = parse_whitespace(b"1 2\n3 4\n5 six\n", &names, "ws").unwrap_err();
-        assert!(
-            err.to_string().contains("ws, line 3, column \"q\""),
-            "{err}"
+        let df = parse_whitespace(b"1 2\n3 4\n5 six\n", &names, "ws").unwrap();
+        assert_eq!(df.column("q").unwrap().str().unwrap().get(2), Some("six"));
+    }
+
+    fn f64s(df: &DataFrame, name: &str) -> Vec<Option<f64>> {
+        let c = df.column(name).unwrap().f64().unwrap();
+        (0..c.len()).map(|i| c.get(i)).collect()
+    }
+
+    fn bools(df: &DataFrame, name: &str) -> Vec<Option<bool>> {
+        let c = df.column(name).unwrap().bool().unwrap();
+        (0..c.len()).map(|i| c.get(i)).collect()
+    }
+
+    /// What `pandas.read_csv` 3.1 gives for the same bytes (compare/python/csv_expectations.py).
+    #[test]
+    fn types_and_values_match_pandas() {
+        use polars::prelude::DataType;
+        let df = parse_csv(b"x,y,z\n1,NA,\n2,n/a,True\nnull,3.5,False\n", "na").unwrap();
+        assert_eq!(df.column("x").unwrap().dtype(), &DataType::Float64);
+        let x: Vec<Option<f64>> = f64s(&df, "x");
+        assert_eq!(x, [Some(1.0), Some(2.0), None]);
+        let y: Vec<Option<f64>> = f64s(&df, "y");
+        assert_eq!(y, [None, None, Some(3.5)]);
+        let z: Vec<Option<bool>> = bools(&df, "z");
+        assert_eq!(z, [None, Some(true), Some(false)]);
+
+        let df = parse_csv(b"f,g\nTrue,false\nFALSE,TRUE\n", "bools").unwrap();
+        assert_eq!(df.column("f").unwrap().dtype(), &DataType::Boolean);
+
+        // Sniffed separators: semicolon (a comma inside a field stays text), tab, whitespace runs.
+        let df = parse_csv(b"a;b\n1,5;7\n2,5;8\n", "semicolon").unwrap();
+        assert_eq!(df.column("a").unwrap().str().unwrap().get(0), Some("1,5"));
+        assert_eq!(df.column("b").unwrap().i64().unwrap().get(1), Some(8));
+        let df = parse_csv(b"a\tb\n1\t2.5\n", "tab").unwrap();
+        assert_eq!(df.column("b").unwrap().f64().unwrap().get(0), Some(2.5));
+        let df = parse_csv(b"a  b   c\n1   2 x\n3 4    y\n", "ws").unwrap();
+        assert_eq!(df.column("b").unwrap().i64().unwrap().get(1), Some(4));
+        assert_eq!(df.column("c").unwrap().str().unwrap().get(1), Some("y"));
+
+        // Quoted fields with separators, doubled quotes and a newline.
+        let df = parse_csv(
+            b"name,note\n\"Smith, J\",\"He said \"\"hi\"\"\nthen left\"\nDoe,plain\n",
+            "quoted",
+        )
+        .unwrap();
+        assert_eq!(
+            df.column("name").unwrap().str().unwrap().get(0),
+            Some("Smith, J")
         );
+        assert_eq!(
+            df.column("note").unwrap().str().unwrap().get(0),
+            Some("He said \"hi\"\nthen left")
+        );
+
+        // Numbers ignore surrounding spaces; text keeps them.
+        let df = parse_csv(b"a,b,c\n 1 , x ,2.5 \n3,y,4\n", "spaces").unwrap();
+        assert_eq!(df.column("a").unwrap().i64().unwrap().get(0), Some(1));
+        assert_eq!(df.column("b").unwrap().str().unwrap().get(0), Some(" x "));
+        assert_eq!(df.column("c").unwrap().f64().unwrap().get(1), Some(4.0));
+
+        // A column of gaps is Float64 of nulls; exponents, infinities.
+        let df = parse_csv(b"a,b\n,1\nNA,2\n", "allna").unwrap();
+        assert_eq!(df.column("a").unwrap().null_count(), 2);
+        assert_eq!(df.column("a").unwrap().dtype(), &DataType::Float64);
+        let df = parse_csv(b"a\n1e3\n-2.5\n.5\n", "floats").unwrap();
+        let a: Vec<Option<f64>> = f64s(&df, "a");
+        assert_eq!(a, [Some(1000.0), Some(-2.5), Some(0.5)]);
+        let df = parse_csv(b"a\ninf\n-Infinity\n1\n", "inf").unwrap();
+        let a: Vec<Option<f64>> = f64s(&df, "a");
+        assert_eq!(a, [Some(f64::INFINITY), Some(f64::NEG_INFINITY), Some(1.0)]);
+    }
+
+    #[test]
+    fn other_encodings_are_named_with_the_byte_offset() {
+        let err = parse_csv(b"a,b\n1,caf\xe9\n", "latin1.csv")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("byte 9") && err.contains("not UTF-8"), "{err}");
+        assert!(err.contains("line 2"), "{err}");
     }
 
     #[test]

@@ -14,7 +14,7 @@ use std::path::Path;
 use polars::prelude::DataFrame;
 
 pub use cache::{data_dir, sha256_bytes, sha256_file, Cache, CacheState, DATA_DIR_ENV};
-pub use csv::{parse_csv, parse_whitespace, read_csv};
+pub use csv::{parse_csv, parse_delimited, parse_whitespace, read_csv, read_csv_with, Separator};
 
 use crate::datasets::{dataset, DatasetSpec, Format};
 use crate::error::{Error, Result};

@@ -7,12 +7,7 @@
 use super::build::{check_table, default_index, first_duplicate};
 use super::error::PayloadError;
 use super::{Frame, MAX_COLUMNS};
-
-/// pandas' default missing-value markers.
-const NA_MARKERS: [&str; 17] = [
-    "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
-    "<NA>", "N/A", "NA", "NULL", "NaN", "None", "null",
-];
+use crate::ingest::csv::is_missing;
 
 /// Parses a CSV body with a header row into a frame of finite numbers.
 pub fn parse_csv(body: &[u8]) -> Result<Frame, PayloadError> {
@@ -61,7 +56,7 @@ pub fn parse_csv(body: &[u8]) -> Result<Frame, PayloadError> {
 
 fn cell_value(cell: &str, column: &str, row: &str) -> Result<f64, PayloadError> {
     let cell = cell.trim();
-    if NA_MARKERS.contains(&cell) {
+    if is_missing(cell) {
         return Err(PayloadError::Null {
             column: column.into(),
             row: row.into(),
