@@ -46,7 +46,10 @@ pub use error::{Error, Result};
 pub mod prelude {
     pub use crate::datasets::{dataset, preset, BOSTON_DROPPED};
     pub use crate::display::{head, Table};
-    pub use crate::eda::{correlation, describe, Correlation, Describe, Kde1, Kde2, Summary};
+    pub use crate::eda::{
+        correlation, describe, describe_all, Correlation, Describe, DescribeAll, Kde1, Kde2,
+        Summary,
+    };
     pub use crate::error::{Error, Result};
     pub use crate::ingest::{load_dataset, read_csv};
     pub use crate::modeling::gradient_descent::{GdParams, Init};

@@ -13,7 +13,7 @@ use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use ml_workflow::datasets;
-use ml_workflow::eda::describe;
+use ml_workflow::eda::{describe, describe_all};
 use ml_workflow::error::chain_message;
 use ml_workflow::ingest::csv::Separator;
 use ml_workflow::ingest::{self, Cache, CacheState};
@@ -74,6 +74,10 @@ enum Command {
         /// spaces) [default: sniffed from the header line].
         #[arg(long, value_parser = separator)]
         sep: Option<Separator>,
+        /// `all` adds the text and boolean columns (count, unique, top, freq), as pandas'
+        /// `describe(include="all")`.
+        #[arg(long, value_parser = ["numeric", "all"], default_value = "numeric")]
+        include: String,
         /// Print `df.describe().to_json()` instead of a table.
         #[arg(long)]
         json: bool,
@@ -244,13 +248,18 @@ fn emit(text: impl Display) -> anyhow::Result<()> {
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Datasets { json } => datasets(json)?,
-        Command::Describe { source, sep, json } => {
+        Command::Describe {
+            source,
+            sep,
+            include,
+            json,
+        } => {
             let df = load_source(&source, sep.unwrap_or(Separator::Sniff))?;
-            let table = describe(&df)?;
-            if json {
-                emit(format_args!("{}\n", table.to_json()))?;
-            } else {
-                emit(table)?;
+            match (include.as_str(), json) {
+                ("all", true) => emit(format_args!("{}\n", describe_all(&df)?.to_json()))?,
+                ("all", false) => emit(describe_all(&df)?)?,
+                (_, true) => emit(format_args!("{}\n", describe(&df)?.to_json()))?,
+                (_, false) => emit(describe(&df)?)?,
             }
         }
         Command::Train(args) => train(args)?,

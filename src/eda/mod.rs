@@ -3,6 +3,10 @@
 
 use std::fmt;
 
+mod describe_all;
+
+pub use describe_all::{describe_all, ColumnSummary, DescribeAll};
+
 use polars::prelude::DataFrame;
 use rayon::prelude::*;
 use serde_json::{Map, Value};
@@ -180,12 +184,12 @@ impl fmt::Display for Describe {
     }
 }
 
-fn json_number(v: f64) -> Value {
+pub(crate) fn json_number(v: f64) -> Value {
     serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number)
 }
 
 /// Formats a statistic as pandas prints it: six decimals.
-fn format_stat(v: f64) -> String {
+pub(crate) fn format_stat(v: f64) -> String {
     if v.is_nan() {
         "NaN".into()
     } else {
