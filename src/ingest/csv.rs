@@ -220,6 +220,8 @@ struct Cells {
     missing: Vec<bool>,
     /// The numbers, while every non-missing cell is one.
     numbers: Option<Vec<Option<f64>>>,
+    /// The same cells as integers, while every one is (missing cells as 0, unused then).
+    ints: Vec<i64>,
     /// Whether every non-missing cell so far is a whole number that fits `i64`.
     integers: bool,
     /// Whether every non-missing cell so far is a boolean.
@@ -256,7 +258,12 @@ impl Cells {
         if let Some(numbers) = &mut self.numbers {
             match trimmed.parse::<f64>() {
                 Ok(x) => {
-                    self.integers &= trimmed.parse::<i64>().is_ok();
+                    if self.integers {
+                        match trimmed.parse::<i64>() {
+                            Ok(i) => self.ints.push(i),
+                            Err(_) => self.integers = false,
+                        }
+                    }
                     numbers.push(Some(x));
                 }
                 Err(_) => self.numbers = None,
@@ -277,10 +284,7 @@ impl Cells {
         }
         if let Some(numbers) = &self.numbers {
             if self.integers && !gaps {
-                let ints: Vec<i64> = (0..numbers.len())
-                    .map(|i| self.cell(i).trim().parse::<i64>().unwrap_or_default())
-                    .collect();
-                return Series::new(name.into(), ints);
+                return Series::new(name.into(), self.ints);
             }
             return Series::new(name.into(), numbers.clone());
         }

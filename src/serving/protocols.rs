@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
-use super::extract::{Format, ScoringBody, V2Body};
+use super::extract::{ScoringBody, V2Body};
 use super::openapi::{ErrorBody, InvocationsBody, MlflowRequest};
 use super::reload::Loaded;
 use super::server::{off_loop_if, score_body, with_summary, ApiError, AppState, INLINE_BODY_BYTES};
@@ -24,16 +24,9 @@ pub(super) async fn invocations(
     State(state): State<Arc<AppState>>,
     body: ScoringBody,
 ) -> Result<Response, ApiError> {
-    if body.format == Format::Json && contains(&body.bytes, b"\"params\"") {
-        tracing::info!("MLflow params in the request are accepted and not used by this model");
-    }
     let (prediction, model) = score_body(&state, body).await?;
     let answer = Json(json!({ "predictions": prediction.prediction }));
     Ok(with_summary(answer.into_response(), &prediction, model))
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 /// MLflow's `GET /ping`: 200 while ready.

@@ -225,11 +225,7 @@ fn app_state(artifact: Artifact, config: ServerConfig) -> Arc<AppState> {
     })
 }
 
-/// The application: every route, the body limit, limits, metrics and logging, over `artifact`.
-pub fn router(artifact: Artifact, config: ServerConfig) -> Router {
-    routes(app_state(artifact, config))
-}
-
+/// The application: every route, the body limit, limits, metrics and logging, over `state`.
 fn routes(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/", get(home))

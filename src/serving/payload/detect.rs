@@ -66,6 +66,9 @@ pub(super) fn mlflow(entries: &[(String, Json)]) -> Result<Option<Shape<'_>>, Pa
     if entries.len() > 1 && !MLFLOW_KEYS.contains(&key.as_str()) {
         return Ok(None);
     }
+    if entries.len() > 1 {
+        tracing::info!("MLflow params in the request are accepted and not used by this model");
+    }
     if !MLFLOW_KEYS.contains(&key.as_str()) || value.is_object_of_scalars() {
         return Ok(None);
     }
