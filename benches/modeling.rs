@@ -13,14 +13,12 @@ use ndarray::{Array1, Axis};
 fn modeling_benches(c: &mut Criterion) {
     let df = load_dataset("boston-housing").expect("boston-housing (set ML_WORKFLOW_DATA)");
     let report = train(&df, &preset("boston-housing").expect("preset"), None).expect("training");
-    let features = report.features.clone();
-    let x = ml_workflow::polars_ext::to_matrix(&df, &features).expect("features");
     let y = Array1::from(ml_workflow::polars_ext::column_f64(&df, "MEDV").expect("target"));
-    let split = ml_workflow::modeling::train_test_split(x.nrows(), 0.2, 7).expect("split");
+    let split = ml_workflow::modeling::train_test_split(df.height(), 0.2, 7).expect("split");
     let x_train = report
-        .scaler
-        .transform(x.select(Axis(0), &split.train).view())
-        .expect("scale");
+        .preprocessor
+        .transform(&df, &split.train)
+        .expect("preprocess");
     let y_train = y.select(Axis(0), &split.train);
     let mut spec = ModelSpec::from_name("gbm").expect("gbm").with_seed(7);
     spec.set("n_estimators", 400.0).expect("n_estimators");
@@ -42,8 +40,11 @@ fn modeling_benches(c: &mut Criterion) {
         b.iter(|| parse(body, &artifact.features).expect("parse"))
     });
     let frame = parse(body, &artifact.features).expect("parse");
-    let (mut row, _) = frame.select(&artifact.features).expect("select");
-    artifact.preprocessing.scaler.transform_row(row.iter_mut());
+    let (columns, _) = frame.select(&artifact.features).expect("select");
+    let row = artifact
+        .preprocessing
+        .encode(&columns, 1)
+        .expect("preprocess");
     c.bench_function("400 trees on one scaled row", |b| {
         b.iter(|| artifact.model.predict_row(&row).expect("predict_row"))
     });

@@ -35,6 +35,7 @@ pub mod ingest;
 #[cfg(feature = "cli")]
 pub mod logging;
 pub mod modeling;
+pub mod pandas_text;
 pub mod plots;
 pub mod polars_ext;
 pub mod report;
@@ -51,13 +52,15 @@ pub mod prelude {
         Summary,
     };
     pub use crate::error::{Error, Result};
+    pub use crate::ingest::csv::{parse_delimited, Separator};
     pub use crate::ingest::{load_dataset, read_csv};
     pub use crate::modeling::gradient_descent::{GdParams, Init};
+    pub use crate::modeling::sklearn_rng::NumpyRandomState;
     pub use crate::modeling::pipeline::{train, Prepared, TrainConfig, TrainReport};
-    pub use crate::modeling::search::spot_check;
+    pub use crate::modeling::search::{spot_check, Grid};
     pub use crate::modeling::xy::XySplit;
     pub use crate::modeling::{
-        spot_check_models, Evaluation, KFold, Metrics, ModelSpec, StandardScaler,
+        spot_check_models, Evaluation, KFold, Metrics, ModelSpec, Preprocessor, StandardScaler,
     };
     pub use crate::plots::{
         actual_vs_predicted, bar_chart, heatmap, kde_jointplot, line_chart, lmplot, residuals,
@@ -65,6 +68,8 @@ pub mod prelude {
     };
     pub use crate::polars_ext::{column_f64, column_names, drop_columns, from_columns, to_matrix};
     pub use crate::report::compare;
-    pub use crate::serving::{predict, request_rows, Artifact, Frame, Orient, Prediction};
+    pub use crate::serving::{
+        predict, predict_frame, request_rows, Artifact, Cell, Frame, Orient, Prediction,
+    };
     pub use polars::prelude::DataFrame;
 }

@@ -143,9 +143,16 @@ struct TrainArgs {
     /// The column to predict.
     #[arg(long)]
     target: Option<String>,
-    /// Feature columns, comma separated [default: every numeric column but the target].
+    /// Input columns, comma separated [default: every column but the target]. Numeric columns
+    /// are imputed with the training median and scaled; text and boolean ones one-hot encoded.
     #[arg(long, value_delimiter = ',')]
     features: Option<Vec<String>>,
+    /// Columns to leave out of the inputs, comma separated (an ID, a free-text note).
+    #[arg(long, value_delimiter = ',')]
+    drop: Vec<String>,
+    /// The most distinct values a text column may have before it is refused [default: 100].
+    #[arg(long)]
+    max_categories: Option<usize>,
     /// The model, with scikit-learn's defaults.
     #[arg(long, value_parser = model_parser())]
     model: Option<ModelSpec>,
@@ -288,6 +295,10 @@ fn train_config(args: &TrainArgs) -> anyhow::Result<TrainConfig> {
     if let Some(features) = &args.features {
         config.features = features.clone();
     }
+    config.drop.extend(args.drop.iter().cloned());
+    if let Some(max) = args.max_categories {
+        config.max_categories = max;
+    }
     if let Some(model) = &args.model {
         config.model = model.clone();
         config.final_params = None;
@@ -415,6 +426,7 @@ fn train_json(report: &TrainReport, name: &str, saved: &Saved) -> serde_json::Va
         "dataset": name,
         "target": report.config.target,
         "features": report.features,
+        "inputs": report.preprocessor.columns,
         "model": report.final_spec.name(),
         "folds": report.config.folds,
         "rows": { "train": report.rows_train, "test": report.rows_test },
@@ -434,14 +446,23 @@ fn train_json(report: &TrainReport, name: &str, saved: &Saved) -> serde_json::Va
 fn train_text(report: &TrainReport, name: &str, saved: &Saved) -> String {
     use std::fmt::Write as _;
     let mut t = String::new();
+    let inputs = report.preprocessor.input_names();
     let _ = writeln!(
         t,
         "{name}: {} predicted from {} ({} training rows, {} held out)",
         report.config.target,
-        report.features.join(", "),
+        inputs.join(", "),
         report.rows_train,
         report.rows_test
     );
+    if inputs != report.features {
+        let _ = writeln!(
+            t,
+            "  encoded as {} features: {}",
+            report.features.len(),
+            report.features.join(", ")
+        );
+    }
     let _ = writeln!(
         t,
         "\n{}-fold cross-validation of {} ({:.2} s):",

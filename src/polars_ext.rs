@@ -4,6 +4,7 @@ use ndarray::{Array1, Array2};
 use polars::prelude::{Column, DataFrame, DataType, NamedFrom, Series};
 
 use crate::error::{Error, Result};
+use crate::modeling::Cell;
 
 /// The frame's column names, in order.
 pub fn column_names(df: &DataFrame) -> Vec<String> {
@@ -30,7 +31,7 @@ pub fn numeric_columns(df: &DataFrame) -> Vec<String> {
 /// Finds a column by comparing names, not through polars' hashed schema cache: a frame made
 /// in one evcxr cell is used by code compiled in another, whose copy of polars hashes names
 /// with a different global seed, so cached lookups miss (seen on frames of 10+ columns).
-fn column<'a>(df: &'a DataFrame, name: &str) -> Result<&'a Column> {
+pub fn column_by_name<'a>(df: &'a DataFrame, name: &str) -> Result<&'a Column> {
     df.columns()
         .iter()
         .find(|c| c.name().as_str() == name)
@@ -42,7 +43,7 @@ fn column<'a>(df: &'a DataFrame, name: &str) -> Result<&'a Column> {
 
 /// A numeric column as `f64` values with missing values kept as `None`.
 pub fn column_f64_nullable(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>> {
-    let col = column(df, name)?;
+    let col = column_by_name(df, name)?;
     if !is_numeric(col) {
         return Err(Error::BadColumn {
             column: name.into(),
@@ -65,6 +66,34 @@ pub fn column_f64(df: &DataFrame, name: &str) -> Result<Vec<f64>> {
             })
         })
         .collect()
+}
+
+/// A column as raw cells (numbers, booleans, text, missing), as a request would carry it.
+pub fn column_cells(df: &DataFrame, name: &str) -> Result<Vec<Cell>> {
+    let col = column_by_name(df, name)?;
+    if is_numeric(col) {
+        let values = column_f64_nullable(df, name)?;
+        return Ok(values
+            .into_iter()
+            .map(|v| v.map_or(Cell::Missing, Cell::Number))
+            .collect());
+    }
+    match col.dtype() {
+        DataType::Boolean => Ok(col
+            .bool()?
+            .iter()
+            .map(|v| v.map_or(Cell::Missing, Cell::Bool))
+            .collect()),
+        DataType::String => Ok(col
+            .str()?
+            .iter()
+            .map(|v| v.map_or(Cell::Missing, |t| Cell::Text(t.into())))
+            .collect()),
+        other => Err(Error::BadColumn {
+            column: name.into(),
+            message: format!("its type {other} has no request form (numbers, booleans, text)"),
+        }),
+    }
 }
 
 /// Selected numeric columns as a row-major matrix (rows × columns).
@@ -90,7 +119,7 @@ pub fn from_columns(columns: Vec<(String, Vec<f64>)>) -> Result<DataFrame> {
 /// The frame without the named columns (each must exist).
 pub fn drop_columns(df: &DataFrame, names: &[&str]) -> Result<DataFrame> {
     for name in names {
-        column(df, name)?;
+        column_by_name(df, name)?;
     }
     let kept = df
         .columns()

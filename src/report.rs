@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::modeling::evaluation::Evaluation;
 use crate::modeling::search::{GridSearch, SpotCheck};
 use crate::modeling::xy::GdFit;
-use crate::modeling::ParamSet;
+use crate::modeling::{Encoding, ParamSet, Preprocessor};
 use crate::plots::{actual_vs_predicted, bar_chart, line_chart, residuals, Labels, Line, Svg};
 
 impl GridSearch {
@@ -72,6 +72,59 @@ pub fn format_param(v: f64) -> String {
         format!("{}", v as i64)
     } else {
         format_float(v)
+    }
+}
+
+impl Preprocessor {
+    /// The input schema as a table: each column's type, encoding, what was fitted on the
+    /// training rows (median, categories) and the model features it becomes.
+    pub fn table(&self) -> Table {
+        let rows = self
+            .columns
+            .iter()
+            .map(|c| {
+                let (encoding, fitted) = match &c.encoding {
+                    Encoding::Numeric { median } => {
+                        let scaled = if self.scaler.scale.iter().all(|s| *s == 1.0)
+                            && self.scaler.mean.iter().all(|m| *m == 0.0)
+                        {
+                            "median imputation"
+                        } else {
+                            "median imputation, standard scaling"
+                        };
+                        (scaled.to_string(), format!("median {}", format_float(*median)))
+                    }
+                    Encoding::OneHot {
+                        categories,
+                        missing_category,
+                    } => {
+                        let missing = if *missing_category { " + missing" } else { "" };
+                        (
+                            "one-hot".to_string(),
+                            format!("{}{missing}", categories.join(", ")),
+                        )
+                    }
+                };
+                vec![
+                    c.name.clone(),
+                    format!("{:?}", c.dtype).to_lowercase(),
+                    encoding,
+                    fitted,
+                    c.feature_names().join(", "),
+                ]
+            })
+            .collect();
+        Table::new(
+            ["column", "type", "encoding", "fitted on the training rows", "model features"]
+                .map(String::from)
+                .to_vec(),
+            rows,
+        )
+    }
+
+    /// Shows the table inline in evcxr.
+    pub fn evcxr_display(&self) {
+        self.table().evcxr_display();
     }
 }
 

@@ -344,7 +344,7 @@ fn bad_inputs() -> Vec<BadInput> {
         ("string value", Some("application/json"), format!("[{}]", row.replace("6.5", "\"six\"")), 422, vec!["RM"]),
         ("numeric string", Some("application/json"), format!("[{}]", row.replace("6.5", "\"6.5\"")), 422, vec!["RM"]),
         ("bool value", Some("application/json"), format!("[{}]", row.replace("6.5", "true")), 422, vec!["RM"]),
-        ("null value", Some("application/json"), format!("[{}]", row.replace("6.5", "null")), 422, vec!["RM"]),
+        ("unknown column", Some("application/json"), format!("[{}]", row.replace("\"LSTAT\"", "\"LSTAT\":4.98,\"colour\"")), 422, vec!["colour", "unknown"]),
         ("NaN literal", Some("application/json"), format!("[{}]", row.replace("6.5", "NaN")), 422, vec!["RM", "finite"]),
         ("Infinity literal", Some("application/json"), format!("[{}]", row.replace("6.5", "Infinity")), 422, vec!["RM", "finite"]),
         ("overflowing number", Some("application/json"), format!("[{}]", row.replace("6.5", "1e999")), 422, vec!["RM", "overflows"]),
@@ -540,7 +540,7 @@ fn truncated_foreign_and_newer_artifacts_are_refused_with_reasons() {
         foreign.contains("not an ml-workflow model artifact"),
         "{foreign}"
     );
-    let newer = text.replacen("\"format_version\":1", "\"format_version\":2", 1);
+    let newer = text.replacen("\"format_version\":2", "\"format_version\":3", 1);
     assert_ne!(newer, text);
     let err = Artifact::from_json(newer.as_bytes())
         .expect_err("newer")
@@ -553,7 +553,10 @@ fn truncated_foreign_and_newer_artifacts_are_refused_with_reasons() {
     let err = Artifact::from_json(text.as_bytes())
         .expect_err("inconsistent")
         .to_string();
-    assert!(err.contains("5 features but a scaler for 6"), "{err}");
+    assert!(
+        err.contains("not the preprocessing's input columns"),
+        "{err}"
+    );
     let mut none = artifact().clone();
     none.features.clear();
     let err = Artifact::from_json(none.to_json().expect("json").as_bytes())
@@ -688,7 +691,7 @@ fn mlflow_routes_answer_as_mlflow_serve_does() {
         .iter()
         .map(|c| {
             let values: Vec<String> = frame
-                .column(c)
+                .numbers(c)
                 .unwrap()
                 .iter()
                 .map(|v| v.to_string())
@@ -720,7 +723,7 @@ fn mlflow_routes_answer_as_mlflow_serve_does() {
         let row: Vec<String> = frame
             .columns
             .iter()
-            .map(|c| frame.column(c).unwrap()[r].to_string())
+            .map(|c| frame.numbers(c).unwrap()[r].to_string())
             .collect();
         csv.push_str(&format!("\n{}", row.join(",")));
     }
@@ -791,7 +794,7 @@ fn v2_routes_speak_the_open_inference_protocol() {
         .map(|r| {
             FEATURES
                 .iter()
-                .map(|f| frame.column(f).unwrap()[r])
+                .map(|f| frame.numbers(f).unwrap()[r])
                 .collect()
         })
         .collect();
@@ -814,7 +817,7 @@ fn v2_routes_speak_the_open_inference_protocol() {
 
     let per_feature: Vec<Value> = FEATURES
         .iter()
-        .map(|f| json!({"name": f, "shape": [3], "datatype": "FP64", "data": frame.column(f).unwrap()}))
+        .map(|f| json!({"name": f, "shape": [3], "datatype": "FP64", "data": frame.numbers(f).unwrap()}))
         .collect();
     let body = json!({ "inputs": per_feature }).to_string();
     let reply = request(

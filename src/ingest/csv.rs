@@ -24,11 +24,7 @@ use polars::prelude::{Column, DataFrame, NamedFrom, Series};
 
 use crate::error::{Error, Result};
 
-/// pandas' default missing-value markers (`na_values` when `keep_default_na=True`).
-pub const NA_MARKERS: [&str; 19] = [
-    "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
-    "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
-];
+pub use crate::pandas_text::{boolean, is_missing, NA_MARKERS};
 
 /// How fields are separated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -187,20 +183,6 @@ fn check_unique(headers: &[String], source: &str) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// Whether a cell is one of pandas' missing-value markers.
-pub fn is_missing(cell: &str) -> bool {
-    NA_MARKERS.contains(&cell)
-}
-
-/// `True`/`False` in the spellings pandas reads as booleans.
-fn boolean(cell: &str) -> Option<bool> {
-    match cell {
-        "True" | "TRUE" | "true" => Some(true),
-        "False" | "FALSE" | "false" => Some(false),
-        _ => None,
-    }
 }
 
 /// Accumulates cells column by column: each column's text (compactly, for the case it turns

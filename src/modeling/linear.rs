@@ -1,10 +1,17 @@
 //! Linear models: ordinary least squares through linfa-linear, Lasso and ElasticNet through
 //! linfa-elasticnet (scikit-learn's objective, `1/(2n)·‖y − Xw‖² + α·penalty`). All reduce to
 //! a coefficient vector and an intercept, which is what the artifact stores.
+//!
+//! linfa-linear solves least squares by an unpivoted QR, which is exact for full-rank designs
+//! and meaningless for rank-deficient ones. One-hot columns with an intercept are always rank
+//! deficient (each column's indicators sum to one), so such designs get the minimum-norm
+//! solution scikit-learn's `lstsq` gives, through an eigendecomposition of the centred Gram
+//! matrix (linfa-linalg); the predictions, which are the projection of `y`, are the same.
 
 use linfa::traits::Fit;
 use linfa::Dataset;
 use linfa_elasticnet::ElasticNet;
+use linfa_linalg::eigh::EighInto;
 use linfa_linear::LinearRegression;
 use ndarray::{Array1, ArrayView1, ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
@@ -32,8 +39,16 @@ impl LinearModel {
     }
 }
 
+/// Eigenvalues of the centred Gram matrix below this share of the largest count as zero: a
+/// singular value under about 1e-6 of the largest, far above rounding noise in the Gram
+/// matrix (about 1e-8 in singular-value terms) and far below any real direction of the data.
+const RANK_TOLERANCE: f64 = 1e-12;
+
 /// Ordinary least squares with an intercept (scikit-learn's `LinearRegression`).
 pub fn fit_ols(x: ArrayView2<f64>, y: ArrayView1<f64>) -> Result<LinearModel> {
+    if let Some(model) = min_norm_if_rank_deficient(x, y)? {
+        return Ok(model);
+    }
     let data = Dataset::new(x.to_owned(), y.to_owned());
     let fitted = LinearRegression::new()
         .fit(&data)
@@ -42,6 +57,39 @@ pub fn fit_ols(x: ArrayView2<f64>, y: ArrayView1<f64>) -> Result<LinearModel> {
         coef: fitted.params().to_vec(),
         intercept: fitted.intercept(),
     })
+}
+
+/// The minimum-norm least-squares fit when the centred design is rank deficient, else None.
+fn min_norm_if_rank_deficient(
+    x: ArrayView2<f64>,
+    y: ArrayView1<f64>,
+) -> Result<Option<LinearModel>> {
+    let (Some(x_mean), Some(y_mean)) = (x.mean_axis(Axis(0)), y.mean()) else {
+        return Ok(None);
+    };
+    let xc = &x - &x_mean;
+    let gram = xc.t().dot(&xc);
+    let (values, vectors) = gram
+        .eigh_into()
+        .map_err(|e| Error::model("linear regression", e))?;
+    let largest = values.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
+    let cutoff = largest * RANK_TOLERANCE;
+    if largest == 0.0 || values.iter().all(|v| *v > cutoff) {
+        return Ok(None);
+    }
+    let xty = xc.t().dot(&(&y - y_mean));
+    let mut coef = Array1::<f64>::zeros(x.ncols());
+    for (k, value) in values.iter().enumerate() {
+        if *value > cutoff {
+            let v = vectors.column(k);
+            coef.scaled_add(v.dot(&xty) / value, &v);
+        }
+    }
+    let intercept = y_mean - x_mean.dot(&coef);
+    Ok(Some(LinearModel {
+        coef: coef.to_vec(),
+        intercept,
+    }))
 }
 
 /// ElasticNet with penalty `alpha` and mix `l1_ratio` (1 is the Lasso), solved by coordinate

@@ -3,12 +3,15 @@
 //! the model registry, cross-validation, grid search, evaluation and the headless training
 //! pipeline. Numbers only: tables and charts of these results are in [`crate::report`].
 
+pub mod cell;
+pub mod columns;
 pub mod evaluation;
 pub mod gradient_descent;
 pub mod linear;
 pub mod metrics;
 pub mod neighbors;
 pub mod pipeline;
+pub mod preprocess;
 pub mod registry;
 pub mod scaler;
 pub mod search;
@@ -18,8 +21,11 @@ pub mod svr;
 pub mod trees;
 pub mod xy;
 
+pub use cell::Cell;
+pub use columns::{ColumnType, Encoding, InputColumn};
 pub use evaluation::Evaluation;
 pub use metrics::Metrics;
+pub use preprocess::{PreprocessOptions, Preprocessor};
 pub use registry::{
     model_info, spot_check_models, FittedModel, ModelInfo, ModelSpec, ParamSet, MODELS,
 };

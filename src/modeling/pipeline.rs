@@ -1,4 +1,5 @@
-//! The notebook's modeling pipeline, headless: select features → split → fit the scaler on the
+//! The notebook's modeling pipeline, headless: select input columns → check the target → split
+//! → fit the preprocessing (imputer, scaler, one-hot encoder: [`super::preprocess`]) on the
 //! training rows → cross-validated grid search → final fit → held-out evaluation.
 
 use std::time::Instant;
@@ -10,20 +11,27 @@ use serde::{Deserialize, Serialize};
 
 use super::evaluation::Evaluation;
 use super::metrics::Metrics;
+use super::preprocess::{PreprocessOptions, Preprocessor, DEFAULT_MAX_CATEGORIES};
 use super::registry::{spot_check_models, FittedModel, ModelSpec, ParamSet};
-use super::scaler::StandardScaler;
 use super::search::{grid_search, spot_check, Grid, GridSearch, SpotCheck};
 use super::split::{train_test_split, KFold, Split};
 use crate::error::{Error, Result};
-use crate::polars_ext::{column_f64, numeric_columns, to_matrix};
+use crate::polars_ext::{column_by_name, column_names};
 
 /// Everything that decides a training run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainConfig {
     /// Target column.
     pub target: String,
-    /// Feature columns in order (empty: every numeric column but the target).
+    /// Input columns in order (empty: every column but the target and `drop`); text and
+    /// boolean columns are one-hot encoded, numeric ones imputed and scaled.
     pub features: Vec<String>,
+    /// Columns left out of the inputs (`--drop`).
+    #[serde(default)]
+    pub drop: Vec<String>,
+    /// The most distinct values a text column may have ([`DEFAULT_MAX_CATEGORIES`]).
+    #[serde(default = "default_max_categories")]
+    pub max_categories: usize,
     /// The model and its hyperparameters (grid values override them).
     pub model: ModelSpec,
     /// Hyperparameter grid searched by cross-validation (empty: cross-validate the model as is).
@@ -36,18 +44,24 @@ pub struct TrainConfig {
     pub seed: u32,
     /// Share of rows held out for the final evaluation (0: none).
     pub test_size: f64,
-    /// Standardise features with a scaler fitted on the training rows.
+    /// Standardise numeric columns with a scaler fitted on the training rows.
     pub scale: bool,
     /// Parameters of the final fit, if not the best setting (the chapter fits 400 stages).
     pub final_params: Option<ParamSet>,
 }
 
+fn default_max_categories() -> usize {
+    DEFAULT_MAX_CATEGORIES
+}
+
 impl TrainConfig {
-    /// Defaults for any numeric CSV: all numeric columns but the target, GBM, 10 folds.
+    /// Defaults for any CSV: every column but the target, GBM, 10 folds.
     pub fn for_target(target: &str) -> TrainConfig {
         TrainConfig {
             target: target.into(),
             features: vec![],
+            drop: vec![],
+            max_categories: DEFAULT_MAX_CATEGORIES,
             model: ModelSpec::gbm(),
             grid: Grid::default(),
             folds: 10,
@@ -65,14 +79,14 @@ impl TrainConfig {
 pub struct TrainReport {
     /// The configuration that produced it.
     pub config: TrainConfig,
-    /// Feature columns, in the order the model takes them.
+    /// The model's features, in the order it takes them (encoded names: `city_north`).
     pub features: Vec<String>,
     /// Rows used for training.
     pub rows_train: usize,
     /// Rows held out.
     pub rows_test: usize,
-    /// The scaler fitted on the training rows (identity when scaling is off).
-    pub scaler: StandardScaler,
+    /// The preprocessing fitted on the training rows.
+    pub preprocessor: Preprocessor,
     /// Cross-validation of every grid setting.
     pub search: GridSearch,
     /// The spec of the final model.
@@ -89,20 +103,28 @@ pub struct TrainReport {
     pub seconds_fit: f64,
 }
 
-/// Picks features (all numeric columns but the target when none are named).
+/// The input columns: those named, or every column but the target; `drop` removed either way.
+/// Each must exist, and the target cannot be one.
 pub fn resolve_features(df: &DataFrame, config: &TrainConfig) -> Result<Vec<String>> {
-    let features: Vec<String> = if config.features.is_empty() {
-        numeric_columns(df)
+    for name in config.features.iter().chain(&config.drop) {
+        column_by_name(df, name)?;
+    }
+    let chosen = if config.features.is_empty() {
+        column_names(df)
             .into_iter()
             .filter(|c| *c != config.target)
             .collect()
     } else {
         config.features.clone()
     };
+    let features: Vec<String> = chosen
+        .into_iter()
+        .filter(|c| !config.drop.contains(c))
+        .collect();
     if features.is_empty() {
         return Err(Error::invalid(
             "features",
-            "no numeric feature columns besides the target",
+            "no input columns left besides the target",
         ));
     }
     if features.contains(&config.target) {
@@ -114,44 +136,101 @@ pub fn resolve_features(df: &DataFrame, config: &TrainConfig) -> Result<Vec<Stri
     Ok(features)
 }
 
-/// The data as the pipeline models it: features picked, rows split, scaler fitted on the
-/// training rows, training rows scaled.
+/// The target as numbers: it must be a numeric column with no missing value; the error names
+/// the rows at fault (counted from 0, as pandas numbers them).
+pub fn target_values(df: &DataFrame, target: &str) -> Result<Vec<f64>> {
+    let column = column_by_name(df, target)?;
+    let bad = |message: String| Error::BadColumn {
+        column: target.into(),
+        message: format!("the target must be numbers with no gaps: {message}"),
+    };
+    if column.dtype().is_primitive_numeric() {
+        let values = crate::polars_ext::column_f64_nullable(df, target)?;
+        let missing: Vec<usize> = (0..values.len()).filter(|&r| values[r].is_none()).collect();
+        if !missing.is_empty() {
+            return Err(bad(format!(
+                "{} missing at {}; drop or fill those rows",
+                plural(missing.len(), "value"),
+                rows_list(&missing)
+            )));
+        }
+        return Ok(values.into_iter().flatten().collect());
+    }
+    if let Ok(text) = column.str() {
+        let offending: Vec<(usize, &str)> = text
+            .iter()
+            .enumerate()
+            .filter_map(|(r, v)| {
+                v.filter(|t| t.trim().parse::<f64>().is_err())
+                    .map(|t| (r, t))
+            })
+            .take(5)
+            .collect();
+        let shown: Vec<String> = offending
+            .iter()
+            .map(|(r, t)| format!("row {r} ({t:?})"))
+            .collect();
+        return Err(bad(format!("it holds text, at {}", shown.join(", "))));
+    }
+    Err(bad(format!("it is {}", column.dtype())))
+}
+
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
+/// `row 4` or `rows 4, 9, 17 and 12 more`.
+fn rows_list(rows: &[usize]) -> String {
+    let shown: Vec<String> = rows.iter().take(10).map(usize::to_string).collect();
+    let more = rows.len().saturating_sub(shown.len());
+    let word = if rows.len() == 1 { "row" } else { "rows" };
+    if more == 0 {
+        format!("{word} {}", shown.join(", "))
+    } else {
+        format!("{word} {} and {more} more", shown.join(", "))
+    }
+}
+
+/// The data as the pipeline models it: inputs picked, rows split, preprocessing fitted on the
+/// training rows and applied to both parts.
 #[derive(Debug, Clone)]
 pub struct Prepared {
-    /// Feature columns, in order.
+    /// The model's features, in order (encoded names).
     pub features: Vec<String>,
-    /// The scaler fitted on the training rows (identity when scaling is off).
-    pub scaler: StandardScaler,
-    /// Scaled training rows.
+    /// The preprocessing fitted on the training rows.
+    pub preprocessor: Preprocessor,
+    /// Preprocessed training rows.
     pub x_train: Array2<f64>,
     /// Training targets.
     pub y_train: Array1<f64>,
-    /// Scaled held-out rows.
+    /// Preprocessed held-out rows.
     pub x_test: Array2<f64>,
     /// Held-out targets.
     pub y_test: Array1<f64>,
 }
 
 impl Prepared {
-    /// Picks, splits and scales `df` as `config` says.
+    /// Picks, splits and preprocesses `df` as `config` says.
     pub fn new(df: &DataFrame, config: &TrainConfig) -> Result<Prepared> {
-        let features = resolve_features(df, config)?;
-        let x = to_matrix(df, &features)?;
-        let y = Array1::from(column_f64(df, &config.target)?);
-        let split = train_test_split(x.nrows(), config.test_size, config.seed)?;
-        let x_train = x.select(Axis(0), &split.train);
-        let scaler = if config.scale {
-            StandardScaler::fit(x_train.view())?
-        } else {
-            StandardScaler::identity(features.len())
+        let inputs = resolve_features(df, config)?;
+        let y = Array1::from(target_values(df, &config.target)?);
+        let split = train_test_split(df.height(), config.test_size, config.seed)?;
+        let options = PreprocessOptions {
+            scale: config.scale,
+            max_categories: config.max_categories,
         };
+        let preprocessor = Preprocessor::fit(df, &inputs, &split.train, options)?;
         Ok(Prepared {
-            x_train: scaler.transform(x_train.view())?,
+            x_train: preprocessor.transform(df, &split.train)?,
             y_train: y.select(Axis(0), &split.train),
-            x_test: scaler.transform(x.select(Axis(0), &split.test).view())?,
+            x_test: preprocessor.transform(df, &split.test)?,
             y_test: y.select(Axis(0), &split.test),
-            features,
-            scaler,
+            features: preprocessor.feature_names.clone(),
+            preprocessor,
         })
     }
 
@@ -240,7 +319,7 @@ pub fn train(
         rows_train: data.y_train.len(),
         rows_test: data.y_test.len(),
         features: data.features,
-        scaler: data.scaler,
+        preprocessor: data.preprocessor,
         search,
         final_spec,
         model,

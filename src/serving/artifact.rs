@@ -1,5 +1,5 @@
-//! The model artifact: the whole prediction pipeline (feature names, training scaler, fitted
-//! model) with its provenance and metrics, as one JSON file — data only, never code (unlike a
+//! The model artifact: the whole prediction pipeline (input schema, the preprocessing fitted
+//! on the training rows, fitted model) with its provenance and metrics, as one JSON file — data only, never code (unlike a
 //! pickle) — sealed by a SHA-256 over its content.
 //!
 //! The digest covers the canonical JSON of everything but the `sha256` field (keys sorted,
@@ -16,13 +16,13 @@ use crate::error::{Error, Result};
 use crate::ingest::sha256_bytes;
 use crate::modeling::metrics::Metrics;
 use crate::modeling::pipeline::TrainReport;
-use crate::modeling::StandardScaler;
-use crate::modeling::{FittedModel, ModelSpec, ParamSet};
+use crate::modeling::{FittedModel, ModelSpec, ParamSet, Preprocessor};
 
 /// The `format` field every artifact carries.
 pub const FORMAT: &str = "ml-workflow-model";
-/// The artifact layout version this build writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The artifact layout version this build writes and reads (2: an input schema with text
+/// columns and missing values; files of version 1 are refused with a request to retrain).
+pub const FORMAT_VERSION: u32 = 2;
 /// The largest artifact file [`Artifact::load`] reads: 64 MiB, over sixty times the chapter's
 /// 400-stage model (under 1 MiB); `load_limited` (and `--max-model-bytes`) sets another.
 pub const DEFAULT_MAX_BYTES: u64 = 64 << 20;
@@ -53,13 +53,6 @@ pub struct ArtifactMetrics {
     pub test: Option<Metrics>,
 }
 
-/// The preprocessing applied before the model.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Preprocessing {
-    /// The standard scaler fitted on the training rows.
-    pub scaler: StandardScaler,
-}
-
 /// A saved model: everything `serving::predict` needs, plus provenance.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Artifact {
@@ -81,12 +74,13 @@ pub struct Artifact {
     /// the same data, seed and code give a byte-identical file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<String>,
-    /// Feature names in the order the model takes them.
+    /// The input columns a request carries, in order (their types and encodings are in
+    /// `preprocessing.columns`).
     pub features: Vec<String>,
     /// The target column.
     pub target: String,
-    /// Preprocessing fitted at training time.
-    pub preprocessing: Preprocessing,
+    /// Preprocessing fitted at training time: imputer, scaler and one-hot encoder.
+    pub preprocessing: Preprocessor,
     /// The model's kind and hyperparameters.
     pub spec: ModelSpec,
     /// The fitted model's state.
@@ -108,11 +102,9 @@ impl Artifact {
             name: String::new(),
             version: String::new(),
             created: None,
-            features: report.features.clone(),
+            features: report.preprocessor.input_names(),
             target: report.config.target.clone(),
-            preprocessing: Preprocessing {
-                scaler: report.scaler.clone(),
-            },
+            preprocessing: report.preprocessor.clone(),
             spec: report.final_spec.clone(),
             model: report.model.clone(),
             metrics: ArtifactMetrics {
@@ -291,7 +283,7 @@ impl Artifact {
                     "format version {v} is newer than this build of ml-workflow reads ({FORMAT_VERSION}); upgrade ml-workflow"
                 )))
             }
-            Some(v) => return Err(bad(format!("format version {v} is not supported (this build reads {FORMAT_VERSION})"))),
+            Some(v) => return Err(bad(format!("format version {v} is not supported (this build reads {FORMAT_VERSION}); train the model again"))),
             None => return Err(bad("no \"format_version\" field".into())),
         }
         let recorded = match map.remove("sha256") {
@@ -315,23 +307,23 @@ impl Artifact {
         Ok(artifact)
     }
 
-    /// The feature list, the scaler and the model must agree on the number of features.
+    /// The input list, the preprocessing and the model must agree.
     fn check_shapes(&self) -> std::result::Result<(), String> {
-        let n = self.features.len();
-        let scaler = &self.preprocessing.scaler;
-        if n == 0 {
+        if self.features.is_empty() {
             return Err("it lists no features".into());
         }
-        if scaler.mean.len() != n || scaler.scale.len() != n {
+        if self.features != self.preprocessing.input_names() {
             return Err(format!(
-                "{n} features but a scaler for {} (mean) and {} (scale)",
-                scaler.mean.len(),
-                scaler.scale.len()
+                "its features {:?} are not the preprocessing's input columns {:?}",
+                self.features,
+                self.preprocessing.input_names()
             ));
         }
-        if self.model.n_features() != n {
+        self.preprocessing.check()?;
+        let width = self.preprocessing.width();
+        if self.model.n_features() != width {
             return Err(format!(
-                "{n} features but the model takes {}",
+                "the preprocessing gives {width} features but the model takes {}",
                 self.model.n_features()
             ));
         }

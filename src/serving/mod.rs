@@ -24,7 +24,7 @@ use polars::prelude::DataFrame;
 use serde::{Deserialize, Serialize};
 
 pub use artifact::Artifact;
-pub use payload::{Frame, Orient, PayloadError};
+pub use payload::{Cell, Frame, Orient, PayloadError};
 
 use crate::error::{Error, Result};
 
@@ -95,17 +95,40 @@ pub fn predict_csv(
     predict_frame(artifact, &frame)
 }
 
-/// Predicts for an already parsed frame (columns matched by name, extras ignored).
+/// Predicts for an already parsed frame: the model's input columns matched by name and read
+/// through the artifact's preprocessing (a gap imputed, a category one-hot encoded); other
+/// columns of the training table (the target, dropped columns) are ignored and reported; any
+/// other column, or a cell of the wrong type, is an error naming it.
 pub fn predict_frame(
     artifact: &Artifact,
     frame: &Frame,
 ) -> std::result::Result<Prediction, PredictError> {
-    let (mut values, ignored_columns) = frame.select(&artifact.features)?;
-    let width = artifact.features.len();
-    // Scale with the statistics of the training rows: never fit a scaler on the request.
-    for row in values.chunks_mut(width) {
-        artifact.preprocessing.scaler.transform_row(row.iter_mut());
+    let (columns, ignored_columns) = frame.select(&artifact.features)?;
+    let known = &artifact.preprocessing.ignored_columns;
+    let unknown: Vec<String> = ignored_columns
+        .iter()
+        .filter(|c| !known.contains(c))
+        .cloned()
+        .collect();
+    if !unknown.is_empty() {
+        return Err(PayloadError::UnknownColumns {
+            unknown,
+            inputs: artifact.features.clone(),
+            ignored: known.clone(),
+        }
+        .into());
     }
+    // The training rows' statistics and categories: nothing is fitted on the request.
+    let values = artifact
+        .preprocessing
+        .encode(&columns, frame.n_rows())
+        .map_err(|e| PayloadError::WrongType {
+            column: artifact.features.get(e.column).cloned().unwrap_or_default(),
+            row: frame.index.get(e.row).cloned().unwrap_or_default(),
+            expected: e.mismatch.expected.described().into(),
+            found: e.mismatch.found,
+        })?;
+    let width = artifact.preprocessing.width();
     let prediction = if values.len() == width {
         vec![artifact.model.predict_row(&values)?]
     } else {
@@ -125,14 +148,10 @@ pub fn predict_frame(
     })
 }
 
-/// Rows of a dataset as a request frame (every numeric column, labels = row positions), as the
-/// notebook builds an ad-hoc request before turning it into pandas JSON.
+/// Rows of a dataset as a request frame (every column, labels = row positions; text as
+/// strings, gaps as missing), as the notebook builds an ad-hoc request before turning it into
+/// pandas JSON.
 pub fn request_rows(df: &DataFrame, rows: &[usize]) -> Result<Frame> {
-    let columns = crate::polars_ext::numeric_columns(df);
-    let values = columns
-        .iter()
-        .map(|c| crate::polars_ext::column_f64(df, c))
-        .collect::<Result<Vec<_>>>()?;
     let n = df.height();
     if let Some(bad) = rows.iter().find(|&&r| r >= n) {
         return Err(Error::invalid(
@@ -140,10 +159,15 @@ pub fn request_rows(df: &DataFrame, rows: &[usize]) -> Result<Frame> {
             format!("row {bad} is past the last row ({})", n.saturating_sub(1)),
         ));
     }
+    let columns = crate::polars_ext::column_names(df);
+    let cells = columns
+        .iter()
+        .map(|c| crate::polars_ext::column_cells(df, c))
+        .collect::<Result<Vec<_>>>()?;
     let table = rows
         .iter()
-        .map(|&r| values.iter().map(|col| col[r]).collect())
+        .map(|&r| cells.iter().map(|col| col[r].clone()).collect())
         .collect();
     let index = rows.iter().map(|r| r.to_string()).collect();
-    Frame::from_rows(columns, index, table).map_err(|e| Error::invalid("rows", e.to_string()))
+    Frame::from_cells(columns, index, table).map_err(|e| Error::invalid("rows", e.to_string()))
 }

@@ -3,12 +3,13 @@
 //! filled in at load time (`Features`), so a client generator sees what to send.
 
 use serde_json::Value;
-use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaType, Type};
 use utoipa::openapi::{RefOr, ServerBuilder};
 use utoipa::{OpenApi, PartialSchema, ToSchema};
 
 use super::v2::{InferInput, InferRequest};
 use super::{protocols, server, Artifact};
+use crate::modeling::{ColumnType, Encoding};
 
 /// An error answer.
 #[derive(ToSchema)]
@@ -125,15 +126,28 @@ pub(crate) fn document(artifact: &Artifact) -> Value {
     doc.info.version = env!("CARGO_PKG_VERSION").into();
     doc.servers = Some(vec![ServerBuilder::new().url("/").build()]);
     let mut features = ObjectBuilder::new().description(Some(format!(
-        "One row for model {} {}: its {} feature columns, numbers",
+        "One row for model {} {}: its {} input columns (null for a missing value)",
         artifact.name,
         artifact.version,
         artifact.features.len()
     )));
-    for name in &artifact.features {
+    for column in &artifact.preprocessing.columns {
+        let kind = match column.dtype {
+            ColumnType::Integer | ColumnType::Float => Type::Number,
+            ColumnType::Boolean => Type::Boolean,
+            ColumnType::Text => Type::String,
+        };
+        let mut schema =
+            ObjectBuilder::new().schema_type(SchemaType::from_iter([kind, Type::Null]));
+        if let Encoding::OneHot { categories, .. } = &column.encoding {
+            schema = schema.description(Some(format!(
+                "categories seen in training: {}",
+                categories.join(", ")
+            )));
+        }
         features = features
-            .property(name, ObjectBuilder::new().schema_type(Type::Number))
-            .required(name);
+            .property(&column.name, schema)
+            .required(&column.name);
     }
     if let Some(components) = doc.components.as_mut() {
         components

@@ -31,6 +31,7 @@ use super::metrics::{Cutoff, Metrics};
 use super::openapi::{self, ErrorBody, Features, Health, PredictionBody};
 use super::reload::{self, Loaded, ModelSource};
 use super::{listener, predict, predict_csv, protocols, Artifact, PredictError, Prediction};
+use crate::modeling::{ColumnType, Encoding};
 
 /// The default request body limit: 1 MiB (about 5,000 rows in pandas' default orient).
 pub const DEFAULT_BODY_LIMIT: usize = 1 << 20;
@@ -654,6 +655,9 @@ pub fn model_card(artifact: &Artifact) -> Value {
         "version": artifact.version,
         "created": artifact.created,
         "features": artifact.features,
+        "inputs": artifact.preprocessing.columns,
+        "feature_names_out": artifact.preprocessing.feature_names,
+        "ignored_columns": artifact.preprocessing.ignored_columns,
         "target": artifact.target,
         "model": { "kind": artifact.spec.name(), "params": artifact.spec.params() },
         "scaler": artifact.preprocessing.scaler,
@@ -662,13 +666,24 @@ pub fn model_card(artifact: &Artifact) -> Value {
     })
 }
 
-/// An example body for the home page: the training means of every feature, one row.
+/// An example body for the home page, one row: every numeric input's training median, every
+/// text input's first category.
 fn example_payload(artifact: &Artifact) -> String {
     let body: serde_json::Map<String, Value> = artifact
-        .features
+        .preprocessing
+        .columns
         .iter()
-        .zip(artifact.preprocessing.scaler.mean.iter())
-        .map(|(f, m)| (f.clone(), json!({ "0": (m * 1000.0).round() / 1000.0 })))
+        .map(|c| {
+            let value = match &c.encoding {
+                Encoding::Numeric { median } => json!((median * 1000.0).round() / 1000.0),
+                Encoding::OneHot { categories, .. } => match (c.dtype, categories.first()) {
+                    (ColumnType::Boolean, Some(b)) => json!(b == "True"),
+                    (_, Some(text)) => json!(text),
+                    (_, None) => Value::Null,
+                },
+            };
+            (c.name.clone(), json!({ "0": value }))
+        })
         .collect();
     Value::Object(body).to_string()
 }

@@ -4,12 +4,16 @@
 //!
 //! Inputs are either one tensor of shape `[N, n_features]` whose columns are the model's
 //! features in order, or one tensor of shape `[N]` (or `[N, 1]`) per feature, named by the
-//! feature (MLServer's pandas codec). Data is given flat (row-major) or nested.
+//! feature (MLServer's pandas codec). Data is given flat (row-major) or nested. A text column
+//! takes a `BYTES` tensor (strings in JSON, or length-prefixed in the binary extension), a
+//! boolean column a `BOOL` one, a numeric column any number type; `null` in JSON data is a
+//! missing value, which the model's preprocessing fills as it does for `/predict`.
 
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{Artifact, Frame, Prediction};
+use super::{Artifact, Cell, Frame, Prediction};
+use crate::modeling::ColumnType;
 
 /// The name of the one output tensor.
 pub const OUTPUT: &str = "predict";
@@ -39,12 +43,12 @@ pub struct InferInput {
     pub parameters: Option<Value>,
     /// Values decoded from the binary tensor extension (instead of `data`).
     #[serde(skip)]
-    pub binary: Option<Vec<f64>>,
+    pub binary: Option<Vec<Cell>>,
     /// The tensor's name: a feature's, or any name for the `[N, n_features]` form.
     pub name: String,
     /// Its shape.
     pub shape: Vec<i64>,
-    /// `FP64`, `FP32`, `INT64`, `INT32`, `INT16`, `INT8`, `UINT*` or `BOOL`.
+    /// `FP64`, `FP32`, `INT64`, `INT32`, `INT16`, `INT8`, `UINT*`, `BOOL` or `BYTES`.
     pub datatype: String,
     /// Its values, flat in row-major order or nested (absent with binary data).
     #[serde(default)]
@@ -95,13 +99,14 @@ pub fn parse_request(body: &[u8], header_length: Option<usize>) -> Result<InferR
     Ok(request)
 }
 
-/// Raw little-endian tensor bytes as numbers.
-fn decode(bytes: &[u8], datatype: &str, name: &str) -> Result<Vec<f64>, V2Error> {
-    fn each<const N: usize>(bytes: &[u8], f: impl Fn([u8; N]) -> f64) -> Option<Vec<f64>> {
+/// Raw little-endian tensor bytes as cells: numbers, booleans, or (`BYTES`) strings each
+/// preceded by its length as a 4-byte little-endian integer.
+fn decode(bytes: &[u8], datatype: &str, name: &str) -> Result<Vec<Cell>, V2Error> {
+    fn each<const N: usize>(bytes: &[u8], f: impl Fn([u8; N]) -> f64) -> Option<Vec<Cell>> {
         bytes.len().is_multiple_of(N).then(|| {
             bytes
                 .chunks_exact(N)
-                .map(|c| f(c.try_into().unwrap_or([0; N])))
+                .map(|c| Cell::Number(f(c.try_into().unwrap_or([0; N]))))
                 .collect()
         })
     }
@@ -116,7 +121,8 @@ fn decode(bytes: &[u8], datatype: &str, name: &str) -> Result<Vec<f64>, V2Error>
         "UINT32" => each(bytes, |b| f64::from(u32::from_le_bytes(b))),
         "UINT16" => each(bytes, |b| f64::from(u16::from_le_bytes(b))),
         "UINT8" => each(bytes, |b: [u8; 1]| f64::from(b[0])),
-        "BOOL" => each(bytes, |b: [u8; 1]| f64::from(u8::from(b[0] != 0))),
+        "BOOL" => Some(bytes.iter().map(|b| Cell::Bool(*b != 0)).collect()),
+        "BYTES" => return decode_strings(bytes, name),
         other => {
             return Err(V2Error(format!(
                 "input {name:?}: binary data of datatype {other:?} is not supported"
@@ -129,7 +135,10 @@ fn decode(bytes: &[u8], datatype: &str, name: &str) -> Result<Vec<f64>, V2Error>
             bytes.len()
         ))
     })?;
-    if let Some(bad) = values.iter().find(|v| !v.is_finite()) {
+    if let Some(Cell::Number(bad)) = values
+        .iter()
+        .find(|v| matches!(v, Cell::Number(x) if !x.is_finite()))
+    {
         return Err(V2Error(format!(
             "input {name:?}: {bad} is not a finite number"
         )));
@@ -137,17 +146,48 @@ fn decode(bytes: &[u8], datatype: &str, name: &str) -> Result<Vec<f64>, V2Error>
     Ok(values)
 }
 
+/// The binary extension's `BYTES` layout: each element a 4-byte little-endian length, then
+/// that many bytes (UTF-8 here, since they are a text column's values).
+fn decode_strings(mut bytes: &[u8], name: &str) -> Result<Vec<Cell>, V2Error> {
+    let bad = |what: &str| V2Error(format!("input {name:?}: BYTES binary data {what}"));
+    let mut out = Vec::new();
+    while !bytes.is_empty() {
+        let (len, rest) = bytes
+            .split_first_chunk::<4>()
+            .ok_or_else(|| bad("ends inside a length prefix"))?;
+        let len = usize::try_from(u32::from_le_bytes(*len)).unwrap_or(usize::MAX);
+        if len > rest.len() {
+            return Err(bad("ends inside an element"));
+        }
+        let (text, rest) = rest.split_at(len);
+        let text = std::str::from_utf8(text)
+            .map_err(|_| bad(&format!("element {} is not UTF-8 text", out.len())))?;
+        out.push(Cell::Text(text.into()));
+        bytes = rest;
+    }
+    Ok(out)
+}
+
 /// `GET /v2`: the server's metadata.
 pub fn server_metadata() -> Value {
     json!({ "name": "ml-workflow", "version": env!("CARGO_PKG_VERSION"), "extensions": [] })
 }
 
-/// `GET /v2/models/{name}`: the model's inputs (one `FP64` tensor per feature) and output.
+/// `GET /v2/models/{name}`: the model's inputs (one tensor per input column: `FP64` for
+/// numbers, `BOOL`, `BYTES` for text) and output.
 pub fn model_metadata(artifact: &Artifact) -> Value {
     let inputs: Vec<Value> = artifact
-        .features
+        .preprocessing
+        .columns
         .iter()
-        .map(|f| json!({ "name": f, "datatype": "FP64", "shape": [-1] }))
+        .map(|c| {
+            let datatype = match c.dtype {
+                ColumnType::Integer | ColumnType::Float => "FP64",
+                ColumnType::Boolean => "BOOL",
+                ColumnType::Text => "BYTES",
+            };
+            json!({ "name": c.name, "datatype": datatype, "shape": [-1] })
+        })
         .collect();
     json!({
         "name": artifact.name,
@@ -194,7 +234,7 @@ pub fn request_frame(request: &InferRequest, features: &[String]) -> Result<Fram
             && input.shape[1] == width as i64
             && !features.contains(&input.name)
         {
-            let rows: Vec<Vec<f64>> = data.chunks(width).map(<[f64]>::to_vec).collect();
+            let rows: Vec<Vec<Cell>> = data.chunks(width).map(<[Cell]>::to_vec).collect();
             return frame(features.to_vec(), rows);
         }
     }
@@ -233,28 +273,53 @@ pub fn request_frame(request: &InferRequest, features: &[String]) -> Result<Fram
         columns.push(data);
     }
     let rows = (0..n)
-        .map(|r| columns.iter().map(|c| c[r]).collect())
+        .map(|r| columns.iter().map(|c| c[r].clone()).collect())
         .collect();
     frame(features.to_vec(), rows)
 }
 
-fn frame(columns: Vec<String>, rows: Vec<Vec<f64>>) -> Result<Frame, V2Error> {
+fn frame(columns: Vec<String>, rows: Vec<Vec<Cell>>) -> Result<Frame, V2Error> {
     let index = (0..rows.len()).map(|i| i.to_string()).collect();
-    Frame::from_rows(columns, index, rows).map_err(|e| V2Error(e.to_string()))
+    Frame::from_cells(columns, index, rows).map_err(|e| V2Error(e.to_string()))
 }
 
-/// A tensor's values as finite numbers, checked against its datatype and shape.
-fn values(input: &InferInput) -> Result<Vec<f64>, V2Error> {
-    let name = &input.name;
-    let boolean = match input.datatype.as_str() {
-        "FP64" | "FP32" | "FP16" | "INT64" | "INT32" | "INT16" | "INT8" | "UINT64" | "UINT32"
-        | "UINT16" | "UINT8" => false,
-        "BOOL" => true,
-        "BYTES" => {
-            return Err(V2Error(format!(
-                "input {name:?} is BYTES: the model takes numbers only"
-            )))
+/// What a datatype's values are.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Kind {
+    Number,
+    Boolean,
+    Text,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Number => "a number",
+            Kind::Boolean => "a boolean",
+            Kind::Text => "a string",
         }
+    }
+
+    /// Whether a JSON value fits (null always does: a missing value).
+    fn fits(self, cell: &Cell) -> bool {
+        matches!(
+            (self, cell),
+            (_, Cell::Missing)
+                | (Kind::Number, Cell::Number(_))
+                | (Kind::Boolean, Cell::Bool(_))
+                | (Kind::Text, Cell::Text(_))
+        )
+    }
+}
+
+/// A tensor's values as cells, checked against its datatype and shape.
+fn values(input: &InferInput) -> Result<Vec<Cell>, V2Error> {
+    let name = &input.name;
+    let kind = match input.datatype.as_str() {
+        "FP64" | "FP32" | "FP16" | "INT64" | "INT32" | "INT16" | "INT8" | "UINT64" | "UINT32"
+        | "UINT16" | "UINT8" => Kind::Number,
+        "BOOL" => Kind::Boolean,
+        "BYTES" => Kind::Text,
         other => {
             return Err(V2Error(format!(
                 "input {name:?} has unknown datatype {other:?}"
@@ -264,7 +329,7 @@ fn values(input: &InferInput) -> Result<Vec<f64>, V2Error> {
     let mut out = Vec::new();
     match &input.binary {
         Some(values) => out.extend_from_slice(values),
-        None => flatten(&input.data, boolean, name, &mut out)?,
+        None => flatten(&input.data, kind, name, &mut out)?,
     }
     let expected =
         input.shape.iter().try_fold(
@@ -282,12 +347,11 @@ fn values(input: &InferInput) -> Result<Vec<f64>, V2Error> {
 }
 
 /// A tensor's `data`, flattened while it is parsed (no JSON tree in between, so the v2 route
-/// costs what `/predict` does): numbers and booleans in row-major order, and the first value
-/// that is neither, for the error.
+/// costs what `/predict` does): numbers, booleans, strings and nulls in row-major order, and
+/// the first value that is none of them, for the error.
 #[derive(Debug, Default)]
 pub struct TensorData {
-    values: Vec<f64>,
-    booleans: usize,
+    values: Vec<Cell>,
     other: Option<String>,
 }
 
@@ -302,12 +366,6 @@ impl<'de> Deserialize<'de> for TensorData {
 /// Appends whatever it reads (nested lists included) to a [`TensorData`].
 struct Flatten<'a>(&'a mut TensorData);
 
-impl Flatten<'_> {
-    fn other(self, what: String) {
-        self.0.other.get_or_insert(what);
-    }
-}
-
 impl<'de> serde::de::DeserializeSeed<'de> for Flatten<'_> {
     type Value = ();
 
@@ -320,11 +378,11 @@ impl<'de> serde::de::Visitor<'de> for Flatten<'_> {
     type Value = ();
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("numbers or booleans, flat or in nested lists")
+        f.write_str("numbers, booleans or strings, flat or in nested lists")
     }
 
     fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<(), E> {
-        self.0.values.push(v);
+        self.0.values.push(Cell::Number(v));
         Ok(())
     }
 
@@ -337,18 +395,17 @@ impl<'de> serde::de::Visitor<'de> for Flatten<'_> {
     }
 
     fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<(), E> {
-        self.0.booleans += 1;
-        self.0.values.push(f64::from(u8::from(v)));
+        self.0.values.push(Cell::Bool(v));
         Ok(())
     }
 
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<(), E> {
-        self.other(format!("{v:?}"));
+        self.0.values.push(Cell::Text(v.into()));
         Ok(())
     }
 
     fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
-        self.other("null".into());
+        self.0.values.push(Cell::Missing);
         Ok(())
     }
 
@@ -362,27 +419,33 @@ impl<'de> serde::de::Visitor<'de> for Flatten<'_> {
             .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
             .is_some()
         {}
-        self.other("an object".into());
+        self.0.other.get_or_insert_with(|| "an object".into());
         Ok(())
     }
 }
 
 /// The JSON data's values, checked against the datatype's kind.
-fn flatten(
-    data: &TensorData,
-    boolean: bool,
-    name: &str,
-    out: &mut Vec<f64>,
-) -> Result<(), V2Error> {
-    let kind = if boolean { "boolean" } else { "number" };
+fn flatten(data: &TensorData, kind: Kind, name: &str, out: &mut Vec<Cell>) -> Result<(), V2Error> {
     if let Some(other) = &data.other {
-        return Err(V2Error(format!("input {name:?}: {other} is not a {kind}")));
-    }
-    let expected_booleans = if boolean { data.values.len() } else { 0 };
-    if data.booleans != expected_booleans {
-        let found = if boolean { "a number" } else { "a boolean" };
         return Err(V2Error(format!(
-            "input {name:?}: {found} where a {kind} belongs"
+            "input {name:?}: {other} is not {}",
+            kind.name()
+        )));
+    }
+    if let Some(bad) = data.values.iter().find(|c| !kind.fits(c)) {
+        return Err(V2Error(format!(
+            "input {name:?}: {} is not {}",
+            bad.describe(),
+            kind.name()
+        )));
+    }
+    if let Some(Cell::Number(bad)) = data
+        .values
+        .iter()
+        .find(|c| matches!(c, Cell::Number(x) if !x.is_finite()))
+    {
+        return Err(V2Error(format!(
+            "input {name:?}: {bad} is not a finite number"
         )));
     }
     out.extend_from_slice(&data.values);
@@ -407,7 +470,7 @@ mod tests {
             {"name": "x", "shape": [2, 2], "datatype": "FP64", "data": [[1.0, 2.0], [3.0, 4.0]]}
         ]}));
         let frame = request_frame(&matrix, &features()).unwrap();
-        assert_eq!(frame.column("b"), Some(&[2.0, 4.0][..]));
+        assert_eq!(frame.numbers("b"), Some([2.0, 4.0].to_vec()));
         let columns = request(json!({"inputs": [
             {"name": "b", "shape": [2], "datatype": "INT64", "data": [2, 4]},
             {"name": "a", "shape": [2, 1], "datatype": "FP32", "data": [1.0, 3.0]}
@@ -427,8 +490,12 @@ mod tests {
                 "shape [3] but 2 values",
             ),
             (
-                json!([{"name": "a", "shape": [1], "datatype": "BYTES", "data": ["x"]}]),
-                "BYTES",
+                json!([{"name": "a", "shape": [1], "datatype": "BYTES", "data": [1]}]),
+                "the number 1 is not a string",
+            ),
+            (
+                json!([{"name": "a", "shape": [1], "datatype": "BOOL", "data": [1]}]),
+                "is not a boolean",
             ),
             (
                 json!([{"name": "a", "shape": [1], "datatype": "FP64", "data": [1]}]),
@@ -462,8 +529,8 @@ mod tests {
         }
         let request = parse_request(&body, Some(header.len())).unwrap();
         let frame = request_frame(&request, &features()).unwrap();
-        assert_eq!(frame.column("a"), Some(&[1.5, -2.0][..]));
-        assert_eq!(frame.column("b"), Some(&[7.0, 9.0][..]));
+        assert_eq!(frame.numbers("a"), Some([1.5, -2.0].to_vec()));
+        assert_eq!(frame.numbers("b"), Some([7.0, 9.0].to_vec()));
         let err = parse_request(&body[..body.len() - 1], Some(header.len())).unwrap_err();
         assert!(err.0.contains("\"b\""), "{err}");
     }

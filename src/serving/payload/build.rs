@@ -1,11 +1,11 @@
-//! One builder per orient: from the detected shape to a checked [`Frame`] of finite numbers.
+//! One builder per orient: from the detected shape to a checked [`Frame`] of cells.
 
 use std::collections::HashSet;
 
 use super::detect::{unknown, SPLIT_NEEDS};
 use super::error::{quoted, PayloadError};
 use super::json::{Json, Positions};
-use super::{Frame, MAX_COLUMNS};
+use super::{Cell, Frame, MAX_COLUMNS};
 
 /// Index labels written as JSON numbers must come back through `f64` unchanged: 15 digits do.
 pub(super) const MAX_NUMERIC_LABEL_DIGITS: usize = 15;
@@ -77,12 +77,12 @@ pub(super) fn aligned_column(
     cells: &[(String, Json)],
     position: &Positions,
     n_rows: usize,
-) -> Result<Vec<f64>, PayloadError> {
-    let mut column = vec![0.0; n_rows];
+) -> Result<Vec<Cell>, PayloadError> {
+    let mut column = vec![Cell::Missing; n_rows];
     for (label, value) in cells {
         let slot = position.get(label).and_then(|i| column.get_mut(i));
         if let Some(slot) = slot {
-            *slot = number(value, name, label)?;
+            *slot = cell(value, name, label)?;
         }
     }
     Ok(column)
@@ -125,7 +125,7 @@ pub(super) fn from_lists(entries: &[(String, Json)]) -> Result<Frame, PayloadErr
         .collect();
     let index = default_index(n);
     check_table(&columns, &index, &vec![columns.len(); n])?;
-    from_checked_rows(columns, index, &rows, |v, c, r| number(v, c, r))
+    from_checked_rows(columns, index, &rows, |v, c, r| cell(v, c, r))
 }
 
 /// `records` orient: `[{column: value}, ...]`, labelled `"0"`, `"1"`, ... as pandas does.
@@ -174,12 +174,12 @@ pub(super) fn from_row_objects(
     }
     let position = Positions::new(&columns);
     let n = rows.len();
-    let mut values = vec![0.0; n * columns.len()];
+    let mut values = vec![Cell::Missing; n * columns.len()];
     for (i, (label, row)) in index.iter().zip(rows).enumerate() {
         for (name, value) in *row {
             let slot = position.get(name).and_then(|j| values.get_mut(j * n + i));
             if let Some(slot) = slot {
-                *slot = number(value, name, label)?;
+                *slot = cell(value, name, label)?;
             }
         }
     }
@@ -238,7 +238,7 @@ pub(super) fn from_split(entries: &[(String, Json)]) -> Result<Frame, PayloadErr
     };
     let widths: Vec<usize> = rows.iter().map(|row| row.len()).collect();
     check_table(&columns, &index, &widths)?;
-    from_checked_rows(columns, index, &rows, number)
+    from_checked_rows(columns, index, &rows, cell)
 }
 
 pub(super) fn split_parts(entries: &[(String, Json)]) -> Result<SplitParts<'_>, PayloadError> {
@@ -365,14 +365,14 @@ pub(super) fn from_checked_rows<T, R: AsRef<[T]>>(
     columns: Vec<String>,
     index: Vec<String>,
     rows: &[R],
-    cell: impl Fn(&T, &str, &str) -> Result<f64, PayloadError>,
+    convert: impl Fn(&T, &str, &str) -> Result<Cell, PayloadError>,
 ) -> Result<Frame, PayloadError> {
     let n = rows.len();
-    let mut values = vec![0.0; n * columns.len()];
+    let mut values = vec![Cell::Missing; n * columns.len()];
     for (i, (label, row)) in index.iter().zip(rows).enumerate() {
         for (j, (name, value)) in columns.iter().zip(row.as_ref()).enumerate() {
             if let Some(slot) = values.get_mut(j * n + i) {
-                *slot = cell(value, name, label)?;
+                *slot = convert(value, name, label)?;
             }
         }
     }
@@ -383,20 +383,20 @@ pub(super) fn from_checked_rows<T, R: AsRef<[T]>>(
     })
 }
 
-/// One cell as a finite `f64`, or an error naming its column, row and value.
-pub(super) fn number(value: &Json, column: &str, row: &str) -> Result<f64, PayloadError> {
+/// One JSON value as a cell (a finite number, a boolean, text or missing), or an error
+/// naming its column, row and value (an array, an object, NaN or an infinity).
+pub(super) fn cell(value: &Json, column: &str, row: &str) -> Result<Cell, PayloadError> {
     match value {
-        Json::Number(x) => finite(*x, column, row),
+        Json::Number(x) => finite(*x, column, row).map(Cell::Number),
+        Json::Null => Ok(Cell::Missing),
+        Json::Bool(b) => Ok(Cell::Bool(*b)),
+        Json::Str(s) => Ok(Cell::Text(s.as_str().into())),
         Json::NonFinite(token) => Err(PayloadError::NotFinite {
             column: column.to_owned(),
             row: row.to_owned(),
             value: token.clone(),
         }),
-        Json::Null => Err(PayloadError::Null {
-            column: column.to_owned(),
-            row: row.to_owned(),
-        }),
-        other => Err(PayloadError::NotANumber {
+        other => Err(PayloadError::NotAValue {
             column: column.to_owned(),
             row: row.to_owned(),
             value: other.describe(),

@@ -1,15 +1,15 @@
 //! A request body as CSV (`text/csv`, as MLflow's scoring server and `mlflow models predict
 //! -t csv` send it): a header row of column names, then one row per line; quoted fields,
 //! embedded separators and quotes as RFC 4180 writes them; a UTF-8 byte-order mark allowed.
-//! Cells read as pandas' `read_csv` reads numbers; an empty or NA cell is a missing value,
-//! which the model cannot take (422, naming the cell), like JSON's `null`.
+//! Each field is kept as text ([`Cell::Field`]) for the model's column type to read as pandas'
+//! `read_csv` would: a number for a numeric column, text as written for a text column,
+//! `True`/`False` for a boolean one; an empty field or an NA marker is a missing value.
 
 use super::build::{check_table, default_index, first_duplicate};
 use super::error::PayloadError;
-use super::{Frame, MAX_COLUMNS};
-use crate::ingest::csv::is_missing;
+use super::{Cell, Frame, MAX_COLUMNS};
 
-/// Parses a CSV body with a header row into a frame of finite numbers.
+/// Parses a CSV body with a header row into a frame of fields.
 pub fn parse_csv(body: &[u8]) -> Result<Frame, PayloadError> {
     let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
     let mut reader = ::csv::ReaderBuilder::new()
@@ -30,7 +30,7 @@ pub fn parse_csv(body: &[u8]) -> Result<Frame, PayloadError> {
     if let Some(column) = first_duplicate(&columns) {
         return Err(PayloadError::DuplicateColumn { column });
     }
-    let mut rows: Vec<Vec<f64>> = Vec::new();
+    let mut rows: Vec<Vec<Cell>> = Vec::new();
     for record in reader.records() {
         let record = record.map_err(csv_error)?;
         let label = rows.len().to_string();
@@ -42,39 +42,16 @@ pub fn parse_csv(body: &[u8]) -> Result<Frame, PayloadError> {
                 expected: columns.len(),
             });
         }
-        let row = columns
-            .iter()
-            .zip(record.iter())
-            .map(|(column, cell)| cell_value(cell, column, &label))
-            .collect::<Result<Vec<f64>, _>>()?;
-        rows.push(row);
+        rows.push(
+            record
+                .iter()
+                .map(|field| Cell::Field(field.into()))
+                .collect(),
+        );
     }
     let index = default_index(rows.len());
     check_table(&columns, &index, &vec![columns.len(); rows.len()])?;
-    Frame::from_rows(columns, index, rows)
-}
-
-fn cell_value(cell: &str, column: &str, row: &str) -> Result<f64, PayloadError> {
-    let cell = cell.trim();
-    if is_missing(cell) {
-        return Err(PayloadError::Null {
-            column: column.into(),
-            row: row.into(),
-        });
-    }
-    match cell.parse::<f64>() {
-        Ok(x) if x.is_finite() => Ok(x),
-        Ok(_) => Err(PayloadError::NotFinite {
-            column: column.into(),
-            row: row.into(),
-            value: cell.into(),
-        }),
-        Err(_) => Err(PayloadError::NotANumber {
-            column: column.into(),
-            row: row.into(),
-            value: cell.into(),
-        }),
-    }
+    Frame::from_cells(columns, index, rows)
 }
 
 fn csv_error(e: ::csv::Error) -> PayloadError {
@@ -96,18 +73,15 @@ mod tests {
         let frame = parse_csv(b"\xEF\xBB\xBF\"RM\",LSTAT\n6.575, 4.98\n\"7.1\",\"9.1\"\n").unwrap();
         assert_eq!(frame.columns, ["RM", "LSTAT"]);
         assert_eq!(frame.index, ["0", "1"]);
-        assert_eq!(frame.column("LSTAT"), Some(&[4.98, 9.1][..]));
+        let field = |s: &str| Cell::Field(s.into());
+        assert_eq!(
+            frame.column("LSTAT"),
+            Some(&[field(" 4.98"), field("9.1")][..])
+        );
     }
 
     #[test]
-    fn bad_cells_name_column_and_row() {
-        let err = parse_csv(b"RM,LSTAT\n6.5,4.9\n7.1,NA\n").unwrap_err();
-        assert!(
-            matches!(&err, PayloadError::Null { column, row } if column == "LSTAT" && row == "1"),
-            "{err}"
-        );
-        let err = parse_csv(b"RM\nabc\n").unwrap_err();
-        assert!(err.to_string().contains("abc"), "{err}");
+    fn bad_tables_are_named() {
         let err = parse_csv(b"RM,LSTAT\n1,2,3\n").unwrap_err();
         assert!(matches!(err, PayloadError::RaggedRows { .. }), "{err}");
         let err = parse_csv(b"RM,RM\n1,2\n").unwrap_err();

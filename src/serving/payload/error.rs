@@ -94,21 +94,44 @@ pub enum PayloadError {
         quoted_list(.expected)
     )]
     NoFeaturesFound { expected: Vec<String> },
-    /// A cell holds a string, boolean, array or object.
-    #[error("column {} row {}: expected a number, found {value}", quoted(.column), quoted(.row))]
-    NotANumber {
+    /// A cell holds an array or an object, where a value (number, text, boolean, null) goes.
+    #[error(
+        "column {} row {}: expected a value (a number, text, a boolean or null), found {value}",
+        quoted(.column),
+        quoted(.row)
+    )]
+    NotAValue {
         column: String,
         row: String,
         value: String,
     },
-    /// A cell is null, which is how pandas writes NaN.
+    /// A cell does not fit its column's type in the model (text for a numeric column, a number
+    /// for a text column).
     #[error(
-        "column {} row {} is null: pandas writes NaN as null, so fill or drop missing values \
-         before sending",
+        "column {} row {}: {expected} (the model's column type), got {found}",
         quoted(.column),
         quoted(.row)
     )]
-    Null { column: String, row: String },
+    WrongType {
+        column: String,
+        row: String,
+        expected: String,
+        found: String,
+    },
+    /// Columns that are neither inputs of the model nor columns of its training table.
+    #[error(
+        "unknown {} {}: the model's inputs are {}{}",
+        if .unknown.len() == 1 { "column" } else { "columns" },
+        quoted_list(.unknown),
+        quoted_list(.inputs),
+        ignored_note(.ignored)
+    )]
+    UnknownColumns {
+        unknown: Vec<String>,
+        inputs: Vec<String>,
+        /// Columns of the training table that may be sent and are ignored.
+        ignored: Vec<String>,
+    },
     /// A cell is NaN, an infinity, or a number too large for `f64`.
     #[error(
         "column {} row {}: {} is not a finite number{}",
@@ -198,8 +221,9 @@ impl PayloadError {
             | Self::DuplicateRowLabel { .. }
             | Self::MissingFeatures { .. }
             | Self::NoFeaturesFound { .. }
-            | Self::NotANumber { .. }
-            | Self::Null { .. }
+            | Self::NotAValue { .. }
+            | Self::WrongType { .. }
+            | Self::UnknownColumns { .. }
             | Self::NotFinite { .. }
             | Self::MissingCell { .. }
             | Self::IndexMismatch { .. }
@@ -249,6 +273,17 @@ pub(super) fn quoted_list(labels: &[String]) -> String {
         String::new()
     };
     format!("[{}{tail}]", shown.join(", "))
+}
+
+pub(super) fn ignored_note(ignored: &[String]) -> String {
+    if ignored.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " (the training table's {} may also be sent, and are ignored)",
+            quoted_list(ignored)
+        )
+    }
 }
 
 pub(super) fn overflow_note(value: &str) -> &'static str {

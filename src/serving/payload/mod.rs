@@ -1,4 +1,6 @@
-//! Request payloads: a pandas `DataFrame` sent as JSON, parsed into a table of finite `f64`.
+//! Request payloads: a pandas `DataFrame` sent as JSON, parsed into a table of raw cells
+//! ([`Cell`]: finite numbers, booleans, text, missing values), which the model's
+//! preprocessing then reads by each column's type.
 //!
 //! Every layout `DataFrame.to_json(orient=...)` writes is accepted, and MLflow's serving
 //! wrappers around them:
@@ -57,6 +59,8 @@ pub use error::{ErrorKind, PayloadError};
 
 pub use csv::parse_csv;
 
+pub use crate::modeling::Cell;
+
 use build::{
     check_table, default_index, finite, from_checked_rows, from_columns, from_index, from_lists,
     from_records, from_split,
@@ -86,7 +90,7 @@ impl Orient {
     pub const ALL: [Orient; 4] = [Self::Columns, Self::Index, Self::Records, Self::Split];
 }
 
-/// A table of finite `f64` with unique column names and unique row labels, at least 1×1.
+/// A table of raw cells with unique column names and unique row labels, at least 1×1.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Frame {
     /// Column names, in payload order.
@@ -94,7 +98,7 @@ pub struct Frame {
     /// Row labels, in payload order (`"0"`, `"1"`, ... when the payload has none).
     pub index: Vec<String>,
     /// Column-major: column `j` is `values[j * n_rows .. (j + 1) * n_rows]`.
-    values: Vec<f64>,
+    values: Vec<Cell>,
 }
 
 impl Frame {
@@ -103,20 +107,29 @@ impl Frame {
         self.index.len()
     }
 
-    /// The values of the column called `name`, top to bottom.
-    pub fn column(&self, name: &str) -> Option<&[f64]> {
+    /// The cells of the column called `name`, top to bottom.
+    pub fn column(&self, name: &str) -> Option<&[Cell]> {
         let j = self.columns.iter().position(|c| c == name)?;
         let n = self.n_rows();
         let start = j.checked_mul(n)?;
         self.values.get(start..start.checked_add(n)?)
     }
 
-    /// Select the model's features in order; extra columns are returned as ignored.
-    ///
-    /// The matrix is row-major, `n_rows() * features.len()` long.
-    pub fn select(&self, features: &[String]) -> Result<(Vec<f64>, Vec<String>), PayloadError> {
+    /// The column called `name` as numbers, if every cell is a number.
+    pub fn numbers(&self, name: &str) -> Option<Vec<f64>> {
+        self.column(name)?
+            .iter()
+            .map(|c| match c {
+                Cell::Number(x) => Some(*x),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The model's input columns in order, and the payload's other columns (ignored).
+    pub fn select(&self, features: &[String]) -> Result<(Vec<&[Cell]>, Vec<String>), PayloadError> {
         self.check_consistent()?;
-        let picked: Vec<Option<&[f64]>> = features.iter().map(|f| self.column(f)).collect();
+        let picked: Vec<Option<&[Cell]>> = features.iter().map(|f| self.column(f)).collect();
         let missing: Vec<String> = features
             .iter()
             .zip(&picked)
@@ -126,11 +139,6 @@ impl Frame {
         if !missing.is_empty() {
             return Err(self.missing_features(missing, features));
         }
-        let columns: Vec<&[f64]> = picked.into_iter().flatten().collect();
-        let mut matrix = Vec::with_capacity(self.n_rows() * columns.len());
-        for row in 0..self.n_rows() {
-            matrix.extend(columns.iter().filter_map(|column| column.get(row)));
-        }
         let wanted = Positions::new(features);
         let ignored = self
             .columns
@@ -138,10 +146,11 @@ impl Frame {
             .filter(|c| !wanted.contains(c.as_str()))
             .cloned()
             .collect();
-        Ok((matrix, ignored))
+        Ok((picked.into_iter().flatten().collect(), ignored))
     }
 
-    /// Build a frame from rows, as a notebook writes a request; an empty `index` means 0, 1, ...
+    /// Build a frame of numbers from rows, as a notebook writes a request; an empty `index`
+    /// means 0, 1, ...
     pub fn from_rows(
         columns: Vec<String>,
         index: Vec<String>,
@@ -155,14 +164,50 @@ impl Frame {
         let widths: Vec<usize> = rows.iter().map(Vec::len).collect();
         check_table(&columns, &index, &widths)?;
         from_checked_rows(columns, index, &rows, |x: &f64, column, row| {
-            finite(*x, column, row)
+            finite(*x, column, row).map(Cell::Number)
         })
     }
 
+    /// Build a frame from rows of cells (text, booleans, gaps); an empty `index` means 0, 1, ...
+    ///
+    /// ```
+    /// use ml_workflow::serving::{Cell, Frame, Orient};
+    ///
+    /// let frame = Frame::from_cells(
+    ///     vec!["size".into(), "city".into()],
+    ///     vec![],
+    ///     vec![vec![Cell::Number(2.5), Cell::Text("north".into())], vec![Cell::Missing, Cell::Missing]],
+    /// )?;
+    /// assert_eq!(frame.to_json(Orient::Records), r#"[{"size":2.5,"city":"north"},{"size":null,"city":null}]"#);
+    /// # Ok::<(), ml_workflow::serving::PayloadError>(())
+    /// ```
+    pub fn from_cells(
+        columns: Vec<String>,
+        index: Vec<String>,
+        rows: Vec<Vec<Cell>>,
+    ) -> Result<Frame, PayloadError> {
+        let index = if index.is_empty() {
+            default_index(rows.len())
+        } else {
+            index
+        };
+        let widths: Vec<usize> = rows.iter().map(Vec::len).collect();
+        check_table(&columns, &index, &widths)?;
+        from_checked_rows(
+            columns,
+            index,
+            &rows,
+            |cell: &Cell, column, row| match cell {
+                Cell::Number(x) => finite(*x, column, row).map(Cell::Number),
+                other => Ok(other.clone()),
+            },
+        )
+    }
+
     /// The cell at `row`, `col`; `None` only if the public fields were changed by hand.
-    fn value(&self, row: usize, col: usize) -> Option<f64> {
+    fn value(&self, row: usize, col: usize) -> Option<&Cell> {
         let at = col.checked_mul(self.n_rows())?.checked_add(row)?;
-        self.values.get(at).copied()
+        self.values.get(at)
     }
 
     fn check_consistent(&self) -> Result<(), PayloadError> {

@@ -1,10 +1,11 @@
 //! The pandas writers: a [`Frame`] as `DataFrame.to_json(orient=...)` writes it.
 
 use super::build::MAX_NUMERIC_LABEL_DIGITS;
-use super::{Frame, Orient};
+use super::{Cell, Frame, Orient};
 
 impl Frame {
-    /// The frame as pandas' `to_json(orient=...)` writes it, numbers as shortest round-trip JSON.
+    /// The frame as pandas' `to_json(orient=...)` writes it: numbers as shortest round-trip
+    /// JSON, text (and CSV fields) as strings, booleans, missing values as `null`.
     pub fn to_json(&self, orient: Orient) -> String {
         let mut out = String::with_capacity(24 * (self.values.len() + self.columns.len() + 1));
         match orient {
@@ -60,7 +61,7 @@ impl Frame {
                 if j > 0 {
                     out.push(',');
                 }
-                push_number(out, self.value(i, j));
+                push_cell(out, self.value(i, j));
             }
             out.push(']');
         }
@@ -69,11 +70,11 @@ impl Frame {
 }
 
 /// `{"outer":{"inner":value,...},...}`, `value(outer position, inner position)`.
-pub(super) fn write_nested(
+pub(super) fn write_nested<'a>(
     out: &mut String,
     outer: &[String],
     inner: &[String],
-    value: impl Fn(usize, usize) -> Option<f64>,
+    value: impl Fn(usize, usize) -> Option<&'a Cell>,
 ) {
     out.push('{');
     for (a, label) in outer.iter().enumerate() {
@@ -88,10 +89,10 @@ pub(super) fn write_nested(
 }
 
 /// `{"label":value,...}`, `value(label position)`.
-pub(super) fn write_object(
+pub(super) fn write_object<'a>(
     out: &mut String,
     labels: &[String],
-    value: impl Fn(usize) -> Option<f64>,
+    value: impl Fn(usize) -> Option<&'a Cell>,
 ) {
     out.push('{');
     for (b, label) in labels.iter().enumerate() {
@@ -100,7 +101,7 @@ pub(super) fn write_object(
         }
         push_json_string(out, label);
         out.push(':');
-        push_number(out, value(b));
+        push_cell(out, value(b));
     }
     out.push('}');
 }
@@ -110,11 +111,17 @@ pub(super) fn push_json_string(out: &mut String, s: &str) {
     out.push_str(&serde_json::Value::String(s.to_owned()).to_string());
 }
 
-/// Shortest text that parses back to the same bits (ryu), or `null` as pandas writes NaN.
-pub(super) fn push_number(out: &mut String, x: Option<f64>) {
-    match x.and_then(serde_json::Number::from_f64) {
-        Some(number) => out.push_str(&number.to_string()),
-        None => out.push_str("null"),
+/// A cell as JSON: a number as the shortest text that parses back to the same bits (ryu),
+/// text as a string, a missing value as `null` (as pandas writes NaN).
+pub(super) fn push_cell(out: &mut String, cell: Option<&Cell>) {
+    match cell {
+        Some(Cell::Number(x)) => match serde_json::Number::from_f64(*x) {
+            Some(number) => out.push_str(&number.to_string()),
+            None => out.push_str("null"),
+        },
+        Some(Cell::Bool(b)) => out.push_str(if *b { "true" } else { "false" }),
+        Some(Cell::Text(t) | Cell::Field(t)) => push_json_string(out, t),
+        Some(Cell::Missing) | None => out.push_str("null"),
     }
 }
 

@@ -1,0 +1,375 @@
+//! The preprocessing that travels inside the model, equal to scikit-learn's standard pipeline
+//!
+//! ```text
+//! ColumnTransformer([
+//!     ("num", make_pipeline(SimpleImputer(strategy="median"), StandardScaler()), numeric),
+//!     ("cat", OneHotEncoder(handle_unknown="ignore"), text_and_boolean),
+//! ], verbose_feature_names_out=False)
+//! ```
+//!
+//! fitted on the training rows only and applied unchanged to held-out rows and requests:
+//!
+//! - numeric columns: a missing value becomes the training median, then the column is
+//!   standardised (when the run scales; the height-weight preset does not);
+//! - text and boolean columns: one feature per training category, in scikit-learn's sorted
+//!   order; a category not seen in training encodes as all zeros; a missing value is a
+//!   category of its own (`COLUMN_nan`, last) when training rows had missing values, and all
+//!   zeros otherwise, as scikit-learn treats pandas' NaN;
+//! - output: the numeric columns first, then each text column's block, as the transformer
+//!   concatenates its parts.
+//!
+//! Guards scikit-learn does not have: a text column with more than `max_categories` distinct
+//! values, or one value per row (an identifier), is an error that names it and suggests
+//! `--drop`, since one-hot encoding it gives the model nothing to learn from but width. A
+//! numeric column with no value in the training rows is an error (scikit-learn's imputer would
+//! silently drop it). A constant column is kept, as scikit-learn keeps it.
+//!
+//! Hand-written because linfa-preprocessing has a scaler (used here) but no imputer and no
+//! encoder for text, and nothing that records a per-column schema a server can check requests
+//! against.
+
+use std::collections::BTreeSet;
+
+use ndarray::{Array2, ArrayView2};
+use polars::prelude::DataFrame;
+use serde::{Deserialize, Serialize};
+
+use super::cell::{bool_category, Cell, Mismatch, Value};
+use super::columns::{ColumnType, Encoding, InputColumn};
+use super::scaler::StandardScaler;
+use crate::error::{Error, Result};
+use crate::polars_ext::{column_by_name, column_names};
+
+/// The most distinct values a text column may have by default (`--max-categories`).
+pub const DEFAULT_MAX_CATEGORIES: usize = 100;
+/// A text column with one distinct value per row counts as an identifier from this many rows.
+pub const ID_LIKE_MIN_ROWS: usize = 20;
+
+/// What a fit may do.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PreprocessOptions {
+    /// Standardise numeric columns.
+    pub scale: bool,
+    /// The most distinct values a text column may have.
+    pub max_categories: usize,
+}
+
+/// The fitted preprocessing: raw input columns in, model features out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Preprocessor {
+    /// The input columns, in the order they were given, with their fitted encodings.
+    pub columns: Vec<InputColumn>,
+    /// The scaler of the numeric columns, in their order (identity when the run does not
+    /// scale).
+    pub scaler: StandardScaler,
+    /// The model's features, in order, named as scikit-learn's `get_feature_names_out`.
+    pub feature_names: Vec<String>,
+    /// Columns of the training table the model does not use (the target, dropped and
+    /// unselected columns): a request may carry them, and they are ignored.
+    #[serde(default)]
+    pub ignored_columns: Vec<String>,
+}
+
+/// A cell that does not fit its column: the column's and row's positions and what was wrong.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EncodeError {
+    /// Position of the column in [`Preprocessor::columns`].
+    pub column: usize,
+    /// Position of the row.
+    pub row: usize,
+    /// What was expected and what was sent.
+    pub mismatch: Mismatch,
+}
+
+/// One input column of a polars frame, read once.
+enum ColumnData<'a> {
+    Numbers(Vec<Option<f64>>),
+    Categories(Vec<Option<&'a str>>),
+}
+
+impl Preprocessor {
+    /// Fits on rows `rows` of `df`'s columns `inputs`; the frame's other columns are recorded
+    /// as ignored.
+    ///
+    /// ```
+    /// use ml_workflow::modeling::preprocess::{Preprocessor, PreprocessOptions};
+    /// use polars::prelude::*;
+    ///
+    /// let df = df!("size" => [1.0, 3.0, 5.0], "city" => ["north", "east", "north"])?;
+    /// let options = PreprocessOptions { scale: true, max_categories: 100 };
+    /// let pre = Preprocessor::fit(&df, &["size".into(), "city".into()], &[0, 1, 2], options)?;
+    /// assert_eq!(pre.feature_names, ["size", "city_east", "city_north"]);
+    /// let x = pre.transform(&df, &[1])?;
+    /// assert_eq!(x.row(0).to_vec(), [0.0, 1.0, 0.0]);
+    /// # Ok::<(), ml_workflow::Error>(())
+    /// ```
+    pub fn fit(
+        df: &DataFrame,
+        inputs: &[String],
+        rows: &[usize],
+        options: PreprocessOptions,
+    ) -> Result<Preprocessor> {
+        let mut columns = Vec::with_capacity(inputs.len());
+        let mut numeric = Vec::new();
+        for name in inputs {
+            let (dtype, data) = read_column(df, name)?;
+            let encoding = match &data {
+                ColumnData::Numbers(values) => {
+                    let (median, imputed) = fit_median(name, values, rows)?;
+                    numeric.push(imputed);
+                    Encoding::Numeric { median }
+                }
+                ColumnData::Categories(values) => fit_categories(name, values, rows, options)?,
+            };
+            columns.push(InputColumn {
+                name: name.clone(),
+                dtype,
+                encoding,
+            });
+        }
+        let scaler = fit_scaler(&numeric, rows.len(), options.scale)?;
+        let feature_names = columns
+            .iter()
+            .flat_map(InputColumn::feature_names)
+            .collect();
+        let ignored_columns = column_names(df)
+            .into_iter()
+            .filter(|c| !inputs.contains(c))
+            .collect();
+        Ok(Preprocessor {
+            columns,
+            scaler,
+            feature_names,
+            ignored_columns,
+        })
+    }
+
+    /// Rows `rows` of `df` as model features (rows × [`Preprocessor::width`]).
+    pub fn transform(&self, df: &DataFrame, rows: &[usize]) -> Result<Array2<f64>> {
+        let data = self
+            .columns
+            .iter()
+            .map(|c| read_column(df, &c.name).map(|(_, data)| data))
+            .collect::<Result<Vec<_>>>()?;
+        let mut out = Array2::zeros((rows.len(), self.width()));
+        for (i, &r) in rows.iter().enumerate() {
+            let values = data.iter().map(|d| match d {
+                ColumnData::Numbers(v) => v[r].map_or(Value::Missing, Value::Number),
+                ColumnData::Categories(v) => v[r].map_or(Value::Missing, Value::Category),
+            });
+            if let Some(row) = out.row_mut(i).into_slice() {
+                self.encode_values(values, row);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Raw cells as model features, row-major (`n_rows` × [`Preprocessor::width`]).
+    /// `columns[j]` holds column `j`'s cells, top to bottom, in [`Preprocessor::columns`]'
+    /// order; a cell that does not fit its column's type is an error naming both.
+    pub fn encode(&self, columns: &[&[Cell]], n_rows: usize) -> Result<Vec<f64>, EncodeError> {
+        let width = self.width();
+        let mut out = vec![0.0; n_rows * width];
+        let mut values = Vec::with_capacity(columns.len());
+        for (row, slot) in out.chunks_mut(width.max(1)).enumerate().take(n_rows) {
+            values.clear();
+            for (j, (cells, spec)) in columns.iter().zip(&self.columns).enumerate() {
+                let cell = cells.get(row).unwrap_or(&Cell::Missing);
+                let value = cell.read(spec.dtype).map_err(|mismatch| EncodeError {
+                    column: j,
+                    row,
+                    mismatch,
+                })?;
+                values.push(value);
+            }
+            self.encode_values(values.iter().copied(), slot);
+        }
+        Ok(out)
+    }
+
+    /// One row's values, in column order, into its features: numbers imputed then scaled in
+    /// the first block, one-hot blocks after it.
+    fn encode_values<'a>(&self, values: impl Iterator<Item = Value<'a>>, out: &mut [f64]) {
+        let (mut numeric, mut offset) = (0, self.scaler.mean.len());
+        for (spec, value) in self.columns.iter().zip(values) {
+            match &spec.encoding {
+                Encoding::Numeric { median } => {
+                    let x = match value {
+                        Value::Number(x) => x,
+                        _ => *median,
+                    };
+                    let (mean, scale) = (self.scaler.mean[numeric], self.scaler.scale[numeric]);
+                    out[numeric] = (x - mean) / scale;
+                    numeric += 1;
+                }
+                Encoding::OneHot {
+                    categories,
+                    missing_category,
+                } => {
+                    let hot = match value {
+                        Value::Category(c) => {
+                            categories.binary_search_by(|k| k.as_str().cmp(c)).ok()
+                        }
+                        _ => missing_category.then_some(categories.len()),
+                    };
+                    if let Some(k) = hot {
+                        out[offset + k] = 1.0;
+                    }
+                    offset += spec.width();
+                }
+            }
+        }
+    }
+
+    /// Number of model features.
+    pub fn width(&self) -> usize {
+        self.columns.iter().map(InputColumn::width).sum()
+    }
+
+    /// The input columns' names, in order: what a request must carry.
+    pub fn input_names(&self) -> Vec<String> {
+        self.columns.iter().map(|c| c.name.clone()).collect()
+    }
+
+    /// Checks that the parts agree (a hand-edited artifact may not): one scaler entry per
+    /// numeric column, one feature name per feature, sorted unique categories.
+    pub fn check(&self) -> std::result::Result<(), String> {
+        let numeric = self.columns.iter().filter(|c| c.dtype.is_numeric()).count();
+        let scaler = &self.scaler;
+        if scaler.mean.len() != numeric || scaler.scale.len() != numeric {
+            return Err(format!(
+                "{numeric} numeric columns but a scaler for {} (mean) and {} (scale)",
+                scaler.mean.len(),
+                scaler.scale.len()
+            ));
+        }
+        if self.feature_names.len() != self.width() {
+            return Err(format!(
+                "{} features but {} feature names",
+                self.width(),
+                self.feature_names.len()
+            ));
+        }
+        for column in &self.columns {
+            let consistent = match &column.encoding {
+                Encoding::Numeric { .. } => column.dtype.is_numeric(),
+                Encoding::OneHot { categories, .. } => {
+                    !column.dtype.is_numeric() && categories.windows(2).all(|w| w[0] < w[1])
+                }
+            };
+            if !consistent {
+                return Err(format!(
+                    "column {:?}: its encoding does not fit its type, or its categories are \
+                     not sorted and unique",
+                    column.name
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A frame's column as the preprocessing reads it, with its type.
+fn read_column<'a>(df: &'a DataFrame, name: &str) -> Result<(ColumnType, ColumnData<'a>)> {
+    let column = column_by_name(df, name)?;
+    let dtype = ColumnType::of(column.dtype()).ok_or_else(|| Error::BadColumn {
+        column: name.into(),
+        message: format!(
+            "its type {} cannot be a model input (numbers, booleans and text can); --drop {name}",
+            column.dtype()
+        ),
+    })?;
+    let data = match dtype {
+        ColumnType::Integer | ColumnType::Float => {
+            ColumnData::Numbers(crate::polars_ext::column_f64_nullable(df, name)?)
+        }
+        ColumnType::Boolean => ColumnData::Categories(
+            column
+                .bool()?
+                .iter()
+                .map(|b| b.map(bool_category))
+                .collect(),
+        ),
+        ColumnType::Text => ColumnData::Categories(column.str()?.iter().collect()),
+    };
+    Ok((dtype, data))
+}
+
+/// The training rows' median (numpy's: the mean of the middle two for an even count), and the
+/// training rows with missing values filled by it.
+fn fit_median(name: &str, values: &[Option<f64>], rows: &[usize]) -> Result<(f64, Vec<f64>)> {
+    let mut present: Vec<f64> = rows.iter().filter_map(|&r| values[r]).collect();
+    if present.is_empty() {
+        return Err(Error::BadColumn {
+            column: name.into(),
+            message: format!("no value in the training rows, so nothing to learn; --drop {name}"),
+        });
+    }
+    present.sort_by(f64::total_cmp);
+    let n = present.len();
+    let median = if n % 2 == 1 {
+        present[n / 2]
+    } else {
+        (present[n / 2 - 1] + present[n / 2]) / 2.0
+    };
+    let imputed = rows.iter().map(|&r| values[r].unwrap_or(median)).collect();
+    Ok((median, imputed))
+}
+
+/// The training rows' sorted categories, behind the high-cardinality guard.
+fn fit_categories(
+    name: &str,
+    values: &[Option<&str>],
+    rows: &[usize],
+    options: PreprocessOptions,
+) -> Result<Encoding> {
+    let mut categories = BTreeSet::new();
+    let (mut present, mut missing) = (0, false);
+    for &r in rows {
+        match values[r] {
+            Some(v) => {
+                categories.insert(v);
+                present += 1;
+            }
+            None => missing = true,
+        }
+    }
+    let distinct = categories.len();
+    if distinct == present && present >= ID_LIKE_MIN_ROWS {
+        return Err(Error::BadColumn {
+            column: name.into(),
+            message: format!(
+                "a different value in each of the {present} training rows, like an identifier, \
+                 which a model cannot learn from; --drop {name}"
+            ),
+        });
+    }
+    if distinct > options.max_categories {
+        return Err(Error::BadColumn {
+            column: name.into(),
+            message: format!(
+                "{distinct} distinct values in the training rows, more than {} for one-hot \
+                 encoding; --drop {name} (or raise --max-categories)",
+                options.max_categories
+            ),
+        });
+    }
+    Ok(Encoding::OneHot {
+        categories: categories.into_iter().map(str::to_owned).collect(),
+        missing_category: missing,
+    })
+}
+
+/// The scaler of the imputed numeric columns (identity when not scaling or when none).
+fn fit_scaler(numeric: &[Vec<f64>], n_rows: usize, scale: bool) -> Result<StandardScaler> {
+    if !scale || numeric.is_empty() {
+        return Ok(StandardScaler::identity(numeric.len()));
+    }
+    let mut matrix = Vec::with_capacity(n_rows * numeric.len());
+    for i in 0..n_rows {
+        matrix.extend(numeric.iter().map(|column| column[i]));
+    }
+    let x = ArrayView2::from_shape((n_rows, numeric.len()), &matrix)
+        .map_err(|e| Error::model("standard scaler", e))?;
+    StandardScaler::fit(x)
+}

@@ -1,0 +1,299 @@
+//! A user's own CSV end to end: text columns and gaps through the preprocessing (equal to
+//! scikit-learn's pipeline: literals from compare/python/preprocess_expectations.py on the
+//! mixed table of compare/python/mixed_table.py), training, the artifact and serving.
+
+mod common;
+
+use common::{assert_close, mixed_csv};
+use ml_workflow::ingest::csv::{parse_delimited, Separator};
+use ml_workflow::modeling::pipeline::{train, Prepared, TrainConfig};
+use ml_workflow::modeling::{ColumnType, Encoding, ModelSpec};
+use ml_workflow::serving::{predict, predict_csv, Artifact, PayloadError, PredictError};
+use polars::prelude::DataFrame;
+
+fn mixed(n: usize) -> DataFrame {
+    parse_delimited(mixed_csv(n).as_bytes(), "mixed.csv", Separator::Sniff).expect("mixed table")
+}
+
+fn linear_config() -> TrainConfig {
+    TrainConfig {
+        model: ModelSpec::Linear,
+        folds: 5,
+        ..TrainConfig::for_target("price")
+    }
+}
+
+#[test]
+fn fitted_medians_categories_and_names_equal_scikit_learns() {
+    let data = Prepared::new(&mixed(200), &linear_config()).expect("prepared");
+    let pre = &data.preprocessor;
+    let types: Vec<ColumnType> = pre.columns.iter().map(|c| c.dtype).collect();
+    use ColumnType::*;
+    // pandas reads an integer column with gaps as float64, and so does the reader.
+    assert_eq!(types, [Float, Float, Text, Boolean]);
+    let medians: Vec<f64> = pre
+        .columns
+        .iter()
+        .filter_map(|c| match c.encoding {
+            Encoding::Numeric { median } => Some(median),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(medians, [61.2, 3.0]);
+    for (got, want) in pre.scaler.mean.iter().zip([60.71999999999999, 3.05625]) {
+        assert_close(*got, want, 1e-12, "scaler mean");
+    }
+    for (got, want) in pre
+        .scaler
+        .scale
+        .iter()
+        .zip([22.60105307281057, 1.35206728290422])
+    {
+        assert_close(*got, want, 1e-12, "scaler scale");
+    }
+    assert_eq!(
+        pre.feature_names,
+        [
+            "size",
+            "rooms",
+            "city_centre",
+            "city_east",
+            "city_north",
+            "city_south",
+            "city_west",
+            "city_nan",
+            "garden_False",
+            "garden_True"
+        ]
+    );
+    // The first held-out rows (18, 170, 107), as scikit-learn's ColumnTransformer gives them.
+    let expected = [
+        [
+            0.3221088847739562,
+            0.6980052042771417,
+            0.,
+            0.,
+            0.,
+            0.,
+            0.,
+            1.,
+            0.,
+            1.,
+        ],
+        [
+            -0.8105816990465479,
+            -1.5208192861402623,
+            0.,
+            0.,
+            1.,
+            0.,
+            0.,
+            0.,
+            1.,
+            0.,
+        ],
+        [
+            -1.0937543450016738,
+            -0.041602959195326264,
+            1.,
+            0.,
+            0.,
+            0.,
+            0.,
+            0.,
+            1.,
+            0.,
+        ],
+    ];
+    for (row, want) in data.x_test.rows().into_iter().zip(expected) {
+        for (got, want) in row.iter().zip(want) {
+            assert_close(*got, want, 1e-12, "held-out features");
+        }
+    }
+}
+
+#[test]
+fn a_linear_model_equals_scikit_learns_pipeline_and_serves_gaps_and_unseen_categories() {
+    let report = train(&mixed(200), &linear_config(), None).expect("training");
+    let evaluation = report.evaluation().expect("evaluation");
+    let sklearn = [247.7647142032039, 163.3589187758466, 179.09279214318838];
+    for (got, want) in evaluation.predicted.iter().zip(sklearn) {
+        assert_close(*got, want, 1e-6, "held-out prediction");
+    }
+    assert_close(
+        report.test.expect("test").rmse,
+        11.621124692205253,
+        1e-6,
+        "RMSE",
+    );
+
+    let artifact = Artifact::from_report(&report, "mixed", "test");
+    // A gap (size: the training median) and a city never seen in training (all zeros).
+    let body = br#"[{"size":null,"rooms":3,"city":"harbour","garden":true}]"#;
+    let answer = predict(&artifact, body).expect("prediction");
+    assert_close(answer.prediction[0], 226.76346420507502, 1e-6, "unseen row");
+    // The same row as CSV, where the field types come from the model's columns.
+    let csv = predict_csv(&artifact, b"size,rooms,city,garden\n,3,harbour,True\n").expect("csv");
+    assert_eq!(csv.prediction, answer.prediction);
+    // The target may ride along (ignored); a column the model never saw may not.
+    let with_target = br#"[{"size":50,"rooms":3,"city":"east","garden":false,"price":1}]"#;
+    assert_eq!(
+        predict(&artifact, with_target)
+            .expect("target")
+            .ignored_columns,
+        ["price"]
+    );
+    let err = predict(
+        &artifact,
+        br#"[{"size":50,"rooms":3,"city":"east","garden":false,"colour":1}]"#,
+    )
+    .expect_err("unknown column");
+    assert!(
+        matches!(&err, PredictError::Payload(PayloadError::UnknownColumns { unknown, .. }) if unknown == &["colour"]),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_wrong_type_names_the_column_and_the_row() {
+    let report = train(&mixed(120), &linear_config(), None).expect("training");
+    let artifact = Artifact::from_report(&report, "mixed", "test");
+    let cases: [(&[u8], &str, &str, &str); 4] = [
+        (br#"[{"size":1,"rooms":3,"city":"east","garden":true},{"size":1,"rooms":3,"city":7,"garden":true}]"#, "city", "1", "the number 7"),
+        (br#"{"size":{"a":"big"},"rooms":{"a":3},"city":{"a":"east"},"garden":{"a":true}}"#, "size", "a", "the text \"big\""),
+        (br#"[{"size":1,"rooms":"3","city":"east","garden":true}]"#, "rooms", "0", "send numbers without quotes"),
+        (br#"[{"size":1,"rooms":3,"city":"east","garden":"yes"}]"#, "garden", "0", "the text \"yes\""),
+    ];
+    for (body, column, row, found) in cases {
+        let err = predict(&artifact, body).expect_err(column);
+        let PredictError::Payload(payload) = &err else {
+            panic!("{column}: {err}");
+        };
+        assert_eq!(payload.kind().status(), 422, "{err}");
+        let message = err.to_string();
+        for needle in [
+            format!("column {column:?}"),
+            format!("row {row:?}"),
+            found.to_string(),
+        ] {
+            assert!(message.contains(&needle), "{needle}: {message}");
+        }
+    }
+}
+
+#[test]
+fn every_model_in_the_registry_trains_on_the_mixed_table() {
+    let df = mixed(150);
+    for info in ml_workflow::modeling::MODELS.iter() {
+        let config = TrainConfig {
+            model: (info.defaults)(),
+            folds: 3,
+            ..TrainConfig::for_target("price")
+        };
+        let report = train(&df, &config, None).unwrap_or_else(|e| panic!("{}: {e}", info.name));
+        let r2 = report.test.expect("test").r2;
+        assert!(r2.is_finite(), "{}: r2 {r2}", info.name);
+        let artifact = Artifact::from_report(&report, "mixed", "test");
+        let text = artifact.to_json().expect("json");
+        let loaded = Artifact::from_json(text.as_bytes()).expect("round trip");
+        let body = br#"[{"size":null,"rooms":null,"city":null,"garden":false}]"#;
+        let a = predict(&artifact, body).expect("predict");
+        assert_eq!(
+            predict(&loaded, body).expect("reloaded"),
+            a,
+            "{}",
+            info.name
+        );
+    }
+}
+
+/// The error of a run that must fail (without printing a whole report when it does not).
+fn refused<T>(result: ml_workflow::Result<T>) -> String {
+    match result {
+        Ok(_) => panic!("accepted"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn high_cardinality_and_identifier_columns_are_refused_with_a_way_out() {
+    let mut csv = String::from("code,zone,y\n");
+    for i in 0..300 {
+        csv.push_str(&format!("id-{i},z{},{}\n", i % 130, i % 7));
+    }
+    let df = parse_delimited(csv.as_bytes(), "wide.csv", Separator::Sniff).expect("frame");
+    let config = TrainConfig {
+        model: ModelSpec::Linear,
+        ..TrainConfig::for_target("y")
+    };
+    let err = refused(train(&df, &config, None));
+    assert!(
+        err.contains("\"code\"") && err.contains("identifier") && err.contains("--drop code"),
+        "{err}"
+    );
+    let dropped = TrainConfig {
+        drop: vec!["code".into()],
+        ..config.clone()
+    };
+    let err = refused(train(&df, &dropped, None));
+    assert!(
+        err.contains("\"zone\"") && err.contains("more than 100") && err.contains("--drop zone"),
+        "{err}"
+    );
+    let raised = TrainConfig {
+        max_categories: 200,
+        ..dropped
+    };
+    assert!(train(&df, &raised, None).is_ok());
+}
+
+#[test]
+fn a_text_or_gappy_target_names_the_rows() {
+    let text = b"a,grade,price\n1,1,100\n2,2,210\n3,A,290\n";
+    let df = parse_delimited(text, "m.csv", Separator::Sniff).expect("frame");
+    let err = train(&df, &TrainConfig::for_target("grade"), None)
+        .map(|_| ())
+        .expect_err("text target")
+        .to_string();
+    assert!(
+        err.contains("\"grade\"") && err.contains("row 2 (\"A\")"),
+        "{err}"
+    );
+    let gaps = b"a,price\n1,100\n2,\n3,290\n4,NA\n";
+    let df = parse_delimited(gaps, "g.csv", Separator::Sniff).expect("frame");
+    let err = train(&df, &TrainConfig::for_target("price"), None)
+        .map(|_| ())
+        .expect_err("gaps")
+        .to_string();
+    assert!(err.contains("2 values missing at rows 1, 3"), "{err}");
+}
+
+#[test]
+fn features_and_drop_select_the_inputs() {
+    let df = mixed(100);
+    let config = TrainConfig {
+        features: vec!["size".into(), "city".into()],
+        ..linear_config()
+    };
+    let report = train(&df, &config, None).expect("features");
+    assert_eq!(report.preprocessor.input_names(), ["size", "city"]);
+    assert_eq!(
+        report.preprocessor.ignored_columns,
+        ["rooms", "garden", "price"]
+    );
+    let config = TrainConfig {
+        drop: vec!["city".into()],
+        ..linear_config()
+    };
+    let report = train(&df, &config, None).expect("drop");
+    assert_eq!(
+        report.preprocessor.input_names(),
+        ["size", "rooms", "garden"]
+    );
+    let config = TrainConfig {
+        drop: vec!["nope".into()],
+        ..linear_config()
+    };
+    let err = refused(train(&df, &config, None));
+    assert!(err.contains("nope"), "{err}");
+}
