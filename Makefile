@@ -19,7 +19,7 @@ endif
 .PHONY: all setup kernel install build lint test test-notebooks notebooks lab run model serve bench clean help
 
 help:
-	@echo "make run      the main job: execute both notebooks (which save the Boston model), show where outputs are"
+	@echo "make run      the main job: execute the notebooks (which save the Boston and houses models), show where outputs are"
 	@echo "make test     lint, then every test"
 	@echo "make setup    the project's Python venv with the pinned tools ($(VENV)) and the Rust kernel"
 	@echo "make notebooks  execute the notebooks in place;  make lab  JupyterLab with the project's kernel"
@@ -86,7 +86,7 @@ run: build setup
 	$(BIN) datasets
 	VENV=$(VENV) scripts/run_notebooks.sh
 	@echo
-	@echo "notebooks executed in place: notebooks/01-height-weight.ipynb, notebooks/02-boston-housing.ipynb"
+	@echo "notebooks executed in place: notebooks/01-height-weight.ipynb, notebooks/02-boston-housing.ipynb, notebooks/03-your-own-data.ipynb"
 	@echo "model artifact: models/boston-housing.json  (serve it: make serve, or $(BIN) serve --model models/boston-housing.json)"
 
 serve: build models/boston-housing.json

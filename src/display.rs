@@ -131,6 +131,7 @@ fn format_value(v: &AnyValue) -> String {
         AnyValue::Float64(x) => format_float(*x),
         AnyValue::Float32(x) => format_float(*x as f64),
         AnyValue::String(s) => s.to_string(),
+        AnyValue::Boolean(b) => if *b { "True" } else { "False" }.into(),
         other => other.to_string(),
     }
 }

@@ -92,7 +92,10 @@ impl Preprocessor {
                         } else {
                             "median imputation, standard scaling"
                         };
-                        (scaled.to_string(), format!("median {}", format_float(*median)))
+                        (
+                            scaled.to_string(),
+                            format!("median {}", format_float(*median)),
+                        )
                     }
                     Encoding::OneHot {
                         categories,
@@ -115,9 +118,15 @@ impl Preprocessor {
             })
             .collect();
         Table::new(
-            ["column", "type", "encoding", "fitted on the training rows", "model features"]
-                .map(String::from)
-                .to_vec(),
+            [
+                "column",
+                "type",
+                "encoding",
+                "fitted on the training rows",
+                "model features",
+            ]
+            .map(String::from)
+            .to_vec(),
             rows,
         )
     }

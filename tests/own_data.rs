@@ -297,3 +297,55 @@ fn features_and_drop_select_the_inputs() {
     let err = refused(train(&df, &config, None));
     assert!(err.contains("nope"), "{err}");
 }
+
+#[test]
+fn the_cli_trains_on_a_csv_and_predicts_what_the_crate_predicts() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = dir.path().join("houses.csv");
+    std::fs::write(&csv, mixed_csv(300)).expect("csv");
+    let model = dir.path().join("houses.json");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ml-workflow"))
+        .args(["train", "--csv", csv.to_str().unwrap(), "--target", "price"])
+        .args([
+            "--model",
+            "forest",
+            "--folds",
+            "3",
+            "--out",
+            model.to_str().unwrap(),
+        ])
+        .output()
+        .expect("train");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("encoded as 10 features"), "{text}");
+
+    let rows = br#"[{"size":null,"rooms":2,"city":"harbour","garden":false,"price":null},{"size":55.5,"rooms":null,"city":null,"garden":true,"price":null},{"size":70,"rooms":4,"city":"east","garden":false,"price":0}]"#;
+    let input = dir.path().join("rows.json");
+    std::fs::write(&input, rows).expect("rows");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ml-workflow"))
+        .args(["predict", "--model", model.to_str().unwrap()])
+        .args(["--input", input.to_str().unwrap()])
+        .output()
+        .expect("predict");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cli: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let artifact = Artifact::load(&model).expect("load");
+    let crate_answer = predict(&artifact, rows).expect("crate");
+    let cli_values: Vec<f64> = cli["prediction"]
+        .as_array()
+        .expect("predictions")
+        .iter()
+        .filter_map(serde_json::Value::as_f64)
+        .collect();
+    assert_eq!(cli_values, crate_answer.prediction);
+    assert_eq!(crate_answer.ignored_columns, ["price"]);
+}

@@ -13,15 +13,24 @@
 //! A column with no value at all is `Float64` of nulls, as in pandas. Unlike pandas, a row
 //! with too few or too many fields is an error naming its line, rather than padded with gaps.
 //!
+//! The file is streamed, twice at most, and never held whole: the first pass types every
+//! column and keeps only numeric and boolean values (`ingest/columns.rs`); a second pass, only
+//! when some column turned out to be text, collects those columns' text. UTF-8 is checked as
+//! the bytes stream past (`ingest/utf8.rs`). So a numeric file costs about 9 bytes a cell
+//! while it is read, whatever its text looked like.
+//!
 //! The `csv` crate tokenises and the frame is built column by column, rather than through
 //! polars' CSV reader, whose cargo feature pulls an object-store and async stack into every
 //! build (the notebooks' kernel included).
 
-use std::fs;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
-use polars::prelude::{Column, DataFrame, NamedFrom, Series};
+use polars::prelude::{Column, DataFrame};
 
+use super::columns::{TextColumn, TypedColumn};
+use super::utf8::{not_utf8, Utf8Reader};
 use crate::error::{Error, Result};
 
 pub use crate::pandas_text::{boolean, is_missing, NA_MARKERS};
@@ -47,8 +56,12 @@ pub fn read_csv(path: impl AsRef<Path>) -> Result<DataFrame> {
 /// [`read_csv`] with the separator given (`--sep`).
 pub fn read_csv_with(path: impl AsRef<Path>, separator: Separator) -> Result<DataFrame> {
     let path = path.as_ref();
-    let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
-    parse_delimited(&bytes, &path.display().to_string(), separator)
+    read(
+        &Input::File(path),
+        &path.display().to_string(),
+        separator,
+        None,
+    )
 }
 
 /// Parses CSV bytes with a header, the separator sniffed; `source` names the input in errors.
@@ -58,90 +71,321 @@ pub fn parse_csv(bytes: &[u8], source: &str) -> Result<DataFrame> {
 
 /// Parses delimited bytes with a header row.
 pub fn parse_delimited(bytes: &[u8], source: &str, separator: Separator) -> Result<DataFrame> {
-    let text = utf8(bytes, source)?;
-    let separator = match separator {
-        Separator::Sniff => sniff(text),
-        given => given,
-    };
-    let delimiter = match separator {
-        Separator::Byte(b) => b,
-        _ => {
-            let mut lines = text
-                .lines()
-                .enumerate()
-                .filter(|(_, l)| !l.trim().is_empty());
-            let Some((_, header)) = lines.next() else {
-                return Err(parse_error(source, 1, "the file has no header row".into()));
-            };
-            let names: Vec<String> = header.split_whitespace().map(str::to_string).collect();
-            check_unique(&names, source)?;
-            let mut columns = ColumnBuilder::new(&names, source);
-            for (i, line) in lines {
-                columns.push_row(i + 1, line.split_whitespace())?;
-            }
-            return columns.finish();
-        }
-    };
-    let mut reader = ::csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| parse_error(source, 1, e.to_string()))?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
-    if headers.is_empty() || headers.iter().all(String::is_empty) {
-        return Err(parse_error(source, 1, "the file has no header row".into()));
-    }
-    check_unique(&headers, source)?;
-    let mut columns = ColumnBuilder::new(&headers, source);
-    for record in reader.records() {
-        let record = record.map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line() as usize);
-            parse_error(source, line, e.to_string())
-        })?;
-        let line = record.position().map_or(0, |p| p.line() as usize);
-        columns.push_row(line, record.iter())?;
-    }
-    columns.finish()
+    read(&Input::Bytes(bytes), source, separator, None)
 }
 
 /// Parses a header-less file whose fields are separated by runs of spaces or tabs.
 pub fn parse_whitespace(bytes: &[u8], names: &[String], source: &str) -> Result<DataFrame> {
-    let text = utf8(bytes, source)?;
-    let mut columns = ColumnBuilder::new(names, source);
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        columns.push_row(i + 1, line.split_whitespace())?;
-    }
-    columns.finish()
+    read(
+        &Input::Bytes(bytes),
+        source,
+        Separator::Whitespace,
+        Some(names),
+    )
 }
 
-/// The text without its byte-order mark, or an error at the first byte that is not UTF-8.
-fn utf8<'a>(bytes: &'a [u8], source: &str) -> Result<&'a str> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    std::str::from_utf8(bytes).map_err(|e| {
-        let at = e.valid_up_to();
-        Error::Parse {
-            source_name: source.into(),
-            line: 1 + bytes[..at].iter().filter(|b| **b == b'\n').count(),
-            column: None,
-            message: format!(
-                "byte {at} is not UTF-8 (0x{:02X}); save the file as UTF-8",
-                bytes[at]
+/// Reads a header-less, whitespace-separated file (streamed) with the given column names.
+pub fn read_whitespace(path: &Path, names: &[String]) -> Result<DataFrame> {
+    let source = path.display().to_string();
+    read(
+        &Input::File(path),
+        &source,
+        Separator::Whitespace,
+        Some(names),
+    )
+}
+
+/// Where the text comes from; each pass opens it afresh.
+enum Input<'a> {
+    File(&'a Path),
+    Bytes(&'a [u8]),
+}
+
+impl Input<'_> {
+    /// A buffered reader past any byte-order mark, checking UTF-8 as it goes.
+    fn open(&self) -> Result<BufReader<Utf8Reader<Box<dyn Read + '_>>>> {
+        let mut raw: BufReader<Box<dyn Read + '_>> = match self {
+            Input::File(path) => BufReader::with_capacity(
+                1 << 16,
+                Box::new(File::open(path).map_err(|e| Error::io(path, e))?),
             ),
+            Input::Bytes(bytes) => BufReader::new(Box::new(*bytes)),
+        };
+        let head = raw.fill_buf().map_err(|e| self.io_error(e))?;
+        if head.starts_with(b"\xEF\xBB\xBF") {
+            raw.consume(3);
         }
+        let inner: Box<dyn Read + '_> = Box::new(raw);
+        Ok(BufReader::with_capacity(1 << 16, Utf8Reader::new(inner)))
+    }
+
+    /// The input's size in bytes, when known, to size the columns before they grow.
+    fn size(&self) -> Option<u64> {
+        match self {
+            Input::File(path) => std::fs::metadata(path).ok().map(|m| m.len()),
+            Input::Bytes(bytes) => Some(bytes.len() as u64),
+        }
+    }
+
+    fn io_error(&self, e: std::io::Error) -> Error {
+        match self {
+            Input::File(path) => Error::io(path, e),
+            Input::Bytes(_) => Error::io("<memory>", e),
+        }
+    }
+}
+
+/// How rows are split into fields.
+#[derive(Clone, Copy)]
+enum Layout {
+    Delimited(u8),
+    Whitespace,
+}
+
+/// Reads `input` in at most two passes: names, then typed columns, then text columns.
+fn read(
+    input: &Input,
+    source: &str,
+    separator: Separator,
+    names: Option<&[String]>,
+) -> Result<DataFrame> {
+    let layout = match separator {
+        Separator::Sniff => match sniff(&header_line(input, source)?) {
+            Separator::Byte(b) => Layout::Delimited(b),
+            _ => Layout::Whitespace,
+        },
+        Separator::Byte(b) => Layout::Delimited(b),
+        Separator::Whitespace => Layout::Whitespace,
+    };
+    let has_header = names.is_none();
+    let mut header = Vec::new();
+    let mut typed: Vec<TypedColumn> = names
+        .map(|n| n.iter().map(|_| TypedColumn::default()).collect())
+        .unwrap_or_default();
+    let size = input.size();
+    let mut rows = 0u64;
+    each_row(input, source, layout, &mut |line, byte, fields| {
+        rows += 1;
+        if rows == SIZE_SAMPLE_ROWS {
+            reserve_for(&mut typed, size, byte, rows);
+        }
+        if typed.is_empty() {
+            header = fields.map(|h| h.trim().to_string()).collect();
+            if header.is_empty() || header.iter().all(String::is_empty) {
+                return Err(parse_error(source, 1, "the file has no header row".into()));
+            }
+            check_unique(&header, source)?;
+            typed = header.iter().map(|_| TypedColumn::default()).collect();
+            return Ok(());
+        }
+        push_fields(&mut typed, fields, line, names.unwrap_or(&header), source)
+    })?;
+    let names: Vec<String> = names.map_or(header, <[String]>::to_vec);
+    if typed.is_empty() {
+        return Err(parse_error(source, 1, "the file has no header row".into()));
+    }
+    let text_at: Vec<usize> = (0..typed.len()).filter(|&j| typed[j].is_text()).collect();
+    let text = if text_at.is_empty() {
+        Vec::new()
+    } else {
+        text_pass(input, source, layout, has_header, &names, &text_at)?
+    };
+    assemble(names, typed, text)
+}
+
+/// Rows read before the columns are sized from the bytes they took.
+const SIZE_SAMPLE_ROWS: u64 = 1024;
+
+/// Reserves room for the rows still to come, estimated from the bytes the first `rows` took
+/// (`byte` is where the current row starts): columns that grow by doubling would otherwise
+/// hold up to twice their size.
+fn reserve_for(columns: &mut [TypedColumn], size: Option<u64>, byte: u64, rows: u64) {
+    let (Some(size), Some(per_row)) = (size, byte.checked_div(rows)) else {
+        return;
+    };
+    let Some(total) = size.checked_div(per_row.max(1)) else {
+        return;
+    };
+    let more = (total + total / 20).saturating_sub(rows);
+    for column in columns {
+        column.reserve(usize::try_from(more).unwrap_or(0));
+    }
+}
+
+/// The second pass: the text of the columns at `text_at`, in order.
+fn text_pass(
+    input: &Input,
+    source: &str,
+    layout: Layout,
+    has_header: bool,
+    names: &[String],
+    text_at: &[usize],
+) -> Result<Vec<Column>> {
+    let mut text: Vec<TextColumn> = text_at
+        .iter()
+        .map(|&j| TextColumn::new(&names[j], 0))
+        .collect();
+    let mut header_seen = !has_header;
+    each_row(input, source, layout, &mut |_, _, fields| {
+        if !header_seen {
+            header_seen = true;
+            return Ok(());
+        }
+        let mut k = 0;
+        for (j, cell) in fields.enumerate() {
+            if text_at.get(k) == Some(&j) {
+                text[k].push(cell);
+                k += 1;
+            }
+        }
+        Ok(())
+    })?;
+    Ok(text.into_iter().map(TextColumn::finish).collect())
+}
+
+/// The frame: typed columns where they are, text columns in their places.
+fn assemble(names: Vec<String>, typed: Vec<TypedColumn>, text: Vec<Column>) -> Result<DataFrame> {
+    let mut text = text.into_iter();
+    let mut columns = Vec::with_capacity(names.len());
+    for (name, column) in names.iter().zip(typed) {
+        match column.finish(name) {
+            Some(c) => columns.push(c),
+            None => {
+                columns.push(text.next().ok_or_else(|| {
+                    Error::invalid("csv", format!("column {name:?} lost its text"))
+                })?)
+            }
+        }
+    }
+    let height = columns.first().map_or(0, Column::len);
+    Ok(DataFrame::new(height, columns)?)
+}
+
+/// Adds one row's fields to the columns; a row of the wrong width names its line and column.
+fn push_fields(
+    columns: &mut [TypedColumn],
+    fields: &mut dyn Iterator<Item = &str>,
+    line: usize,
+    names: &[String],
+    source: &str,
+) -> Result<()> {
+    let mut n = 0;
+    for (j, cell) in fields.enumerate() {
+        if let Some(column) = columns.get_mut(j) {
+            column.push(cell);
+        }
+        n = j + 1;
+    }
+    if n == names.len() {
+        return Ok(());
+    }
+    let column = if n < names.len() {
+        names.get(n)
+    } else {
+        names.last()
+    };
+    Err(Error::Parse {
+        source_name: source.into(),
+        line,
+        column: column.cloned(),
+        message: format!("expected {} fields, found {n}", names.len()),
     })
 }
 
+/// The per-row callback: 1-based line, byte offset where the row starts, fields.
+type RowFn<'r> = dyn FnMut(usize, u64, &mut dyn Iterator<Item = &str>) -> Result<()> + 'r;
+
+/// Calls `row` with each row (the header row included, first).
+fn each_row(input: &Input, source: &str, layout: Layout, row: &mut RowFn) -> Result<()> {
+    let reader = input.open()?;
+    match layout {
+        Layout::Whitespace => each_whitespace_row(reader, input, source, row),
+        Layout::Delimited(delimiter) => {
+            let mut csv = ::csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .delimiter(delimiter)
+                .from_reader(reader);
+            let mut record = ::csv::StringRecord::new();
+            loop {
+                match csv.read_record(&mut record) {
+                    Ok(true) => {}
+                    Ok(false) => return Ok(()),
+                    Err(e) => return Err(csv_error(e, input, source)),
+                }
+                let (line, byte) = record
+                    .position()
+                    .map_or((0, 0), |p| (p.line() as usize, p.byte()));
+                row(line, byte, &mut record.iter())?;
+            }
+        }
+    }
+}
+
+fn each_whitespace_row(
+    mut reader: impl BufRead,
+    input: &Input,
+    source: &str,
+    row: &mut RowFn,
+) -> Result<()> {
+    let mut line = String::new();
+    let (mut number, mut byte) = (0, 0u64);
+    loop {
+        line.clear();
+        let n = reader
+            .read_line(&mut line)
+            .map_err(|e| read_error(e, input, source))?;
+        if n == 0 {
+            return Ok(());
+        }
+        number += 1;
+        if !line.trim().is_empty() {
+            row(number, byte, &mut line.split_whitespace())?;
+        }
+        byte += n as u64;
+    }
+}
+
+/// The first non-empty line, for sniffing the separator.
+fn header_line(input: &Input, source: &str) -> Result<String> {
+    let mut reader = input.open()?;
+    let mut line = String::new();
+    loop {
+        line.clear();
+        let n = reader
+            .read_line(&mut line)
+            .map_err(|e| read_error(e, input, source))?;
+        if n == 0 || !line.trim().is_empty() {
+            return Ok(line);
+        }
+    }
+}
+
+fn read_error(e: std::io::Error, input: &Input, source: &str) -> Error {
+    match not_utf8(&e) {
+        Some(bad) => Error::Parse {
+            source_name: source.into(),
+            line: bad.line as usize,
+            column: None,
+            message: bad.to_string(),
+        },
+        None => input.io_error(e),
+    }
+}
+
+fn csv_error(e: ::csv::Error, input: &Input, source: &str) -> Error {
+    let line = e.position().map_or(0, |p| p.line() as usize);
+    if !matches!(e.kind(), ::csv::ErrorKind::Io(_)) {
+        return parse_error(source, line, e.to_string());
+    }
+    match e.into_kind() {
+        ::csv::ErrorKind::Io(io) => read_error(io, input, source),
+        _ => parse_error(source, line, "unreadable".into()),
+    }
+}
+
 /// The separator of the header line (see [`Separator::Sniff`]).
-fn sniff(text: &str) -> Separator {
-    let header = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+fn sniff(header: &str) -> Separator {
     let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0)];
     let mut quoted = false;
     for b in header.bytes() {
@@ -183,162 +427,6 @@ fn check_unique(headers: &[String], source: &str) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// Accumulates cells column by column: each column's text (compactly, for the case it turns
-/// out to be text) and its numbers while every cell so far is one.
-struct ColumnBuilder<'a> {
-    names: &'a [String],
-    source: &'a str,
-    columns: Vec<Cells>,
-}
-
-/// What a column holds so far.
-#[derive(Default)]
-struct Cells {
-    /// Every cell's text, concatenated; `ends[i]` is where cell `i` ends.
-    text: String,
-    ends: Vec<u32>,
-    missing: Vec<bool>,
-    /// The numbers, while every non-missing cell is one.
-    numbers: Option<Vec<Option<f64>>>,
-    /// The same cells as integers, while every one is (missing cells as 0, unused then).
-    ints: Vec<i64>,
-    /// Whether every non-missing cell so far is a whole number that fits `i64`.
-    integers: bool,
-    /// Whether every non-missing cell so far is a boolean.
-    booleans: bool,
-    any: bool,
-}
-
-impl Cells {
-    fn new() -> Cells {
-        Cells {
-            numbers: Some(Vec::new()),
-            integers: true,
-            booleans: true,
-            ..Cells::default()
-        }
-    }
-
-    fn push(&mut self, cell: &str) {
-        self.text.push_str(cell);
-        self.ends.push(self.text.len() as u32);
-        let missing = is_missing(cell);
-        self.missing.push(missing);
-        if missing {
-            if let Some(numbers) = &mut self.numbers {
-                numbers.push(None);
-            }
-            return;
-        }
-        self.any = true;
-        let trimmed = cell.trim();
-        if self.booleans && boolean(trimmed).is_none() {
-            self.booleans = false;
-        }
-        if let Some(numbers) = &mut self.numbers {
-            match trimmed.parse::<f64>() {
-                Ok(x) => {
-                    if self.integers {
-                        match trimmed.parse::<i64>() {
-                            Ok(i) => self.ints.push(i),
-                            Err(_) => self.integers = false,
-                        }
-                    }
-                    numbers.push(Some(x));
-                }
-                Err(_) => self.numbers = None,
-            }
-        }
-    }
-
-    fn cell(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        &self.text[start..self.ends[i] as usize]
-    }
-
-    /// The column as pandas would type it (see the module docs).
-    fn into_series(self, name: &str) -> Series {
-        let gaps = self.missing.iter().any(|m| *m);
-        if !self.any {
-            return Series::new(name.into(), vec![None::<f64>; self.missing.len()]);
-        }
-        if let Some(numbers) = &self.numbers {
-            if self.integers && !gaps {
-                return Series::new(name.into(), self.ints);
-            }
-            return Series::new(name.into(), numbers.clone());
-        }
-        if self.booleans {
-            let values: Vec<Option<bool>> = (0..self.missing.len())
-                .map(|i| {
-                    if self.missing[i] {
-                        None
-                    } else {
-                        boolean(self.cell(i).trim())
-                    }
-                })
-                .collect();
-            return Series::new(name.into(), values);
-        }
-        let values: Vec<Option<&str>> = (0..self.missing.len())
-            .map(|i| (!self.missing[i]).then(|| self.cell(i)))
-            .collect();
-        Series::new(name.into(), values)
-    }
-}
-
-impl<'a> ColumnBuilder<'a> {
-    fn new(names: &'a [String], source: &'a str) -> Self {
-        ColumnBuilder {
-            names,
-            source,
-            columns: names.iter().map(|_| Cells::new()).collect(),
-        }
-    }
-
-    fn push_row<'c>(&mut self, line: usize, fields: impl Iterator<Item = &'c str>) -> Result<()> {
-        let mut n = 0;
-        for (j, cell) in fields.enumerate() {
-            if let Some(column) = self.columns.get_mut(j) {
-                column.push(cell);
-            }
-            n = j + 1;
-        }
-        if n != self.names.len() {
-            let column = self
-                .names
-                .get(n.min(self.names.len().saturating_sub(1)))
-                .cloned();
-            return Err(Error::Parse {
-                source_name: self.source.into(),
-                line,
-                column: if n < self.names.len() {
-                    self.names.get(n).cloned()
-                } else {
-                    column
-                },
-                message: format!("expected {} fields, found {n}", self.names.len()),
-            });
-        }
-        Ok(())
-    }
-
-    fn finish(self) -> Result<DataFrame> {
-        let mut height = 0;
-        let columns: Vec<Column> = self
-            .names
-            .iter()
-            .zip(self.columns)
-            .map(|(name, cells)| {
-                let series = cells.into_series(name);
-                height = series.len();
-                Column::from(series)
-            })
-            .collect();
-        Ok(DataFrame::new(height, columns)?)
-    }
 }
 
 #[cfg(test)]

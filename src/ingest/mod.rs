@@ -6,18 +6,22 @@
 //! SHA-256 differs from the registry's is an error, never silently used.
 
 pub mod cache;
+mod columns;
 pub mod csv;
+mod utf8;
 
-use std::fs;
 use std::path::Path;
 
 use polars::prelude::DataFrame;
 
 pub use cache::{data_dir, sha256_bytes, sha256_file, Cache, CacheState, DATA_DIR_ENV};
-pub use csv::{parse_csv, parse_delimited, parse_whitespace, read_csv, read_csv_with, Separator};
+pub use csv::{
+    parse_csv, parse_delimited, parse_whitespace, read_csv, read_csv_with, read_whitespace,
+    Separator,
+};
 
 use crate::datasets::{dataset, DatasetSpec, Format};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// Loads a registered dataset as a DataFrame, from the cache or (on a miss) its URL.
 ///
@@ -33,12 +37,10 @@ pub fn load_dataset(name: &str) -> Result<DataFrame> {
     read_dataset_file(&spec, &path)
 }
 
-/// Parses a dataset file laid out as `spec` says.
+/// Reads (streams) a dataset file laid out as `spec` says.
 pub fn read_dataset_file(spec: &DatasetSpec, path: &Path) -> Result<DataFrame> {
-    let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
-    let source = path.display().to_string();
     match spec.format {
-        Format::Csv => parse_csv(&bytes, &source),
-        Format::Whitespace => parse_whitespace(&bytes, &spec.columns, &source),
+        Format::Csv => read_csv(path),
+        Format::Whitespace => csv::read_whitespace(path, &spec.columns),
     }
 }

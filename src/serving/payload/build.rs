@@ -384,11 +384,14 @@ pub(super) fn from_checked_rows<T, R: AsRef<[T]>>(
 }
 
 /// One JSON value as a cell (a finite number, a boolean, text or missing), or an error
-/// naming its column, row and value (an array, an object, NaN or an infinity).
+/// naming its column, row and value (an array, an object, an infinity or an overflow).
+/// `null` and Python's bare `NaN` (what `json.dumps`, and so MLflow's client, writes for a
+/// pandas gap) are missing values.
 pub(super) fn cell(value: &Json, column: &str, row: &str) -> Result<Cell, PayloadError> {
     match value {
         Json::Number(x) => finite(*x, column, row).map(Cell::Number),
         Json::Null => Ok(Cell::Missing),
+        Json::NonFinite(token) if token == "NaN" => Ok(Cell::Missing),
         Json::Bool(b) => Ok(Cell::Bool(*b)),
         Json::Str(s) => Ok(Cell::Text(s.as_str().into())),
         Json::NonFinite(token) => Err(PayloadError::NotFinite {

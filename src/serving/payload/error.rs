@@ -108,7 +108,7 @@ pub enum PayloadError {
     /// A cell does not fit its column's type in the model (text for a numeric column, a number
     /// for a text column).
     #[error(
-        "column {} row {}: {expected} (the model's column type), got {found}",
+        "column {} row {}: expected {expected}, as the model's column holds, got {found}",
         quoted(.column),
         quoted(.row)
     )]
@@ -147,7 +147,7 @@ pub enum PayloadError {
     },
     /// A row of a `records` or `index` payload lacks a column other rows have.
     #[error(
-        "row {} has no value for column {} (pandas would read it as NaN)",
+        "row {} has no value for column {} (pandas would read it as NaN; send null for a gap)",
         quoted(.row),
         quoted(.column)
     )]

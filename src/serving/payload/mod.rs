@@ -44,7 +44,15 @@
 //! Python's `json.dumps` writes NaN and infinities as bare `NaN`/`Infinity`/`-Infinity`, which
 //! is not JSON. When parsing fails, such tokens in value position (and numbers like `1e400` that
 //! overflow `f64`) are replaced by marker strings and the body is parsed again, so the answer
-//! names the column and row holding them (422) instead of a bare syntax position (400).
+//! names the column and row holding them (422) instead of a bare syntax position (400). A bare
+//! `NaN` is then a missing value, as pandas means it (MLflow's client sends gaps that way);
+//! infinities and overflows are errors.
+//!
+//! # Cells, not numbers
+//!
+//! A cell is kept as JSON typed it ([`Cell`]: number, boolean, text, missing); the model's
+//! preprocessing then reads each input column by its type, so the type errors (text for a
+//! numeric column, a number for a text column) are named there, with the column and row.
 
 mod build;
 mod csv;

@@ -1,0 +1,214 @@
+//! Column accumulators for the CSV reader: each column is typed as pandas types it while the
+//! rows stream past, holding only its typed values (8 bytes a number, 1 a boolean), never the
+//! text of numeric columns. A column that turns out to be text is marked, and its text is
+//! collected in a second pass over the file ([`TextColumn`]), so memory follows the typed
+//! frame, not the file.
+
+use polars::prelude::{
+    Column, Float64Chunked, Int64Chunked, IntoColumn, IntoSeries, NamedFrom, NewChunkedArray,
+    Series, StringChunkedBuilder,
+};
+
+use crate::pandas_text::{boolean, is_missing};
+
+/// What a column has held so far.
+enum Values {
+    /// Only missing cells.
+    Empty,
+    /// Whole numbers that fit `i64`.
+    Ints(Vec<i64>),
+    /// Numbers.
+    Floats(Vec<f64>),
+    /// `True`/`False`.
+    Bools(Vec<bool>),
+    /// Anything else: collected in the second pass.
+    Text,
+}
+
+/// One column during the first pass.
+pub struct TypedColumn {
+    values: Values,
+    /// Which rows are missing; `None` until the first gap.
+    missing: Option<Vec<bool>>,
+    rows: usize,
+}
+
+impl Default for TypedColumn {
+    fn default() -> Self {
+        TypedColumn {
+            values: Values::Empty,
+            missing: None,
+            rows: 0,
+        }
+    }
+}
+
+impl TypedColumn {
+    /// Adds the next row's cell.
+    pub fn push(&mut self, cell: &str) {
+        let row = self.rows;
+        self.rows += 1;
+        if is_missing(cell) {
+            self.missing
+                .get_or_insert_with(|| vec![false; row])
+                .push(true);
+            self.push_placeholder();
+            return;
+        }
+        if let Some(missing) = &mut self.missing {
+            missing.push(false);
+        }
+        let trimmed = cell.trim();
+        self.values = match std::mem::replace(&mut self.values, Values::Text) {
+            Values::Empty => first_value(trimmed, row),
+            Values::Ints(mut v) => match trimmed.parse::<i64>() {
+                Ok(i) => {
+                    v.push(i);
+                    Values::Ints(v)
+                }
+                Err(_) => match trimmed.parse::<f64>() {
+                    Ok(x) => {
+                        let mut floats: Vec<f64> = v.into_iter().map(|i| i as f64).collect();
+                        floats.push(x);
+                        Values::Floats(floats)
+                    }
+                    Err(_) => Values::Text,
+                },
+            },
+            Values::Floats(mut v) => match trimmed.parse::<f64>() {
+                Ok(x) => {
+                    v.push(x);
+                    Values::Floats(v)
+                }
+                Err(_) => Values::Text,
+            },
+            Values::Bools(mut v) => match boolean(trimmed) {
+                Some(b) => {
+                    v.push(b);
+                    Values::Bools(v)
+                }
+                None => Values::Text,
+            },
+            Values::Text => Values::Text,
+        };
+    }
+
+    /// Makes room for `more` rows (typed values, and gap flags once there are gaps).
+    pub fn reserve(&mut self, more: usize) {
+        match &mut self.values {
+            Values::Ints(v) => v.reserve_exact(more),
+            Values::Floats(v) => v.reserve_exact(more),
+            Values::Bools(v) => v.reserve_exact(more),
+            Values::Empty | Values::Text => {}
+        }
+        if let Some(missing) = &mut self.missing {
+            missing.reserve_exact(more);
+        }
+    }
+
+    fn push_placeholder(&mut self) {
+        match &mut self.values {
+            Values::Ints(v) => v.push(0),
+            Values::Floats(v) => v.push(f64::NAN),
+            Values::Bools(v) => v.push(false),
+            Values::Empty | Values::Text => {}
+        }
+    }
+
+    /// Whether the column needs the second pass.
+    pub fn is_text(&self) -> bool {
+        matches!(self.values, Values::Text)
+    }
+
+    /// The column as pandas would type it: `Int64` without gaps, `Float64` (integers with
+    /// gaps too; a column of gaps only), `Boolean`; `None` for text.
+    pub fn finish(self, name: &str) -> Option<Column> {
+        let missing = self.missing;
+        let is_missing = |i: usize| missing.as_ref().is_some_and(|m| m[i]);
+        let series = match self.values {
+            Values::Text => return None,
+            Values::Empty => Series::new(name.into(), vec![None::<f64>; self.rows]),
+            // Zero-copy (`from_vec`; `Series::new` would copy the slice): the frame takes the
+            // vector, so it first gives back what it has spare.
+            Values::Ints(mut v) if missing.is_none() => {
+                v.shrink_to_fit();
+                Int64Chunked::from_vec(name.into(), v).into_series()
+            }
+            Values::Floats(mut v) if missing.is_none() => {
+                v.shrink_to_fit();
+                Float64Chunked::from_vec(name.into(), v).into_series()
+            }
+            Values::Ints(v) => Float64Chunked::from_iter_options(
+                name.into(),
+                v.iter()
+                    .enumerate()
+                    .map(|(i, x)| (!is_missing(i)).then_some(*x as f64)),
+            )
+            .into_series(),
+            Values::Floats(v) => Float64Chunked::from_iter_options(
+                name.into(),
+                v.iter()
+                    .enumerate()
+                    .map(|(i, x)| (!is_missing(i)).then_some(*x)),
+            )
+            .into_series(),
+            Values::Bools(v) => {
+                let values: Vec<Option<bool>> = v
+                    .iter()
+                    .enumerate()
+                    .map(|(i, b)| (!is_missing(i)).then_some(*b))
+                    .collect();
+                Series::new(name.into(), values)
+            }
+        };
+        Some(series.into_column())
+    }
+}
+
+/// The typed values of a column's first present cell, after `row` missing ones.
+fn first_value(trimmed: &str, row: usize) -> Values {
+    if let Ok(i) = trimmed.parse::<i64>() {
+        let mut v = vec![0; row];
+        v.push(i);
+        return Values::Ints(v);
+    }
+    if let Ok(x) = trimmed.parse::<f64>() {
+        let mut v = vec![f64::NAN; row];
+        v.push(x);
+        return Values::Floats(v);
+    }
+    if let Some(b) = boolean(trimmed) {
+        let mut v = vec![false; row];
+        v.push(b);
+        return Values::Bools(v);
+    }
+    Values::Text
+}
+
+/// A text column during the second pass: cells as written, gaps as nulls.
+pub struct TextColumn {
+    builder: StringChunkedBuilder,
+}
+
+impl TextColumn {
+    /// An empty column called `name`, with room for `rows` cells.
+    pub fn new(name: &str, rows: usize) -> Self {
+        TextColumn {
+            builder: StringChunkedBuilder::new(name.into(), rows),
+        }
+    }
+
+    /// Adds the next row's cell.
+    pub fn push(&mut self, cell: &str) {
+        if is_missing(cell) {
+            self.builder.append_null();
+        } else {
+            self.builder.append_value(cell);
+        }
+    }
+
+    /// The finished column.
+    pub fn finish(self) -> Column {
+        self.builder.finish().into_series().into_column()
+    }
+}
