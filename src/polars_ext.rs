@@ -4,7 +4,6 @@ use ndarray::{Array1, Array2};
 use polars::prelude::{Column, DataFrame, DataType, NamedFrom, Series};
 
 use crate::error::{Error, Result};
-use crate::modeling::Cell;
 
 /// The frame's column names, in order.
 pub fn column_names(df: &DataFrame) -> Vec<String> {
@@ -66,34 +65,6 @@ pub fn column_f64(df: &DataFrame, name: &str) -> Result<Vec<f64>> {
             })
         })
         .collect()
-}
-
-/// A column as raw cells (numbers, booleans, text, missing), as a request would carry it.
-pub fn column_cells(df: &DataFrame, name: &str) -> Result<Vec<Cell>> {
-    let col = column_by_name(df, name)?;
-    if is_numeric(col) {
-        let values = column_f64_nullable(df, name)?;
-        return Ok(values
-            .into_iter()
-            .map(|v| v.map_or(Cell::Missing, Cell::Number))
-            .collect());
-    }
-    match col.dtype() {
-        DataType::Boolean => Ok(col
-            .bool()?
-            .iter()
-            .map(|v| v.map_or(Cell::Missing, Cell::Bool))
-            .collect()),
-        DataType::String => Ok(col
-            .str()?
-            .iter()
-            .map(|v| v.map_or(Cell::Missing, |t| Cell::Text(t.into())))
-            .collect()),
-        other => Err(Error::BadColumn {
-            column: name.into(),
-            message: format!("its type {other} has no request form (numbers, booleans, text)"),
-        }),
-    }
 }
 
 /// Selected numeric columns as a row-major matrix (rows × columns).

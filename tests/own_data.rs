@@ -349,3 +349,59 @@ fn the_cli_trains_on_a_csv_and_predicts_what_the_crate_predicts() {
     assert_eq!(cli_values, crate_answer.prediction);
     assert_eq!(crate_answer.ignored_columns, ["price"]);
 }
+
+#[test]
+fn feature_names_follow_the_encoded_order_when_text_comes_first() {
+    let csv = b"city,size,y\nb,1,10\na,2,20\nb,3,30\na,4,40\nb,5,50\n";
+    let df = parse_delimited(csv, "t.csv", Separator::Sniff).expect("frame");
+    let config = TrainConfig {
+        model: ModelSpec::Linear,
+        test_size: 0.0,
+        folds: 2,
+        ..TrainConfig::for_target("y")
+    };
+    let data = Prepared::new(&df, &config).expect("prepared");
+    // Numbers first, then the one-hot block, as scikit-learn's ColumnTransformer names them.
+    assert_eq!(
+        data.preprocessor.feature_names,
+        ["size", "city_a", "city_b"]
+    );
+    let first = data.x_train.row(0).to_vec();
+    assert_eq!(&first[1..], [0.0, 1.0], "row 0 is city b");
+}
+
+#[test]
+fn nan_is_a_gap_and_an_infinity_is_named() {
+    let csv = b"x,y\n1,1\nNAN,2\n3,3\nnan,4\n5,5\n";
+    let df = parse_delimited(csv, "n.csv", Separator::Sniff).expect("frame");
+    assert_eq!(df.column("x").expect("x").null_count(), 2);
+    let inf = b"x,y\n1,1\ninf,2\n3,3\n";
+    let df = parse_delimited(inf, "i.csv", Separator::Sniff).expect("frame");
+    let config = TrainConfig {
+        model: ModelSpec::Linear,
+        test_size: 0.0,
+        folds: 2,
+        ..TrainConfig::for_target("y")
+    };
+    let err = refused(train(&df, &config, None));
+    assert!(
+        err.contains("\"x\"") && err.contains("row 1 is inf"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_model_of_constant_inputs_predicts_the_mean() {
+    let csv = b"c,y\nk,1\nk,2\nk,3\nk,6\n";
+    let df = parse_delimited(csv, "c.csv", Separator::Sniff).expect("frame");
+    let config = TrainConfig {
+        model: ModelSpec::Linear,
+        test_size: 0.0,
+        folds: 2,
+        ..TrainConfig::for_target("y")
+    };
+    let report = train(&df, &config, None).expect("training");
+    let artifact = Artifact::from_report(&report, "c", "test");
+    let answer = predict(&artifact, br#"[{"c":"k"}]"#).expect("predict");
+    assert_close(answer.prediction[0], 3.0, 1e-12, "mean");
+}

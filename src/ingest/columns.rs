@@ -48,7 +48,8 @@ impl TypedColumn {
     pub fn push(&mut self, cell: &str) {
         let row = self.rows;
         self.rows += 1;
-        if is_missing(cell) {
+        let trimmed = cell.trim();
+        if is_missing(cell) || nan_spelling(trimmed) {
             self.missing
                 .get_or_insert_with(|| vec![false; row])
                 .push(true);
@@ -58,7 +59,6 @@ impl TypedColumn {
         if let Some(missing) = &mut self.missing {
             missing.push(false);
         }
-        let trimmed = cell.trim();
         self.values = match std::mem::replace(&mut self.values, Values::Text) {
             Values::Empty => first_value(trimmed, row),
             Values::Ints(mut v) => match trimmed.parse::<i64>() {
@@ -115,6 +115,11 @@ impl TypedColumn {
         }
     }
 
+    /// Rows pushed so far.
+    pub fn len(&self) -> usize {
+        self.rows
+    }
+
     /// Whether the column needs the second pass.
     pub fn is_text(&self) -> bool {
         matches!(self.values, Values::Text)
@@ -165,6 +170,13 @@ impl TypedColumn {
     }
 }
 
+/// A spelling Rust reads as NaN that is not among pandas' markers (`NAN`, `+nan`): a gap too,
+/// never a NaN value in a numeric column.
+fn nan_spelling(trimmed: &str) -> bool {
+    let unsigned = trimmed.strip_prefix(['+', '-']).unwrap_or(trimmed);
+    unsigned.eq_ignore_ascii_case("nan")
+}
+
 /// The typed values of a column's first present cell, after `row` missing ones.
 fn first_value(trimmed: &str, row: usize) -> Values {
     if let Ok(i) = trimmed.parse::<i64>() {
@@ -188,6 +200,7 @@ fn first_value(trimmed: &str, row: usize) -> Values {
 /// A text column during the second pass: cells as written, gaps as nulls.
 pub struct TextColumn {
     builder: StringChunkedBuilder,
+    rows: usize,
 }
 
 impl TextColumn {
@@ -195,16 +208,23 @@ impl TextColumn {
     pub fn new(name: &str, rows: usize) -> Self {
         TextColumn {
             builder: StringChunkedBuilder::new(name.into(), rows),
+            rows: 0,
         }
     }
 
     /// Adds the next row's cell.
     pub fn push(&mut self, cell: &str) {
+        self.rows += 1;
         if is_missing(cell) {
             self.builder.append_null();
         } else {
             self.builder.append_value(cell);
         }
+    }
+
+    /// Rows pushed so far.
+    pub fn len(&self) -> usize {
+        self.rows
     }
 
     /// The finished column.

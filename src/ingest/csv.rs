@@ -170,7 +170,14 @@ fn read(
             reserve_for(&mut typed, size, byte, rows);
         }
         if typed.is_empty() {
-            header = fields.map(|h| h.trim().to_string()).collect();
+            // An empty name (a trailing separator in a spreadsheet export) gets pandas' name.
+            header = fields
+                .enumerate()
+                .map(|(j, h)| match h.trim() {
+                    "" => format!("Unnamed: {j}"),
+                    name => name.to_string(),
+                })
+                .collect();
             if header.is_empty() || header.iter().all(String::is_empty) {
                 return Err(parse_error(source, 1, "the file has no header row".into()));
             }
@@ -188,7 +195,8 @@ fn read(
     let text = if text_at.is_empty() {
         Vec::new()
     } else {
-        text_pass(input, source, layout, has_header, &names, &text_at)?
+        let rows = typed.first().map_or(0, TypedColumn::len);
+        text_pass(input, source, layout, has_header, &names, &text_at, rows)?
     };
     assemble(names, typed, text)
 }
@@ -206,7 +214,10 @@ fn reserve_for(columns: &mut [TypedColumn], size: Option<u64>, byte: u64, rows: 
     let Some(total) = size.checked_div(per_row.max(1)) else {
         return;
     };
-    let more = (total + total / 20).saturating_sub(rows);
+    // Never more than the file's size in 8-byte values (every cell takes at least 2 bytes of
+    // text), whatever rows the sample held, so a short first stretch cannot over-reserve.
+    let cap = size / (8 * columns.len().max(1) as u64);
+    let more = (total + total / 20).min(cap).saturating_sub(rows);
     for column in columns {
         column.reserve(usize::try_from(more).unwrap_or(0));
     }
@@ -220,6 +231,7 @@ fn text_pass(
     has_header: bool,
     names: &[String],
     text_at: &[usize],
+    rows: usize,
 ) -> Result<Vec<Column>> {
     let mut text: Vec<TextColumn> = text_at
         .iter()
@@ -240,6 +252,13 @@ fn text_pass(
         }
         Ok(())
     })?;
+    if text.iter().any(|c| c.len() != rows) {
+        return Err(parse_error(
+            source,
+            0,
+            "the file changed while it was being read (its rows differ between two passes)".into(),
+        ));
+    }
     Ok(text.into_iter().map(TextColumn::finish).collect())
 }
 
@@ -312,6 +331,10 @@ fn each_row(input: &Input, source: &str, layout: Layout, row: &mut RowFn) -> Res
                     Ok(true) => {}
                     Ok(false) => return Ok(()),
                     Err(e) => return Err(csv_error(e, input, source)),
+                }
+                // pandas skips a line of nothing but spaces (`skip_blank_lines`).
+                if record.len() == 1 && record[0].trim().is_empty() {
+                    continue;
                 }
                 let (line, byte) = record
                     .position()
@@ -568,6 +591,20 @@ mod tests {
         );
         let x = df.column("x").unwrap().f64().unwrap();
         assert_eq!(x.null_count(), 2);
+    }
+
+    #[test]
+    fn empty_names_blank_lines_and_nan_spellings_read_as_pandas_reads_them() {
+        let df = parse_csv(b"a,b,\n1,2,\n   \n3,4,\n", "export.csv").unwrap();
+        let names: Vec<String> = df
+            .get_column_names()
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(names, ["a", "b", "Unnamed: 2"]);
+        assert_eq!(df.height(), 2);
+        let df = parse_csv(b"x\n1.5\nNAN\n+nan\n", "nan.csv").unwrap();
+        assert_eq!(f64s(&df, "x"), [Some(1.5), None, None]);
     }
 
     #[test]

@@ -110,11 +110,11 @@ fn read_number(text: &str) -> Option<Value<'_>> {
     if is_missing(trimmed) {
         return Some(Value::Missing);
     }
-    trimmed
-        .parse::<f64>()
-        .ok()
-        .filter(|x| x.is_finite())
-        .map(Value::Number)
+    match trimmed.parse::<f64>() {
+        Ok(x) if x.is_nan() => Some(Value::Missing),
+        Ok(x) if x.is_finite() => Some(Value::Number(x)),
+        _ => None,
+    }
 }
 
 /// CSV text in a text column (kept as written) or a boolean column (pandas' spellings).

@@ -41,7 +41,9 @@ impl LinearModel {
 
 /// Eigenvalues of the centred Gram matrix below this share of the largest count as zero: a
 /// singular value under about 1e-6 of the largest, far above rounding noise in the Gram
-/// matrix (about 1e-8 in singular-value terms) and far below any real direction of the data.
+/// matrix (about 1e-8 in singular-value terms). On standardised features (the default) that
+/// is far below any real direction; without scaling, a feature a million times smaller than
+/// another is dropped too, where scikit-learn's SVD would keep it (README: Your own data).
 const RANK_TOLERANCE: f64 = 1e-12;
 
 /// Ordinary least squares with an intercept (scikit-learn's `LinearRegression`).
@@ -73,8 +75,15 @@ fn min_norm_if_rank_deficient(
         .eigh_into()
         .map_err(|e| Error::model("linear regression", e))?;
     let largest = values.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
+    if largest == 0.0 {
+        // Every feature constant: no direction to fit; the mean, as scikit-learn gives.
+        return Ok(Some(LinearModel {
+            coef: vec![0.0; x.ncols()],
+            intercept: y_mean,
+        }));
+    }
     let cutoff = largest * RANK_TOLERANCE;
-    if largest == 0.0 || values.iter().all(|v| *v > cutoff) {
+    if values.iter().all(|v| *v > cutoff) {
         return Ok(None);
     }
     let xty = xc.t().dot(&(&y - y_mean));

@@ -146,13 +146,21 @@ pub fn target_values(df: &DataFrame, target: &str) -> Result<Vec<f64>> {
     };
     if column.dtype().is_primitive_numeric() {
         let values = crate::polars_ext::column_f64_nullable(df, target)?;
-        let missing: Vec<usize> = (0..values.len()).filter(|&r| values[r].is_none()).collect();
+        let missing: Vec<usize> = (0..values.len())
+            .filter(|&r| values[r].is_none_or(f64::is_nan))
+            .collect();
         if !missing.is_empty() {
             return Err(bad(format!(
                 "{} missing at {}; drop or fill those rows",
                 plural(missing.len(), "value"),
                 rows_list(&missing)
             )));
+        }
+        let infinite: Vec<usize> = (0..values.len())
+            .filter(|&r| values[r].is_some_and(f64::is_infinite))
+            .collect();
+        if !infinite.is_empty() {
+            return Err(bad(format!("infinite at {}", rows_list(&infinite))));
         }
         return Ok(values.into_iter().flatten().collect());
     }
@@ -166,6 +174,12 @@ pub fn target_values(df: &DataFrame, target: &str) -> Result<Vec<f64>> {
             })
             .take(5)
             .collect();
+        if offending.is_empty() {
+            return Err(bad(
+                "it is a text column (its values look like numbers: cast it to a number type)"
+                    .into(),
+            ));
+        }
         let shown: Vec<String> = offending
             .iter()
             .map(|(r, t)| format!("row {r} ({t:?})"))

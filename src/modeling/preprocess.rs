@@ -109,6 +109,7 @@ impl Preprocessor {
         rows: &[usize],
         options: PreprocessOptions,
     ) -> Result<Preprocessor> {
+        check_rows(rows, df.height())?;
         let mut columns = Vec::with_capacity(inputs.len());
         let mut numeric = Vec::new();
         for name in inputs {
@@ -128,10 +129,7 @@ impl Preprocessor {
             });
         }
         let scaler = fit_scaler(&numeric, rows.len(), options.scale)?;
-        let feature_names = columns
-            .iter()
-            .flat_map(InputColumn::feature_names)
-            .collect();
+        let feature_names = encoded_names(&columns);
         let ignored_columns = column_names(df)
             .into_iter()
             .filter(|c| !inputs.contains(c))
@@ -146,6 +144,7 @@ impl Preprocessor {
 
     /// Rows `rows` of `df` as model features (rows × [`Preprocessor::width`]).
     pub fn transform(&self, df: &DataFrame, rows: &[usize]) -> Result<Array2<f64>> {
+        check_rows(rows, df.height())?;
         let data = self
             .columns
             .iter()
@@ -168,6 +167,21 @@ impl Preprocessor {
     /// `columns[j]` holds column `j`'s cells, top to bottom, in [`Preprocessor::columns`]'
     /// order; a cell that does not fit its column's type is an error naming both.
     pub fn encode(&self, columns: &[&[Cell]], n_rows: usize) -> Result<Vec<f64>, EncodeError> {
+        if columns.len() != self.columns.len() {
+            return Err(EncodeError {
+                column: columns.len().min(self.columns.len()),
+                row: 0,
+                mismatch: Mismatch {
+                    expected: self.columns[columns.len().min(self.columns.len().saturating_sub(1))]
+                        .dtype,
+                    found: format!(
+                        "{} columns for a model of {} inputs",
+                        columns.len(),
+                        self.columns.len()
+                    ),
+                },
+            });
+        }
         let width = self.width();
         let mut out = vec![0.0; n_rows * width];
         let mut values = Vec::with_capacity(columns.len());
@@ -243,12 +257,20 @@ impl Preprocessor {
                 scaler.scale.len()
             ));
         }
-        if self.feature_names.len() != self.width() {
+        if self.feature_names != encoded_names(&self.columns) {
             return Err(format!(
-                "{} features but {} feature names",
-                self.width(),
-                self.feature_names.len()
+                "its feature names {:?} are not the encoded columns' names",
+                self.feature_names
             ));
+        }
+        if self.width() == 0 {
+            return Err("its inputs encode to no feature".into());
+        }
+        let bad_scale = |s: &f64| !s.is_finite() || *s == 0.0;
+        if self.scaler.scale.iter().any(bad_scale)
+            || self.scaler.mean.iter().any(|m| !m.is_finite())
+        {
+            return Err("its scaler has a zero or non-finite entry".into());
         }
         for column in &self.columns {
             let consistent = match &column.encoding {
@@ -269,6 +291,31 @@ impl Preprocessor {
     }
 }
 
+/// The features' names in the order `encode_values` writes them: the numeric columns first,
+/// then each one-hot block, as the transformer concatenates its parts.
+fn encoded_names(columns: &[InputColumn]) -> Vec<String> {
+    let numeric = columns.iter().filter(|c| c.dtype.is_numeric());
+    let one_hot = columns.iter().filter(|c| !c.dtype.is_numeric());
+    numeric
+        .chain(one_hot)
+        .flat_map(InputColumn::feature_names)
+        .collect()
+}
+
+/// The first row index at or past `height`, as an error.
+fn check_rows(rows: &[usize], height: usize) -> Result<()> {
+    match rows.iter().find(|&&r| r >= height) {
+        Some(r) => Err(Error::invalid(
+            "rows",
+            format!(
+                "row {r} is past the frame's last row ({})",
+                height.saturating_sub(1)
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// A frame's column as the preprocessing reads it, with its type.
 fn read_column<'a>(df: &'a DataFrame, name: &str) -> Result<(ColumnType, ColumnData<'a>)> {
     let column = column_by_name(df, name)?;
@@ -280,9 +327,10 @@ fn read_column<'a>(df: &'a DataFrame, name: &str) -> Result<(ColumnType, ColumnD
         ),
     })?;
     let data = match dtype {
-        ColumnType::Integer | ColumnType::Float => {
-            ColumnData::Numbers(crate::polars_ext::column_f64_nullable(df, name)?)
-        }
+        ColumnType::Integer | ColumnType::Float => ColumnData::Numbers(finite_or_missing(
+            name,
+            crate::polars_ext::column_f64_nullable(df, name)?,
+        )?),
         ColumnType::Boolean => ColumnData::Categories(
             column
                 .bool()?
@@ -293,6 +341,24 @@ fn read_column<'a>(df: &'a DataFrame, name: &str) -> Result<(ColumnType, ColumnD
         ColumnType::Text => ColumnData::Categories(column.str()?.iter().collect()),
     };
     Ok((dtype, data))
+}
+
+/// A numeric column with NaN as a gap (as scikit-learn's imputer reads NaN); an infinity is an
+/// error naming its row.
+fn finite_or_missing(name: &str, mut values: Vec<Option<f64>>) -> Result<Vec<Option<f64>>> {
+    for (row, value) in values.iter_mut().enumerate() {
+        match *value {
+            Some(x) if x.is_nan() => *value = None,
+            Some(x) if x.is_infinite() => {
+                return Err(Error::BadColumn {
+                    column: name.into(),
+                    message: format!("row {row} is {x}; a model input must be finite or missing"),
+                })
+            }
+            _ => {}
+        }
+    }
+    Ok(values)
 }
 
 /// The training rows' median (numpy's: the mean of the middle two for an even count), and the

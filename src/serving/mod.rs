@@ -28,6 +28,11 @@ pub use payload::{Cell, Frame, Orient, PayloadError};
 
 use crate::error::{Error, Result};
 
+/// Encoded values held at once while a request is scored (8 MiB of `f64`).
+const ENCODED_VALUES_PER_CHUNK: usize = 1 << 20;
+/// Most rows scored at once.
+const MAX_CHUNK_ROWS: usize = 4096;
+
 /// Predictions for a payload's rows, in the payload's order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Prediction {
@@ -118,24 +123,33 @@ pub fn predict_frame(
         }
         .into());
     }
-    // The training rows' statistics and categories: nothing is fitted on the request.
-    let values = artifact
-        .preprocessing
-        .encode(&columns, frame.n_rows())
-        .map_err(|e| PayloadError::WrongType {
-            column: artifact.features.get(e.column).cloned().unwrap_or_default(),
-            row: frame.index.get(e.row).cloned().unwrap_or_default(),
-            expected: e.mismatch.expected.described().into(),
-            found: e.mismatch.found,
-        })?;
-    let width = artifact.preprocessing.width();
-    let prediction = if values.len() == width {
-        vec![artifact.model.predict_row(&values)?]
-    } else {
-        let x = ArrayView2::from_shape((values.len() / width, width), &values)
-            .map_err(|e| Error::model("predict", e))?;
-        artifact.model.predict(x)?.to_vec()
-    };
+    // The training rows' statistics and categories: nothing is fitted on the request. Rows go
+    // through in chunks, so that the encoded matrix stays small whatever the body's size and
+    // the model's width (a one-hot column makes many features of one cell).
+    let width = artifact.preprocessing.width().max(1);
+    let chunk = (ENCODED_VALUES_PER_CHUNK / width).clamp(1, MAX_CHUNK_ROWS);
+    let n = frame.n_rows();
+    let mut prediction = Vec::with_capacity(n);
+    for start in (0..n).step_by(chunk) {
+        let end = (start + chunk).min(n);
+        let part: Vec<&[Cell]> = columns.iter().filter_map(|c| c.get(start..end)).collect();
+        let values = artifact
+            .preprocessing
+            .encode(&part, end - start)
+            .map_err(|e| PayloadError::WrongType {
+                column: artifact.features.get(e.column).cloned().unwrap_or_default(),
+                row: frame.index.get(start + e.row).cloned().unwrap_or_default(),
+                expected: e.mismatch.expected.described().into(),
+                found: e.mismatch.found,
+            })?;
+        if end - start == 1 {
+            prediction.push(artifact.model.predict_row(&values)?);
+        } else {
+            let x = ArrayView2::from_shape((end - start, width), &values)
+                .map_err(|e| Error::model("predict", e))?;
+            prediction.extend(artifact.model.predict(x)?);
+        }
+    }
     if let Some((i, value)) = prediction.iter().enumerate().find(|(_, v)| !v.is_finite()) {
         return Err(PredictError::NotFinite {
             row: frame.index.get(i).cloned().unwrap_or_else(|| i.to_string()),
@@ -162,7 +176,7 @@ pub fn request_rows(df: &DataFrame, rows: &[usize]) -> Result<Frame> {
     let columns = crate::polars_ext::column_names(df);
     let cells = columns
         .iter()
-        .map(|c| crate::polars_ext::column_cells(df, c))
+        .map(|c| column_cells(df, c))
         .collect::<Result<Vec<_>>>()?;
     let table = rows
         .iter()
@@ -170,4 +184,37 @@ pub fn request_rows(df: &DataFrame, rows: &[usize]) -> Result<Frame> {
         .collect();
     let index = rows.iter().map(|r| r.to_string()).collect();
     Frame::from_cells(columns, index, table).map_err(|e| Error::invalid("rows", e.to_string()))
+}
+
+/// A frame's column as raw cells (numbers, booleans, text, missing), as a request carries it.
+fn column_cells(df: &DataFrame, name: &str) -> Result<Vec<Cell>> {
+    use crate::polars_ext::{column_by_name, column_f64_nullable, is_numeric};
+    use polars::prelude::DataType;
+    let col = column_by_name(df, name)?;
+    if is_numeric(col) {
+        let values = column_f64_nullable(df, name)?;
+        return Ok(values
+            .into_iter()
+            .map(|v| {
+                v.filter(|x| !x.is_nan())
+                    .map_or(Cell::Missing, Cell::Number)
+            })
+            .collect());
+    }
+    match col.dtype() {
+        DataType::Boolean => Ok(col
+            .bool()?
+            .iter()
+            .map(|v| v.map_or(Cell::Missing, Cell::Bool))
+            .collect()),
+        DataType::String => Ok(col
+            .str()?
+            .iter()
+            .map(|v| v.map_or(Cell::Missing, |t| Cell::Text(t.into())))
+            .collect()),
+        other => Err(Error::BadColumn {
+            column: name.into(),
+            message: format!("its type {other} has no request form (numbers, booleans, text)"),
+        }),
+    }
 }

@@ -216,29 +216,42 @@ pub fn infer_response(artifact: &Artifact, id: Option<&str>, prediction: &Predic
     response
 }
 
-/// The request's tensors as a frame with the model's feature columns.
-pub fn request_frame(request: &InferRequest, features: &[String]) -> Result<Frame, V2Error> {
+/// The request's tensors as a frame with the model's input columns (and any tensor named after
+/// a column of the training table the model ignores, so that `/predict`'s rule applies). The
+/// request is consumed: tensors move into the frame without copies.
+pub fn request_frame(
+    request: InferRequest,
+    features: &[String],
+    ignored: &[String],
+) -> Result<Frame, V2Error> {
     let bad = |m: String| V2Error(m);
     if request.inputs.is_empty() {
         return Err(bad("the request has no inputs".into()));
     }
-    let tensors = request
+    let mut tensors = request
         .inputs
-        .iter()
-        .map(|input| Ok((input, values(input)?)))
+        .into_iter()
+        .map(|mut input| {
+            let data = values(&mut input)?;
+            Ok((input, data))
+        })
         .collect::<Result<Vec<_>, V2Error>>()?;
     let width = features.len();
     // One [N, n_features] tensor: columns are the features in order.
-    if let [(input, data)] = tensors.as_slice() {
+    if let [(input, data)] = tensors.as_mut_slice() {
         if input.shape.len() == 2
             && input.shape[1] == width as i64
             && !features.contains(&input.name)
         {
-            let rows: Vec<Vec<Cell>> = data.chunks(width).map(<[Cell]>::to_vec).collect();
-            return frame(features.to_vec(), rows);
+            let n = data.len() / width.max(1);
+            let mut columns: Vec<Vec<Cell>> = (0..width).map(|_| Vec::with_capacity(n)).collect();
+            for (k, cell) in std::mem::take(data).into_iter().enumerate() {
+                columns[k % width].push(cell);
+            }
+            return frame(features.to_vec(), columns);
         }
     }
-    // One [N] or [N, 1] tensor per feature, by name.
+    // One [N] or [N, 1] tensor per input column, by name.
     for (input, _) in &tensors {
         let column = matches!(input.shape.as_slice(), [_] | [_, 1]);
         if !column {
@@ -248,7 +261,7 @@ pub fn request_frame(request: &InferRequest, features: &[String]) -> Result<Fram
                 input.name, input.shape
             )));
         }
-        if !features.contains(&input.name) {
+        if !features.contains(&input.name) && !ignored.contains(&input.name) {
             return Err(bad(format!(
                 "input {:?} is not a feature of the model; its features are {}",
                 input.name,
@@ -256,31 +269,33 @@ pub fn request_frame(request: &InferRequest, features: &[String]) -> Result<Fram
             )));
         }
     }
-    let n = tensors[0].1.len();
-    let mut columns = Vec::with_capacity(width);
     for feature in features {
-        let Some((input, data)) = tensors.iter().find(|(i, _)| &i.name == feature) else {
+        if !tensors.iter().any(|(i, _)| &i.name == feature) {
             return Err(bad(format!("input {feature:?} is missing")));
-        };
-        if data.len() != n {
-            return Err(bad(format!(
-                "input {:?} has {} values but input {:?} has {n}",
-                input.name,
-                data.len(),
-                tensors[0].0.name
-            )));
         }
-        columns.push(data);
     }
-    let rows = (0..n)
-        .map(|r| columns.iter().map(|c| c[r].clone()).collect())
-        .collect();
-    frame(features.to_vec(), rows)
+    let n = tensors[0].1.len();
+    if let Some((input, data)) = tensors.iter().find(|(_, d)| d.len() != n) {
+        return Err(bad(format!(
+            "input {:?} has {} values but input {:?} has {n}",
+            input.name,
+            data.len(),
+            tensors[0].0.name
+        )));
+    }
+    // The model's inputs in its order, then the tensors it ignores.
+    tensors.sort_by_key(|(i, _)| {
+        features
+            .iter()
+            .position(|f| *f == i.name)
+            .unwrap_or(usize::MAX)
+    });
+    let (names, columns) = tensors.into_iter().map(|(i, d)| (i.name, d)).unzip();
+    frame(names, columns)
 }
 
-fn frame(columns: Vec<String>, rows: Vec<Vec<Cell>>) -> Result<Frame, V2Error> {
-    let index = (0..rows.len()).map(|i| i.to_string()).collect();
-    Frame::from_cells(columns, index, rows).map_err(|e| V2Error(e.to_string()))
+fn frame(names: Vec<String>, columns: Vec<Vec<Cell>>) -> Result<Frame, V2Error> {
+    Frame::from_column_vecs(names, columns).map_err(|e| V2Error(e.to_string()))
 }
 
 /// What a datatype's values are.
@@ -312,9 +327,9 @@ impl Kind {
     }
 }
 
-/// A tensor's values as cells, checked against its datatype and shape.
-fn values(input: &InferInput) -> Result<Vec<Cell>, V2Error> {
-    let name = &input.name;
+/// A tensor's values as cells (moved out of it), checked against its datatype and shape.
+fn values(input: &mut InferInput) -> Result<Vec<Cell>, V2Error> {
+    let name = &input.name.clone();
     let kind = match input.datatype.as_str() {
         "FP64" | "FP32" | "FP16" | "INT64" | "INT32" | "INT16" | "INT8" | "UINT64" | "UINT32"
         | "UINT16" | "UINT8" => Kind::Number,
@@ -326,11 +341,10 @@ fn values(input: &InferInput) -> Result<Vec<Cell>, V2Error> {
             )))
         }
     };
-    let mut out = Vec::new();
-    match &input.binary {
-        Some(values) => out.extend_from_slice(values),
-        None => flatten(&input.data, kind, name, &mut out)?,
-    }
+    let out = match input.binary.take() {
+        Some(values) => values,
+        None => flatten(std::mem::take(&mut input.data), kind, name)?,
+    };
     let expected =
         input.shape.iter().try_fold(
             1i64,
@@ -425,7 +439,7 @@ impl<'de> serde::de::Visitor<'de> for Flatten<'_> {
 }
 
 /// The JSON data's values, checked against the datatype's kind.
-fn flatten(data: &TensorData, kind: Kind, name: &str, out: &mut Vec<Cell>) -> Result<(), V2Error> {
+fn flatten(data: TensorData, kind: Kind, name: &str) -> Result<Vec<Cell>, V2Error> {
     if let Some(other) = &data.other {
         return Err(V2Error(format!(
             "input {name:?}: {other} is not {}",
@@ -448,8 +462,7 @@ fn flatten(data: &TensorData, kind: Kind, name: &str, out: &mut Vec<Cell>) -> Re
             "input {name:?}: {bad} is not a finite number"
         )));
     }
-    out.extend_from_slice(&data.values);
-    Ok(())
+    Ok(data.values)
 }
 
 #[cfg(test)]
@@ -469,13 +482,24 @@ mod tests {
         let matrix = request(json!({"inputs": [
             {"name": "x", "shape": [2, 2], "datatype": "FP64", "data": [[1.0, 2.0], [3.0, 4.0]]}
         ]}));
-        let frame = request_frame(&matrix, &features()).unwrap();
+        let frame = request_frame(matrix, &features(), &[]).unwrap();
         assert_eq!(frame.numbers("b"), Some([2.0, 4.0].to_vec()));
         let columns = request(json!({"inputs": [
             {"name": "b", "shape": [2], "datatype": "INT64", "data": [2, 4]},
             {"name": "a", "shape": [2, 1], "datatype": "FP32", "data": [1.0, 3.0]}
         ]}));
-        assert_eq!(request_frame(&columns, &features()).unwrap(), frame);
+        assert_eq!(request_frame(columns, &features(), &[]).unwrap(), frame);
+    }
+
+    #[test]
+    fn a_tensor_named_after_an_ignored_column_rides_along() {
+        let columns = request(json!({"inputs": [
+            {"name": "a", "shape": [1], "datatype": "FP64", "data": [1.0]},
+            {"name": "b", "shape": [1], "datatype": "FP64", "data": [2.0]},
+            {"name": "target", "shape": [1], "datatype": "FP64", "data": [9.0]}
+        ]}));
+        let frame = request_frame(columns, &features(), &["target".into()]).unwrap();
+        assert_eq!(frame.columns, ["a", "b", "target"]);
     }
 
     #[test]
@@ -512,7 +536,7 @@ mod tests {
         ];
         for (inputs, needle) in cases {
             let err =
-                request_frame(&request(json!({ "inputs": inputs })), &features()).unwrap_err();
+                request_frame(request(json!({ "inputs": inputs })), &features(), &[]).unwrap_err();
             assert!(err.0.contains(needle), "{needle}: {err}");
         }
     }
@@ -528,7 +552,7 @@ mod tests {
             body.extend_from_slice(&v.to_le_bytes());
         }
         let request = parse_request(&body, Some(header.len())).unwrap();
-        let frame = request_frame(&request, &features()).unwrap();
+        let frame = request_frame(request, &features(), &[]).unwrap();
         assert_eq!(frame.numbers("a"), Some([1.5, -2.0].to_vec()));
         assert_eq!(frame.numbers("b"), Some([7.0, 9.0].to_vec()));
         let err = parse_request(&body[..body.len() - 1], Some(header.len())).unwrap_err();

@@ -201,15 +201,56 @@ impl Frame {
         };
         let widths: Vec<usize> = rows.iter().map(Vec::len).collect();
         check_table(&columns, &index, &widths)?;
-        from_checked_rows(
+        // Cells move into place (no clone), and each row's vector is freed as it is emptied.
+        let n = rows.len();
+        let mut values = vec![Cell::Missing; n * columns.len()];
+        for (i, row) in rows.into_iter().enumerate() {
+            for (j, cell) in row.into_iter().enumerate() {
+                if let Cell::Number(x) = cell {
+                    finite(x, &columns[j], &index[i])?;
+                }
+                values[j * n + i] = cell;
+            }
+        }
+        Ok(Frame {
             columns,
             index,
-            &rows,
-            |cell: &Cell, column, row| match cell {
-                Cell::Number(x) => finite(*x, column, row).map(Cell::Number),
-                other => Ok(other.clone()),
-            },
-        )
+            values,
+        })
+    }
+
+    /// Build a frame from whole columns (labels 0, 1, ...), moving their cells: how the v2
+    /// protocol's tensors become a frame.
+    pub fn from_column_vecs(
+        names: Vec<String>,
+        columns: Vec<Vec<Cell>>,
+    ) -> Result<Frame, PayloadError> {
+        let n = columns.first().map_or(0, Vec::len);
+        let index = default_index(n);
+        let widths = vec![names.len(); n];
+        check_table(&names, &index, &widths)?;
+        if let Some((name, column)) = names.iter().zip(&columns).find(|(_, c)| c.len() != n) {
+            return Err(PayloadError::RaggedRows {
+                row: name.clone(),
+                len: column.len(),
+                first_row: names[0].clone(),
+                expected: n,
+            });
+        }
+        let mut values = Vec::with_capacity(n * names.len());
+        for (name, column) in names.iter().zip(columns) {
+            for (i, cell) in column.into_iter().enumerate() {
+                if let Cell::Number(x) = cell {
+                    finite(x, name, &index[i])?;
+                }
+                values.push(cell);
+            }
+        }
+        Ok(Frame {
+            columns: names,
+            index,
+            values,
+        })
     }
 
     /// The cell at `row`, `col`; `None` only if the public fields were changed by hand.
