@@ -48,6 +48,23 @@ fn modeling_benches(c: &mut Criterion) {
     c.bench_function("400 trees on one scaled row", |b| {
         b.iter(|| artifact.model.predict_row(&row).expect("predict_row"))
     });
+
+    // Histogram boosting's defaults: 100 trees of up to 31 leaves, one row scored.
+    let n = 20_000;
+    let x = ndarray::Array2::from_shape_fn((n, 20), |(i, j)| {
+        ((i * (j + 7) * 2654435761usize) % 10_007) as f64 / 10_007.0
+    });
+    let y = Array1::from_shape_fn(n, |i| {
+        10.0 * (x[[i, 0]] * x[[i, 1]] * 3.0).sin() + 20.0 * (x[[i, 2]] - 0.5).powi(2) + x[[i, 3]]
+    });
+    let hist = ModelSpec::from_name("hist-gbm")
+        .expect("hist-gbm")
+        .fit(x.view(), y.view())
+        .expect("fit");
+    let one = x.row(17).to_vec();
+    c.bench_function("hist-gbm: 100 trees of 31 leaves on one row", |b| {
+        b.iter(|| hist.predict_row(&one).expect("predict_row"))
+    });
 }
 
 criterion_group!(benches, modeling_benches);

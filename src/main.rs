@@ -159,7 +159,7 @@ struct TrainArgs {
     /// A grid entry, `KEY=V1,V2,...` or `KEY=START:STOP:STEP` (repeatable).
     #[arg(long = "grid", value_name = "KEY=VALUES")]
     grid: Vec<String>,
-    /// Cross-validation folds.
+    /// Cross-validation folds (0: none, one fit on the training rows, `"cv": []` in --json).
     #[arg(long)]
     folds: Option<usize>,
     /// Shuffle rows before cutting folds (scikit-learn's KFold(shuffle=True)).
@@ -431,8 +431,8 @@ fn train_json(report: &TrainReport, name: &str, saved: &Saved) -> serde_json::Va
         "folds": report.config.folds,
         "rows": { "train": report.rows_train, "test": report.rows_test },
         "cv": cv,
-        "best": typed(&best.params),
-        "best_cv": { "mean_mse": best.mean_mse, "std_mse": best.std_mse },
+        "best": best.map(|b| typed(&b.params)),
+        "best_cv": best.map(|b| serde_json::json!({ "mean_mse": b.mean_mse, "std_mse": b.std_mse })),
         "final": report.final_spec.params(),
         "final_override": report.final_override().map(|p| typed(&p)),
         "test": report.test,
@@ -463,12 +463,19 @@ fn train_text(report: &TrainReport, name: &str, saved: &Saved) -> String {
             report.features.join(", ")
         );
     }
-    let _ = writeln!(
-        t,
-        "\n{}-fold cross-validation of {} ({:.2} s):",
-        report.config.folds, report.search.model, report.seconds_cv
-    );
-    let _ = write!(t, "{}", report.search.table());
+    if report.config.folds == 0 {
+        let _ = writeln!(
+            t,
+            "\nno cross-validation (--folds 0): one fit on the training rows"
+        );
+    } else {
+        let _ = writeln!(
+            t,
+            "\n{}-fold cross-validation of {} ({:.2} s):",
+            report.config.folds, report.search.model, report.seconds_cv
+        );
+        let _ = write!(t, "{}", report.search.table());
+    }
     let _ = writeln!(
         t,
         "\nfinal model: {} {} ({:.3} s)",
@@ -482,7 +489,11 @@ fn train_text(report: &TrainReport, name: &str, saved: &Saved) -> String {
             "  {} as the preset sets it (the chapter's choice), not the search's best {}; \
              give --grid or --model to refit the best setting, as GridSearchCV(refit=True) does",
             format_params(&fixed),
-            format_params(&report.search.best_result().params)
+            report
+                .search
+                .best_result()
+                .map(|b| format_params(&b.params))
+                .unwrap_or_default()
         );
     }
     if let Some(evaluation) = &report.evaluation {

@@ -45,10 +45,11 @@ impl GridSearch {
                 row
             })
             .collect();
-        Table::new(header, rows).with_caption(format!(
-            "best: {}",
-            format_params(&self.best_result().params)
-        ))
+        let caption = match self.best_result() {
+            Some(best) => format!("best: {}", format_params(&best.params)),
+            None => "no cross-validation (folds 0)".into(),
+        };
+        Table::new(header, rows).with_caption(caption)
     }
 
     /// Shows the table inline in evcxr.

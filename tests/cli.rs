@@ -492,3 +492,47 @@ fn describe_reads_an_ordinary_csv_with_text_and_a_given_separator() {
     ]));
     assert_eq!(v["y"]["mean"].as_f64(), Some(3.0));
 }
+
+#[test]
+fn hist_gbm_trains_once_on_twenty_thousand_rows_with_gaps() {
+    // A smoke test of the scale path (compare/scale.sh runs 1 M rows): --folds 0 fits once and
+    // reports no cross-validation; gaps go to the model as missing values.
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("large.csv");
+    let mut text = String::from("a,b,c,d,y\n");
+    for i in 0..20_000u64 {
+        let (a, b, c, d) = (
+            (i * 37 % 1009) as f64 / 1009.0,
+            (i * 53 % 997) as f64 / 997.0,
+            (i * 11 % 13) as f64,
+            (i * 29 % 89) as f64 / 89.0,
+        );
+        let y = 10.0 * (3.0 * a * b).sin() + 20.0 * (d - 0.5).powi(2) + c;
+        let a = if i % 10 == 3 {
+            String::new()
+        } else {
+            format!("{a:.4}")
+        };
+        text.push_str(&format!("{a},{b:.4},{c},{d:.4},{y:.4}\n"));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let out = run(&[
+        "train",
+        "--csv",
+        csv.to_str().unwrap(),
+        "--target",
+        "y",
+        "--model",
+        "hist-gbm",
+        "--folds",
+        "0",
+        "--json",
+        "--no-save",
+    ]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["cv"], serde_json::json!([]));
+    assert_eq!(report["model"], "hist-gbm");
+    let r2 = report["test"]["r2"].as_f64().unwrap();
+    assert!(r2 > 0.9, "held-out R² {r2}");
+}

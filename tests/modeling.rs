@@ -225,7 +225,7 @@ fn gbm_grid_matches_scikit_learn() {
         );
     }
     assert_eq!(
-        report.search.best_result().params["n_estimators"],
+        report.search.best_result().expect("searched").params["n_estimators"],
         200.0,
         "best setting"
     );

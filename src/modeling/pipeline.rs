@@ -36,7 +36,7 @@ pub struct TrainConfig {
     pub model: ModelSpec,
     /// Hyperparameter grid searched by cross-validation (empty: cross-validate the model as is).
     pub grid: Grid,
-    /// Number of cross-validation folds.
+    /// Number of cross-validation folds (0: no cross-validation, one fit).
     pub folds: usize,
     /// Shuffle rows before cutting folds (scikit-learn's `KFold(shuffle=True)`).
     pub shuffle: bool,
@@ -236,6 +236,7 @@ impl Prepared {
         let options = PreprocessOptions {
             scale: config.scale,
             max_categories: config.max_categories,
+            impute: !config.model.handles_missing(),
         };
         let preprocessor = Preprocessor::fit(df, &inputs, &split.train, options)?;
         Ok(Prepared {
@@ -296,18 +297,28 @@ pub fn train(
     progress: Option<&ProgressBar>,
 ) -> Result<TrainReport> {
     let data = Prepared::new(df, config)?;
-    let folds = data.folds(config)?;
-
     let started = Instant::now();
     let spec = config.model.clone().with_seed(u64::from(config.seed));
-    let search = grid_search(
-        &spec,
-        &config.grid,
-        data.x_train.view(),
-        data.y_train.view(),
-        &folds,
-        progress,
-    )?;
+    // `folds` 0: one fit on the training rows, as a user trains once on a big table.
+    let search = if config.folds == 0 {
+        if !config.grid.0.is_empty() {
+            return Err(Error::invalid(
+                "folds",
+                "a grid needs cross-validation: give --folds 2 or more",
+            ));
+        }
+        GridSearch::skipped(&spec)
+    } else {
+        let folds = data.folds(config)?;
+        grid_search(
+            &spec,
+            &config.grid,
+            data.x_train.view(),
+            data.y_train.view(),
+            &folds,
+            progress,
+        )?
+    };
     let seconds_cv = started.elapsed().as_secs_f64();
 
     let mut final_spec = search.best.clone();
@@ -349,7 +360,8 @@ impl TrainReport {
     /// (the chapter's 400 stages after a search that picked 200), or None when the final model
     /// is the best setting refitted, as scikit-learn's `GridSearchCV(refit=True)` does.
     pub fn final_override(&self) -> Option<ParamSet> {
-        let best = &self.search.best_result().params;
+        let none = ParamSet::new();
+        let best = self.search.best_result().map_or(&none, |b| &b.params);
         let fixed: ParamSet = self
             .config
             .final_params

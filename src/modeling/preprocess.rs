@@ -52,6 +52,9 @@ pub struct PreprocessOptions {
     pub scale: bool,
     /// The most distinct values a text column may have.
     pub max_categories: usize,
+    /// Fill a numeric gap with the training median; off for a model that takes missing
+    /// values itself (histogram gradient boosting), which then sees NaN.
+    pub impute: bool,
 }
 
 /// The fitted preprocessing: raw input columns in, model features out.
@@ -68,6 +71,13 @@ pub struct Preprocessor {
     /// unselected columns): a request may carry them, and they are ignored.
     #[serde(default)]
     pub ignored_columns: Vec<String>,
+    /// Whether a numeric gap becomes the median (else NaN, for a model that takes it).
+    #[serde(default = "yes")]
+    pub impute: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// A cell that does not fit its column: the column's and row's positions and what was wrong.
@@ -96,7 +106,7 @@ impl Preprocessor {
     /// use polars::prelude::*;
     ///
     /// let df = df!("size" => [1.0, 3.0, 5.0], "city" => ["north", "east", "north"])?;
-    /// let options = PreprocessOptions { scale: true, max_categories: 100 };
+    /// let options = PreprocessOptions { scale: true, max_categories: 100, impute: true };
     /// let pre = Preprocessor::fit(&df, &["size".into(), "city".into()], &[0, 1, 2], options)?;
     /// assert_eq!(pre.feature_names, ["size", "city_east", "city_north"]);
     /// let x = pre.transform(&df, &[1])?;
@@ -139,6 +149,7 @@ impl Preprocessor {
             scaler,
             feature_names,
             ignored_columns,
+            impute: options.impute,
         })
     }
 
@@ -210,7 +221,8 @@ impl Preprocessor {
                 Encoding::Numeric { median } => {
                     let x = match value {
                         Value::Number(x) => x,
-                        _ => *median,
+                        _ if self.impute => *median,
+                        _ => f64::NAN,
                     };
                     let (mean, scale) = (self.scaler.mean[numeric], self.scaler.scale[numeric]);
                     out[numeric] = (x - mean) / scale;

@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use linfa::prelude::*;
-use linfa::Dataset;
+use linfa::{Dataset, DatasetBase};
 use ndarray::{Array1, ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
 
@@ -18,7 +18,8 @@ use super::neighbors::KnnRegressor;
 use super::svr::SvrModel;
 use super::trees::{
     AdaBoostRegressor, DecisionTreeRegressor, ForestRegressor, ForestRegressorParams,
-    GradientBoostingRegressor, GradientBoostingRegressorParams, TreeError,
+    GradientBoostingRegressor, GradientBoostingRegressorParams, HistGradientBoostingRegressor,
+    TreeError,
 };
 use crate::error::{Error, Result};
 
@@ -82,6 +83,26 @@ pub enum ModelSpec {
         max_depth: usize,
         /// Share of rows drawn per stage.
         subsample: f64,
+        /// Seed.
+        seed: u64,
+    },
+    /// Histogram gradient boosting (`HistGradientBoostingRegressor`): binned features,
+    /// leaf-wise trees, native missing values.
+    HistGbm {
+        /// Boosting iterations.
+        max_iter: usize,
+        /// Shrinkage per iteration.
+        learning_rate: f64,
+        /// Most leaves per tree.
+        max_leaf_nodes: usize,
+        /// Fewest rows in a leaf.
+        min_samples_leaf: usize,
+        /// L2 penalty on leaf values.
+        l2_regularization: f64,
+        /// Bins for non-missing values.
+        max_bins: usize,
+        /// Stop on a validation split when the loss stops improving.
+        early_stopping: bool,
         /// Seed.
         seed: u64,
     },
@@ -235,6 +256,14 @@ pub const MODELS: &[ModelInfo] = &[
     )
     .aliases(&["gradient-boosting"])
     .staged("n_estimators"),
+    ModelInfo::new(
+        "hist-gbm",
+        "HistGradientBoosting",
+        "histogram gradient boosting, 100 iterations, 31 leaves, learning rate 0.1, missing values native",
+        ModelSpec::hist_gbm,
+    )
+    .aliases(&["hgb", "histgradientboosting"])
+    .staged("max_iter"),
 ];
 
 /// The registry's entry for `name` (or one of its aliases); the error lists the names.
@@ -276,6 +305,26 @@ impl ModelSpec {
     /// The model called `name` (see [`MODELS`]) with scikit-learn's defaults.
     pub fn from_name(name: &str) -> Result<ModelSpec> {
         Ok((model_info(name)?.defaults)())
+    }
+
+    /// Histogram gradient boosting with scikit-learn's defaults (100 iterations, 31 leaves).
+    pub fn hist_gbm() -> ModelSpec {
+        ModelSpec::HistGbm {
+            max_iter: 100,
+            learning_rate: 0.1,
+            max_leaf_nodes: 31,
+            min_samples_leaf: 20,
+            l2_regularization: 0.0,
+            max_bins: 255,
+            early_stopping: false,
+            seed: 0,
+        }
+    }
+
+    /// Whether the model takes missing values (NaN) itself, so the preprocessing need not
+    /// impute them.
+    pub fn handles_missing(&self) -> bool {
+        matches!(self, ModelSpec::HistGbm { .. })
     }
 
     /// The registry's entry for this model.
@@ -330,6 +379,7 @@ impl ModelSpec {
             | ModelSpec::RandomForest { seed, .. }
             | ModelSpec::ExtraTrees { seed, .. }
             | ModelSpec::Gbm { seed, .. }
+            | ModelSpec::HistGbm { seed, .. }
             | ModelSpec::AdaBoost { seed, .. } => *seed = new_seed,
             _ => {}
         }
@@ -380,6 +430,24 @@ impl ModelSpec {
                 "learning_rate",
             ) => *learning_rate = value,
             (ModelSpec::Gbm { subsample, .. }, "subsample") => *subsample = value,
+            (ModelSpec::HistGbm { max_iter, .. }, "max_iter") => *max_iter = count(value)?,
+            (ModelSpec::HistGbm { learning_rate, .. }, "learning_rate") => *learning_rate = value,
+            (ModelSpec::HistGbm { max_leaf_nodes, .. }, "max_leaf_nodes") => {
+                *max_leaf_nodes = count(value)?
+            }
+            (
+                ModelSpec::HistGbm {
+                    min_samples_leaf, ..
+                },
+                "min_samples_leaf",
+            ) => *min_samples_leaf = count(value)?,
+            (
+                ModelSpec::HistGbm {
+                    l2_regularization, ..
+                },
+                "l2_regularization",
+            ) => *l2_regularization = value,
+            (ModelSpec::HistGbm { max_bins, .. }, "max_bins") => *max_bins = count(value)?,
             (ModelSpec::Svr { c, .. }, "c" | "C") => *c = value,
             (ModelSpec::Svr { epsilon, .. }, "epsilon") => *epsilon = value,
             (ModelSpec::Svr { gamma, .. }, "gamma") => *gamma = Some(value),
@@ -403,7 +471,7 @@ impl ModelSpec {
 
     /// Fits the model to rows `x` and targets `y`.
     pub fn fit(&self, x: ArrayView2<f64>, y: ArrayView1<f64>) -> Result<FittedModel> {
-        check_training_data(self.name(), x, y)?;
+        check_training_data(self.name(), x, y, self.handles_missing())?;
         let tree_err = |e: TreeError| Error::model(self.name(), e);
         let data = || Dataset::new(x.to_owned(), y.to_owned());
         Ok(match *self {
@@ -451,6 +519,29 @@ impl ModelSpec {
             ModelSpec::Gbm { .. } => {
                 FittedModel::Gbm(self.gbm_params()?.fit(&data()).map_err(tree_err)?)
             }
+            ModelSpec::HistGbm {
+                max_iter,
+                learning_rate,
+                max_leaf_nodes,
+                min_samples_leaf,
+                l2_regularization,
+                max_bins,
+                early_stopping,
+                seed,
+            } => FittedModel::HistGbm(
+                HistGradientBoostingRegressor::params()
+                    .max_iter(max_iter)
+                    .learning_rate(learning_rate)
+                    .max_leaf_nodes(Some(max_leaf_nodes))
+                    .min_samples_leaf(min_samples_leaf)
+                    .l2_regularization(l2_regularization)
+                    .max_bins(max_bins)
+                    .early_stopping(early_stopping)
+                    .seed(seed)
+                    // Views, not copies: at a million rows the matrix is the largest thing.
+                    .fit(&DatasetBase::new(x, y))
+                    .map_err(tree_err)?,
+            ),
             ModelSpec::AdaBoost {
                 n_estimators,
                 learning_rate,
@@ -492,7 +583,13 @@ impl ModelSpec {
     }
 }
 
-fn check_training_data(model: &str, x: ArrayView2<f64>, y: ArrayView1<f64>) -> Result<()> {
+/// Rows and targets agree and are finite (a model that handles missing values takes NaN).
+fn check_training_data(
+    model: &str,
+    x: ArrayView2<f64>,
+    y: ArrayView1<f64>,
+    takes_nan: bool,
+) -> Result<()> {
     if x.nrows() == 0 || x.ncols() == 0 {
         return Err(Error::model(model, "no training data"));
     }
@@ -502,7 +599,8 @@ fn check_training_data(model: &str, x: ArrayView2<f64>, y: ArrayView1<f64>) -> R
             format!("{} rows but {} targets", x.nrows(), y.len()),
         ));
     }
-    if let Some((i, _)) = x.indexed_iter().find(|(_, v)| !v.is_finite()) {
+    let bad = |v: &f64| !(v.is_finite() || takes_nan && v.is_nan());
+    if let Some((i, _)) = x.indexed_iter().find(|(_, v)| bad(v)) {
         return Err(Error::model(
             model,
             format!("feature {} of training row {} is not finite", i.1, i.0),
@@ -531,6 +629,8 @@ pub enum FittedModel {
     Forest(ForestRegressor),
     /// Gradient boosting.
     Gbm(GradientBoostingRegressor),
+    /// Histogram gradient boosting.
+    HistGbm(HistGradientBoostingRegressor),
     /// AdaBoost.R2.
     AdaBoost(AdaBoostRegressor),
     /// Support vector regression.
@@ -546,6 +646,7 @@ impl FittedModel {
             FittedModel::Tree(m) => m.predict(&x),
             FittedModel::Forest(m) => m.predict(&x),
             FittedModel::Gbm(m) => m.predict(&x),
+            FittedModel::HistGbm(m) => m.predict(&x),
             FittedModel::AdaBoost(m) => m.predict(&x),
             FittedModel::Svr(m) => m.predict(x),
         })
@@ -558,6 +659,7 @@ impl FittedModel {
             FittedModel::Tree(m) => m.predict_row(row),
             FittedModel::Forest(m) => m.predict_row(row),
             FittedModel::Gbm(m) => m.predict_row(row),
+            FittedModel::HistGbm(m) => m.predict_row(row),
             FittedModel::AdaBoost(m) => m.predict_row(row),
             other => {
                 let x = ArrayView2::from_shape((1, row.len()), row)
@@ -574,6 +676,9 @@ impl FittedModel {
             FittedModel::Gbm(m) => m
                 .predict_stages(&x, stages)
                 .map_err(|e| Error::model("gbm", e)),
+            FittedModel::HistGbm(m) => m
+                .predict_stages(&x, stages)
+                .map_err(|e| Error::model("hist-gbm", e)),
             _ => Err(Error::invalid(
                 "model",
                 "this model has no staged predictions",
@@ -589,6 +694,7 @@ impl FittedModel {
             FittedModel::Tree(m) => m.n_features(),
             FittedModel::Forest(m) => m.n_features(),
             FittedModel::Gbm(m) => m.n_features(),
+            FittedModel::HistGbm(m) => m.n_features(),
             FittedModel::AdaBoost(m) => m.n_features(),
             FittedModel::Svr(m) => m.n_features(),
         }
@@ -638,7 +744,8 @@ mod tests {
                 "RandomForest",
                 "ExtraTrees",
                 "AdaBoost",
-                "GradientBoosting"
+                "GradientBoosting",
+                "HistGradientBoosting"
             ]
         );
         assert!(spot_check_models(3)

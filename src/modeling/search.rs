@@ -159,9 +159,19 @@ pub struct GridSearch {
 }
 
 impl GridSearch {
-    /// The best row.
-    pub fn best_result(&self) -> &CvResult {
-        &self.results[self.best_index]
+    /// The best row (None when cross-validation was skipped, `folds` 0).
+    pub fn best_result(&self) -> Option<&CvResult> {
+        self.results.get(self.best_index)
+    }
+
+    /// No search: the model as given, not cross-validated (`train --folds 0`).
+    pub fn skipped(spec: &ModelSpec) -> GridSearch {
+        GridSearch {
+            model: spec.name().to_string(),
+            results: Vec::new(),
+            best_index: 0,
+            best: spec.clone(),
+        }
     }
 }
 

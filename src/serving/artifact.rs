@@ -43,10 +43,10 @@ pub struct DataProvenance {
 /// The model's recorded quality.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ArtifactMetrics {
-    /// Best cross-validated mean MSE.
-    pub cv_mean_mse: f64,
+    /// Best cross-validated mean MSE (None: trained without cross-validation).
+    pub cv_mean_mse: Option<f64>,
     /// Its standard deviation over folds.
-    pub cv_std_mse: f64,
+    pub cv_std_mse: Option<f64>,
     /// The grid setting that won.
     pub best_params: ParamSet,
     /// Held-out metrics, when rows were held out.
@@ -108,9 +108,9 @@ impl Artifact {
             spec: report.final_spec.clone(),
             model: report.model.clone(),
             metrics: ArtifactMetrics {
-                cv_mean_mse: best.mean_mse,
-                cv_std_mse: best.std_mse,
-                best_params: best.params.clone(),
+                cv_mean_mse: best.map(|b| b.mean_mse),
+                cv_std_mse: best.map(|b| b.std_mse),
+                best_params: best.map(|b| b.params.clone()).unwrap_or_default(),
                 test: report.test,
             },
             dataset: DataProvenance {

@@ -1,17 +1,21 @@
 //! Tree models in linfa's style (params → checked params → `Fit` → model with
 //! `PredictInplace`): the CART regression tree, random forest and extra trees, gradient
-//! boosting and AdaBoost.R2, all grown by one shared engine ([`builder`]) and scored by
-//! one packed layout ([`packed`]).
+//! boosting and AdaBoost.R2, all grown by one shared engine ([`builder`]) and scored by one
+//! packed layout ([`packed`]); and histogram gradient boosting on binned features
+//! ([`binning`], [`hist_tree`], [`hist_gbm`]).
 //!
 //! linfa-trees 0.8 classifies only (regression trees are rust-ml/linfa issue 360), so these are
 //! written here, shaped like its `DecisionTree` so that they could be offered upstream.
 
 pub mod adaboost;
+pub mod binning;
 pub mod boosting;
 pub(crate) mod builder;
 #[cfg(test)]
 pub(crate) mod fixtures;
 pub mod forest;
+pub mod hist_gbm;
+pub mod hist_tree;
 pub(crate) mod packed;
 pub mod params;
 pub(crate) mod predict;
@@ -20,5 +24,6 @@ pub mod tree;
 pub use adaboost::{AdaBoostRegressor, AdaBoostRegressorParams};
 pub use boosting::{GradientBoostingRegressor, GradientBoostingRegressorParams};
 pub use forest::{ForestRegressor, ForestRegressorParams};
+pub use hist_gbm::{HistGradientBoostingRegressor, HistGradientBoostingRegressorParams};
 pub use params::{MaxFeatures, Splitter, TreeError, MAX_ESTIMATORS};
 pub use tree::{DecisionTreeRegressor, DecisionTreeRegressorParams, TreeNode};

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
+# Histogram gradient boosting at scale, side by side in one run: on make_friedman1 data
+# (20 features, noise 1, random_state 0; written once per size to a CSV), the same 80/20 split
+# and hyperparameters (100 iterations, 31 leaves, learning rate 0.1, 255 bins, 20 rows a leaf,
+# no early stopping), it times
+#   - ml-workflow's whole `train --csv FILE --target y --model hist-gbm --folds 0` (read, bin,
+#     fit, evaluate),
+#   - scikit-learn's HistGradientBoostingRegressor, LightGBM and XGBoost (hist) fits alone, on
+#     arrays already in memory (every core),
+# and prints seconds, ratios to ml-workflow, held-out RMSE and each process's peak memory
+# (/usr/bin/time -v; the Python peers' include pandas reading the CSV).
+#
+#   compare/scale.sh                  # 100000 and 1000000 rows
+#   ROWS="100000 1000000 3000000" compare/scale.sh
+#
+# Env: ML_WORKFLOW_BIN (binary; default ${CARGO_TARGET_DIR:-target}/release/ml-workflow,
+# built if missing), ROWS, KEEP (a folder to keep the CSVs in between runs).
+set -euo pipefail
+
+# shellcheck source=common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+bench_cd_root
+bench_rust_bin
+# shellcheck source=python/venv.sh
+source compare/python/venv.sh
+[[ -x /usr/bin/time ]] || die "/usr/bin/time (GNU time) is needed for peak memory: apt-get install time"
+
+ROWS="${ROWS:-100000 1000000}"
+DATA="${KEEP:-$(mktemp -d)}"
+mkdir -p "$DATA"
+[[ -n "${KEEP:-}" ]] || trap 'rm -rf "$DATA"' EXIT
+
+# Runs a command under /usr/bin/time; prints "wall_seconds peak_MiB" and keeps its stdout.
+measure() {
+  local out="$1"
+  shift
+  /usr/bin/time -f "%e %M" -o "$out.time" "$@" >"$out" 2>"$out.err" ||
+    die "failed: $* ($(tail -3 "$out.err"))"
+  awk '{printf "%s %.0f\n", $1, $2 / 1024}' "$out.time"
+}
+
+printf '%9s  %-30s %9s %7s %9s %10s\n' rows side seconds ratio "peak MiB" "test RMSE"
+for n in $ROWS; do
+  csv="$DATA/friedman1-$n.csv"
+  [[ -f "$csv" ]] || "$BENCH_PYTHON" compare/python/scale.py generate "$n" "$csv"
+  read -r ours ours_mem < <(measure "$DATA/ours.json" "$BENCH_BIN" train --csv "$csv" \
+    --target y --model hist-gbm --folds 0 --json --no-save)
+  ours_rmse=$("$BENCH_PYTHON" -c 'import json,sys; print("%.6f" % json.load(open(sys.argv[1]))["test"]["rmse"])' "$DATA/ours.json")
+  printf '%9s  %-30s %9s %7s %9s %10s\n' "$n" "ml-workflow (whole command)" "$ours" "1.00" "$ours_mem" "$ours_rmse"
+  for peer in sklearn lightgbm xgboost; do
+    read -r _ mem < <(measure "$DATA/$peer.json" "$BENCH_PYTHON" compare/python/scale.py fit "$peer" "$csv")
+    read -r secs rmse < <("$BENCH_PYTHON" -c 'import json,sys; d=json.load(open(sys.argv[1])); print("%.2f %.6f" % (d["seconds"], d["rmse"]))' "$DATA/$peer.json")
+    printf '%9s  %-30s %9s %7s %9s %10s\n' "$n" "$peer (fit only)" "$secs" \
+      "$(awk -v a="$secs" -v b="$ours" 'BEGIN {printf "%.2f", a / b}')" "$mem" "$rmse"
+  done
+done

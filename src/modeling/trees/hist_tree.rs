@@ -1,0 +1,497 @@
+//! One histogram tree, grown leaf-wise (best-first) on binned features, as scikit-learn's
+//! `TreeGrower` and LightGBM grow theirs: the leaf whose best split gains most is split next,
+//! until `max_leaf_nodes` leaves (or no split gains).
+//!
+//! What makes it fast: a node's gradient histogram (sum and count per bin and feature) is built
+//! once, from the node's rows with their gradients gathered in order; only the smaller child's
+//! histogram is built, the larger one is the parent's minus it (the subtraction trick);
+//! features are processed in parallel (rayon); bins are `u8`, column-major.
+//!
+//! Squared error has a constant hessian of 1, so a bin's hessian sum is its count. A split's
+//! gain is `G_L²/(n_L+λ) + G_R²/(n_R+λ) − G²/(n+λ)`; a leaf's value is `−G/(n+λ)` times the
+//! learning rate. Missing values (the last bin) are sent to whichever side gains more when the
+//! feature had missing values in training; otherwise to the child with more rows, as
+//! scikit-learn does.
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::binning::{BinMapper, Binned};
+
+/// Bins a histogram has per feature (255 for values, 1 for missing).
+const BINS: usize = 256;
+/// Nodes with fewer rows build their histogram on one thread.
+const PARALLEL_MIN_ROWS: usize = 4096;
+
+/// A node of a fitted histogram tree.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct HistNode {
+    /// The feature split on (0 for a leaf).
+    pub feature: u32,
+    /// Values `<= threshold` go left.
+    pub threshold: f64,
+    /// The bin split on: bins `<= bin` go left (for binned data).
+    pub bin: u8,
+    /// Where a missing value goes.
+    pub missing_left: bool,
+    /// Children (0 for a leaf).
+    pub left: u32,
+    /// Right child.
+    pub right: u32,
+    /// A leaf's contribution (learning rate included); 0 for a split.
+    pub value: f64,
+}
+
+impl HistNode {
+    /// Whether the node is a leaf.
+    #[inline]
+    pub fn is_leaf(&self) -> bool {
+        self.left == 0
+    }
+}
+
+/// A fitted histogram tree: nodes, root first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistTree {
+    /// The nodes; children come after their parent.
+    pub nodes: Vec<HistNode>,
+}
+
+impl HistTree {
+    /// The leaf value for a row of raw feature values (NaN = missing).
+    #[inline]
+    pub fn predict_row(&self, row: &[f64]) -> f64 {
+        let mut i = 0;
+        loop {
+            let node = &self.nodes[i];
+            if node.is_leaf() {
+                return node.value;
+            }
+            let x = row[node.feature as usize];
+            let left = if x.is_nan() {
+                node.missing_left
+            } else {
+                x <= node.threshold
+            };
+            i = if left { node.left } else { node.right } as usize;
+        }
+    }
+
+    /// The leaf value for row `r` of binned data.
+    #[inline]
+    pub fn predict_binned(&self, binned: &Binned, missing_bin: u8, r: usize) -> f64 {
+        let mut i = 0;
+        loop {
+            let node = &self.nodes[i];
+            if node.is_leaf() {
+                return node.value;
+            }
+            let b = binned.bins[node.feature as usize * binned.n_rows + r];
+            let left = if b == missing_bin {
+                node.missing_left
+            } else {
+                b <= node.bin
+            };
+            i = if left { node.left } else { node.right } as usize;
+        }
+    }
+
+    /// Checks node links and features, for a tree read from a file.
+    pub fn check(&self, n_features: usize) -> Result<(), String> {
+        let n = self.nodes.len();
+        if n == 0 {
+            return Err("a tree has no nodes".into());
+        }
+        for (i, node) in self.nodes.iter().enumerate() {
+            if node.is_leaf() {
+                continue;
+            }
+            let (l, r) = (node.left as usize, node.right as usize);
+            if l <= i || r <= i || l >= n || r >= n || node.feature as usize >= n_features {
+                return Err(format!(
+                    "node {i} links outside its tree or to a missing feature"
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Number of leaves.
+    pub fn n_leaves(&self) -> usize {
+        self.nodes.iter().filter(|n| n.is_leaf()).count()
+    }
+}
+
+/// What a tree may grow to.
+#[derive(Debug, Clone, Copy)]
+pub struct GrowthLimits {
+    /// Most leaves (None: unlimited).
+    pub max_leaf_nodes: Option<usize>,
+    /// Deepest leaf (None: unlimited).
+    pub max_depth: Option<usize>,
+    /// Fewest rows in a leaf.
+    pub min_samples_leaf: usize,
+    /// L2 penalty on leaf values.
+    pub l2: f64,
+    /// Shrinkage applied to leaf values.
+    pub learning_rate: f64,
+}
+
+/// A gradient sum and a row count.
+#[derive(Debug, Clone, Copy, Default)]
+struct Bin {
+    g: f64,
+    n: f64,
+}
+
+/// The best split of a node.
+#[derive(Debug, Clone, Copy)]
+struct Split {
+    gain: f64,
+    feature: usize,
+    bin: u8,
+    missing_left: bool,
+}
+
+/// A leaf of the tree being grown: its rows `samples[start..end]`, sums and histogram.
+struct Leaf {
+    node: usize,
+    start: usize,
+    end: usize,
+    depth: usize,
+    g: f64,
+    hist: Vec<Bin>,
+    split: Option<Split>,
+}
+
+/// Grows one tree on `binned` for the gradients `g`; `samples` must hold `0..n_rows` in any
+/// order and is left partitioned by leaf. Returns the tree and each leaf's range of
+/// `samples` with its value, for updating the training predictions.
+pub fn grow(
+    binned: &Binned,
+    mapper: &BinMapper,
+    g: &[f64],
+    samples: &mut [u32],
+    limits: GrowthLimits,
+) -> (HistTree, Vec<(usize, usize, f64)>) {
+    let n_features = mapper.thresholds.len();
+    let mut nodes = vec![leaf_node()];
+    let root_hist = build_histogram(binned, n_features, g, samples, true);
+    let mut leaves = vec![Leaf {
+        node: 0,
+        start: 0,
+        end: samples.len(),
+        depth: 0,
+        g: g.iter().sum(),
+        hist: root_hist,
+        split: None,
+    }];
+    leaves[0].split = best_split(&leaves[0], binned, mapper, limits);
+    let max_leaves = limits.max_leaf_nodes.unwrap_or(usize::MAX);
+    let mut scratch = vec![0u32; samples.len()];
+    while leaves.len() < max_leaves {
+        let Some(pick) = leaves
+            .iter()
+            .enumerate()
+            .filter_map(|(i, l)| l.split.map(|s| (i, s.gain)))
+            .fold(None, |best: Option<(usize, f64)>, (i, gain)| match best {
+                Some((_, b)) if b >= gain => best,
+                _ => Some((i, gain)),
+            })
+            .map(|(i, _)| i)
+        else {
+            break;
+        };
+        let parent = leaves.swap_remove(pick);
+        let Some(split) = parent.split else { break };
+        let (left, right) = split_leaf(
+            parent,
+            split,
+            binned,
+            mapper,
+            g,
+            samples,
+            &mut scratch,
+            &mut nodes,
+        );
+        for mut child in [left, right] {
+            let deep = limits.max_depth.is_some_and(|d| child.depth >= d);
+            let small = child.end - child.start < 2 * limits.min_samples_leaf;
+            child.split = if deep || small {
+                None
+            } else {
+                best_split(&child, binned, mapper, limits)
+            };
+            leaves.push(child);
+        }
+    }
+    let mut ranges = Vec::with_capacity(leaves.len());
+    for leaf in &leaves {
+        let n = (leaf.end - leaf.start) as f64;
+        let value = -leaf.g / (n + limits.l2) * limits.learning_rate;
+        nodes[leaf.node].value = value;
+        ranges.push((leaf.start, leaf.end, value));
+    }
+    (HistTree { nodes }, ranges)
+}
+
+fn leaf_node() -> HistNode {
+    HistNode {
+        feature: 0,
+        threshold: 0.0,
+        bin: 0,
+        missing_left: false,
+        left: 0,
+        right: 0,
+        value: 0.0,
+    }
+}
+
+/// The histogram of the rows `samples` (the whole training set when `all`).
+fn build_histogram(
+    binned: &Binned,
+    n_features: usize,
+    g: &[f64],
+    samples: &[u32],
+    all: bool,
+) -> Vec<Bin> {
+    if all {
+        columns_histogram(binned, n_features, g)
+    } else {
+        let ordered: Vec<f64> = samples.iter().map(|&i| g[i as usize]).collect();
+        rows_histogram(binned, n_features, samples, &ordered)
+    }
+}
+
+/// Every row: features in parallel, each column read front to back.
+fn columns_histogram(binned: &Binned, n_features: usize, g: &[f64]) -> Vec<Bin> {
+    let mut hist = vec![Bin::default(); n_features * BINS];
+    let (per_feature, _) = hist.as_chunks_mut::<BINS>();
+    per_feature.par_iter_mut().enumerate().for_each(|(f, h)| {
+        for (&b, &gi) in binned.feature(f).iter().zip(g) {
+            let slot = &mut h[usize::from(b)];
+            slot.g += gi;
+            slot.n += 1.0;
+        }
+    });
+    hist
+}
+
+/// A node's rows (`ordered` holds their gradients): features in parallel for large nodes, each
+/// reading its column at the node's rows, which stay in increasing order (see `partition`).
+fn rows_histogram(
+    binned: &Binned,
+    n_features: usize,
+    samples: &[u32],
+    ordered: &[f64],
+) -> Vec<Bin> {
+    let mut hist = vec![Bin::default(); n_features * BINS];
+    let (per_feature, _) = hist.as_chunks_mut::<BINS>();
+    let fill = |(f, h): (usize, &mut [Bin; BINS])| {
+        let bins = binned.feature(f);
+        let node_bins = samples
+            .iter()
+            .map(|&i| bins.get(i as usize).copied().unwrap_or(0));
+        for (b, &gi) in node_bins.zip(ordered) {
+            let slot = &mut h[usize::from(b)];
+            slot.g += gi;
+            slot.n += 1.0;
+        }
+    };
+    // Small nodes are not worth a thread hand-off.
+    if samples.len() < PARALLEL_MIN_ROWS {
+        per_feature.iter_mut().enumerate().for_each(fill);
+    } else {
+        per_feature.par_iter_mut().enumerate().for_each(fill);
+    }
+    hist
+}
+
+/// The best split of a leaf over every feature (the first feature wins a tie).
+fn best_split(
+    leaf: &Leaf,
+    binned: &Binned,
+    mapper: &BinMapper,
+    limits: GrowthLimits,
+) -> Option<Split> {
+    let n = (leaf.end - leaf.start) as f64;
+    let parent_score = leaf.g * leaf.g / (n + limits.l2);
+    let per_feature: Vec<Option<Split>> = (0..mapper.thresholds.len())
+        .into_par_iter()
+        .map(|f| {
+            feature_split(
+                &leaf.hist[f * BINS..(f + 1) * BINS],
+                f,
+                mapper,
+                binned.has_missing[f],
+                leaf.g,
+                n,
+                parent_score,
+                limits,
+            )
+        })
+        .collect();
+    per_feature
+        .into_iter()
+        .flatten()
+        .fold(None, |best: Option<Split>, s| match best {
+            Some(b) if b.gain >= s.gain => Some(b),
+            _ => Some(s),
+        })
+}
+
+/// The best split of one feature: bins left to right with missing values right, then (when
+/// the feature had missing values in training) with missing values left.
+#[allow(clippy::too_many_arguments)]
+fn feature_split(
+    hist: &[Bin],
+    feature: usize,
+    mapper: &BinMapper,
+    has_missing: bool,
+    g: f64,
+    n: f64,
+    parent_score: f64,
+    limits: GrowthLimits,
+) -> Option<Split> {
+    let n_bins = mapper.n_bins(feature);
+    let missing = hist[mapper.missing_bin() as usize];
+    let min_leaf = limits.min_samples_leaf as f64;
+    let score = |g: f64, n: f64| g * g / (n + limits.l2);
+    let mut best: Option<Split> = None;
+    let mut consider = |gl: f64, nl: f64, bin: usize, missing_left: bool| {
+        let (gr, nr) = (g - gl, n - nl);
+        if nl < min_leaf || nr < min_leaf {
+            return;
+        }
+        let gain = score(gl, nl) + score(gr, nr) - parent_score;
+        if gain > 0.0 && best.is_none_or(|b| gain > b.gain) {
+            best = Some(Split {
+                gain,
+                feature,
+                bin: u8::try_from(bin).unwrap_or(u8::MAX),
+                missing_left,
+            });
+        }
+    };
+    let (mut gl, mut nl) = (0.0, 0.0);
+    for (b, slot) in hist.iter().enumerate().take(n_bins) {
+        gl += slot.g;
+        nl += slot.n;
+        consider(gl, nl, b, false);
+    }
+    if has_missing {
+        let (mut gl, mut nl) = (missing.g, missing.n);
+        for (b, slot) in hist.iter().enumerate().take(n_bins.saturating_sub(1)) {
+            gl += slot.g;
+            nl += slot.n;
+            consider(gl, nl, b, true);
+        }
+    }
+    best
+}
+
+/// Splits a leaf: partitions its rows, records the split node, and gives both children with
+/// their histograms (the smaller one built, the larger one subtracted from the parent's).
+#[allow(clippy::too_many_arguments)] // the grower's state, passed apart so borrows stay disjoint
+fn split_leaf(
+    parent: Leaf,
+    split: Split,
+    binned: &Binned,
+    mapper: &BinMapper,
+    g: &[f64],
+    samples: &mut [u32],
+    scratch: &mut [u32],
+    nodes: &mut Vec<HistNode>,
+) -> (Leaf, Leaf) {
+    let f = split.feature;
+    let bins = binned.feature(f);
+    let missing_bin = mapper.missing_bin();
+    let goes_left = |i: u32| {
+        let b = bins[i as usize];
+        if b == missing_bin {
+            split.missing_left
+        } else {
+            b <= split.bin
+        }
+    };
+    let rows = &mut samples[parent.start..parent.end];
+    let mid = parent.start + partition(rows, &mut scratch[..rows.len()], goes_left);
+    let n_left = mid - parent.start;
+    let n_right = parent.end - mid;
+    // A feature without missing values in training sends them to the child with more rows.
+    let missing_left = if binned.has_missing[f] {
+        split.missing_left
+    } else {
+        n_left > n_right
+    };
+    let (left_id, right_id) = (nodes.len(), nodes.len() + 1);
+    nodes[parent.node] = HistNode {
+        feature: u32::try_from(f).unwrap_or(u32::MAX),
+        threshold: mapper.thresholds[f]
+            .get(split.bin as usize)
+            .copied()
+            .unwrap_or(f64::INFINITY),
+        bin: split.bin,
+        missing_left,
+        left: u32::try_from(left_id).unwrap_or(u32::MAX),
+        right: u32::try_from(right_id).unwrap_or(u32::MAX),
+        value: 0.0,
+    };
+    nodes.push(leaf_node());
+    nodes.push(leaf_node());
+    let n_features = mapper.thresholds.len();
+    let left_smaller = n_left <= n_right;
+    let (small_start, small_end) = if left_smaller {
+        (parent.start, mid)
+    } else {
+        (mid, parent.end)
+    };
+    let small_hist = build_histogram(
+        binned,
+        n_features,
+        g,
+        &samples[small_start..small_end],
+        false,
+    );
+    let mut large_hist = parent.hist;
+    for (l, s) in large_hist.iter_mut().zip(&small_hist) {
+        l.g -= s.g;
+        l.n -= s.n;
+    }
+    let small_g: f64 = small_hist[..BINS].iter().map(|b| b.g).sum();
+    let (left_hist, right_hist, left_g) = if left_smaller {
+        (small_hist, large_hist, small_g)
+    } else {
+        (large_hist, small_hist, parent.g - small_g)
+    };
+    let child = |node, start, end, g, hist| Leaf {
+        node,
+        start,
+        end,
+        depth: parent.depth + 1,
+        g,
+        hist,
+        split: None,
+    };
+    (
+        child(left_id, parent.start, mid, left_g, left_hist),
+        child(right_id, mid, parent.end, parent.g - left_g, right_hist),
+    )
+}
+
+/// Moves the rows for which `left` holds to the front, both sides keeping their order (so a
+/// node's rows stay increasing and its histogram reads the bins front to back); returns how
+/// many go left. Branch-free: every row is written to both places, one cursor advances.
+fn partition(rows: &mut [u32], right: &mut [u32], left: impl Fn(u32) -> bool) -> usize {
+    let (mut l, mut r) = (0, 0);
+    for k in 0..rows.len() {
+        let i = rows[k];
+        let go = left(i);
+        rows[l] = i;
+        right[r] = i;
+        l += usize::from(go);
+        r += usize::from(!go);
+    }
+    rows[l..].copy_from_slice(&right[..r]);
+    l
+}
