@@ -234,7 +234,9 @@ impl Prepared {
         let y = Array1::from(target_values(df, &config.target)?);
         let split = train_test_split(df.height(), config.test_size, config.seed)?;
         let options = PreprocessOptions {
-            scale: config.scale,
+            // Histogram boosting bins each feature by rank: scaling would change nothing but
+            // memory, so it is skipped for it (the chapter's GBM keeps its scaler for parity).
+            scale: config.scale && !config.model.handles_missing(),
             max_categories: config.max_categories,
             impute: !config.model.handles_missing(),
         };

@@ -126,7 +126,7 @@ impl Preprocessor {
             let (dtype, data) = read_column(df, name)?;
             let encoding = match &data {
                 ColumnData::Numbers(values) => {
-                    let (median, imputed) = fit_median(name, values, rows)?;
+                    let (median, imputed) = fit_median(name, values, rows, options.scale)?;
                     numeric.push(imputed);
                     Encoding::Numeric { median }
                 }
@@ -138,7 +138,12 @@ impl Preprocessor {
                 encoding,
             });
         }
-        let scaler = fit_scaler(&numeric, rows.len(), options.scale)?;
+        let scaler = if options.scale {
+            fit_scaler(&numeric, rows.len())?
+        } else {
+            StandardScaler::identity(numeric.len())
+        };
+        drop(numeric);
         let feature_names = encoded_names(&columns);
         let ignored_columns = column_names(df)
             .into_iter()
@@ -156,22 +161,40 @@ impl Preprocessor {
     /// Rows `rows` of `df` as model features (rows × [`Preprocessor::width`]).
     pub fn transform(&self, df: &DataFrame, rows: &[usize]) -> Result<Array2<f64>> {
         check_rows(rows, df.height())?;
-        let data = self
-            .columns
-            .iter()
-            .map(|c| read_column(df, &c.name).map(|(_, data)| data))
-            .collect::<Result<Vec<_>>>()?;
         let mut out = Array2::zeros((rows.len(), self.width()));
-        for (i, &r) in rows.iter().enumerate() {
-            let values = data.iter().map(|d| match d {
-                ColumnData::Numbers(v) => v[r].map_or(Value::Missing, Value::Number),
-                ColumnData::Categories(v) => v[r].map_or(Value::Missing, Value::Category),
-            });
-            if let Some(row) = out.row_mut(i).into_slice() {
-                self.encode_values(values, row);
+        // Column by column, so that only one input column is held besides the output.
+        for (j, (spec, first)) in self.columns.iter().zip(self.first_features()).enumerate() {
+            let (_, data) = read_column(df, &spec.name)?;
+            for (i, &r) in rows.iter().enumerate() {
+                let value = match &data {
+                    ColumnData::Numbers(v) => v[r].map_or(Value::Missing, Value::Number),
+                    ColumnData::Categories(v) => v[r].map_or(Value::Missing, Value::Category),
+                };
+                if let Some(row) = out.row_mut(i).into_slice() {
+                    self.encode_one(j, first, value, row);
+                }
             }
         }
         Ok(out)
+    }
+
+    /// Where each input column's features start in a row: numeric columns first, then each
+    /// one-hot block.
+    fn first_features(&self) -> Vec<usize> {
+        let (mut numeric, mut offset) = (0, self.scaler.mean.len());
+        self.columns
+            .iter()
+            .map(|spec| match spec.encoding {
+                Encoding::Numeric { .. } => {
+                    numeric += 1;
+                    numeric - 1
+                }
+                Encoding::OneHot { .. } => {
+                    offset += spec.width();
+                    offset - spec.width()
+                }
+            })
+            .collect()
     }
 
     /// Raw cells as model features, row-major (`n_rows` × [`Preprocessor::width`]).
@@ -216,32 +239,47 @@ impl Preprocessor {
     /// the first block, one-hot blocks after it.
     fn encode_values<'a>(&self, values: impl Iterator<Item = Value<'a>>, out: &mut [f64]) {
         let (mut numeric, mut offset) = (0, self.scaler.mean.len());
-        for (spec, value) in self.columns.iter().zip(values) {
-            match &spec.encoding {
-                Encoding::Numeric { median } => {
-                    let x = match value {
-                        Value::Number(x) => x,
-                        _ if self.impute => *median,
-                        _ => f64::NAN,
-                    };
-                    let (mean, scale) = (self.scaler.mean[numeric], self.scaler.scale[numeric]);
-                    out[numeric] = (x - mean) / scale;
+        for (j, value) in values.enumerate() {
+            let Some(spec) = self.columns.get(j) else {
+                return;
+            };
+            let first = match spec.encoding {
+                Encoding::Numeric { .. } => {
                     numeric += 1;
+                    numeric - 1
                 }
-                Encoding::OneHot {
-                    categories,
-                    missing_category,
-                } => {
-                    let hot = match value {
-                        Value::Category(c) => {
-                            categories.binary_search_by(|k| k.as_str().cmp(c)).ok()
-                        }
-                        _ => missing_category.then_some(categories.len()),
-                    };
-                    if let Some(k) = hot {
-                        out[offset + k] = 1.0;
-                    }
+                Encoding::OneHot { .. } => {
                     offset += spec.width();
+                    offset - spec.width()
+                }
+            };
+            self.encode_one(j, first, value, out);
+        }
+    }
+
+    /// Input column `j`'s value into its features, the first at `first`: a number imputed (or
+    /// NaN) then scaled; a category's indicator set, a missing or unseen one as the encoding says.
+    fn encode_one(&self, j: usize, first: usize, value: Value<'_>, out: &mut [f64]) {
+        match &self.columns[j].encoding {
+            Encoding::Numeric { median } => {
+                let x = match value {
+                    Value::Number(x) => x,
+                    _ if self.impute => *median,
+                    _ => f64::NAN,
+                };
+                let (mean, scale) = (self.scaler.mean[first], self.scaler.scale[first]);
+                out[first] = (x - mean) / scale;
+            }
+            Encoding::OneHot {
+                categories,
+                missing_category,
+            } => {
+                let hot = match value {
+                    Value::Category(c) => categories.binary_search_by(|k| k.as_str().cmp(c)).ok(),
+                    _ => missing_category.then_some(categories.len()),
+                };
+                if let Some(k) = hot {
+                    out[first + k] = 1.0;
                 }
             }
         }
@@ -373,9 +411,14 @@ fn finite_or_missing(name: &str, mut values: Vec<Option<f64>>) -> Result<Vec<Opt
     Ok(values)
 }
 
-/// The training rows' median (numpy's: the mean of the middle two for an even count), and the
-/// training rows with missing values filled by it.
-fn fit_median(name: &str, values: &[Option<f64>], rows: &[usize]) -> Result<(f64, Vec<f64>)> {
+/// The training rows' median (numpy's: the mean of the middle two for an even count), and, when
+/// the scaler needs them (`keep`), the training rows with missing values filled by it.
+fn fit_median(
+    name: &str,
+    values: &[Option<f64>],
+    rows: &[usize],
+    keep: bool,
+) -> Result<(f64, Vec<f64>)> {
     let mut present: Vec<f64> = rows.iter().filter_map(|&r| values[r]).collect();
     if present.is_empty() {
         return Err(Error::BadColumn {
@@ -390,7 +433,12 @@ fn fit_median(name: &str, values: &[Option<f64>], rows: &[usize]) -> Result<(f64
     } else {
         (present[n / 2 - 1] + present[n / 2]) / 2.0
     };
-    let imputed = rows.iter().map(|&r| values[r].unwrap_or(median)).collect();
+    drop(present);
+    let imputed = if keep {
+        rows.iter().map(|&r| values[r].unwrap_or(median)).collect()
+    } else {
+        Vec::new()
+    };
     Ok((median, imputed))
 }
 
@@ -438,10 +486,10 @@ fn fit_categories(
     })
 }
 
-/// The scaler of the imputed numeric columns (identity when not scaling or when none).
-fn fit_scaler(numeric: &[Vec<f64>], n_rows: usize, scale: bool) -> Result<StandardScaler> {
-    if !scale || numeric.is_empty() {
-        return Ok(StandardScaler::identity(numeric.len()));
+/// The scaler of the imputed numeric columns (identity when there are none).
+fn fit_scaler(numeric: &[Vec<f64>], n_rows: usize) -> Result<StandardScaler> {
+    if numeric.is_empty() {
+        return Ok(StandardScaler::identity(0));
     }
     let mut matrix = Vec::with_capacity(n_rows * numeric.len());
     for i in 0..n_rows {
