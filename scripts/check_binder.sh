@@ -25,7 +25,8 @@ spec="${tmp}/env/share/jupyter/kernels/rust/kernel.json"
 "${VENV}/bin/python" - "${spec}" "${tmp}/home" <<'PY' || die "unexpected kernelspec"
 import json, os, sys
 spec, home = json.load(open(sys.argv[1])), sys.argv[2]
-assert os.path.isabs(spec["argv"][0]) and spec["argv"][0].endswith("evcxr_jupyter"), spec["argv"]
+assert spec["argv"][0].endswith("scripts/evcxr_kernel.sh") and os.access(spec["argv"][0], os.X_OK), spec["argv"]
+assert os.path.isabs(spec["argv"][1]) and spec["argv"][1].endswith("evcxr_jupyter"), spec["argv"]
 assert spec["env"]["EVCXR_TMPDIR"] == os.path.join(home, ".cache/ml-workflow/evcxr"), spec["env"]
 assert spec["language"] == "rust", spec
 PY

@@ -45,11 +45,14 @@ JUPYTER_PATH="${kernels}" evcxr_jupyter --install >/dev/null
 spec="${kernels}/kernels/rust/kernel.json"
 [[ -f "${spec}" ]] || die "evcxr_jupyter --install did not write ${spec}"
 mkdir -p "${EVCXR_TMPDIR}"
-"${VENV}/bin/python" - "${spec}" "$(command -v evcxr_jupyter)" "${EVCXR_TMPDIR}" "${toolchain}" "${libstd_dir}" <<'PY'
+launcher="$(cd scripts && pwd)/evcxr_kernel.sh"
+"${VENV}/bin/python" - "${spec}" "$(command -v evcxr_jupyter)" "${EVCXR_TMPDIR}" "${toolchain}" "${libstd_dir}" "${launcher}" <<'PY'
 import json, sys
-path, binary, tmpdir, toolchain, libstd_dir = sys.argv[1:]
+path, binary, tmpdir, toolchain, libstd_dir, launcher = sys.argv[1:]
 spec = json.load(open(path))
-spec["argv"][0] = binary                   # absolute: jupyter may start without ~/.cargo/bin
+# The launcher gives each running kernel its own build folder (two notebooks open at once),
+# then runs evcxr_jupyter by its absolute path (jupyter may start without ~/.cargo/bin).
+spec["argv"] = [launcher, binary] + spec["argv"][1:]
 spec["display_name"] = "Rust (ml-workflow)"
 spec["env"] = {
     "EVCXR_TMPDIR": tmpdir,                # persistent build folder: warm kernels in seconds
