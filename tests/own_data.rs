@@ -15,6 +15,16 @@ fn mixed(n: usize) -> DataFrame {
     parse_delimited(mixed_csv(n).as_bytes(), "mixed.csv", Separator::Sniff).expect("mixed table")
 }
 
+/// Least squares on every row (no held-out rows), 2 folds: for the small edge-case tables.
+fn all_rows_linear(target: &str) -> TrainConfig {
+    TrainConfig {
+        model: ModelSpec::Linear,
+        test_size: 0.0,
+        folds: 2,
+        ..TrainConfig::for_target(target)
+    }
+}
+
 fn linear_config() -> TrainConfig {
     TrainConfig {
         model: ModelSpec::Linear,
@@ -354,12 +364,7 @@ fn the_cli_trains_on_a_csv_and_predicts_what_the_crate_predicts() {
 fn feature_names_follow_the_encoded_order_when_text_comes_first() {
     let csv = b"city,size,y\nb,1,10\na,2,20\nb,3,30\na,4,40\nb,5,50\n";
     let df = parse_delimited(csv, "t.csv", Separator::Sniff).expect("frame");
-    let config = TrainConfig {
-        model: ModelSpec::Linear,
-        test_size: 0.0,
-        folds: 2,
-        ..TrainConfig::for_target("y")
-    };
+    let config = all_rows_linear("y");
     let data = Prepared::new(&df, &config).expect("prepared");
     // Numbers first, then the one-hot block, as scikit-learn's ColumnTransformer names them.
     assert_eq!(
@@ -377,12 +382,7 @@ fn nan_is_a_gap_and_an_infinity_is_named() {
     assert_eq!(df.column("x").expect("x").null_count(), 2);
     let inf = b"x,y\n1,1\ninf,2\n3,3\n";
     let df = parse_delimited(inf, "i.csv", Separator::Sniff).expect("frame");
-    let config = TrainConfig {
-        model: ModelSpec::Linear,
-        test_size: 0.0,
-        folds: 2,
-        ..TrainConfig::for_target("y")
-    };
+    let config = all_rows_linear("y");
     let err = refused(train(&df, &config, None));
     assert!(
         err.contains("\"x\"") && err.contains("row 1 is inf"),
@@ -394,12 +394,7 @@ fn nan_is_a_gap_and_an_infinity_is_named() {
 fn a_model_of_constant_inputs_predicts_the_mean() {
     let csv = b"c,y\nk,1\nk,2\nk,3\nk,6\n";
     let df = parse_delimited(csv, "c.csv", Separator::Sniff).expect("frame");
-    let config = TrainConfig {
-        model: ModelSpec::Linear,
-        test_size: 0.0,
-        folds: 2,
-        ..TrainConfig::for_target("y")
-    };
+    let config = all_rows_linear("y");
     let report = train(&df, &config, None).expect("training");
     let artifact = Artifact::from_report(&report, "c", "test");
     let answer = predict(&artifact, br#"[{"c":"k"}]"#).expect("predict");

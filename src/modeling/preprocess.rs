@@ -206,8 +206,10 @@ impl Preprocessor {
                 column: columns.len().min(self.columns.len()),
                 row: 0,
                 mismatch: Mismatch {
-                    expected: self.columns[columns.len().min(self.columns.len().saturating_sub(1))]
-                        .dtype,
+                    expected: self
+                        .columns
+                        .get(columns.len())
+                        .map_or(ColumnType::Float, |c| c.dtype),
                     found: format!(
                         "{} columns for a model of {} inputs",
                         columns.len(),
@@ -217,6 +219,7 @@ impl Preprocessor {
             });
         }
         let width = self.width();
+        let firsts = self.first_features();
         let mut out = vec![0.0; n_rows * width];
         let mut values = Vec::with_capacity(columns.len());
         for (row, slot) in out.chunks_mut(width.max(1)).enumerate().take(n_rows) {
@@ -230,29 +233,20 @@ impl Preprocessor {
                 })?;
                 values.push(value);
             }
-            self.encode_values(values.iter().copied(), slot);
+            self.encode_values(values.iter().copied(), &firsts, slot);
         }
         Ok(out)
     }
 
     /// One row's values, in column order, into its features: numbers imputed then scaled in
     /// the first block, one-hot blocks after it.
-    fn encode_values<'a>(&self, values: impl Iterator<Item = Value<'a>>, out: &mut [f64]) {
-        let (mut numeric, mut offset) = (0, self.scaler.mean.len());
-        for (j, value) in values.enumerate() {
-            let Some(spec) = self.columns.get(j) else {
-                return;
-            };
-            let first = match spec.encoding {
-                Encoding::Numeric { .. } => {
-                    numeric += 1;
-                    numeric - 1
-                }
-                Encoding::OneHot { .. } => {
-                    offset += spec.width();
-                    offset - spec.width()
-                }
-            };
+    fn encode_values<'a>(
+        &self,
+        values: impl Iterator<Item = Value<'a>>,
+        firsts: &[usize],
+        out: &mut [f64],
+    ) {
+        for ((j, value), &first) in values.enumerate().zip(firsts) {
             self.encode_one(j, first, value, out);
         }
     }
