@@ -53,11 +53,14 @@ impl Table {
         html
     }
 
-    /// Shows the table inline in a Jupyter notebook running the evcxr kernel.
+    /// Shows the table inline in a Jupyter notebook running the evcxr kernel: HTML, with the
+    /// aligned text as the `text/plain` fallback that GitHub's and nbconvert's text views show.
     pub fn evcxr_display(&self) {
         println!(
-            "EVCXR_BEGIN_CONTENT text/html\n{}\nEVCXR_END_CONTENT",
-            self.to_html()
+            "EVCXR_BEGIN_CONTENT text/html\n{}\nEVCXR_END_CONTENT\n\
+             EVCXR_BEGIN_CONTENT text/plain\n{}\nEVCXR_END_CONTENT",
+            self.to_html(),
+            self
         );
     }
 }

@@ -37,12 +37,32 @@ impl Svg {
         std::fs::write(path, &self.0).map_err(|e| Error::io(path, e))
     }
 
-    /// Shows the chart inline in a Jupyter notebook running the evcxr kernel.
+    /// Shows the chart inline in a Jupyter notebook running the evcxr kernel, with its title
+    /// as the `text/plain` fallback that text views (GitHub's, nbconvert's) show.
     pub fn evcxr_display(&self) {
         println!(
-            "EVCXR_BEGIN_CONTENT image/svg+xml\n{}\nEVCXR_END_CONTENT",
-            self.0
+            "EVCXR_BEGIN_CONTENT image/svg+xml\n{}\nEVCXR_END_CONTENT\n\
+             EVCXR_BEGIN_CONTENT text/plain\nchart: {}\nEVCXR_END_CONTENT",
+            self.0,
+            self.title().unwrap_or_else(|| "(untitled)".into())
         );
+    }
+
+    /// The chart's title: the text of its first text element (plotters draws the caption
+    /// first), with XML's escapes undone.
+    pub fn title(&self) -> Option<String> {
+        let start = self.0.find("<text")?;
+        let rest = &self.0[start..];
+        let open = rest.find('>')? + 1;
+        let close = rest[open..].find("</text>")?;
+        let text = rest[open..open + close].trim();
+        (!text.is_empty()).then(|| {
+            text.replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&apos;", "'")
+                .replace("&amp;", "&")
+        })
     }
 }
 
@@ -680,6 +700,14 @@ mod tests {
         assert_eq!(idx.len(), 2_000);
         assert_eq!(idx[1], 12);
         assert_eq!(subset(10, 2_000).0.len(), 10);
+    }
+
+    #[test]
+    fn a_chart_names_itself_for_text_views() {
+        let names = vec!["a".to_string(), "b".to_string()];
+        let l = Labels::new("Spot check: MSE & <std>", "MSE", "");
+        let svg = bar_chart(&names, &[1.0, 2.0], &[0.1, 0.2], &l).unwrap();
+        assert_eq!(svg.title().as_deref(), Some("Spot check: MSE & <std>"));
     }
 
     #[test]
