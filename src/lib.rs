@@ -63,8 +63,8 @@ pub mod prelude {
         spot_check_models, Evaluation, KFold, Metrics, ModelSpec, Preprocessor, StandardScaler,
     };
     pub use crate::plots::{
-        actual_vs_predicted, bar_chart, heatmap, kde_jointplot, line_chart, lmplot, residuals,
-        scatter, Labels, Line, Svg,
+        actual_vs_predicted, bar_chart, feature_importances, fitted_line, heatmap, kde_jointplot,
+        line_chart, lmplot, loss_curve, residuals, scatter, Labels, Line, Svg,
     };
     pub use crate::polars_ext::{column_f64, column_names, drop_columns, from_columns, to_matrix};
     pub use crate::report::compare;

@@ -6,12 +6,17 @@
 
 use crate::display::{format_float, Table};
 use crate::eda::{describe, Describe};
+use crate::error::Error;
 use crate::error::Result;
 use crate::modeling::evaluation::Evaluation;
+use crate::modeling::pipeline::TrainReport;
 use crate::modeling::search::{GridSearch, SpotCheck};
-use crate::modeling::xy::GdFit;
+use crate::modeling::xy::{GdFit, OlsFit, XySplit};
 use crate::modeling::{Encoding, ParamSet, Preprocessor};
-use crate::plots::{actual_vs_predicted, bar_chart, line_chart, residuals, Labels, Line, Svg};
+use crate::plots::{
+    actual_vs_predicted, bar_chart, feature_importances, fitted_line, loss_curve, residuals,
+    Labels, Svg,
+};
 
 impl GridSearch {
     /// The results as a table: one row per setting, with mean and std of the MSE.
@@ -229,6 +234,35 @@ impl Evaluation {
         Table::new(vec!["metric".into(), "held-out value".into()], rows)
     }
 
+    /// The `n` held-out rows with the largest absolute differences, largest first (row is the
+    /// position among the held-out rows, as in [`Evaluation::head`]).
+    pub fn largest_misses(&self, n: usize) -> Table {
+        let difference = self.difference();
+        let mut order: Vec<usize> = (0..difference.len()).collect();
+        order.sort_by(|&a, &b| difference[b].abs().total_cmp(&difference[a].abs()));
+        let rows = order
+            .iter()
+            .take(n)
+            .map(|&i| {
+                vec![
+                    i.to_string(),
+                    format_float(self.actual[i]),
+                    format_float(self.predicted[i]),
+                    format_float(difference[i]),
+                ]
+            })
+            .collect();
+        Table::new(
+            vec![
+                "".into(),
+                "actual".into(),
+                "predicted".into(),
+                "difference".into(),
+            ],
+            rows,
+        )
+    }
+
     /// Actual against predicted, with the y = x line.
     pub fn actual_vs_predicted(&self) -> Result<Svg> {
         actual_vs_predicted(
@@ -281,26 +315,57 @@ pub fn compare(evaluations: &[(&str, &Evaluation)]) -> Table {
 }
 
 impl GdFit {
-    /// The training loss per epoch, on a log scale (it falls by two orders of magnitude).
+    /// The training loss per epoch: every epoch on a log scale (it falls by two orders of
+    /// magnitude at once) beside the slow creep that follows, on its own linear scale.
     pub fn loss_chart(&self) -> Result<Svg> {
-        let points = self
-            .model
-            .losses
-            .iter()
-            .enumerate()
-            .map(|(i, l)| (i as f64, f64::from(*l)))
-            .collect();
-        line_chart(
-            &[Line {
-                name: "training MSE".into(),
-                points,
-            }],
+        let losses: Vec<f64> = self.model.losses.iter().map(|l| f64::from(*l)).collect();
+        loss_curve(
+            &losses,
             &Labels::new(
                 "Gradient descent: training loss",
                 "Epoch",
-                "Mean squared error (log scale)",
+                "Mean squared error",
             ),
-            true,
+        )
+    }
+}
+
+impl OlsFit {
+    /// The held-out points with the line fitted on the training points (the chapter's
+    /// Figure 14-5); `data` is the split the fit came from.
+    pub fn fitted_line_chart(&self, data: &XySplit) -> Result<Svg> {
+        fitted_line(
+            &data.test_x(),
+            &self.evaluation.actual,
+            self.model.coef[0],
+            self.model.intercept,
+            &Labels::new(
+                "Held-out people and the least-squares line",
+                data.feature.as_str(),
+                data.target.as_str(),
+            ),
+        )
+    }
+}
+
+impl TrainReport {
+    /// The final model's feature importances as bars, largest first; an error for models
+    /// that have none (linear models, k-NN, SVR, histogram boosting, AdaBoost).
+    pub fn importance_chart(&self) -> Result<Svg> {
+        let importances = self.model.feature_importances().ok_or_else(|| {
+            Error::invalid(
+                "feature importances",
+                format!("the {} model does not define them", self.final_spec.name()),
+            )
+        })?;
+        feature_importances(
+            &self.features,
+            &importances.to_vec(),
+            &Labels::new(
+                format!("What the {} model splits on", self.final_spec.name()),
+                "Impurity-based importance (sums to 1)",
+                "",
+            ),
         )
     }
 }
@@ -331,6 +396,18 @@ mod tests {
         let svg = spot.chart().unwrap();
         assert!(svg.as_str().contains("5-fold"), "title names 5 folds");
         assert!(!svg.as_str().contains("10-fold"));
+    }
+
+    #[test]
+    fn largest_misses_come_first() {
+        let e = Evaluation::new("y", vec![1.0, 2.0, 3.0], vec![1.5, 5.0, 3.0]);
+        let text = e.largest_misses(2).to_string();
+        let (first, second) = (text.find("-3").unwrap(), text.find("-0.5").unwrap());
+        assert!(first < second, "{text}");
+        assert_eq!(
+            e.largest_misses(2).to_string().lines().count(),
+            e.head(2).to_string().lines().count()
+        );
     }
 
     #[test]

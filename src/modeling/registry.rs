@@ -686,6 +686,18 @@ impl FittedModel {
         }
     }
 
+    /// Impurity-based feature importances summing to 1 (scikit-learn's
+    /// `feature_importances_`), for the tree models that define them; None for the others
+    /// (scikit-learn's histogram boosting has none either).
+    pub fn feature_importances(&self) -> Option<Array1<f64>> {
+        match self {
+            FittedModel::Tree(m) => Some(m.feature_importances()),
+            FittedModel::Forest(m) => Some(m.feature_importances()),
+            FittedModel::Gbm(m) => Some(m.feature_importances()),
+            _ => None,
+        }
+    }
+
     /// Number of features the model takes.
     pub fn n_features(&self) -> usize {
         match self {

@@ -15,6 +15,8 @@ use crate::polars_ext::column_f64;
 /// A column pair split into training and held-out rows.
 #[derive(Debug, Clone)]
 pub struct XySplit {
+    /// The feature's column (e.g. "Height-Inches").
+    pub feature: String,
     /// What the target is, for labels (e.g. "Weight-Pounds").
     pub target: String,
     /// The rows scikit-learn's `train_test_split` picks.
@@ -28,6 +30,7 @@ impl XySplit {
     pub fn new(df: &DataFrame, x: &str, y: &str, test_size: f64, seed: u32) -> Result<XySplit> {
         let (xs, ys) = (column_f64(df, x)?, column_f64(df, y)?);
         Ok(XySplit {
+            feature: x.to_string(),
             target: y.to_string(),
             split: train_test_split(xs.len(), test_size, seed)?,
             x: xs,
@@ -37,6 +40,11 @@ impl XySplit {
 
     fn pick(values: &[f64], rows: &[usize]) -> Vec<f64> {
         rows.iter().map(|&r| values[r]).collect()
+    }
+
+    /// The feature's values on the held-out rows, in the order of the evaluations' rows.
+    pub fn test_x(&self) -> Vec<f64> {
+        Self::pick(&self.x, &self.split.test)
     }
 
     /// Ordinary least squares on the training rows, evaluated on the held-out rows.

@@ -43,6 +43,15 @@ pub struct Prediction {
     pub ignored_columns: Vec<String>,
 }
 
+impl std::fmt::Display for Prediction {
+    /// The answer as the server sends it: `{"prediction": [...]}`, with
+    /// `"ignored_columns"` when the payload carried columns the model does not use.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let json = serde_json::to_string(self).map_err(|_| std::fmt::Error)?;
+        f.write_str(&json)
+    }
+}
+
 /// Why a prediction failed: the payload's fault (with its HTTP class) or the model's.
 #[derive(Debug, thiserror::Error)]
 pub enum PredictError {
