@@ -16,13 +16,15 @@ else
 export ML_WORKFLOW_DATA ?= $(abspath data)
 endif
 
-.PHONY: all setup kernel install build lint test test-notebooks notebooks lab run model serve bench clean help
+.PHONY: all setup kernel install build lint test test-notebooks test-lab gallery notebooks lab run model serve bench clean help
 
 help:
 	@echo "make run      the main job: execute the notebooks (which save the Boston and houses models), show where outputs are"
 	@echo "make test     lint, then every test"
 	@echo "make setup    the project's Python venv with the pinned tools ($(VENV)) and the Rust kernel"
 	@echo "make notebooks  execute the notebooks in place;  make lab  JupyterLab with the project's kernel"
+	@echo "make gallery  every chart as PNG beside seaborn's drawing of the same data (gallery/out/index.html)"
+	@echo "make test-lab  the notebooks run in a real JupyterLab driven by Chromium (screenshots, timings in target-lab/)"
 	@echo "make install  setup + release build"
 	@echo "make lint     cargo fmt --check, clippy -D warnings, Dockerfile/manifests/scripts"
 	@echo "make model    train the Boston model into models/boston-housing.json"
@@ -59,6 +61,7 @@ test: lint
 	ML_WORKFLOW_BIN=$(BIN) $(VENV)/bin/pytest -p no:cacheprovider -q tests/python
 	scripts/check_container.sh
 	$(MAKE) test-notebooks
+	$(MAKE) test-lab
 
 # The notebooks against their committed outputs (nbval), and the guard that catches the
 # panics and ? errors nbconvert lets through.
@@ -68,6 +71,22 @@ test-notebooks: setup
 	JUPYTER_PATH=$(VENV)/share/jupyter $(VENV)/bin/python scripts/check_two_kernels.py
 	VENV=$(VENV) scripts/check_notebook_guard.sh
 	VENV=$(VENV) scripts/check_binder.sh
+
+# The notebooks in a real JupyterLab, driven by Debian's Chromium through Playwright (pinned in
+# requirements-dev.txt; it never downloads a browser): copies in target-lab/, 01 and 02 run at
+# once, then 03; fails on an error, stderr, or a chart or table that did not render. Screenshots
+# and timings (kernel start, time to first output, per cell) land in target-lab/.
+test-lab: setup
+	scripts/ensure_chromium.sh
+	JUPYTER_PATH=$(VENV)/share/jupyter VENV=$(VENV) $(VENV)/bin/python scripts/test_lab.py
+
+# Every chart the crate draws, from the notebooks' data, rendered to PNG with resvg beside
+# seaborn's drawing of the same data (compare/python/gallery.py, in the compare venv), on one
+# page: gallery/out/index.html. The README's chart images are copies of gallery/out/rust/*.png.
+gallery:
+	$(CARGO) run --release --locked --example gallery -- gallery/out
+	"$$(compare/python/venv.sh)" compare/python/gallery.py gallery/out
+	@echo "open gallery/out/index.html"
 
 # Execute every notebook in place (commit the result when a change alters its outputs).
 notebooks: setup
