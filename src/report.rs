@@ -197,8 +197,13 @@ impl Evaluation {
 
     /// The first `n` rows of the evaluation frame as a table.
     pub fn head(&self, n: usize) -> Table {
+        self.rows_table(0..n.min(self.actual.len()))
+    }
+
+    /// The given rows (positions among the held-out rows) as actual, predicted, difference.
+    fn rows_table(&self, rows: impl Iterator<Item = usize>) -> Table {
         let difference = self.difference();
-        let rows = (0..n.min(self.actual.len()))
+        let rows = rows
             .map(|i| {
                 vec![
                     i.to_string(),
@@ -240,27 +245,7 @@ impl Evaluation {
         let difference = self.difference();
         let mut order: Vec<usize> = (0..difference.len()).collect();
         order.sort_by(|&a, &b| difference[b].abs().total_cmp(&difference[a].abs()));
-        let rows = order
-            .iter()
-            .take(n)
-            .map(|&i| {
-                vec![
-                    i.to_string(),
-                    format_float(self.actual[i]),
-                    format_float(self.predicted[i]),
-                    format_float(difference[i]),
-                ]
-            })
-            .collect();
-        Table::new(
-            vec![
-                "".into(),
-                "actual".into(),
-                "predicted".into(),
-                "difference".into(),
-            ],
-            rows,
-        )
+        self.rows_table(order.into_iter().take(n))
     }
 
     /// Actual against predicted, with the y = x line.

@@ -237,6 +237,19 @@ fn numeric_labels(svg: &Svg) -> Vec<String> {
         .collect()
 }
 
+/// A gradient-descent loss: a fall over three epochs, then a creep of a millionth per epoch.
+fn losses() -> Vec<f64> {
+    (0..1000)
+        .map(|i| {
+            if i < 3 {
+                16000.0 / 10f64.powi(i) + 106.0
+            } else {
+                106.6 - i as f64 * 1e-6
+            }
+        })
+        .collect()
+}
+
 fn all_charts() -> Vec<(&'static str, Svg)> {
     let (x, y) = data(3_000);
     let l = labels();
@@ -248,15 +261,7 @@ fn all_charts() -> Vec<(&'static str, Svg)> {
     ]
     .map(String::from)
     .to_vec();
-    let losses: Vec<f64> = (0..1000)
-        .map(|i| {
-            if i < 3 {
-                16000.0 / 10f64.powi(i) + 106.0
-            } else {
-                106.6 - i as f64 * 1e-6
-            }
-        })
-        .collect();
+    let losses = losses();
     let df = from_columns(vec![
         ("RM".into(), x.clone()),
         ("PTRATIO".into(), y.iter().map(|v| -v).collect()),
@@ -360,15 +365,7 @@ fn ticks_read_as_written_numbers() {
 
 #[test]
 fn a_log_axis_is_labelled_in_powers_of_ten() {
-    let losses: Vec<f64> = (0..1000)
-        .map(|i| {
-            if i < 3 {
-                16000.0 / 10f64.powi(i) + 106.0
-            } else {
-                106.6 - i as f64 * 1e-6
-            }
-        })
-        .collect();
+    let losses = losses();
     let svg = loss_curve(&losses, &Labels::new("Loss", "Epoch", "Mean squared error")).unwrap();
     let ticks = numeric_labels(&svg);
     for want in ["10²", "10³", "10⁴", "1", "10", "100"] {

@@ -11,7 +11,7 @@ use plotters::prelude::*;
 
 use super::overlay::PixelMap;
 use super::style::{
-    centred, font, text_width, tick_label, AXIS, GRID, LABEL_PX, TICK_PX, TITLE_PX,
+    centred, font, text_width, tick_label, AXIS, DEEP, GRID, LABEL_PX, TICK_PX, TITLE_PX,
 };
 use super::{plot_error, Labels};
 use crate::eda::min_max;
@@ -114,6 +114,26 @@ pub(crate) fn cartesian<'a, 'b>(area: &'a Area<'b>, axes: &Axes) -> Result<Chart
         .y_label_formatter(&fy);
     style_mesh(&mut mesh, axes.grid);
     mesh.draw().map_err(|e| plot_error(title, e))?;
+    Ok(chart)
+}
+
+/// Grid-lined axes over `ranges` with the points `(x, y)` drawn on them: how every
+/// scatter-based chart starts.
+pub(crate) fn scatter_axes<'a, 'b>(
+    area: &'a Area<'b>,
+    labels: &Labels,
+    title: &str,
+    (xr, yr): (Range<f64>, Range<f64>),
+    (x, y): (&[f64], &[f64]),
+) -> Result<Chart<'a, 'b>> {
+    let axes = Axes {
+        labels,
+        x: xr,
+        y: yr,
+        grid: true,
+    };
+    let mut chart = cartesian(area, &axes)?;
+    draw_points(&mut chart, title, x, y, DEEP[0])?;
     Ok(chart)
 }
 

@@ -2,7 +2,7 @@
 
 use plotters::prelude::*;
 
-use super::axes::{cartesian, draw_points, legend, padded, pixel_map, scatter_title, titled, Axes};
+use super::axes::{legend, padded, pixel_map, scatter_axes, scatter_title, titled};
 use super::style::DEEP;
 use super::{check_pairs, plot_error, render, Labels, Overlay, Svg};
 use crate::eda::linspace;
@@ -76,9 +76,14 @@ impl LineFit {
 
     /// The line as a reader writes it: `y = 3.071·x − 81.737`.
     pub fn equation(&self) -> String {
-        let sign = if self.intercept < 0.0 { '−' } else { '+' };
-        format!("y = {:.3}·x {sign} {:.3}", self.slope, self.intercept.abs())
+        equation(self.slope, self.intercept)
     }
+}
+
+/// `y = slope·x ± intercept` with three decimals and a true minus.
+pub(crate) fn equation(slope: f64, intercept: f64) -> String {
+    let sign = if intercept < 0.0 { '−' } else { '+' };
+    format!("y = {slope:.3}·x {sign} {:.3}", intercept.abs())
 }
 
 /// The 97.5 % quantile of Student's t with `df` degrees of freedom (Cornish–Fisher
@@ -101,14 +106,7 @@ pub fn lmplot(x: &[f64], y: &[f64], labels: &Labels) -> Result<Svg> {
     let (xr, yr) = (padded(x), padded(y));
     render(&labels.title, SIZE, |root| {
         let area = titled(root, &title)?;
-        let axes = Axes {
-            labels,
-            x: xr.clone(),
-            y: yr.clone(),
-            grid: true,
-        };
-        let mut chart = cartesian(&area, &axes)?;
-        draw_points(&mut chart, &title, x, y, DEEP[0])?;
+        let mut chart = scatter_axes(&area, labels, &title, (xr.clone(), yr.clone()), (x, y))?;
         let map = pixel_map(&chart, &xr, &yr);
         // Like seaborn's regplot (truncate=True), line and band span the data.
         let (lo, hi) = crate::eda::min_max(x);

@@ -4,9 +4,10 @@
 use plotters::prelude::*;
 
 use super::axes::{
-    cartesian, draw_points, draw_straight, legend, padded, pixel_map, scatter_title, tick_chars,
-    titled, x_label_area, y_label_area, Axes, MARGIN, MARGIN_RIGHT, TITLE_STRIP,
+    cartesian, draw_points, draw_straight, legend, padded, pixel_map, scatter_axes, scatter_title,
+    tick_chars, titled, x_label_area, y_label_area, Axes, MARGIN, MARGIN_RIGHT, TITLE_STRIP,
 };
+use super::lmplot::equation;
 use super::style::{DEEP, REFERENCE};
 use super::{check_pairs, render, Labels, Overlay, Svg};
 use crate::error::Result;
@@ -22,14 +23,7 @@ pub fn scatter(x: &[f64], y: &[f64], labels: &Labels) -> Result<Svg> {
     let title = scatter_title(&labels.title, x.len());
     render(&labels.title, SIZE, |root| {
         let area = titled(root, &title)?;
-        let axes = Axes {
-            labels,
-            x: padded(x),
-            y: padded(y),
-            grid: true,
-        };
-        let mut chart = cartesian(&area, &axes)?;
-        draw_points(&mut chart, &title, x, y, DEEP[0])?;
+        scatter_axes(&area, labels, &title, (padded(x), padded(y)), (x, y))?;
         Ok(Overlay::default())
     })
 }
@@ -46,14 +40,13 @@ pub fn actual_vs_predicted(actual: &[f64], predicted: &[f64], labels: &Labels) -
     let height = TITLE_STRIP + MARGIN + SQUARE + x_label_area() + MARGIN;
     render(&labels.title, (width, height), |root| {
         let area = titled(root, &title)?;
-        let axes = Axes {
+        let mut chart = scatter_axes(
+            &area,
             labels,
-            x: r.clone(),
-            y: r.clone(),
-            grid: true,
-        };
-        let mut chart = cartesian(&area, &axes)?;
-        draw_points(&mut chart, &title, actual, predicted, DEEP[0])?;
+            &title,
+            (r.clone(), r.clone()),
+            (actual, predicted),
+        )?;
         let label = "perfect prediction (y = x)";
         draw_straight(
             &mut chart,
@@ -110,19 +103,8 @@ pub fn fitted_line(
     let (xr, yr) = (padded(x), padded(y));
     render(&labels.title, SIZE, |root| {
         let area = titled(root, &title)?;
-        let axes = Axes {
-            labels,
-            x: xr.clone(),
-            y: yr.clone(),
-            grid: true,
-        };
-        let mut chart = cartesian(&area, &axes)?;
-        draw_points(&mut chart, &title, x, y, DEEP[0])?;
-        let sign = if intercept < 0.0 { '−' } else { '+' };
-        let label = format!(
-            "fitted line: y = {slope:.3}·x {sign} {:.3}",
-            intercept.abs()
-        );
+        let mut chart = scatter_axes(&area, labels, &title, (xr.clone(), yr.clone()), (x, y))?;
+        let label = format!("fitted line: {}", equation(slope, intercept));
         // Like seaborn's regplot, the line spans the data, not the padded axes.
         let at = |v: f64| (v, slope * v + intercept);
         let (lo, hi) = crate::eda::min_max(x);
