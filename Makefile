@@ -69,6 +69,7 @@ test-notebooks: setup
 	$(VENV)/bin/pytest -p no:cacheprovider --nbval --nbval-cell-timeout=3600 notebooks/
 	$(VENV)/bin/python scripts/check_notebooks.py notebooks/*.ipynb
 	JUPYTER_PATH=$(VENV)/share/jupyter $(VENV)/bin/python scripts/check_two_kernels.py
+	scripts/check_kernel_slots.sh
 	VENV=$(VENV) scripts/check_notebook_guard.sh
 	VENV=$(VENV) scripts/check_binder.sh
 
