@@ -272,13 +272,11 @@ fn over_the_caps_requests_are_shed_connections_refused_and_health_stays_fast() {
     }
 
     // Fill the connection cap (probe + 2 held + 3 idle = 6), then one more is closed at once.
+    // The shed request's connection must be gone first: on a loaded machine it can still hold
+    // its place when the idle ones arrive, and the last idle one is then refused instead.
+    wait_for_open_connections(&mut probe, 3);
     let idle: Vec<TcpStream> = (0..3).map(|_| connect(addr)).collect();
-    let deadline = Instant::now() + Duration::from_secs(3);
-    while Instant::now() < deadline
-        && !get_on(&mut probe, "/metrics").contains("ml_workflow_open_connections 6")
-    {
-        thread::sleep(Duration::from_millis(50));
-    }
+    wait_for_open_connections(&mut probe, 6);
     // A connection that was closing a moment ago may still free a place: try a few times.
     let mut refused = None;
     for _ in 0..10 {
@@ -317,6 +315,27 @@ fn over_the_caps_requests_are_shed_connections_refused_and_health_stays_fast() {
             "ml_workflow_cutoffs_total{reason=\"connection_refused\"}"
         ) >= 1.0
     );
+}
+
+/// Waits (at most 5 s) until the server reports `n` open connections; fails naming the count
+/// it saw last.
+fn wait_for_open_connections(probe: &mut TcpStream, n: usize) {
+    let want = format!("ml_workflow_open_connections {n}");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let mut seen = String::new();
+    while Instant::now() < deadline {
+        let metrics = get_on(probe, "/metrics");
+        if metrics.lines().any(|l| l == want) {
+            return;
+        }
+        seen = metrics
+            .lines()
+            .find(|l| l.starts_with("ml_workflow_open_connections"))
+            .unwrap_or("no open-connections gauge")
+            .to_string();
+        thread::sleep(Duration::from_millis(50));
+    }
+    panic!("waited 5 s for {n} open connections; the server reports {seen:?}");
 }
 
 /// The server's resident memory, from /proc.
