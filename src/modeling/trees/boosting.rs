@@ -27,7 +27,7 @@ use super::params::{
     check_n_estimators, param_accessors, param_guard, validate_tree_params, MaxFeatures, Splitter,
     TreeError,
 };
-use super::predict::{check_width, map_rows, row_predictions};
+use super::predict::{check_width, map_rows, row_predictions, staged_predictions};
 use super::tree::{mean_importances, DecisionTreeRegressor};
 use crate::modeling::sklearn_rng::NumpyRandomState;
 
@@ -302,24 +302,20 @@ impl GradientBoostingRegressor {
         for &k in stages {
             self.check_stage(k)?;
         }
-        let mut order: Vec<usize> = (0..stages.len()).collect();
-        order.sort_by_key(|&i| stages[i]);
-        let mut out = vec![Array1::zeros(0); stages.len()];
         let rows: Vec<f64> = x.rows().into_iter().flatten().copied().collect();
         let nf = self.n_features.max(1);
-        let mut current = Array1::from_elem(x.nrows(), self.init);
-        let mut done = 0;
-        for i in order {
-            let k = stages[i];
-            for tree in &self.trees[done..k] {
+        staged_predictions(
+            x.nrows(),
+            self.init,
+            self.trees.len(),
+            stages,
+            |k, current| {
+                let tree = &self.trees[k];
                 for (f, row) in current.iter_mut().zip(rows.chunks_exact(nf)) {
                     *f += self.learning_rate * tree.predict_unchecked(row);
                 }
-            }
-            done = done.max(k);
-            out[i] = current.clone();
-        }
-        Ok(out)
+            },
+        )
     }
 }
 

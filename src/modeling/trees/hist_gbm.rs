@@ -25,7 +25,7 @@ use super::binning::{BinMapper, Binned, BINNING_SUBSAMPLE};
 use super::builder::check_targets;
 use super::hist_tree::{grow, GrowthLimits, HistTree};
 use super::params::{check_n_estimators, param_accessors, param_guard, TreeError};
-use super::predict::{check_width, map_rows, row_predictions};
+use super::predict::{check_width, map_rows, row_predictions, staged_predictions};
 use crate::modeling::split::train_test_split;
 
 /// Checked hyper-parameters of a [`HistGradientBoostingRegressor`].
@@ -241,28 +241,15 @@ impl HistGradientBoostingRegressor {
         stages: &[usize],
     ) -> Result<Vec<Array1<f64>>, TreeError> {
         check_width(self.n_features, x.ncols())?;
-        if let Some(&k) = stages.iter().find(|&&k| k > self.trees.len()) {
-            return Err(TreeError::param(
-                "stage",
-                format!("<= max_iter ({})", self.trees.len()),
-                k,
-            ));
-        }
-        let mut order: Vec<usize> = (0..stages.len()).collect();
-        order.sort_by_key(|&i| stages[i]);
-        let mut out = vec![Array1::zeros(0); stages.len()];
-        let mut current = Array1::from_elem(x.nrows(), self.baseline);
-        let mut done = 0;
-        for i in order {
-            let k = stages[i];
-            for tree in &self.trees[done..k.max(done)] {
-                let step = map_rows(x, |row| tree.predict_row(row));
-                current += &step;
-            }
-            done = done.max(k);
-            out[i] = current.clone();
-        }
-        Ok(out)
+        staged_predictions(
+            x.nrows(),
+            self.baseline,
+            self.trees.len(),
+            stages,
+            |k, current| {
+                *current += &map_rows(x, |row| self.trees[k].predict_row(row));
+            },
+        )
     }
 }
 

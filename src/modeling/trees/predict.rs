@@ -88,3 +88,36 @@ pub(crate) fn map_rows<D: Data<Elem = f64>>(
         })
         .collect()
 }
+
+/// Predictions after each number of stages in `stages` (0 = `init` only), in the order given,
+/// from one pass: `add_stage(k, current)` adds stage `k`'s contribution to every row. Shared by
+/// the boosting models' staged predictions (a grid over the number of stages fits once).
+pub(crate) fn staged_predictions(
+    n_rows: usize,
+    init: f64,
+    n_stages: usize,
+    stages: &[usize],
+    mut add_stage: impl FnMut(usize, &mut Array1<f64>),
+) -> Result<Vec<Array1<f64>>, TreeError> {
+    if let Some(&k) = stages.iter().find(|&&k| k > n_stages) {
+        return Err(TreeError::param(
+            "stage",
+            format!("<= the number of stages ({n_stages})"),
+            k,
+        ));
+    }
+    let mut order: Vec<usize> = (0..stages.len()).collect();
+    order.sort_by_key(|&i| stages[i]);
+    let mut out = vec![Array1::zeros(0); stages.len()];
+    let mut current = Array1::from_elem(n_rows, init);
+    let mut done = 0;
+    for i in order {
+        let k = stages[i];
+        for stage in done..k.max(done) {
+            add_stage(stage, &mut current);
+        }
+        done = done.max(k);
+        out[i] = current.clone();
+    }
+    Ok(out)
+}

@@ -70,8 +70,8 @@ pub use csv::parse_csv;
 pub use crate::modeling::Cell;
 
 use build::{
-    check_table, default_index, finite, from_checked_rows, from_columns, from_index, from_lists,
-    from_records, from_split,
+    check_table, default_index, finite, from_columns, from_index, from_lists, from_records,
+    from_split,
 };
 use detect::{detect, Shape};
 use error::suggest;
@@ -164,16 +164,11 @@ impl Frame {
         index: Vec<String>,
         rows: Vec<Vec<f64>>,
     ) -> Result<Frame, PayloadError> {
-        let index = if index.is_empty() {
-            default_index(rows.len())
-        } else {
-            index
-        };
-        let widths: Vec<usize> = rows.iter().map(Vec::len).collect();
-        check_table(&columns, &index, &widths)?;
-        from_checked_rows(columns, index, &rows, |x: &f64, column, row| {
-            finite(*x, column, row).map(Cell::Number)
-        })
+        let cells = rows
+            .into_iter()
+            .map(|row| row.into_iter().map(Cell::Number).collect())
+            .collect();
+        Frame::from_cells(columns, index, cells)
     }
 
     /// Build a frame from rows of cells (text, booleans, gaps); an empty `index` means 0, 1, ...
@@ -206,10 +201,7 @@ impl Frame {
         let mut values = vec![Cell::Missing; n * columns.len()];
         for (i, row) in rows.into_iter().enumerate() {
             for (j, cell) in row.into_iter().enumerate() {
-                if let Cell::Number(x) = cell {
-                    finite(x, &columns[j], &index[i])?;
-                }
-                values[j * n + i] = cell;
+                values[j * n + i] = finite_cell(cell, &columns[j], &index[i])?;
             }
         }
         Ok(Frame {
@@ -240,10 +232,7 @@ impl Frame {
         let mut values = Vec::with_capacity(n * names.len());
         for (name, column) in names.iter().zip(columns) {
             for (i, cell) in column.into_iter().enumerate() {
-                if let Cell::Number(x) = cell {
-                    finite(x, name, &index[i])?;
-                }
-                values.push(cell);
+                values.push(finite_cell(cell, name, &index[i])?);
             }
         }
         Ok(Frame {
@@ -285,6 +274,14 @@ impl Frame {
             available: self.columns.clone(),
         }
     }
+}
+
+/// A cell as it may enter a frame: a number must be finite (the error names column and row).
+fn finite_cell(cell: Cell, column: &str, row: &str) -> Result<Cell, PayloadError> {
+    if let Cell::Number(x) = cell {
+        finite(x, column, row)?;
+    }
+    Ok(cell)
 }
 
 /// Parse a request body in any accepted shape (see the module docs for how it is recognised).
