@@ -42,6 +42,17 @@ pub fn column_by_name<'a>(df: &'a DataFrame, name: &str) -> Result<&'a Column> {
 
 /// A numeric column as `f64` values with missing values kept as `None`.
 pub fn column_f64_nullable(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>> {
+    Ok(float_column(df, name)?.f64()?.iter().collect())
+}
+
+/// A numeric column's present values as `f64`, missing ones left out (for summaries: half the
+/// memory of the `Option`s).
+pub fn column_present_f64(df: &DataFrame, name: &str) -> Result<Vec<f64>> {
+    Ok(float_column(df, name)?.f64()?.iter().flatten().collect())
+}
+
+/// A numeric column cast to `Float64`; any other type is an error naming the column.
+fn float_column(df: &DataFrame, name: &str) -> Result<Column> {
     let col = column_by_name(df, name)?;
     if !is_numeric(col) {
         return Err(Error::BadColumn {
@@ -49,8 +60,7 @@ pub fn column_f64_nullable(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>
             message: format!("expected numbers, found {}", col.dtype()),
         });
     }
-    let cast = col.cast(&DataType::Float64)?;
-    Ok(cast.f64()?.iter().collect())
+    Ok(col.cast(&DataType::Float64)?)
 }
 
 /// A numeric column as `f64` values; a missing value is an error naming its row.

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use super::{format_stat, json_number, Summary, STAT_NAMES};
 use crate::display::Table;
 use crate::error::Result;
-use crate::polars_ext::{column_f64_nullable, column_names, is_numeric};
+use crate::polars_ext::{column_names, column_present_f64, is_numeric};
 
 /// The statistics of one column of [`describe_all`].
 #[derive(Debug, Clone, PartialEq)]
@@ -56,15 +56,15 @@ pub struct DescribeAll {
 /// ```
 pub fn describe_all(df: &DataFrame) -> Result<DescribeAll> {
     let columns = column_names(df);
+    // One column at a time: memory stays near the frame's (`describe` runs columns in parallel,
+    // for speed; this is what a wide mixed table is read with).
     let summaries = df
         .columns()
         .iter()
         .map(|column| {
             if is_numeric(column) {
-                let values = column_f64_nullable(df, column.name().as_str())?;
-                return Ok(ColumnSummary::Numeric(Summary::of(
-                    values.into_iter().flatten(),
-                )));
+                let values = column_present_f64(df, column.name().as_str())?;
+                return Ok(ColumnSummary::Numeric(Summary::of(values)));
             }
             let boolean = column.dtype() == &DataType::Boolean;
             let text = column.cast(&DataType::String)?;
