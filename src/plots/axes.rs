@@ -92,14 +92,25 @@ pub(crate) struct Axes<'l> {
     pub grid: bool,
 }
 
-/// Linear axes with labelled, readable ticks on `area` (below the title strip).
-pub(crate) fn cartesian<'a, 'b>(area: &'a Area<'b>, axes: &Axes) -> Result<Chart<'a, 'b>> {
-    let title = axes.labels.title.as_str();
-    let mut chart = ChartBuilder::on(area)
+/// A chart builder with the shared margins and label areas (`y_area` pixels for the y tick
+/// labels and description), for any coordinates.
+pub(crate) fn framed<'a, 'b, 'c>(
+    area: &'a Area<'c>,
+    y_area: u32,
+) -> ChartBuilder<'a, 'b, SVGBackend<'c>> {
+    let mut builder = ChartBuilder::on(area);
+    builder
         .margin(MARGIN)
         .margin_right(MARGIN_RIGHT)
         .x_label_area_size(x_label_area())
-        .y_label_area_size(y_label_area(tick_chars(&axes.y)))
+        .y_label_area_size(y_area);
+    builder
+}
+
+/// Linear axes with labelled, readable ticks on `area` (below the title strip).
+pub(crate) fn cartesian<'a, 'b>(area: &'a Area<'b>, axes: &Axes) -> Result<Chart<'a, 'b>> {
+    let title = axes.labels.title.as_str();
+    let mut chart = framed(area, y_label_area(tick_chars(&axes.y)))
         .build_cartesian_2d(axes.x.clone(), axes.y.clone())
         .map_err(|e| plot_error(title, e))?;
     let (xspan, yspan) = (axes.x.end - axes.x.start, axes.y.end - axes.y.start);
@@ -187,25 +198,12 @@ pub(crate) fn scatter_title(title: &str, n: usize) -> String {
     if sub {
         format!(
             "{title} ({} of {} points shown)",
-            thousands(MAX_POINTS),
-            thousands(n)
+            crate::display::thousands(MAX_POINTS),
+            crate::display::thousands(n)
         )
     } else {
         title.to_string()
     }
-}
-
-/// `25000` as `25,000`.
-pub(crate) fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// Points as seaborn's scatter draws them: filled in `color`, half transparent when there are
@@ -349,11 +347,12 @@ mod tests {
     }
 
     #[test]
-    fn counts_have_thousands_separators() {
-        assert_eq!(thousands(25_000), "25,000");
-        assert_eq!(thousands(2_000_000), "2,000,000");
-        assert_eq!(thousands(999), "999");
+    fn subset_titles_have_thousands_separators() {
         assert_eq!(scatter_title("t", 5_000), "t (2,000 of 5,000 points shown)");
+        assert_eq!(
+            scatter_title("t", 2_000_000),
+            "t (2,000 of 2,000,000 points shown)"
+        );
     }
 
     #[test]

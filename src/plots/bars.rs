@@ -5,7 +5,7 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::axes::{style_mesh, titled, x_label_area, MARGIN, MARGIN_RIGHT, TITLE_STRIP};
+use super::axes::{framed, style_mesh, titled, x_label_area, MARGIN, TITLE_STRIP};
 use super::style::{font, text_width, tick_label, DEEP, LABEL_PX, TEXT, TICK_PX};
 use super::{plot_error, render, Labels, Overlay, Svg};
 use crate::error::Result;
@@ -95,11 +95,7 @@ fn draw_bars(bars: &Bars) -> Result<Svg> {
     let height = TITLE_STRIP + 2 * MARGIN + ROW * n as u32 + x_label_area();
     render(title, (WIDTH, height), |root| {
         let area = titled(root, title)?;
-        let mut chart = ChartBuilder::on(&area)
-            .margin(MARGIN)
-            .margin_right(MARGIN_RIGHT)
-            .x_label_area_size(x_label_area())
-            .y_label_area_size(y_area)
+        let mut chart = framed(&area, y_area)
             .build_cartesian_2d(lo..hi, 0.0..n as f64)
             .map_err(|e| plot_error(title, e))?;
         let span = hi - lo;

@@ -235,16 +235,21 @@ fn trace(
 mod tests {
     use super::*;
 
-    fn bump(n: usize) -> (Vec<f64>, Vec<f64>, Vec<Vec<f64>>) {
+    /// `f` on an `n` × `n` grid over [−3, 3]².
+    fn grid_of(n: usize, f: impl Fn(f64, f64) -> f64) -> (Vec<f64>, Vec<f64>, Vec<Vec<f64>>) {
         let xs: Vec<f64> = (0..n)
             .map(|i| -3.0 + 6.0 * i as f64 / (n - 1) as f64)
             .collect();
         let ys = xs.clone();
         let z = ys
             .iter()
-            .map(|y| xs.iter().map(|x| (-(x * x + y * y) / 2.0).exp()).collect())
+            .map(|&y| xs.iter().map(|&x| f(x, y)).collect())
             .collect();
         (xs, ys, z)
+    }
+
+    fn bump(n: usize) -> (Vec<f64>, Vec<f64>, Vec<Vec<f64>>) {
+        grid_of(n, |x, y| (-(x * x + y * y) / 2.0).exp())
     }
 
     #[test]
@@ -288,18 +293,10 @@ mod tests {
 
     #[test]
     fn a_crater_has_a_hole() {
-        let (xs, ys, _) = bump(41);
-        let z: Vec<Vec<f64>> = ys
-            .iter()
-            .map(|y| {
-                xs.iter()
-                    .map(|x| {
-                        let r = (x * x + y * y).sqrt();
-                        (-(r - 1.5).powi(2) * 4.0).exp()
-                    })
-                    .collect()
-            })
-            .collect();
+        let (xs, ys, z) = grid_of(41, |x, y| {
+            let r = (x * x + y * y).sqrt();
+            (-(r - 1.5).powi(2) * 4.0).exp()
+        });
         let rings = rings(
             &Grid {
                 xs: &xs,

@@ -7,9 +7,7 @@ use std::ops::Range;
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::prelude::*;
 
-use super::axes::{
-    legend, style_mesh, tick_chars, titled, x_label_area, y_label_area, Area, MARGIN, MARGIN_RIGHT,
-};
+use super::axes::{framed, legend, style_mesh, tick_chars, titled, y_label_area, Area};
 use super::overlay::PixelMap;
 use super::style::{decade_label, font, tick_label, DEEP, LABEL_PX};
 use super::{plot_error, render, Labels, Overlay, Svg};
@@ -239,11 +237,7 @@ where
     Y::CoordDescType: Ranged<ValueType = f64> + ValueFormatter<f64>,
 {
     let title = panel.title;
-    let mut chart = ChartBuilder::on(area)
-        .margin(MARGIN)
-        .margin_right(MARGIN_RIGHT)
-        .x_label_area_size(x_label_area())
-        .y_label_area_size(y_label_area(y_chars))
+    let mut chart = framed(area, y_label_area(y_chars))
         .build_cartesian_2d(x, y)
         .map_err(|e| plot_error(title, e))?;
     let mut mesh = chart.configure_mesh();
