@@ -65,3 +65,18 @@ bench_sides() {
 bench_now() {
   date +%s.%N
 }
+
+# GNU time, needed for peak memory.
+bench_need_gnu_time() {
+  [[ -x /usr/bin/time ]] || die "/usr/bin/time (GNU time) is needed for peak memory: apt-get install time"
+}
+
+# Runs a command once under GNU time, its stdout to OUT (stderr to OUT.err); prints
+# "wall_seconds peak_MiB".   bench_measure OUT COMMAND...
+bench_measure() {
+  local out="$1"
+  shift
+  /usr/bin/time -f "%e %M" -o "$out.time" "$@" >"$out" 2>"$out.err" ||
+    die "failed: $* ($(tail -3 "$out.err"))"
+  awk '{printf "%s %.0f\n", $1, $2 / 1024}' "$out.time"
+}

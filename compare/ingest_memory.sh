@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # shellcheck source-path=SCRIPTDIR
 # Peak memory of reading a large CSV: `ml-workflow describe FILE` beside pandas'
-# `read_csv(FILE).describe()`, each measured by /usr/bin/time -v (maximum resident set size),
+# `read_csv(FILE).describe()`, each run once under GNU time (wall time and maximum resident set size),
 # on a generated numeric CSV (20 float columns, seeded) of about SIZE_MB megabytes, and on a
 # mixed one (numbers, a text column with gaps, a boolean).
 #
@@ -18,7 +18,7 @@ bench_cd_root
 bench_rust_bin
 # shellcheck source=python/venv.sh
 source compare/python/venv.sh
-[[ -x /usr/bin/time ]] || die "/usr/bin/time (GNU time) is needed for peak memory: apt-get install time"
+bench_need_gnu_time
 
 SIZE_MB="${SIZE_MB:-200}"
 TMP="$(mktemp -d)"
@@ -45,17 +45,6 @@ for name, mixed in (("numeric", False), ("mixed", True)):
             f.write("\n".join(lines) + "\n")
 PY
 
-peak() { # peak RSS in MiB of a command
-  /usr/bin/time -v "$@" 2>&1 >/dev/null | awk '/Maximum resident/ {printf "%.0f", $6 / 1024}'
-}
-seconds() { # wall seconds of a command
-  local t0 t1
-  t0=$(bench_now)
-  "$@" >/dev/null 2>&1
-  t1=$(bench_now)
-  awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f", b - a}'
-}
-
 printf '%-8s %9s | %-28s %9s %9s %10s\n' file "size MiB" reader "peak MiB" "× file" seconds
 for name in numeric mixed; do
   file="$TMP/$name.csv"
@@ -66,8 +55,8 @@ for name in numeric mixed; do
     else
       cmd=("$BENCH_PYTHON" -c "import pandas as pd, sys; pd.read_csv(sys.argv[1]).describe(include='all')" "$file")
     fi
-    p=$(peak "${cmd[@]}")
-    s=$(seconds "${cmd[@]}")
+    # One run gives both the wall time and the peak.
+    read -r s p < <(bench_measure "$TMP/$side.out" "${cmd[@]}")
     printf '%-8s %9s | %-28s %9s %9s %10s\n' "$name" "$size" "$side describe" "$p" \
       "$(awk -v p="$p" -v f="$size" 'BEGIN {printf "%.2f", p / f}')" "$s"
   done

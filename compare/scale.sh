@@ -24,32 +24,23 @@ bench_cd_root
 bench_rust_bin
 # shellcheck source=python/venv.sh
 source compare/python/venv.sh
-[[ -x /usr/bin/time ]] || die "/usr/bin/time (GNU time) is needed for peak memory: apt-get install time"
+bench_need_gnu_time
 
 ROWS="${ROWS:-100000 1000000}"
 DATA="${KEEP:-$(mktemp -d)}"
 mkdir -p "$DATA"
 [[ -n "${KEEP:-}" ]] || trap 'rm -rf "$DATA"' EXIT
 
-# Runs a command under /usr/bin/time; prints "wall_seconds peak_MiB" and keeps its stdout.
-measure() {
-  local out="$1"
-  shift
-  /usr/bin/time -f "%e %M" -o "$out.time" "$@" >"$out" 2>"$out.err" ||
-    die "failed: $* ($(tail -3 "$out.err"))"
-  awk '{printf "%s %.0f\n", $1, $2 / 1024}' "$out.time"
-}
-
 printf '%9s  %-30s %9s %7s %9s %10s\n' rows side seconds ratio "peak MiB" "test RMSE"
 for n in $ROWS; do
   csv="$DATA/friedman1-$n.csv"
   [[ -f "$csv" ]] || "$BENCH_PYTHON" compare/python/scale.py generate "$n" "$csv"
-  read -r ours ours_mem < <(measure "$DATA/ours.json" "$BENCH_BIN" train --csv "$csv" \
+  read -r ours ours_mem < <(bench_measure "$DATA/ours.json" "$BENCH_BIN" train --csv "$csv" \
     --target y --model hist-gbm --folds 0 --json --no-save)
   ours_rmse=$("$BENCH_PYTHON" -c 'import json,sys; print("%.6f" % json.load(open(sys.argv[1]))["test"]["rmse"])' "$DATA/ours.json")
   printf '%9s  %-30s %9s %7s %9s %10s\n' "$n" "ml-workflow (whole command)" "$ours" "1.00" "$ours_mem" "$ours_rmse"
   for peer in sklearn lightgbm xgboost; do
-    read -r _ mem < <(measure "$DATA/$peer.json" "$BENCH_PYTHON" compare/python/scale.py fit "$peer" "$csv")
+    read -r _ mem < <(bench_measure "$DATA/$peer.json" "$BENCH_PYTHON" compare/python/scale.py fit "$peer" "$csv")
     read -r secs rmse < <("$BENCH_PYTHON" -c 'import json,sys; d=json.load(open(sys.argv[1])); print("%.2f %.6f" % (d["seconds"], d["rmse"]))' "$DATA/$peer.json")
     printf '%9s  %-30s %9s %7s %9s %10s\n' "$n" "$peer (fit only)" "$secs" \
       "$(awk -v a="$secs" -v b="$ours" 'BEGIN {printf "%.2f", a / b}')" "$mem" "$rmse"
