@@ -346,12 +346,14 @@ fn train(args: TrainArgs) -> anyhow::Result<()> {
             )
         }
         (None, Some(csv)) => {
-            let sha = ingest::sha256_file(csv)?;
-            (
-                ingest::read_csv_with(csv, args.sep.unwrap_or(Separator::Sniff))?,
-                csv.display().to_string(),
-                sha,
-            )
+            // The file's digest (for the artifact's provenance) is computed beside the read.
+            let (sha, df) = std::thread::scope(|scope| {
+                let sha = scope.spawn(|| ingest::sha256_file(csv));
+                let df = ingest::read_csv_with(csv, args.sep.unwrap_or(Separator::Sniff));
+                (sha.join(), df)
+            });
+            let sha = sha.map_err(|_| anyhow::anyhow!("hashing {} failed", csv.display()))??;
+            (df?, csv.display().to_string(), sha)
         }
         (None, None) => anyhow::bail!("give --dataset NAME or --csv FILE --target COLUMN"),
     };

@@ -481,8 +481,43 @@ fn split_leaf(
 
 /// Moves the rows for which `left` holds to the front, both sides keeping their order (so a
 /// node's rows stay increasing and its histogram reads the bins front to back); returns how
-/// many go left. Branch-free: every row is written to both places, one cursor advances.
-fn partition(rows: &mut [u32], right: &mut [u32], left: impl Fn(u32) -> bool) -> usize {
+/// many go left. A large node is cut into one block per thread, each block split on its own
+/// thread, then the blocks' left rows and right rows are put together.
+fn partition(rows: &mut [u32], scratch: &mut [u32], left: impl Fn(u32) -> bool + Sync) -> usize {
+    let n = rows.len();
+    let scratch = &mut scratch[..n];
+    if n < PARALLEL_MIN_ROWS {
+        let l = split_block(rows, scratch, &left);
+        rows[l..].copy_from_slice(&scratch[..n - l]);
+        return l;
+    }
+    let size = n.div_ceil(rayon::current_num_threads());
+    let lefts: Vec<usize> = rows
+        .par_chunks_mut(size)
+        .zip(scratch.par_chunks_mut(size))
+        .map(|(block, right)| split_block(block, right, &left))
+        .collect();
+    // Each block's left rows move down to follow the previous block's (never onto rows not yet
+    // moved), then the right rows come back from the scratch space in block order.
+    let mut at = 0;
+    for (k, &l) in lefts.iter().enumerate() {
+        rows.copy_within(k * size..k * size + l, at);
+        at += l;
+    }
+    let n_left = at;
+    for (k, &l) in lefts.iter().enumerate() {
+        let block = size.min(n - k * size);
+        let right = &scratch[k * size..k * size + block - l];
+        rows[at..at + right.len()].copy_from_slice(right);
+        at += right.len();
+    }
+    n_left
+}
+
+/// Splits one block: its left rows move to its front, its right rows to `right`, both in order;
+/// returns how many go left. Branch-free: every row is written to both places, one cursor
+/// advances.
+fn split_block(rows: &mut [u32], right: &mut [u32], left: &impl Fn(u32) -> bool) -> usize {
     let (mut l, mut r) = (0, 0);
     for k in 0..rows.len() {
         let i = rows[k];
@@ -492,6 +527,39 @@ fn partition(rows: &mut [u32], right: &mut [u32], left: impl Fn(u32) -> bool) ->
         l += usize::from(go);
         r += usize::from(!go);
     }
-    rows[l..].copy_from_slice(&right[..r]);
     l
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parallel_partition_is_a_stable_partition() {
+        let mut state = 3u64;
+        for n in [
+            0usize,
+            1,
+            100,
+            PARALLEL_MIN_ROWS - 1,
+            PARALLEL_MIN_ROWS,
+            50_001,
+        ] {
+            let mut rows: Vec<u32> = (0..n as u32).collect();
+            let keep: Vec<bool> = (0..n)
+                .map(|_| {
+                    state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
+                    state >> 63 == 1
+                })
+                .collect();
+            let left = |i: u32| keep[i as usize];
+            let (want_left, want_right): (Vec<u32>, Vec<u32>) =
+                rows.iter().partition(|&&i| left(i));
+            let mut scratch = vec![0; n];
+            let n_left = partition(&mut rows, &mut scratch, left);
+            assert_eq!(n_left, want_left.len(), "n = {n}");
+            assert_eq!(rows[..n_left], want_left[..], "n = {n}");
+            assert_eq!(rows[n_left..], want_right[..], "n = {n}");
+        }
+    }
 }

@@ -1,7 +1,8 @@
 //! What the tree models share when predicting: the width check, the row loop, and the macro
 //! that gives each model `predict_row`, `try_predict` and linfa's `PredictInplace`.
 
-use ndarray::{Array1, ArrayBase, Data, Ix2};
+use ndarray::{Array1, ArrayBase, ArrayView2, Axis, Data, Ix2};
+use rayon::prelude::*;
 
 use super::params::TreeError;
 
@@ -70,11 +71,28 @@ pub(crate) fn check_width(expected: usize, got: usize) -> Result<(), TreeError> 
     Ok(())
 }
 
-/// Applies `f` to each row of `x` as a slice (rows that are not contiguous are copied).
+/// Rows a thread predicts at a time; smaller inputs (a request's rows) stay on the caller's.
+const PARALLEL_ROWS: usize = 4096;
+
+/// Applies `f` to each row of `x` as a slice (rows that are not contiguous are copied), blocks
+/// of rows in parallel for a large `x`.
 pub(crate) fn map_rows<D: Data<Elem = f64>>(
     x: &ArrayBase<D, Ix2>,
-    mut f: impl FnMut(&[f64]) -> f64,
+    f: impl Fn(&[f64]) -> f64 + Sync,
 ) -> Array1<f64> {
+    if x.nrows() <= PARALLEL_ROWS {
+        return Array1::from(map_block(x.view(), &f));
+    }
+    let blocks: Vec<Vec<f64>> = x
+        .axis_chunks_iter(Axis(0), PARALLEL_ROWS)
+        .into_par_iter()
+        .map(|block| map_block(block, &f))
+        .collect();
+    Array1::from(blocks.concat())
+}
+
+/// [`map_rows`] on one thread.
+fn map_block(x: ArrayView2<f64>, f: &impl Fn(&[f64]) -> f64) -> Vec<f64> {
     let mut buf = Vec::with_capacity(x.ncols());
     x.rows()
         .into_iter()
