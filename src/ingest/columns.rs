@@ -106,6 +106,55 @@ impl TypedColumn {
         }
     }
 
+    /// Appends `other`, the same column's next rows (a later block of the file), typed as if
+    /// its cells had been pushed here: text wins; a column of gaps only takes the other's
+    /// type; integers beside floats become floats; booleans beside numbers become text.
+    pub fn append(&mut self, other: TypedColumn) {
+        let (rows, more) = (self.rows, other.rows);
+        self.missing = match (self.missing.take(), other.missing) {
+            (None, None) => None,
+            (Some(mut m), None) => {
+                m.resize(rows + more, false);
+                Some(m)
+            }
+            (mine, Some(theirs)) => {
+                let mut m = mine.unwrap_or_else(|| vec![false; rows]);
+                m.extend(theirs);
+                Some(m)
+            }
+        };
+        let values = std::mem::replace(&mut self.values, Values::Text);
+        self.values = match (values, other.values) {
+            (Values::Text, _) | (_, Values::Text) => Values::Text,
+            (Values::Empty, Values::Empty) => Values::Empty,
+            (Values::Empty, theirs) => theirs.after_gaps(rows),
+            (mine, Values::Empty) => mine.then_gaps(more),
+            (Values::Ints(mut a), Values::Ints(b)) => {
+                a.extend(b);
+                Values::Ints(a)
+            }
+            (Values::Floats(mut a), Values::Floats(b)) => {
+                a.extend(b);
+                Values::Floats(a)
+            }
+            (Values::Ints(a), Values::Floats(b)) => {
+                let mut floats: Vec<f64> = a.into_iter().map(|i| i as f64).collect();
+                floats.extend(b);
+                Values::Floats(floats)
+            }
+            (Values::Floats(mut a), Values::Ints(b)) => {
+                a.extend(b.into_iter().map(|i| i as f64));
+                Values::Floats(a)
+            }
+            (Values::Bools(mut a), Values::Bools(b)) => {
+                a.extend(b);
+                Values::Bools(a)
+            }
+            _ => Values::Text,
+        };
+        self.rows += more;
+    }
+
     fn push_placeholder(&mut self) {
         match &mut self.values {
             Values::Ints(v) => v.push(0),
@@ -167,6 +216,37 @@ impl TypedColumn {
             }
         };
         Some(series.into_column())
+    }
+}
+
+impl Values {
+    /// These values after `gaps` missing rows (their placeholders).
+    fn after_gaps(self, gaps: usize) -> Values {
+        match self {
+            Values::Ints(v) => Values::Ints([vec![0; gaps], v].concat()),
+            Values::Floats(v) => Values::Floats([vec![f64::NAN; gaps], v].concat()),
+            Values::Bools(v) => Values::Bools([vec![false; gaps], v].concat()),
+            other => other,
+        }
+    }
+
+    /// These values followed by `gaps` missing rows (their placeholders).
+    fn then_gaps(self, gaps: usize) -> Values {
+        match self {
+            Values::Ints(mut v) => {
+                v.resize(v.len() + gaps, 0);
+                Values::Ints(v)
+            }
+            Values::Floats(mut v) => {
+                v.resize(v.len() + gaps, f64::NAN);
+                Values::Floats(v)
+            }
+            Values::Bools(mut v) => {
+                v.resize(v.len() + gaps, false);
+                Values::Bools(v)
+            }
+            other => other,
+        }
     }
 }
 

@@ -23,13 +23,15 @@
 //! polars' CSV reader, whose cargo feature pulls an object-store and async stack into every
 //! build (the notebooks' kernel included).
 
+use std::cell::Cell;
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
 use polars::prelude::{Column, DataFrame};
 
 use super::columns::{TextColumn, TypedColumn};
+use super::parallel::{first_pass, QuoteWatch, PARALLEL_MIN_BYTES};
 use super::utf8::{not_utf8, Utf8Reader};
 use crate::error::{Error, Result};
 
@@ -55,13 +57,13 @@ pub fn read_csv(path: impl AsRef<Path>) -> Result<DataFrame> {
 
 /// [`read_csv`] with the separator given (`--sep`).
 pub fn read_csv_with(path: impl AsRef<Path>, separator: Separator) -> Result<DataFrame> {
-    let path = path.as_ref();
-    read(
-        &Input::File(path),
-        &path.display().to_string(),
-        separator,
-        None,
-    )
+    read_file(path.as_ref(), separator, PARALLEL_MIN_BYTES)
+}
+
+/// [`read_csv_with`], in parallel blocks from `parallel_min` bytes (see `ingest/parallel.rs`).
+pub(super) fn read_file(path: &Path, separator: Separator, parallel_min: u64) -> Result<DataFrame> {
+    let source = path.display().to_string();
+    read(&Input::File(path), &source, separator, None, parallel_min)
 }
 
 /// Parses CSV bytes with a header, the separator sniffed; `source` names the input in errors.
@@ -71,7 +73,7 @@ pub fn parse_csv(bytes: &[u8], source: &str) -> Result<DataFrame> {
 
 /// Parses delimited bytes with a header row.
 pub fn parse_delimited(bytes: &[u8], source: &str, separator: Separator) -> Result<DataFrame> {
-    read(&Input::Bytes(bytes), source, separator, None)
+    read(&Input::Bytes(bytes), source, separator, None, u64::MAX)
 }
 
 /// Parses a header-less file whose fields are separated by runs of spaces or tabs.
@@ -81,6 +83,7 @@ pub fn parse_whitespace(bytes: &[u8], names: &[String], source: &str) -> Result<
         source,
         Separator::Whitespace,
         Some(names),
+        u64::MAX,
     )
 }
 
@@ -92,13 +95,21 @@ pub fn read_whitespace(path: &Path, names: &[String]) -> Result<DataFrame> {
         &source,
         Separator::Whitespace,
         Some(names),
+        u64::MAX,
     )
 }
 
 /// Where the text comes from; each pass opens it afresh.
-enum Input<'a> {
+pub(super) enum Input<'a> {
     File(&'a Path),
     Bytes(&'a [u8]),
+    /// Bytes `start..end` of a file (a block of whole lines), noting any quote in `quoted`.
+    Range {
+        path: &'a Path,
+        start: u64,
+        end: u64,
+        quoted: &'a Cell<bool>,
+    },
 }
 
 impl Input<'_> {
@@ -110,6 +121,22 @@ impl Input<'_> {
                 Box::new(File::open(path).map_err(|e| Error::io(path, e))?),
             ),
             Input::Bytes(bytes) => BufReader::new(Box::new(*bytes)),
+            Input::Range {
+                path,
+                start,
+                end,
+                quoted,
+            } => {
+                let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
+                file.seek(SeekFrom::Start(*start))
+                    .map_err(|e| Error::io(path, e))?;
+                let inner = QuoteWatch {
+                    inner: file.take(end - start),
+                    quoted,
+                };
+                let raw: Box<dyn Read + '_> = Box::new(inner);
+                return Ok(BufReader::with_capacity(1 << 16, Utf8Reader::new(raw)));
+            }
         };
         let head = raw.fill_buf().map_err(|e| self.io_error(e))?;
         if head.starts_with(b"\xEF\xBB\xBF") {
@@ -124,12 +151,13 @@ impl Input<'_> {
         match self {
             Input::File(path) => std::fs::metadata(path).ok().map(|m| m.len()),
             Input::Bytes(bytes) => Some(bytes.len() as u64),
+            Input::Range { start, end, .. } => Some(end - start),
         }
     }
 
     fn io_error(&self, e: std::io::Error) -> Error {
         match self {
-            Input::File(path) => Error::io(path, e),
+            Input::File(path) | Input::Range { path, .. } => Error::io(path, e),
             Input::Bytes(_) => Error::io("<memory>", e),
         }
     }
@@ -137,17 +165,19 @@ impl Input<'_> {
 
 /// How rows are split into fields.
 #[derive(Clone, Copy)]
-enum Layout {
+pub(super) enum Layout {
     Delimited(u8),
     Whitespace,
 }
 
-/// Reads `input` in at most two passes: names, then typed columns, then text columns.
+/// Reads `input` in at most two passes: names, then typed columns, then text columns. A file
+/// of `parallel_min` bytes or more has its first pass in parallel blocks when it can.
 fn read(
     input: &Input,
     source: &str,
     separator: Separator,
     names: Option<&[String]>,
+    parallel_min: u64,
 ) -> Result<DataFrame> {
     let layout = match separator {
         Separator::Sniff => match sniff(&header_line(input, source)?) {
@@ -157,6 +187,11 @@ fn read(
         Separator::Byte(b) => Layout::Delimited(b),
         Separator::Whitespace => Layout::Whitespace,
     };
+    if let (Input::File(path), Layout::Delimited(delimiter), None) = (input, layout, names) {
+        if let Some((names, typed)) = first_pass(path, source, delimiter, parallel_min) {
+            return second_pass(input, source, layout, true, names, typed);
+        }
+    }
     let has_header = names.is_none();
     let mut header = Vec::new();
     let mut typed: Vec<TypedColumn> = names
@@ -191,6 +226,19 @@ fn read(
     if typed.is_empty() {
         return Err(parse_error(source, 1, "the file has no header row".into()));
     }
+    second_pass(input, source, layout, has_header, names, typed)
+}
+
+/// The text of the columns the first pass found to be text (none: no second pass), and the
+/// frame.
+fn second_pass(
+    input: &Input,
+    source: &str,
+    layout: Layout,
+    has_header: bool,
+    names: Vec<String>,
+    typed: Vec<TypedColumn>,
+) -> Result<DataFrame> {
     let text_at: Vec<usize> = (0..typed.len()).filter(|&j| typed[j].is_text()).collect();
     let text = if text_at.is_empty() {
         Vec::new()
@@ -202,12 +250,12 @@ fn read(
 }
 
 /// Rows read before the columns are sized from the bytes they took.
-const SIZE_SAMPLE_ROWS: u64 = 1024;
+pub(super) const SIZE_SAMPLE_ROWS: u64 = 1024;
 
 /// Reserves room for the rows still to come, estimated from the bytes the first `rows` took
 /// (`byte` is where the current row starts): columns that grow by doubling would otherwise
 /// hold up to twice their size.
-fn reserve_for(columns: &mut [TypedColumn], size: Option<u64>, byte: u64, rows: u64) {
+pub(super) fn reserve_for(columns: &mut [TypedColumn], size: Option<u64>, byte: u64, rows: u64) {
     let (Some(size), Some(per_row)) = (size, byte.checked_div(rows)) else {
         return;
     };
@@ -281,7 +329,7 @@ fn assemble(names: Vec<String>, typed: Vec<TypedColumn>, text: Vec<Column>) -> R
 }
 
 /// Adds one row's fields to the columns; a row of the wrong width names its line and column.
-fn push_fields(
+pub(super) fn push_fields(
     columns: &mut [TypedColumn],
     fields: &mut dyn Iterator<Item = &str>,
     line: usize,
@@ -312,10 +360,11 @@ fn push_fields(
 }
 
 /// The per-row callback: 1-based line, byte offset where the row starts, fields.
-type RowFn<'r> = dyn FnMut(usize, u64, &mut dyn Iterator<Item = &str>) -> Result<()> + 'r;
+pub(super) type RowFn<'r> =
+    dyn FnMut(usize, u64, &mut dyn Iterator<Item = &str>) -> Result<()> + 'r;
 
 /// Calls `row` with each row (the header row included, first).
-fn each_row(input: &Input, source: &str, layout: Layout, row: &mut RowFn) -> Result<()> {
+pub(super) fn each_row(input: &Input, source: &str, layout: Layout, row: &mut RowFn) -> Result<()> {
     let reader = input.open()?;
     match layout {
         Layout::Whitespace => each_whitespace_row(reader, input, source, row),
@@ -339,7 +388,7 @@ fn each_row(input: &Input, source: &str, layout: Layout, row: &mut RowFn) -> Res
                 let (line, byte) = record
                     .position()
                     .map_or((0, 0), |p| (p.line() as usize, p.byte()));
-                row(line, byte, &mut record.iter())?;
+                row(line, byte, &mut record.iter()).map_err(|e| line_from_bytes(e, input, byte))?;
             }
         }
     }
@@ -366,6 +415,34 @@ fn each_whitespace_row(
             row(number, byte, &mut line.split_whitespace())?;
         }
         byte += n as u64;
+    }
+}
+
+/// A row's error with its line counted from the row's byte offset: the `csv` crate's own line
+/// count misses the line ends of `\r\n` files. Counted only when there is an error to report.
+fn line_from_bytes(e: Error, input: &Input, byte: u64) -> Error {
+    let Error::Parse {
+        source_name,
+        column,
+        message,
+        line,
+    } = e
+    else {
+        return e;
+    };
+    let counted = input.open().ok().and_then(|reader| {
+        let mut lines = 1;
+        // Through the row's first byte: in a `\r\n` file the crate starts a row at the `\n`.
+        for b in reader.bytes().take(usize::try_from(byte).ok()? + 1) {
+            lines += usize::from(b.ok()? == b'\n');
+        }
+        Some(lines)
+    });
+    Error::Parse {
+        source_name,
+        line: counted.unwrap_or(line),
+        column,
+        message,
     }
 }
 
@@ -605,6 +682,23 @@ mod tests {
         assert_eq!(df.height(), 2);
         let df = parse_csv(b"x\n1.5\nNAN\n+nan\n", "nan.csv").unwrap();
         assert_eq!(f64s(&df, "x"), [Some(1.5), None, None]);
+    }
+
+    #[test]
+    fn an_error_in_a_crlf_file_names_the_right_line() {
+        for text in [
+            "a,b\r\n1,2\r\n3\r\n",
+            "a,b\n1,2\n3\n",
+            "a,b\r\n1,2\r\n   \r\n3\r\n",
+        ] {
+            let err = parse_csv(text.as_bytes(), "t.csv").expect_err("ragged");
+            let want = if text.contains("   ") {
+                "line 4"
+            } else {
+                "line 3"
+            };
+            assert!(err.to_string().contains(want), "{text:?}: {err}");
+        }
     }
 
     #[test]

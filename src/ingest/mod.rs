@@ -8,6 +8,7 @@
 pub mod cache;
 mod columns;
 pub mod csv;
+mod parallel;
 mod utf8;
 
 use std::path::Path;

@@ -453,7 +453,7 @@ fn fit_median(
     let n = present.len();
     let (below, &mut upper, _) = present.select_nth_unstable_by(n / 2, f64::total_cmp);
     let median = match below.iter().copied().max_by(f64::total_cmp) {
-        Some(lower) if n % 2 == 0 => (lower + upper) / 2.0,
+        Some(lower) if n.is_multiple_of(2) => (lower + upper) / 2.0,
         _ => upper,
     };
     drop(present);

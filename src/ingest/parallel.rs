@@ -1,0 +1,292 @@
+//! The CSV reader's first pass on every core: a large delimited file is cut at line ends into
+//! one block per thread, each block typed into its own columns ([`TypedColumn`]), and the
+//! blocks' columns appended in file order with pandas' promotion (see
+//! [`TypedColumn::append`]). The result equals the one-thread pass.
+//!
+//! Cutting at a line end is only safe when no field is quoted (a quoted field may hold a line
+//! end), so any `"` in the file, an unusual header, or any error in a block sends the file
+//! back to the one-thread reader, which also names the line of an error exactly. Blocks read
+//! the file through their own handles, so the file is never held whole.
+//!
+//! Hand-written rather than polars' parallel CSV reader for the reason in the module above:
+//! its cargo feature's weight.
+
+use std::cell::Cell;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use super::columns::TypedColumn;
+use super::csv::{each_row, push_fields, reserve_for, Input, Layout, SIZE_SAMPLE_ROWS};
+
+/// Files smaller than this are read on one thread: the blocks would not pay for themselves.
+pub const PARALLEL_MIN_BYTES: u64 = 1 << 20;
+/// How far past a cut a line end is looked for; longer lines fall back to one thread.
+const LINE_SEARCH: usize = 1 << 16;
+
+/// The file's header names and typed columns, read in parallel blocks; `None` when the file
+/// must be read on one thread instead (see the module docs).
+pub fn first_pass(
+    path: &Path,
+    source: &str,
+    delimiter: u8,
+    min_bytes: u64,
+) -> Option<(Vec<String>, Vec<TypedColumn>)> {
+    let size = std::fs::metadata(path).ok()?.len();
+    let threads = rayon::current_num_threads();
+    if size < min_bytes || threads < 2 {
+        return None;
+    }
+    let (names, body) = header(path, delimiter)?;
+    let cuts = cuts(path, body, size, threads)?;
+    let blocks: Vec<Option<Vec<TypedColumn>>> = cuts
+        .par_windows(2)
+        .map(|w| read_block(path, w[0], w[1], delimiter, &names, source))
+        .collect();
+    let mut blocks = blocks.into_iter().collect::<Option<Vec<_>>>()?.into_iter();
+    let mut columns = blocks.next()?;
+    // Column by column, so that only one column is ever held twice while it grows.
+    let mut later: Vec<std::vec::IntoIter<TypedColumn>> = blocks.map(Vec::into_iter).collect();
+    for column in &mut columns {
+        let parts: Vec<TypedColumn> = later.iter_mut().filter_map(Iterator::next).collect();
+        column.reserve(parts.iter().map(TypedColumn::len).sum());
+        for part in parts {
+            column.append(part);
+        }
+    }
+    Some((names, columns))
+}
+
+/// The header's names (as the one-thread reader names them) and where the body starts; `None`
+/// for a header this fast path does not handle (quoted, blank, long, not UTF-8, repeated).
+fn header(path: &Path, delimiter: u8) -> Option<(Vec<String>, u64)> {
+    let mut head = vec![0; LINE_SEARCH];
+    let n = read_at(path, 0, &mut head)?;
+    let head = &head[..n];
+    let bom = if head.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    let end = bom + memchr::memchr(b'\n', &head[bom..])?;
+    let line = std::str::from_utf8(&head[bom..end]).ok()?;
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    if line.trim().is_empty() || line.contains(['"', '\r']) {
+        return None;
+    }
+    let names: Vec<String> = line
+        .split(char::from(delimiter))
+        .enumerate()
+        .map(|(j, h)| match h.trim() {
+            "" => format!("Unnamed: {j}"),
+            name => name.to_string(),
+        })
+        .collect();
+    let unique = names
+        .iter()
+        .enumerate()
+        .all(|(i, h)| !names[..i].contains(h));
+    unique.then_some((names, end as u64 + 1))
+}
+
+/// Byte offsets cutting `body..size` into `parts` blocks, each cut just after a line end.
+fn cuts(path: &Path, body: u64, size: u64, parts: usize) -> Option<Vec<u64>> {
+    let mut cuts = vec![body];
+    let mut buf = vec![0; LINE_SEARCH];
+    for k in 1..parts as u64 {
+        let at = body + (size - body) * k / parts as u64;
+        let previous = *cuts.last()?;
+        if at <= previous {
+            continue;
+        }
+        // Start one byte early: a cut that lands just after a line end stays there.
+        let n = read_at(path, at - 1, &mut buf)?;
+        let cut = at + memchr::memchr(b'\n', &buf[..n])? as u64;
+        if cut < size {
+            cuts.push(cut.max(previous));
+        }
+    }
+    cuts.push(size);
+    Some(cuts)
+}
+
+/// Reads up to `buf.len()` bytes at `offset`; the count read.
+fn read_at(path: &Path, offset: u64, buf: &mut [u8]) -> Option<usize> {
+    let mut file = File::open(path).ok()?;
+    file.seek(SeekFrom::Start(offset)).ok()?;
+    let mut n = 0;
+    while n < buf.len() {
+        match file.read(&mut buf[n..]).ok()? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Some(n)
+}
+
+/// Types the rows of `start..end`; `None` on a quote, an error or a row of the wrong width.
+fn read_block(
+    path: &Path,
+    start: u64,
+    end: u64,
+    delimiter: u8,
+    names: &[String],
+    source: &str,
+) -> Option<Vec<TypedColumn>> {
+    let quoted = Cell::new(false);
+    let input = Input::Range {
+        path,
+        start,
+        end,
+        quoted: &quoted,
+    };
+    let mut columns: Vec<TypedColumn> = names.iter().map(|_| TypedColumn::default()).collect();
+    let mut rows = 0u64;
+    let layout = Layout::Delimited(delimiter);
+    let read = each_row(&input, source, layout, &mut |line, byte, fields| {
+        rows += 1;
+        if rows == SIZE_SAMPLE_ROWS {
+            reserve_for(&mut columns, Some(end - start), byte, rows);
+        }
+        push_fields(&mut columns, fields, line, names, source)
+    });
+    (read.is_ok() && !quoted.get()).then_some(columns)
+}
+
+/// A reader that notes whether a `"` went past.
+pub struct QuoteWatch<'a, R> {
+    /// The bytes.
+    pub inner: R,
+    /// Set on the first quote.
+    pub quoted: &'a Cell<bool>,
+}
+
+impl<R: Read> Read for QuoteWatch<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if memchr::memchr(b'"', &buf[..n]).is_some() {
+            self.quoted.set(true);
+        }
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fmt::Write as _;
+
+    use polars::prelude::DataFrame;
+
+    use super::*;
+    use crate::ingest::csv::{read_file, Separator};
+
+    /// Reads `text` from a file on one thread and in blocks as small as the file allows.
+    fn both_ways(
+        text: &str,
+    ) -> (
+        crate::error::Result<DataFrame>,
+        crate::error::Result<DataFrame>,
+    ) {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let path = dir.path().join("data.csv");
+        std::fs::write(&path, text).expect("written");
+        let one = read_file(&path, Separator::Sniff, u64::MAX);
+        let blocks = read_file(&path, Separator::Sniff, 0);
+        (one, blocks)
+    }
+
+    /// Rows whose columns change type in later blocks: integers that become floats, a column
+    /// of gaps that becomes integers, booleans, booleans that meet a number, text at the end.
+    fn shifting_types(rows: usize) -> String {
+        let mut text = String::from("\u{feff}id,ints,late,flag,mixed,words\r\n");
+        for i in 0..rows {
+            let second_half = i >= rows / 2;
+            let ints = if second_half && i % 97 == 0 {
+                format!("{i}.5")
+            } else {
+                i.to_string()
+            };
+            let late = if second_half {
+                (i % 5).to_string()
+            } else {
+                String::new()
+            };
+            let flag = if i % 11 == 0 {
+                ""
+            } else if i % 2 == 0 {
+                "True"
+            } else {
+                "false"
+            };
+            let mixed = if i == rows - 3 {
+                "7".to_string()
+            } else {
+                "TRUE".to_string()
+            };
+            let words = if i == rows - 1 {
+                "text".to_string()
+            } else {
+                (i % 3).to_string()
+            };
+            let _ = write!(text, "{i},{ints},{late},{flag},{mixed},{words}\r\n");
+            if i % 1000 == 0 {
+                text.push_str("   \r\n");
+            }
+        }
+        text
+    }
+
+    #[test]
+    fn blocks_give_the_one_thread_frame_as_types_change_along_the_file() {
+        let (one, blocks) = both_ways(&shifting_types(20_000));
+        let (one, blocks) = (one.expect("one thread"), blocks.expect("blocks"));
+        assert_eq!(one.schema(), blocks.schema());
+        assert!(one.equals_missing(&blocks));
+        let dtypes: Vec<String> = one.dtypes().iter().map(|d| d.to_string()).collect();
+        assert_eq!(dtypes, ["i64", "f64", "f64", "bool", "str", "str"]);
+        assert_eq!(one.height(), 20_000);
+    }
+
+    #[test]
+    fn the_blocks_really_run_and_cut_at_line_ends() {
+        let text = shifting_types(5_000);
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let path = dir.path().join("data.csv");
+        std::fs::write(&path, &text).expect("written");
+        let (names, columns) = first_pass(&path, "data.csv", b',', 0).expect("parallel pass");
+        assert_eq!(names, ["id", "ints", "late", "flag", "mixed", "words"]);
+        assert!(columns.iter().all(|c| c.len() == 5_000));
+        let (_, body) = header(&path, b',').expect("header");
+        let cuts = cuts(&path, body, text.len() as u64, 4).expect("cuts");
+        assert_eq!(cuts.len(), 5);
+        for &cut in &cuts[1..cuts.len() - 1] {
+            assert_eq!(text.as_bytes()[cut as usize - 1], b'\n', "cut at {cut}");
+        }
+    }
+
+    #[test]
+    fn a_quoted_line_end_falls_back_to_one_thread() {
+        let mut text = shifting_types(3_000);
+        text.push_str("3000,1,2,True,TRUE,\"two\r\nlines\"\r\n");
+        let (one, blocks) = both_ways(&text);
+        let (one, blocks) = (one.expect("one thread"), blocks.expect("blocks"));
+        assert!(one.equals_missing(&blocks));
+        assert_eq!(one.height(), 3_001);
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let path = dir.path().join("q.csv");
+        std::fs::write(&path, &text).expect("written");
+        assert!(first_pass(&path, "q.csv", b',', 0).is_none());
+    }
+
+    #[test]
+    fn an_error_deep_in_the_file_names_its_line_as_the_one_thread_reader_does() {
+        let mut text = shifting_types(4_000);
+        text.push_str("1,2,3\r\n");
+        let (one, blocks) = both_ways(&text);
+        let (one, blocks) = (one.expect_err("ragged"), blocks.expect_err("ragged"));
+        assert_eq!(one.to_string(), blocks.to_string());
+        assert!(one.to_string().contains("line 4006"), "{one}");
+    }
+}
