@@ -182,6 +182,23 @@ mod tests {
     use super::*;
     use crate::ingest::csv::{read_file, Separator};
 
+    /// `text` in a file of a temporary folder (removed when the folder is dropped).
+    fn temp_csv(text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let path = dir.path().join("data.csv");
+        std::fs::write(&path, text).expect("written");
+        (dir, path)
+    }
+
+    /// The parallel first pass on four threads, whatever the machine has.
+    fn four_blocks(path: &Path) -> Option<(Vec<String>, Vec<TypedColumn>)> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(4)
+            .build()
+            .expect("pool");
+        pool.install(|| first_pass(path, "data.csv", b',', 0))
+    }
+
     /// Reads `text` from a file on one thread and in blocks as small as the file allows.
     fn both_ways(
         text: &str,
@@ -189,9 +206,7 @@ mod tests {
         crate::error::Result<DataFrame>,
         crate::error::Result<DataFrame>,
     ) {
-        let dir = tempfile::tempdir().expect("temporary folder");
-        let path = dir.path().join("data.csv");
-        std::fs::write(&path, text).expect("written");
+        let (_dir, path) = temp_csv(text);
         let one = read_file(&path, Separator::Sniff, u64::MAX);
         let blocks = read_file(&path, Separator::Sniff, 0);
         (one, blocks)
@@ -252,10 +267,8 @@ mod tests {
     #[test]
     fn the_blocks_really_run_and_cut_at_line_ends() {
         let text = shifting_types(5_000);
-        let dir = tempfile::tempdir().expect("temporary folder");
-        let path = dir.path().join("data.csv");
-        std::fs::write(&path, &text).expect("written");
-        let (names, columns) = first_pass(&path, "data.csv", b',', 0).expect("parallel pass");
+        let (_dir, path) = temp_csv(&text);
+        let (names, columns) = four_blocks(&path).expect("parallel pass");
         assert_eq!(names, ["id", "ints", "late", "flag", "mixed", "words"]);
         assert!(columns.iter().all(|c| c.len() == 5_000));
         let (_, body) = header(&path, b',').expect("header");
@@ -274,10 +287,8 @@ mod tests {
         let (one, blocks) = (one.expect("one thread"), blocks.expect("blocks"));
         assert!(one.equals_missing(&blocks));
         assert_eq!(one.height(), 3_001);
-        let dir = tempfile::tempdir().expect("temporary folder");
-        let path = dir.path().join("q.csv");
-        std::fs::write(&path, &text).expect("written");
-        assert!(first_pass(&path, "q.csv", b',', 0).is_none());
+        let (_dir, path) = temp_csv(&text);
+        assert!(four_blocks(&path).is_none());
     }
 
     #[test]
