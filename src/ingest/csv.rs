@@ -23,10 +23,10 @@
 //! polars' CSV reader, whose cargo feature pulls an object-store and async stack into every
 //! build (the notebooks' kernel included).
 
-use std::cell::Cell;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
+use std::sync::atomic::AtomicBool;
 
 use polars::prelude::{Column, DataFrame};
 
@@ -103,12 +103,12 @@ pub fn read_whitespace(path: &Path, names: &[String]) -> Result<DataFrame> {
 pub(super) enum Input<'a> {
     File(&'a Path),
     Bytes(&'a [u8]),
-    /// Bytes `start..end` of a file (a block of whole lines), noting any quote in `quoted`.
+    /// Bytes `start..end` of a file (a block of whole lines); a quote sets `stop`.
     Range {
         path: &'a Path,
         start: u64,
         end: u64,
-        quoted: &'a Cell<bool>,
+        stop: &'a AtomicBool,
     },
 }
 
@@ -125,14 +125,14 @@ impl Input<'_> {
                 path,
                 start,
                 end,
-                quoted,
+                stop,
             } => {
                 let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
                 file.seek(SeekFrom::Start(*start))
                     .map_err(|e| Error::io(path, e))?;
                 let inner = QuoteWatch {
                     inner: file.take(end - start),
-                    quoted,
+                    stop,
                 };
                 let raw: Box<dyn Read + '_> = Box::new(inner);
                 return Ok(BufReader::with_capacity(1 << 16, Utf8Reader::new(raw)));
@@ -205,14 +205,7 @@ fn read(
             reserve_for(&mut typed, size, byte, rows);
         }
         if typed.is_empty() {
-            // An empty name (a trailing separator in a spreadsheet export) gets pandas' name.
-            header = fields
-                .enumerate()
-                .map(|(j, h)| match h.trim() {
-                    "" => format!("Unnamed: {j}"),
-                    name => name.to_string(),
-                })
-                .collect();
+            header = header_names(fields);
             if header.is_empty() || header.iter().all(String::is_empty) {
                 return Err(parse_error(source, 1, "the file has no header row".into()));
             }
@@ -515,7 +508,19 @@ fn parse_error(source: &str, line: usize, message: String) -> Error {
     }
 }
 
-fn check_unique(headers: &[String], source: &str) -> Result<()> {
+/// The header row's fields as column names: trimmed, and an empty one (a trailing separator in
+/// a spreadsheet export) named as pandas names it.
+pub(super) fn header_names<'a>(fields: impl Iterator<Item = &'a str>) -> Vec<String> {
+    fields
+        .enumerate()
+        .map(|(j, h)| match h.trim() {
+            "" => format!("Unnamed: {j}"),
+            name => name.to_string(),
+        })
+        .collect()
+}
+
+pub(super) fn check_unique(headers: &[String], source: &str) -> Result<()> {
     for (i, h) in headers.iter().enumerate() {
         if headers[..i].contains(h) {
             return Err(Error::Parse {

@@ -5,21 +5,26 @@
 //!
 //! Cutting at a line end is only safe when no field is quoted (a quoted field may hold a line
 //! end), so any `"` in the file, an unusual header, or any error in a block sends the file
-//! back to the one-thread reader, which also names the line of an error exactly. Blocks read
-//! the file through their own handles, so the file is never held whole.
+//! back to the one-thread reader, which also names the line of an error exactly. The first
+//! block to meet a quote or an error stops every block at its next row, so a quoted file costs
+//! the fast path a buffer or so per block, not a whole pass. Blocks read the file through their
+//! own handles, so the file is never held whole.
 //!
 //! Hand-written rather than polars' parallel CSV reader for the reason in the module above:
 //! its cargo feature's weight.
 
-use std::cell::Cell;
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
 use super::columns::TypedColumn;
-use super::csv::{each_row, push_fields, reserve_for, Input, Layout, SIZE_SAMPLE_ROWS};
+use super::csv::{
+    check_unique, each_row, header_names, push_fields, reserve_for, Input, Layout, SIZE_SAMPLE_ROWS,
+};
+use crate::error::Error;
 
 /// Files smaller than this are read on one thread: the blocks would not pay for themselves.
 pub const PARALLEL_MIN_BYTES: u64 = 1 << 20;
@@ -39,11 +44,21 @@ pub fn first_pass(
     if size < min_bytes || threads < 2 {
         return None;
     }
-    let (names, body) = header(path, delimiter)?;
+    let (names, body) = header(path, source, delimiter)?;
     let cuts = cuts(path, body, size, threads)?;
+    let stop = AtomicBool::new(false);
     let blocks: Vec<Option<Vec<TypedColumn>>> = cuts
         .par_windows(2)
-        .map(|w| read_block(path, w[0], w[1], delimiter, &names, source))
+        .map(|w| {
+            let block = Block {
+                path,
+                source,
+                delimiter,
+                names: &names,
+                stop: &stop,
+            };
+            block.read(w[0], w[1])
+        })
         .collect();
     let mut blocks = blocks.into_iter().collect::<Option<Vec<_>>>()?.into_iter();
     let mut columns = blocks.next()?;
@@ -61,7 +76,7 @@ pub fn first_pass(
 
 /// The header's names (as the one-thread reader names them) and where the body starts; `None`
 /// for a header this fast path does not handle (quoted, blank, long, not UTF-8, repeated).
-fn header(path: &Path, delimiter: u8) -> Option<(Vec<String>, u64)> {
+fn header(path: &Path, source: &str, delimiter: u8) -> Option<(Vec<String>, u64)> {
     let mut head = vec![0; LINE_SEARCH];
     let n = read_at(path, 0, &mut head)?;
     let head = &head[..n];
@@ -76,19 +91,9 @@ fn header(path: &Path, delimiter: u8) -> Option<(Vec<String>, u64)> {
     if line.trim().is_empty() || line.contains(['"', '\r']) {
         return None;
     }
-    let names: Vec<String> = line
-        .split(char::from(delimiter))
-        .enumerate()
-        .map(|(j, h)| match h.trim() {
-            "" => format!("Unnamed: {j}"),
-            name => name.to_string(),
-        })
-        .collect();
-    let unique = names
-        .iter()
-        .enumerate()
-        .all(|(i, h)| !names[..i].contains(h));
-    unique.then_some((names, end as u64 + 1))
+    let names = header_names(line.split(char::from(delimiter)));
+    check_unique(&names, source).ok()?;
+    Some((names, end as u64 + 1))
 }
 
 /// Byte offsets cutting `body..size` into `parts` blocks, each cut just after a line end.
@@ -126,48 +131,64 @@ fn read_at(path: &Path, offset: u64, buf: &mut [u8]) -> Option<usize> {
     Some(n)
 }
 
-/// Types the rows of `start..end`; `None` on a quote, an error or a row of the wrong width.
-fn read_block(
-    path: &Path,
-    start: u64,
-    end: u64,
+/// What every block of one file shares.
+struct Block<'a> {
+    path: &'a Path,
+    source: &'a str,
     delimiter: u8,
-    names: &[String],
-    source: &str,
-) -> Option<Vec<TypedColumn>> {
-    let quoted = Cell::new(false);
-    let input = Input::Range {
-        path,
-        start,
-        end,
-        quoted: &quoted,
-    };
-    let mut columns: Vec<TypedColumn> = names.iter().map(|_| TypedColumn::default()).collect();
-    let mut rows = 0u64;
-    let layout = Layout::Delimited(delimiter);
-    let read = each_row(&input, source, layout, &mut |line, byte, fields| {
-        rows += 1;
-        if rows == SIZE_SAMPLE_ROWS {
-            reserve_for(&mut columns, Some(end - start), byte, rows);
-        }
-        push_fields(&mut columns, fields, line, names, source)
-    });
-    (read.is_ok() && !quoted.get()).then_some(columns)
+    names: &'a [String],
+    /// Set by the first block that meets a quote or an error; every block then stops.
+    stop: &'a AtomicBool,
 }
 
-/// A reader that notes whether a `"` went past.
+impl Block<'_> {
+    /// Types the rows of `start..end`; `None` on a quote, an error or a row of the wrong
+    /// width, here or in another block.
+    fn read(&self, start: u64, end: u64) -> Option<Vec<TypedColumn>> {
+        let input = Input::Range {
+            path: self.path,
+            start,
+            end,
+            stop: self.stop,
+        };
+        let mut columns: Vec<TypedColumn> =
+            self.names.iter().map(|_| TypedColumn::default()).collect();
+        let mut rows = 0u64;
+        let layout = Layout::Delimited(self.delimiter);
+        let read = each_row(&input, self.source, layout, &mut |line, byte, fields| {
+            if self.stop.load(Ordering::Relaxed) {
+                return Err(Error::invalid(
+                    "csv",
+                    "another block stopped the parallel pass",
+                ));
+            }
+            rows += 1;
+            if rows == SIZE_SAMPLE_ROWS {
+                reserve_for(&mut columns, Some(end - start), byte, rows);
+            }
+            push_fields(&mut columns, fields, line, self.names, self.source)
+        });
+        if read.is_err() {
+            self.stop.store(true, Ordering::Relaxed);
+        }
+        // A quote in the block's last buffer is only seen here.
+        (!self.stop.load(Ordering::Relaxed)).then_some(columns)
+    }
+}
+
+/// A reader that sets `stop` when a `"` goes past.
 pub struct QuoteWatch<'a, R> {
     /// The bytes.
     pub inner: R,
     /// Set on the first quote.
-    pub quoted: &'a Cell<bool>,
+    pub stop: &'a AtomicBool,
 }
 
 impl<R: Read> Read for QuoteWatch<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         if memchr::memchr(b'"', &buf[..n]).is_some() {
-            self.quoted.set(true);
+            self.stop.store(true, Ordering::Relaxed);
         }
         Ok(n)
     }
@@ -271,7 +292,7 @@ mod tests {
         let (names, columns) = four_blocks(&path).expect("parallel pass");
         assert_eq!(names, ["id", "ints", "late", "flag", "mixed", "words"]);
         assert!(columns.iter().all(|c| c.len() == 5_000));
-        let (_, body) = header(&path, b',').expect("header");
+        let (_, body) = header(&path, "data.csv", b',').expect("header");
         let cuts = cuts(&path, body, text.len() as u64, 4).expect("cuts");
         assert_eq!(cuts.len(), 5);
         for &cut in &cuts[1..cuts.len() - 1] {
