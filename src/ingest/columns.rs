@@ -53,7 +53,7 @@ impl TypedColumn {
             self.missing
                 .get_or_insert_with(|| vec![false; row])
                 .push(true);
-            self.push_placeholder();
+            self.values.then_gaps(1);
             return;
         }
         if let Some(missing) = &mut self.missing {
@@ -128,7 +128,10 @@ impl TypedColumn {
             (Values::Text, _) | (_, Values::Text) => Values::Text,
             (Values::Empty, Values::Empty) => Values::Empty,
             (Values::Empty, theirs) => theirs.after_gaps(rows),
-            (mine, Values::Empty) => mine.then_gaps(more),
+            (mut mine, Values::Empty) => {
+                mine.then_gaps(more);
+                mine
+            }
             (Values::Ints(mut a), Values::Ints(b)) => {
                 a.extend(b);
                 Values::Ints(a)
@@ -153,15 +156,6 @@ impl TypedColumn {
             _ => Values::Text,
         };
         self.rows += more;
-    }
-
-    fn push_placeholder(&mut self) {
-        match &mut self.values {
-            Values::Ints(v) => v.push(0),
-            Values::Floats(v) => v.push(f64::NAN),
-            Values::Bools(v) => v.push(false),
-            Values::Empty | Values::Text => {}
-        }
     }
 
     /// Rows pushed so far.
@@ -219,8 +213,10 @@ impl TypedColumn {
     }
 }
 
+/// A missing row's value is a placeholder (0, NaN, false), masked when the column is finished;
+/// these two functions are the only places that write one.
 impl Values {
-    /// These values after `gaps` missing rows (their placeholders).
+    /// These values after `gaps` missing rows.
     fn after_gaps(self, gaps: usize) -> Values {
         match self {
             Values::Ints(v) => Values::Ints([vec![0; gaps], v].concat()),
@@ -230,22 +226,13 @@ impl Values {
         }
     }
 
-    /// These values followed by `gaps` missing rows (their placeholders).
-    fn then_gaps(self, gaps: usize) -> Values {
+    /// Adds `gaps` missing rows at the end.
+    fn then_gaps(&mut self, gaps: usize) {
         match self {
-            Values::Ints(mut v) => {
-                v.resize(v.len() + gaps, 0);
-                Values::Ints(v)
-            }
-            Values::Floats(mut v) => {
-                v.resize(v.len() + gaps, f64::NAN);
-                Values::Floats(v)
-            }
-            Values::Bools(mut v) => {
-                v.resize(v.len() + gaps, false);
-                Values::Bools(v)
-            }
-            other => other,
+            Values::Ints(v) => v.resize(v.len() + gaps, 0),
+            Values::Floats(v) => v.resize(v.len() + gaps, f64::NAN),
+            Values::Bools(v) => v.resize(v.len() + gaps, false),
+            Values::Empty | Values::Text => {}
         }
     }
 }
@@ -259,22 +246,16 @@ fn nan_spelling(trimmed: &str) -> bool {
 
 /// The typed values of a column's first present cell, after `row` missing ones.
 fn first_value(trimmed: &str, row: usize) -> Values {
-    if let Ok(i) = trimmed.parse::<i64>() {
-        let mut v = vec![0; row];
-        v.push(i);
-        return Values::Ints(v);
-    }
-    if let Ok(x) = trimmed.parse::<f64>() {
-        let mut v = vec![f64::NAN; row];
-        v.push(x);
-        return Values::Floats(v);
-    }
-    if let Some(b) = boolean(trimmed) {
-        let mut v = vec![false; row];
-        v.push(b);
-        return Values::Bools(v);
-    }
-    Values::Text
+    let value = if let Ok(i) = trimmed.parse::<i64>() {
+        Values::Ints(vec![i])
+    } else if let Ok(x) = trimmed.parse::<f64>() {
+        Values::Floats(vec![x])
+    } else if let Some(b) = boolean(trimmed) {
+        Values::Bools(vec![b])
+    } else {
+        Values::Text
+    };
+    value.after_gaps(row)
 }
 
 /// A text column during the second pass: cells as written, gaps as nulls.
