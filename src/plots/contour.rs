@@ -248,6 +248,11 @@ mod tests {
         (xs, ys, z)
     }
 
+    /// The rings of `z` over `xs` × `ys` at `level`.
+    fn rings_of(xs: &[f64], ys: &[f64], z: &[Vec<f64>], level: f64) -> Vec<Vec<(f64, f64)>> {
+        rings(&Grid { xs, ys, z }, level)
+    }
+
     fn bump(n: usize) -> (Vec<f64>, Vec<f64>, Vec<Vec<f64>>) {
         grid_of(n, |x, y| (-(x * x + y * y) / 2.0).exp())
     }
@@ -255,13 +260,8 @@ mod tests {
     #[test]
     fn a_bump_gives_one_circle_at_the_right_radius() {
         let (xs, ys, z) = bump(61);
-        let grid = Grid {
-            xs: &xs,
-            ys: &ys,
-            z: &z,
-        };
         // exp(−r²/2) = 0.5 at r = sqrt(2 ln 2) ≈ 1.1774.
-        let rings = rings(&grid, 0.5);
+        let rings = rings_of(&xs, &ys, &z, 0.5);
         assert_eq!(rings.len(), 1);
         for (x, y) in &rings[0] {
             let r = (x * x + y * y).sqrt();
@@ -275,14 +275,7 @@ mod tests {
         let xs = [0.0, 1.0, 2.0];
         let ys = [0.0, 1.0];
         let z = vec![vec![1.0, 1.0, 0.0], vec![1.0, 1.0, 0.0]];
-        let rings = rings(
-            &Grid {
-                xs: &xs,
-                ys: &ys,
-                z: &z,
-            },
-            0.5,
-        );
+        let rings = rings_of(&xs, &ys, &z, 0.5);
         assert_eq!(rings.len(), 1);
         let ring = &rings[0];
         assert!(
@@ -297,14 +290,7 @@ mod tests {
             let r = (x * x + y * y).sqrt();
             (-(r - 1.5).powi(2) * 4.0).exp()
         });
-        let rings = rings(
-            &Grid {
-                xs: &xs,
-                ys: &ys,
-                z: &z,
-            },
-            0.5,
-        );
+        let rings = rings_of(&xs, &ys, &z, 0.5);
         assert_eq!(rings.len(), 2, "an outer ring and the hole");
     }
 
