@@ -31,6 +31,8 @@ pub struct TypedColumn {
     /// Which rows are missing; `None` until the first gap.
     missing: Option<Vec<bool>>,
     rows: usize,
+    /// The same column's later rows, read apart (see [`TypedColumn::append`]).
+    later: Vec<TypedColumn>,
 }
 
 impl Default for TypedColumn {
@@ -39,6 +41,7 @@ impl Default for TypedColumn {
             values: Values::Empty,
             missing: None,
             rows: 0,
+            later: Vec::new(),
         }
     }
 }
@@ -46,6 +49,46 @@ impl Default for TypedColumn {
 impl TypedColumn {
     /// Adds the next row's cell.
     pub fn push(&mut self, cell: &str) {
+        if !self.push_plain_number(cell) {
+            self.push_any(cell);
+        }
+    }
+
+    /// The common case in one parse: a column of numbers meets a number written plainly (no
+    /// spaces). Such a cell is never a missing marker and parses as the general path would
+    /// parse it; a NaN spelling is left to that path, which counts it a gap. Floats go through
+    /// `fast_float2` (correctly rounded like `str::parse`, and faster on bytes); anything it
+    /// refuses still gets `str::parse` on the general path.
+    #[inline]
+    fn push_plain_number(&mut self, cell: &str) -> bool {
+        let pushed = match &mut self.values {
+            Values::Floats(v) => match fast_float2::parse::<f64, _>(cell) {
+                Ok(x) if !x.is_nan() => {
+                    v.push(x);
+                    true
+                }
+                _ => false,
+            },
+            Values::Ints(v) => match cell.parse::<i64>() {
+                Ok(i) => {
+                    v.push(i);
+                    true
+                }
+                Err(_) => false,
+            },
+            _ => false,
+        };
+        if pushed {
+            self.rows += 1;
+            if let Some(missing) = &mut self.missing {
+                missing.push(false);
+            }
+        }
+        pushed
+    }
+
+    /// Any cell: a gap, a value of the column's type, or one that changes it.
+    fn push_any(&mut self, cell: &str) {
         let row = self.rows;
         self.rows += 1;
         let trimmed = cell.trim();
@@ -107,70 +150,65 @@ impl TypedColumn {
     }
 
     /// Appends `other`, the same column's next rows (a later block of the file), typed as if
-    /// its cells had been pushed here: text wins; a column of gaps only takes the other's
-    /// type; integers beside floats become floats; booleans beside numbers become text.
-    pub fn append(&mut self, other: TypedColumn) {
-        let (rows, more) = (self.rows, other.rows);
-        self.missing = match (self.missing.take(), other.missing) {
-            (None, None) => None,
-            (Some(mut m), None) => {
-                m.resize(rows + more, false);
-                Some(m)
-            }
-            (mine, Some(theirs)) => {
-                let mut m = mine.unwrap_or_else(|| vec![false; rows]);
-                m.extend(theirs);
-                Some(m)
-            }
-        };
-        let values = std::mem::replace(&mut self.values, Values::Text);
-        self.values = match (values, other.values) {
-            (Values::Text, _) | (_, Values::Text) => Values::Text,
-            (Values::Empty, Values::Empty) => Values::Empty,
-            (Values::Empty, theirs) => theirs.after_gaps(rows),
-            (mut mine, Values::Empty) => {
-                mine.then_gaps(more);
-                mine
-            }
-            (Values::Ints(mut a), Values::Ints(b)) => {
-                a.extend(b);
-                Values::Ints(a)
-            }
-            (Values::Floats(mut a), Values::Floats(b)) => {
-                a.extend(b);
-                Values::Floats(a)
-            }
-            (Values::Ints(a), Values::Floats(b)) => {
-                let mut floats: Vec<f64> = a.into_iter().map(|i| i as f64).collect();
-                floats.extend(b);
-                Values::Floats(floats)
-            }
-            (Values::Floats(mut a), Values::Ints(b)) => {
-                a.extend(b.into_iter().map(|i| i as f64));
-                Values::Floats(a)
-            }
-            (Values::Bools(mut a), Values::Bools(b)) => {
-                a.extend(b);
-                Values::Bools(a)
-            }
-            _ => Values::Text,
-        };
-        self.rows += more;
+    /// its cells had been pushed here (see [`Kind::joined`]). The parts are kept apart and
+    /// become chunks of one column when it is finished, so no value is copied; nothing is
+    /// pushed after an append.
+    pub fn append(&mut self, mut other: TypedColumn) {
+        let later = std::mem::take(&mut other.later);
+        self.later.push(other);
+        self.later.extend(later);
+    }
+
+    /// This part and the later ones, in file order.
+    fn parts(&self) -> impl Iterator<Item = &TypedColumn> {
+        std::iter::once(self).chain(&self.later)
     }
 
     /// Rows pushed so far.
     pub fn len(&self) -> usize {
-        self.rows
+        self.parts().map(|p| p.rows).sum()
+    }
+
+    /// The type of the whole column; `None` for text.
+    fn kind(&self) -> Option<Kind> {
+        self.parts()
+            .try_fold(Kind::Empty, |kind, part| kind.joined(part.values.kind()?))
     }
 
     /// Whether the column needs the second pass.
     pub fn is_text(&self) -> bool {
-        matches!(self.values, Values::Text)
+        self.kind().is_none()
     }
 
     /// The column as pandas would type it: `Int64` without gaps, `Float64` (integers with
-    /// gaps too; a column of gaps only), `Boolean`; `None` for text.
-    pub fn finish(self, name: &str) -> Option<Column> {
+    /// gaps too; a column of gaps only), `Boolean`; `None` for text. Appended parts are
+    /// brought to the whole column's type, then joined as chunks.
+    pub fn finish(mut self, name: &str) -> Option<Column> {
+        if self.later.is_empty() {
+            return self.finish_part(name);
+        }
+        let mut kind = self.kind()?;
+        if kind == Kind::Ints && self.parts().any(|p| p.missing.is_some()) {
+            kind = Kind::Floats;
+        }
+        let later = std::mem::take(&mut self.later);
+        let mut joined: Option<Series> = None;
+        for mut part in std::iter::once(self).chain(later) {
+            let values = std::mem::replace(&mut part.values, Values::Empty);
+            part.values = values.into_kind(kind, part.rows);
+            let series = part.finish_part(name)?.take_materialized_series();
+            match &mut joined {
+                None => joined = Some(series),
+                Some(all) => {
+                    all.append_owned(series).ok()?;
+                }
+            }
+        }
+        joined.map(IntoColumn::into_column)
+    }
+
+    /// One part as pandas would type it alone.
+    fn finish_part(self, name: &str) -> Option<Column> {
         let missing = self.missing;
         let is_missing = |i: usize| missing.as_ref().is_some_and(|m| m[i]);
         let series = match self.values {
@@ -213,9 +251,57 @@ impl TypedColumn {
     }
 }
 
+/// A column's type, as the parts read apart join into it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Empty,
+    Ints,
+    Floats,
+    Bools,
+}
+
+impl Kind {
+    /// The type of a column whose rows so far are typed `self` and whose next ones `next`:
+    /// a column of gaps only takes the other's type, integers beside floats become floats,
+    /// booleans beside numbers become text (`None`).
+    fn joined(self, next: Kind) -> Option<Kind> {
+        match (self, next) {
+            (Kind::Empty, kind) | (kind, Kind::Empty) => Some(kind),
+            (a, b) if a == b => Some(a),
+            (Kind::Ints, Kind::Floats) | (Kind::Floats, Kind::Ints) => Some(Kind::Floats),
+            _ => None,
+        }
+    }
+}
+
 /// A missing row's value is a placeholder (0, NaN, false), masked when the column is finished;
 /// these two functions are the only places that write one.
 impl Values {
+    /// The values' type; `None` for text.
+    fn kind(&self) -> Option<Kind> {
+        match self {
+            Values::Empty => Some(Kind::Empty),
+            Values::Ints(_) => Some(Kind::Ints),
+            Values::Floats(_) => Some(Kind::Floats),
+            Values::Bools(_) => Some(Kind::Bools),
+            Values::Text => None,
+        }
+    }
+
+    /// These `rows` values as part of a column of type `kind` (which they join into): gaps
+    /// only become placeholders of that type, integers become floats.
+    fn into_kind(self, kind: Kind, rows: usize) -> Values {
+        match (self, kind) {
+            (Values::Empty, Kind::Ints) => Values::Ints(Vec::new()).after_gaps(rows),
+            (Values::Empty, Kind::Floats) => Values::Floats(Vec::new()).after_gaps(rows),
+            (Values::Empty, Kind::Bools) => Values::Bools(Vec::new()).after_gaps(rows),
+            (Values::Ints(v), Kind::Floats) => {
+                Values::Floats(v.into_iter().map(|i| i as f64).collect())
+            }
+            (values, _) => values,
+        }
+    }
+
     /// These values after `gaps` missing rows.
     fn after_gaps(self, gaps: usize) -> Values {
         match self {
@@ -291,5 +377,111 @@ impl TextColumn {
     /// The finished column.
     pub fn finish(self) -> Column {
         self.builder.finish().into_series().into_column()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The column `first` then `cells` make, through `push` (with its one-parse path) and
+    /// through the general path alone.
+    fn both_paths(first: &str, cells: &[&str]) -> (Option<Column>, Option<Column>) {
+        let (mut fast, mut general) = (TypedColumn::default(), TypedColumn::default());
+        for cell in std::iter::once(&first).chain(cells) {
+            fast.push(cell);
+            general.push_any(cell);
+        }
+        (fast.finish("x"), general.finish("x"))
+    }
+
+    #[test]
+    fn the_one_parse_path_reads_every_spelling_as_the_general_path() {
+        let odd = [
+            "1e5",
+            "+1.5",
+            ".5",
+            "5.",
+            "-0",
+            "00012",
+            "1E-3",
+            "inf",
+            "-inf",
+            "Infinity",
+            "nan",
+            "NaN",
+            "-nan",
+            "+nan",
+            "NA",
+            "",
+            " 1.5",
+            "1.5 ",
+            "1e",
+            "e5",
+            "+",
+            "-",
+            "1e400",
+            "4.9e-324",
+            "1.7976931348623157e308",
+            "9223372036854775807",
+            "9223372036854775808",
+        ];
+        for cell in odd {
+            for first in ["0.25", "3"] {
+                let (fast, general) = both_paths(first, &[cell, "2"]);
+                let same = match (&fast, &general) {
+                    (Some(a), Some(b)) => a
+                        .as_materialized_series()
+                        .equals_missing(b.as_materialized_series()),
+                    (None, None) => true,
+                    _ => false,
+                };
+                assert!(
+                    same,
+                    "{first:?} then {cell:?}: {fast:?} against {general:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn parts_appended_finish_as_one_column_pushed_whole() {
+        let cases: [&[&[&str]]; 5] = [
+            &[&["1", "2"], &["", "3"]],
+            &[&["", ""], &["1", "2"], &["2.5"]],
+            &[&["True", ""], &["False"]],
+            &[&["True"], &["1"]],
+            &[&["", ""], &[""]],
+        ];
+        for parts in cases {
+            let mut whole = TypedColumn::default();
+            let mut joined: Option<TypedColumn> = None;
+            for part in parts {
+                let mut column = TypedColumn::default();
+                for cell in *part {
+                    whole.push(cell);
+                    column.push(cell);
+                }
+                match &mut joined {
+                    None => joined = Some(column),
+                    Some(j) => j.append(column),
+                }
+            }
+            let joined = joined.expect("parts");
+            assert_eq!(joined.len(), whole.len());
+            assert_eq!(joined.is_text(), whole.is_text(), "{parts:?}");
+            match (joined.finish("x"), whole.finish("x")) {
+                (Some(a), Some(b)) => {
+                    assert_eq!(a.dtype(), b.dtype(), "{parts:?}");
+                    assert!(
+                        a.as_materialized_series()
+                            .equals_missing(b.as_materialized_series()),
+                        "{parts:?}"
+                    );
+                }
+                (None, None) => {}
+                (a, b) => panic!("{parts:?}: {a:?} against {b:?}"),
+            }
+        }
     }
 }

@@ -24,14 +24,13 @@
 //! build (the notebooks' kernel included).
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
-use std::sync::atomic::AtomicBool;
 
 use polars::prelude::{Column, DataFrame};
 
 use super::columns::{TextColumn, TypedColumn};
-use super::parallel::{first_pass, QuoteWatch, PARALLEL_MIN_BYTES};
+use super::parallel::{first_pass, PARALLEL_MIN_BYTES};
 use super::utf8::{not_utf8, Utf8Reader};
 use crate::error::{Error, Result};
 
@@ -103,13 +102,6 @@ pub fn read_whitespace(path: &Path, names: &[String]) -> Result<DataFrame> {
 pub(super) enum Input<'a> {
     File(&'a Path),
     Bytes(&'a [u8]),
-    /// Bytes `start..end` of a file (a block of whole lines); a quote sets `stop`.
-    Range {
-        path: &'a Path,
-        start: u64,
-        end: u64,
-        stop: &'a AtomicBool,
-    },
 }
 
 impl Input<'_> {
@@ -121,22 +113,6 @@ impl Input<'_> {
                 Box::new(File::open(path).map_err(|e| Error::io(path, e))?),
             ),
             Input::Bytes(bytes) => BufReader::new(Box::new(*bytes)),
-            Input::Range {
-                path,
-                start,
-                end,
-                stop,
-            } => {
-                let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
-                file.seek(SeekFrom::Start(*start))
-                    .map_err(|e| Error::io(path, e))?;
-                let inner = QuoteWatch {
-                    inner: file.take(end - start),
-                    stop,
-                };
-                let raw: Box<dyn Read + '_> = Box::new(inner);
-                return Ok(BufReader::with_capacity(1 << 16, Utf8Reader::new(raw)));
-            }
         };
         let head = raw.fill_buf().map_err(|e| self.io_error(e))?;
         if head.starts_with(b"\xEF\xBB\xBF") {
@@ -151,13 +127,12 @@ impl Input<'_> {
         match self {
             Input::File(path) => std::fs::metadata(path).ok().map(|m| m.len()),
             Input::Bytes(bytes) => Some(bytes.len() as u64),
-            Input::Range { start, end, .. } => Some(end - start),
         }
     }
 
     fn io_error(&self, e: std::io::Error) -> Error {
         match self {
-            Input::File(path) | Input::Range { path, .. } => Error::io(path, e),
+            Input::File(path) => Error::io(path, e),
             Input::Bytes(_) => Error::io("<memory>", e),
         }
     }
@@ -322,9 +297,9 @@ fn assemble(names: Vec<String>, typed: Vec<TypedColumn>, text: Vec<Column>) -> R
 }
 
 /// Adds one row's fields to the columns; a row of the wrong width names its line and column.
-pub(super) fn push_fields(
+pub(super) fn push_fields<'f>(
     columns: &mut [TypedColumn],
-    fields: &mut dyn Iterator<Item = &str>,
+    fields: impl Iterator<Item = &'f str>,
     line: usize,
     names: &[String],
     source: &str,

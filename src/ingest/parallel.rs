@@ -1,14 +1,18 @@
 //! The CSV reader's first pass on every core: a large delimited file is cut at line ends into
 //! one block per thread, each block typed into its own columns ([`TypedColumn`]), and the
 //! blocks' columns appended in file order with pandas' promotion (see
-//! [`TypedColumn::append`]). The result equals the one-thread pass.
+//! [`TypedColumn::append`]; each block's values become one chunk of the column, uncopied). The
+//! result equals the one-thread pass.
 //!
 //! Cutting at a line end is only safe when no field is quoted (a quoted field may hold a line
 //! end), so any `"` in the file, an unusual header, or any error in a block sends the file
 //! back to the one-thread reader, which also names the line of an error exactly. The first
-//! block to meet a quote or an error stops every block at its next row, so a quoted file costs
-//! the fast path a buffer or so per block, not a whole pass. Blocks read the file through their
-//! own handles, so the file is never held whole.
+//! block to meet a quote or an error stops every block before its next chunk, so a quoted file
+//! costs the fast path a chunk or so per block, not a whole pass. Blocks read the file through
+//! their own handles a chunk of whole lines at a time, so the file is never held whole.
+//! Without quotes a row is a line and its fields are the text between delimiters, so blocks
+//! split lines themselves rather than through the `csv` crate (a `\r` inside a line, which
+//! the crate takes for a line end, is sent back to it too).
 //!
 //! Hand-written rather than polars' parallel CSV reader for the reason in the module above:
 //! its cargo feature's weight.
@@ -21,15 +25,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rayon::prelude::*;
 
 use super::columns::TypedColumn;
-use super::csv::{
-    check_unique, each_row, header_names, push_fields, reserve_for, Input, Layout, SIZE_SAMPLE_ROWS,
-};
-use crate::error::Error;
+use super::csv::{check_unique, header_names, push_fields, reserve_for, SIZE_SAMPLE_ROWS};
 
 /// Files smaller than this are read on one thread: the blocks would not pay for themselves.
 pub const PARALLEL_MIN_BYTES: u64 = 1 << 20;
 /// How far past a cut a line end is looked for; longer lines fall back to one thread.
 const LINE_SEARCH: usize = 1 << 16;
+/// Bytes a block reads at a time; a longer line falls back to one thread.
+const CHUNK: usize = 1 << 20;
 
 /// The file's header names and typed columns, read in parallel blocks; `None` when the file
 /// must be read on one thread instead (see the module docs).
@@ -41,7 +44,7 @@ pub fn first_pass(
 ) -> Option<(Vec<String>, Vec<TypedColumn>)> {
     let size = std::fs::metadata(path).ok()?.len();
     let threads = rayon::current_num_threads();
-    if size < min_bytes || threads < 2 {
+    if size < min_bytes || threads < 2 || !delimiter.is_ascii() {
         return None;
     }
     let (names, body) = header(path, source, delimiter)?;
@@ -62,12 +65,8 @@ pub fn first_pass(
         .collect();
     let mut blocks = blocks.into_iter().collect::<Option<Vec<_>>>()?.into_iter();
     let mut columns = blocks.next()?;
-    // Column by column, so that only one column is ever held twice while it grows.
-    let mut later: Vec<std::vec::IntoIter<TypedColumn>> = blocks.map(Vec::into_iter).collect();
-    for column in &mut columns {
-        let parts: Vec<TypedColumn> = later.iter_mut().filter_map(Iterator::next).collect();
-        column.reserve(parts.iter().map(TypedColumn::len).sum());
-        for part in parts {
+    for block in blocks {
+        for (column, part) in columns.iter_mut().zip(block) {
             column.append(part);
         }
     }
@@ -145,52 +144,108 @@ impl Block<'_> {
     /// Types the rows of `start..end`; `None` on a quote, an error or a row of the wrong
     /// width, here or in another block.
     fn read(&self, start: u64, end: u64) -> Option<Vec<TypedColumn>> {
-        let input = Input::Range {
-            path: self.path,
-            start,
-            end,
-            stop: self.stop,
-        };
-        let mut columns: Vec<TypedColumn> =
-            self.names.iter().map(|_| TypedColumn::default()).collect();
-        let mut rows = 0u64;
-        let layout = Layout::Delimited(self.delimiter);
-        let read = each_row(&input, self.source, layout, &mut |line, byte, fields| {
-            if self.stop.load(Ordering::Relaxed) {
-                return Err(Error::invalid(
-                    "csv",
-                    "another block stopped the parallel pass",
-                ));
-            }
-            rows += 1;
-            if rows == SIZE_SAMPLE_ROWS {
-                reserve_for(&mut columns, Some(end - start), byte, rows);
-            }
-            push_fields(&mut columns, fields, line, self.names, self.source)
-        });
-        if read.is_err() {
+        let read = self.rows(start, end);
+        if read.is_none() {
             self.stop.store(true, Ordering::Relaxed);
         }
-        // A quote in the block's last buffer is only seen here.
-        (!self.stop.load(Ordering::Relaxed)).then_some(columns)
+        read
+    }
+
+    /// The block read a chunk of whole lines at a time. Without quotes a row is a line and a
+    /// field the text between delimiters, so the lines are split here directly: the general
+    /// CSV state machine, and copying through its buffers, took a third of the read.
+    fn rows(&self, start: u64, end: u64) -> Option<Vec<TypedColumn>> {
+        let mut file = File::open(self.path).ok()?;
+        file.seek(SeekFrom::Start(start)).ok()?;
+        let mut file = file.take(end - start);
+        let mut columns: Vec<TypedColumn> =
+            self.names.iter().map(|_| TypedColumn::default()).collect();
+        let mut chunk = vec![0u8; CHUNK];
+        let (mut held, mut rows, mut byte) = (0, 0u64, 0u64);
+        loop {
+            if self.stop.load(Ordering::Relaxed) {
+                return None;
+            }
+            let n = file.read(&mut chunk[held..]).ok()?;
+            held += n;
+            // Whole lines only, but the last line of the block may lack its line end.
+            let whole = if n == 0 {
+                held
+            } else {
+                match memchr::memrchr(b'\n', &chunk[..held]) {
+                    Some(at) => at + 1,
+                    // A line longer than the chunk: the one-thread reader takes the file.
+                    None if held == chunk.len() => return None,
+                    None => continue,
+                }
+            };
+            let text = &chunk[..whole];
+            if memchr::memchr(b'"', text).is_some() {
+                return None;
+            }
+            let text = simdutf8::basic::from_utf8(text).ok()?;
+            for line in text.split_terminator('\n') {
+                let at = byte;
+                byte += line.len() as u64 + 1;
+                let Some(fields) = self.fields(line) else {
+                    continue;
+                };
+                rows += 1;
+                if rows == SIZE_SAMPLE_ROWS {
+                    reserve_for(&mut columns, Some(end - start), at, rows);
+                }
+                push_fields(&mut columns, fields?, 0, self.names, self.source).ok()?;
+            }
+            if n == 0 {
+                return Some(columns);
+            }
+            chunk.copy_within(whole..held, 0);
+            held -= whole;
+        }
+    }
+
+    /// One line's fields, as the `csv` crate splits an unquoted line: `None` for a line pandas
+    /// skips (blank, or only spaces without a delimiter); `Some(None)` for a `\r` inside the
+    /// line, a line end of its own the one-thread reader handles.
+    fn fields<'l>(&self, line: &'l str) -> Option<Option<Fields<'l>>> {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let has_delimiter = memchr::memchr(self.delimiter, line.as_bytes()).is_some();
+        if !has_delimiter && line.trim().is_empty() {
+            return None;
+        }
+        let fields = Fields {
+            rest: Some(line),
+            delimiter: self.delimiter,
+        };
+        Some(
+            memchr::memchr(b'\r', line.as_bytes())
+                .is_none()
+                .then_some(fields),
+        )
     }
 }
 
-/// A reader that sets `stop` when a `"` goes past.
-pub struct QuoteWatch<'a, R> {
-    /// The bytes.
-    pub inner: R,
-    /// Set on the first quote.
-    pub stop: &'a AtomicBool,
+/// The fields of an unquoted line. A byte loop rather than `str::split`: fields are a few
+/// bytes long, and `split`'s searcher (`memchr`) costs more to start than such a field to scan.
+struct Fields<'l> {
+    /// What is left of the line; `None` once the last field is out.
+    rest: Option<&'l str>,
+    /// An ASCII byte, so every cut falls on a character boundary.
+    delimiter: u8,
 }
 
-impl<R: Read> Read for QuoteWatch<'_, R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        if memchr::memchr(b'"', &buf[..n]).is_some() {
-            self.stop.store(true, Ordering::Relaxed);
+impl<'l> Iterator for Fields<'l> {
+    type Item = &'l str;
+
+    fn next(&mut self) -> Option<&'l str> {
+        let rest = self.rest?;
+        match rest.bytes().position(|b| b == self.delimiter) {
+            Some(at) => {
+                self.rest = rest.get(at + 1..);
+                rest.get(..at)
+            }
+            None => self.rest.take(),
         }
-        Ok(n)
     }
 }
 
@@ -220,7 +275,7 @@ mod tests {
         pool.install(|| first_pass(path, "data.csv", b',', 0))
     }
 
-    /// Reads `text` from a file on one thread and in blocks as small as the file allows.
+    /// Reads `text` from a file on one thread and in four blocks.
     fn both_ways(
         text: &str,
     ) -> (
@@ -229,14 +284,18 @@ mod tests {
     ) {
         let (_dir, path) = temp_csv(text);
         let one = read_file(&path, Separator::Sniff, u64::MAX);
-        let blocks = read_file(&path, Separator::Sniff, 0);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(4)
+            .build()
+            .expect("pool");
+        let blocks = pool.install(|| read_file(&path, Separator::Sniff, 0));
         (one, blocks)
     }
 
     /// Rows whose columns change type in later blocks: integers that become floats, a column
     /// of gaps that becomes integers, booleans, booleans that meet a number, text at the end.
     fn shifting_types(rows: usize) -> String {
-        let mut text = String::from("\u{feff}id,ints,late,flag,mixed,words\r\n");
+        let mut text = String::from("\u{feff}id,ints,late,flag,mixed,words,gappy\r\n");
         for i in 0..rows {
             let second_half = i >= rows / 2;
             let ints = if second_half && i % 97 == 0 {
@@ -266,7 +325,13 @@ mod tests {
             } else {
                 (i % 3).to_string()
             };
-            let _ = write!(text, "{i},{ints},{late},{flag},{mixed},{words}\r\n");
+            // Integers with one gap, in the last block only: floats from the first row.
+            let gappy = if i == rows * 7 / 8 {
+                String::new()
+            } else {
+                i.to_string()
+            };
+            let _ = write!(text, "{i},{ints},{late},{flag},{mixed},{words},{gappy}\r\n");
             if i % 1000 == 0 {
                 text.push_str("   \r\n");
             }
@@ -281,7 +346,8 @@ mod tests {
         assert_eq!(one.schema(), blocks.schema());
         assert!(one.equals_missing(&blocks));
         let dtypes: Vec<String> = one.dtypes().iter().map(|d| d.to_string()).collect();
-        assert_eq!(dtypes, ["i64", "f64", "f64", "bool", "str", "str"]);
+        assert_eq!(dtypes, ["i64", "f64", "f64", "bool", "str", "str", "f64"]);
+        assert_eq!(blocks.column("gappy").expect("gappy").null_count(), 1);
         assert_eq!(one.height(), 20_000);
     }
 
@@ -290,7 +356,10 @@ mod tests {
         let text = shifting_types(5_000);
         let (_dir, path) = temp_csv(&text);
         let (names, columns) = four_blocks(&path).expect("parallel pass");
-        assert_eq!(names, ["id", "ints", "late", "flag", "mixed", "words"]);
+        assert_eq!(
+            names,
+            ["id", "ints", "late", "flag", "mixed", "words", "gappy"]
+        );
         assert!(columns.iter().all(|c| c.len() == 5_000));
         let (_, body) = header(&path, "data.csv", b',').expect("header");
         let cuts = cuts(&path, body, text.len() as u64, 4).expect("cuts");
@@ -303,13 +372,49 @@ mod tests {
     #[test]
     fn a_quoted_line_end_falls_back_to_one_thread() {
         let mut text = shifting_types(3_000);
-        text.push_str("3000,1,2,True,TRUE,\"two\r\nlines\"\r\n");
+        text.push_str("3000,1,2,True,TRUE,\"two\r\nlines\",7\r\n");
         let (one, blocks) = both_ways(&text);
         let (one, blocks) = (one.expect("one thread"), blocks.expect("blocks"));
         assert!(one.equals_missing(&blocks));
         assert_eq!(one.height(), 3_001);
         let (_dir, path) = temp_csv(&text);
         assert!(four_blocks(&path).is_none());
+    }
+
+    #[test]
+    fn lines_the_blocks_split_themselves_read_as_the_csv_crate_reads_them() {
+        // Blank and space-only lines (skipped), a tab-separated row of empty fields (kept),
+        // a bare `\r` line end inside a block (sent back to the csv crate), no final newline.
+        let mut text = String::from("a\tb\tc\n");
+        for i in 0..6_000 {
+            let _ = write!(text, "{i}\t{}\t{}.5\n", i % 7, i);
+            match i % 1500 {
+                10 => text.push('\n'),
+                20 => text.push_str("  \r\n"),
+                30 => text.push_str("\t\t\n"),
+                _ => {}
+            }
+        }
+        text.push_str("1\t2\t3");
+        let (one, blocks) = both_ways(&text);
+        let (one, blocks) = (one.expect("one thread"), blocks.expect("blocks"));
+        assert!(one.equals_missing(&blocks));
+        assert_eq!(one.height(), 6_005);
+        assert_eq!(one.column("a").expect("a").null_count(), 4);
+
+        let bare = text.replacen("7\t0\t7.5\n", "7\t0\t7.5\r8\t1\t8.5\n", 1);
+        let (one, blocks) = both_ways(&bare);
+        let (one, blocks) = (one.expect("one thread"), blocks.expect("blocks"));
+        assert!(one.equals_missing(&blocks));
+        assert_eq!(one.height(), 6_006);
+        let (_dir, path) = temp_csv(&bare);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(4)
+            .build()
+            .expect("pool");
+        assert!(pool
+            .install(|| first_pass(&path, "data.csv", b'\t', 0))
+            .is_none());
     }
 
     #[test]

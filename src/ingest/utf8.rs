@@ -75,7 +75,7 @@ impl<R: Read> Utf8Reader<R> {
         loop {
             let n = self.inner.read(&mut self.buf[self.len..])?;
             self.len += n;
-            match std::str::from_utf8(&self.buf[..self.len]) {
+            match simdutf8::compat::from_utf8(&self.buf[..self.len]) {
                 Ok(_) => self.ready = self.len,
                 // Incomplete at the end: keep the tail for the next read, unless it was the last.
                 Err(e) if e.error_len().is_none() && n > 0 => self.ready = e.valid_up_to(),
@@ -99,7 +99,12 @@ impl<R: Read> Utf8Reader<R> {
 }
 
 fn newlines(bytes: &[u8]) -> u64 {
-    bytes.iter().filter(|&&b| b == b'\n').count() as u64
+    // Counted in byte-wide lanes, which vectorize (a 255-byte chunk cannot overflow a `u8`);
+    // a plain `filter().count()` widens every byte to 64 bits and cost a tenth of a read.
+    bytes
+        .chunks(255)
+        .map(|chunk| u64::from(chunk.iter().fold(0u8, |n, &b| n + u8::from(b == b'\n'))))
+        .sum()
 }
 
 impl<R: Read> Read for Utf8Reader<R> {
