@@ -35,6 +35,7 @@ pub mod ingest;
 #[cfg(feature = "cli")]
 pub mod logging;
 pub mod modeling;
+mod numpy_sum;
 pub mod pandas_text;
 pub mod plots;
 pub mod polars_ext;

@@ -45,10 +45,15 @@ pub fn column_f64_nullable(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>
     Ok(float_column(df, name)?.f64()?.iter().collect())
 }
 
-/// A numeric column's present values as `f64`, missing ones left out (for summaries: half the
-/// memory of the `Option`s).
-pub fn column_present_f64(df: &DataFrame, name: &str) -> Result<Vec<f64>> {
-    Ok(float_column(df, name)?.f64()?.iter().flatten().collect())
+/// A numeric column as `f64`, a missing value as NaN where it stands (for summaries: pandas
+/// adds a column with its gaps in place, and this is half the memory of the `Option`s).
+pub fn column_gaps_as_nan(df: &DataFrame, name: &str) -> Result<Vec<f64>> {
+    let column = float_column(df, name)?;
+    Ok(column
+        .f64()?
+        .iter()
+        .map(|v| v.unwrap_or(f64::NAN))
+        .collect())
 }
 
 /// A numeric column cast to `Float64`; any other type is an error naming the column.

@@ -13,7 +13,8 @@ use serde_json::{Map, Value};
 
 use crate::display::Table;
 use crate::error::{Error, Result};
-use crate::polars_ext::{column_f64, column_f64_nullable, column_present_f64, numeric_columns};
+use crate::numpy_sum::pairwise_sum_of;
+use crate::polars_ext::{column_f64, column_f64_nullable, column_gaps_as_nan, numeric_columns};
 
 /// The eight summary statistics pandas' `describe()` gives for a numeric column.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -40,32 +41,45 @@ pub struct Summary {
 pub const STAT_NAMES: [&str; 8] = ["count", "mean", "std", "min", "25%", "50%", "75%", "max"];
 
 impl Summary {
-    /// Summarises values, skipping missing ones as pandas does.
+    /// Summarises values, skipping missing ones (NaN) as pandas does, and to the bit as pandas
+    /// computes them: the mean and the standard deviation add the values in numpy's pairwise
+    /// order with a gap counted as 0 where it stands (pandas' `nanmean`/`nanvar`), so pass a
+    /// column's gaps as NaN rather than dropping them; quartiles interpolate as numpy's
+    /// `percentile`. The quartiles come from selection, not a sort, so a column of millions
+    /// is summarised in a few passes.
     pub fn of(values: impl IntoIterator<Item = f64>) -> Summary {
-        let mut v: Vec<f64> = values.into_iter().filter(|x| !x.is_nan()).collect();
-        // Equal keys under total_cmp are the same bits, so an unstable sort gives the same
-        // order (and the same sums below) as a stable one, faster.
-        v.sort_unstable_by(f64::total_cmp);
-        let n = v.len();
+        let mut v: Vec<f64> = values.into_iter().collect();
+        let n = v.iter().filter(|x| !x.is_nan()).count();
+        let present = |x: f64| if x.is_nan() { 0.0 } else { x };
         let mean = if n == 0 {
             f64::NAN
         } else {
-            v.iter().sum::<f64>() / n as f64
+            pairwise_sum_of(&v, present) / n as f64
         };
         let std = if n < 2 {
             f64::NAN
         } else {
-            (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt()
+            let squared = |x: f64| {
+                if x.is_nan() {
+                    0.0
+                } else {
+                    (mean - x) * (mean - x)
+                }
+            };
+            (pairwise_sum_of(&v, squared) / (n - 1) as f64).sqrt()
         };
+        v.retain(|x| !x.is_nan());
+        let min = v.iter().copied().min_by(f64::total_cmp);
+        let max = v.iter().copied().max_by(f64::total_cmp);
         Summary {
             count: n,
             mean,
             std,
-            min: v.first().copied().unwrap_or(f64::NAN),
-            q25: quantile_sorted(&v, 0.25),
-            q50: quantile_sorted(&v, 0.5),
-            q75: quantile_sorted(&v, 0.75),
-            max: v.last().copied().unwrap_or(f64::NAN),
+            min: min.unwrap_or(f64::NAN),
+            q25: quantile_selected(&mut v, 0.25),
+            q50: quantile_selected(&mut v, 0.5),
+            q75: quantile_selected(&mut v, 0.75),
+            max: max.unwrap_or(f64::NAN),
         }
     }
 
@@ -92,8 +106,40 @@ pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
     let pos = q * (sorted.len() - 1) as f64;
     let lo = pos.floor() as usize;
     let hi = pos.ceil() as usize;
+    numpy_lerp(sorted[lo], sorted[hi], pos - lo as f64)
+}
+
+/// [`quantile_sorted`] of values in any order, by selection (linear time); reorders them.
+fn quantile_selected(values: &mut [f64], q: f64) -> f64 {
+    if values.is_empty() {
+        return f64::NAN;
+    }
+    let pos = q * (values.len() - 1) as f64;
+    let lo = pos.floor() as usize;
     let frac = pos - lo as f64;
-    sorted[lo] + (sorted[hi] - sorted[lo]) * frac
+    let (_, &mut below, above) = values.select_nth_unstable_by(lo, f64::total_cmp);
+    // The next value in order is the smallest of those after it.
+    let next = if frac > 0.0 {
+        above
+            .iter()
+            .copied()
+            .min_by(f64::total_cmp)
+            .unwrap_or(below)
+    } else {
+        below
+    };
+    numpy_lerp(below, next, frac)
+}
+
+/// `a + (b - a)·t` as numpy's `percentile` computes it: from `b` when `t >= 0.5`, which is a
+/// different last bit for some pairs.
+fn numpy_lerp(a: f64, b: f64, t: f64) -> f64 {
+    let diff = b - a;
+    if t >= 0.5 {
+        b - diff * (1.0 - t)
+    } else {
+        a + diff * t
+    }
 }
 
 /// The result of [`describe`]: one [`Summary`] per numeric column.
@@ -124,10 +170,10 @@ pub fn describe(df: &DataFrame) -> Result<Describe> {
             "describe needs at least one numeric column",
         ));
     }
-    // Columns in parallel: each is copied and sorted on its own.
+    // Columns in parallel: each is copied and summarised on its own.
     let summaries = columns
         .par_iter()
-        .map(|c| Ok(Summary::of(column_present_f64(df, c)?)))
+        .map(|c| Ok(Summary::of(column_gaps_as_nan(df, c)?)))
         .collect::<Result<_>>()?;
     Ok(Describe { columns, summaries })
 }
@@ -457,6 +503,68 @@ pub fn xy(df: &DataFrame, x: &str, y: &str) -> Result<(Vec<f64>, Vec<f64>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn describe_matches_pandas_to_the_bit() {
+        // Literals from compare/python/describe_parity.py (pandas' describe of the same column).
+        let values: Vec<Option<f64>> = (0..1000i64)
+            .map(|i| {
+                let sign = if i % 3 == 0 { -1 } else { 1 };
+                let x = (sign * (i * i % 1013)) as f64 / 3.0 * 10f64.powi((i % 11) as i32);
+                (i % 13 != 0).then_some(x)
+            })
+            .collect();
+        let df = polars::df!("x" => values).expect("frame");
+        let table = describe(&df).expect("describe");
+        let s = table.get("x").expect("x");
+        assert_eq!(
+            s.values(),
+            [
+                923.0,
+                53366637109.178406,
+                579937655567.452,
+                -3043333333333.333,
+                -25533.333333333332,
+                24500.0,
+                266166666.66666666,
+                3206666666666.667,
+            ]
+        );
+        // Added in sorted order (as before), the mean and std differ from pandas' in the last
+        // bits: the script prints those too.
+        assert_ne!(s.mean, 53366637109.17851);
+        assert_ne!(s.std, 579937655567.4519);
+    }
+
+    #[test]
+    fn quartiles_interpolate_as_numpy_percentile() {
+        // np.percentile([0.2, 0.9], [10, 75, 90]): from the upper value when t >= 0.5.
+        let pair = [0.2, 0.9];
+        assert_eq!(quantile_sorted(&pair, 0.1), 0.27);
+        assert_eq!(quantile_sorted(&pair, 0.75), 0.7250000000000001);
+        assert_eq!(quantile_sorted(&pair, 0.9), 0.8300000000000001);
+        let mut shuffled = [0.9, 0.2];
+        assert_eq!(quantile_selected(&mut shuffled, 0.75), 0.7250000000000001);
+    }
+
+    #[test]
+    fn selected_quartiles_equal_sorted_ones() {
+        let values: Vec<f64> = (0..1001)
+            .map(|i| f64::from((i * 7919) % 1009) - 500.0)
+            .chain([0.0, -0.0, 0.0])
+            .collect();
+        let mut sorted = values.clone();
+        sorted.sort_by(f64::total_cmp);
+        for q in [0.0, 0.1, 0.25, 0.5, 0.75, 0.999, 1.0] {
+            let mut any_order = values.clone();
+            let selected = quantile_selected(&mut any_order, q);
+            assert_eq!(
+                selected.to_bits(),
+                quantile_sorted(&sorted, q).to_bits(),
+                "q = {q}"
+            );
+        }
+    }
 
     #[test]
     fn summary_matches_pandas_on_small_input() {

@@ -17,11 +17,12 @@ use linfa::Dataset;
 use ndarray::{Array1, ArrayBase, Data, Ix2};
 use serde::{Deserialize, Serialize};
 
-use super::builder::{check_targets, pairwise_sum, TrainingData};
+use super::builder::{check_targets, TrainingData};
 use super::params::{check_n_estimators, param_accessors, param_guard, TreeError};
 use super::predict::{check_width, map_rows, row_predictions};
 use super::tree::DecisionTreeRegressor;
 use crate::modeling::sklearn_rng::NumpyRandomState;
+use crate::numpy_sum::pairwise_sum;
 
 /// How a row's error counts once divided by the largest error of the stage.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]

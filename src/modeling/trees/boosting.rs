@@ -21,7 +21,7 @@ use linfa::traits::Fit;
 use ndarray::{Array1, ArrayBase, ArrayView1, Data, Ix2};
 use serde::{Deserialize, Serialize};
 
-use super::builder::{check_targets, pairwise_sum, TrainingData, TreeBuilder, TreeConfig};
+use super::builder::{check_targets, TrainingData, TreeBuilder, TreeConfig};
 use super::packed::PackedTrees;
 use super::params::{
     check_n_estimators, param_accessors, param_guard, validate_tree_params, MaxFeatures, Splitter,
@@ -30,6 +30,7 @@ use super::params::{
 use super::predict::{check_width, map_rows, row_predictions, staged_predictions};
 use super::tree::{mean_importances, DecisionTreeRegressor};
 use crate::modeling::sklearn_rng::NumpyRandomState;
+use crate::numpy_sum::pairwise_sum;
 
 /// Checked hyper-parameters of a [`GradientBoostingRegressor`].
 ///

@@ -21,37 +21,6 @@ fn split_proxy(sum_left: f64, w_left: f64, sum_total: f64, w_total: f64) -> f64 
     sum_left * sum_left / w_left + sum_right * sum_right / w_right
 }
 
-/// numpy's pairwise summation (`np.sum` of a contiguous `float64` vector).
-pub(crate) fn pairwise_sum(a: &[f64]) -> f64 {
-    let n = a.len();
-    if n < 8 {
-        let mut res = 0.0;
-        for &v in a {
-            res += v;
-        }
-        res
-    } else if n <= 128 {
-        let mut r = [0.0f64; 8];
-        r.copy_from_slice(&a[..8]);
-        let mut i = 8;
-        while i < n - n % 8 {
-            for (j, rj) in r.iter_mut().enumerate() {
-                *rj += a[i + j];
-            }
-            i += 8;
-        }
-        let mut res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-        for &v in &a[i..] {
-            res += v;
-        }
-        res
-    } else {
-        let mut n2 = n / 2;
-        n2 -= n2 % 8;
-        pairwise_sum(&a[..n2]) + pairwise_sum(&a[n2..])
-    }
-}
-
 /// Feature matrix prepared once per fit: column-major values and per-feature sorted row order.
 pub(crate) struct TrainingData {
     n_rows: usize,
@@ -619,17 +588,5 @@ impl TreeBuilder {
             }
             seg[l..].copy_from_slice(&self.scratch[..r]);
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pairwise_sum_matches_plain_sum_on_integers() {
-        let v: Vec<f64> = (0..1000).map(|i| (i % 37) as f64).collect();
-        assert_eq!(pairwise_sum(&v), v.iter().sum::<f64>());
-        assert_eq!(pairwise_sum(&[]), 0.0);
     }
 }
