@@ -49,11 +49,17 @@ pub fn column_f64_nullable(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>
 /// adds a column with its gaps in place, and this is half the memory of the `Option`s).
 pub fn column_gaps_as_nan(df: &DataFrame, name: &str) -> Result<Vec<f64>> {
     let column = float_column(df, name)?;
-    Ok(column
-        .f64()?
-        .iter()
-        .map(|v| v.unwrap_or(f64::NAN))
-        .collect())
+    let values = column.f64()?;
+    let mut out = Vec::with_capacity(values.len());
+    // Chunk by chunk: a chunk without gaps is copied whole.
+    for chunk in values.downcast_iter() {
+        if chunk.validity().is_none_or(|valid| valid.unset_bits() == 0) {
+            out.extend_from_slice(chunk.values());
+        } else {
+            out.extend(chunk.iter().map(|v| v.copied().unwrap_or(f64::NAN)));
+        }
+    }
+    Ok(out)
 }
 
 /// A numeric column cast to `Float64`; any other type is an error naming the column.

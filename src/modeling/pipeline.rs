@@ -241,10 +241,19 @@ impl Prepared {
             impute: !config.model.handles_missing(),
         };
         let preprocessor = Preprocessor::fit(df, &inputs, &split.train, options)?;
+        let mut x = preprocessor
+            .transform_each(df, &[&split.train, &split.test])?
+            .into_iter();
+        let (Some(x_train), Some(x_test)) = (x.next(), x.next()) else {
+            return Err(Error::invalid(
+                "split",
+                "the preprocessing lost a part of the split",
+            ));
+        };
         Ok(Prepared {
-            x_train: preprocessor.transform(df, &split.train)?,
+            x_train,
             y_train: y.select(Axis(0), &split.train),
-            x_test: preprocessor.transform(df, &split.test)?,
+            x_test,
             y_test: y.select(Axis(0), &split.test),
             features: preprocessor.feature_names.clone(),
             preprocessor,

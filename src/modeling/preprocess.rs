@@ -39,7 +39,7 @@ use super::cell::{bool_category, Cell, Mismatch, Value};
 use super::columns::{ColumnType, Encoding, InputColumn};
 use super::scaler::StandardScaler;
 use crate::error::{Error, Result};
-use crate::polars_ext::{column_by_name, column_names};
+use crate::polars_ext::{column_by_name, column_gaps_as_nan, column_names};
 
 /// The most distinct values a text column may have by default (`--max-categories`).
 pub const DEFAULT_MAX_CATEGORIES: usize = 100;
@@ -96,8 +96,20 @@ pub struct EncodeError {
 
 /// One input column of a polars frame, read once.
 enum ColumnData<'a> {
-    Numbers(Vec<Option<f64>>),
+    /// Numbers, NaN for a gap (8 bytes a row rather than an `Option`'s 16).
+    Numbers(Vec<f64>),
     Categories(Vec<Option<&'a str>>),
+}
+
+impl ColumnData<'_> {
+    /// Row `r`'s cell.
+    fn value(&self, r: usize) -> Value<'_> {
+        match self {
+            ColumnData::Numbers(v) if v[r].is_nan() => Value::Missing,
+            ColumnData::Numbers(v) => Value::Number(v[r]),
+            ColumnData::Categories(v) => v[r].map_or(Value::Missing, Value::Category),
+        }
+    }
 }
 
 impl Preprocessor {
@@ -157,30 +169,44 @@ impl Preprocessor {
 
     /// Rows `rows` of `df` as model features (rows × [`Preprocessor::width`]).
     pub fn transform(&self, df: &DataFrame, rows: &[usize]) -> Result<Array2<f64>> {
-        check_rows(rows, df.height())?;
-        let mut out = Array2::zeros((rows.len(), self.width()));
-        // Column by column, so that only one input column is held besides the output.
+        let mut out = self.transform_each(df, &[rows])?;
+        Ok(out
+            .pop()
+            .unwrap_or_else(|| Array2::zeros((0, self.width()))))
+    }
+
+    /// [`Preprocessor::transform`] of several row sets (a split's training and held-out rows),
+    /// each input column read from the frame once for all of them.
+    pub fn transform_each(
+        &self,
+        df: &DataFrame,
+        row_sets: &[&[usize]],
+    ) -> Result<Vec<Array2<f64>>> {
+        for rows in row_sets {
+            check_rows(rows, df.height())?;
+        }
+        let mut outs: Vec<Array2<f64>> = row_sets
+            .iter()
+            .map(|rows| Array2::zeros((rows.len(), self.width())))
+            .collect();
+        // Column by column, so that only one input column is held besides the outputs.
         for (j, (spec, first)) in self.columns.iter().zip(self.first_features()).enumerate() {
             let (_, data) = read_column(df, &spec.name)?;
-            // Blocks of rows in parallel: each thread writes its own rows.
-            out.axis_chunks_iter_mut(Axis(0), TRANSFORM_BLOCK)
-                .into_par_iter()
-                .zip(rows.par_chunks(TRANSFORM_BLOCK))
-                .for_each(|(mut block, block_rows)| {
-                    for (i, &r) in block_rows.iter().enumerate() {
-                        let value = match &data {
-                            ColumnData::Numbers(v) => v[r].map_or(Value::Missing, Value::Number),
-                            ColumnData::Categories(v) => {
-                                v[r].map_or(Value::Missing, Value::Category)
+            for (out, rows) in outs.iter_mut().zip(row_sets) {
+                // Blocks of rows in parallel: each thread writes its own rows.
+                out.axis_chunks_iter_mut(Axis(0), TRANSFORM_BLOCK)
+                    .into_par_iter()
+                    .zip(rows.par_chunks(TRANSFORM_BLOCK))
+                    .for_each(|(mut block, block_rows)| {
+                        for (i, &r) in block_rows.iter().enumerate() {
+                            if let Some(row) = block.row_mut(i).into_slice() {
+                                self.encode_one(j, first, data.value(r), row);
                             }
-                        };
-                        if let Some(row) = block.row_mut(i).into_slice() {
-                            self.encode_one(j, first, value, row);
                         }
-                    }
-                });
+                    });
+            }
         }
-        Ok(out)
+        Ok(outs)
     }
 
     /// Where each input column's features start in a row: numeric columns first, then each
@@ -376,10 +402,9 @@ fn read_column<'a>(df: &'a DataFrame, name: &str) -> Result<(ColumnType, ColumnD
         ),
     })?;
     let data = match dtype {
-        ColumnType::Integer | ColumnType::Float => ColumnData::Numbers(finite_or_missing(
-            name,
-            crate::polars_ext::column_f64_nullable(df, name)?,
-        )?),
+        ColumnType::Integer | ColumnType::Float => {
+            ColumnData::Numbers(finite_or_missing(name, column_gaps_as_nan(df, name)?)?)
+        }
         ColumnType::Boolean => ColumnData::Categories(
             column
                 .bool()?
@@ -394,20 +419,17 @@ fn read_column<'a>(df: &'a DataFrame, name: &str) -> Result<(ColumnType, ColumnD
 
 /// A numeric column with NaN as a gap (as scikit-learn's imputer reads NaN); an infinity is an
 /// error naming its row.
-fn finite_or_missing(name: &str, mut values: Vec<Option<f64>>) -> Result<Vec<Option<f64>>> {
-    for (row, value) in values.iter_mut().enumerate() {
-        match *value {
-            Some(x) if x.is_nan() => *value = None,
-            Some(x) if x.is_infinite() => {
-                return Err(Error::BadColumn {
-                    column: name.into(),
-                    message: format!("row {row} is {x}; a model input must be finite or missing"),
-                })
-            }
-            _ => {}
-        }
+fn finite_or_missing(name: &str, values: Vec<f64>) -> Result<Vec<f64>> {
+    match values.iter().position(|x| x.is_infinite()) {
+        Some(row) => Err(Error::BadColumn {
+            column: name.into(),
+            message: format!(
+                "row {row} is {}; a model input must be finite or missing",
+                values[row]
+            ),
+        }),
+        None => Ok(values),
     }
-    Ok(values)
 }
 
 /// One input column fitted: its encoding, and for a numeric column the training rows with
@@ -436,13 +458,12 @@ fn fit_column(
 
 /// The training rows' median (numpy's: the mean of the middle two for an even count), and, when
 /// the scaler needs them (`keep`), the training rows with missing values filled by it.
-fn fit_median(
-    name: &str,
-    values: &[Option<f64>],
-    rows: &[usize],
-    keep: bool,
-) -> Result<(f64, Vec<f64>)> {
-    let mut present: Vec<f64> = rows.iter().filter_map(|&r| values[r]).collect();
+fn fit_median(name: &str, values: &[f64], rows: &[usize], keep: bool) -> Result<(f64, Vec<f64>)> {
+    let mut present: Vec<f64> = rows
+        .iter()
+        .map(|&r| values[r])
+        .filter(|x| !x.is_nan())
+        .collect();
     if present.is_empty() {
         return Err(Error::BadColumn {
             column: name.into(),
@@ -458,7 +479,15 @@ fn fit_median(
     };
     drop(present);
     let imputed = if keep {
-        rows.iter().map(|&r| values[r].unwrap_or(median)).collect()
+        rows.iter()
+            .map(|&r| {
+                if values[r].is_nan() {
+                    median
+                } else {
+                    values[r]
+                }
+            })
+            .collect()
     } else {
         Vec::new()
     };
@@ -560,7 +589,8 @@ mod tests {
             if present.is_empty() {
                 continue;
             }
-            let (median, imputed) = fit_median("x", &values, &rows, true).expect("median");
+            let gaps_as_nan: Vec<f64> = values.iter().map(|v| v.unwrap_or(f64::NAN)).collect();
+            let (median, imputed) = fit_median("x", &gaps_as_nan, &rows, true).expect("median");
             assert_eq!(
                 median.to_bits(),
                 sorted_median(&present).to_bits(),
@@ -568,6 +598,48 @@ mod tests {
             );
             assert!(imputed.iter().all(|v| !v.is_nan()));
         }
+    }
+
+    #[test]
+    fn one_read_for_several_row_sets_gives_each_set_as_its_own_transform() {
+        let df = polars::df!(
+            "size" => [Some(1.0), None, Some(3.0), Some(f64::NAN), Some(5.0), Some(2.0)],
+            "city" => [Some("north"), Some("east"), None, Some("north"), Some("west"), Some("east")],
+            "flag" => [true, false, true, true, false, false],
+        )
+        .expect("frame");
+        let inputs: Vec<String> = ["size", "city", "flag"].map(String::from).to_vec();
+        for impute in [true, false] {
+            let options = PreprocessOptions {
+                scale: impute,
+                max_categories: 10,
+                impute,
+            };
+            let pre = Preprocessor::fit(&df, &inputs, &[0, 1, 2, 3], options).expect("fit");
+            let (train, test): (&[usize], &[usize]) = (&[3, 0, 2, 1], &[5, 4, 1]);
+            let both = pre.transform_each(&df, &[train, test]).expect("both");
+            let apart = [
+                pre.transform(&df, train).expect("train"),
+                pre.transform(&df, test).expect("test"),
+            ];
+            assert_eq!(both.len(), 2);
+            for (b, a) in both.iter().zip(&apart) {
+                let bits = |x: &Array2<f64>| x.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+                assert_eq!(bits(b), bits(a));
+            }
+            // Without imputation the gaps (a null and a NaN) stay NaN for the model.
+            assert_eq!(apart[0][[0, 0]].is_nan(), !impute);
+            assert_eq!(apart[0][[3, 0]].is_nan(), !impute);
+        }
+        let infinite = polars::df!("size" => [1.0, f64::INFINITY]).expect("frame");
+        let options = PreprocessOptions {
+            scale: false,
+            max_categories: 10,
+            impute: false,
+        };
+        let err = Preprocessor::fit(&infinite, &["size".into()], &[0, 1], options)
+            .expect_err("an infinity");
+        assert!(err.to_string().contains("row 1 is inf"), "{err}");
     }
 
     #[test]
