@@ -19,6 +19,7 @@ pub mod hist_tree;
 pub(crate) mod packed;
 pub mod params;
 pub(crate) mod predict;
+pub(crate) mod prefetch;
 pub mod tree;
 
 pub use adaboost::{AdaBoostRegressor, AdaBoostRegressorParams};
