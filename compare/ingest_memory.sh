@@ -3,7 +3,9 @@
 # Peak memory of reading a large CSV: `ml-workflow describe FILE` beside pandas'
 # `read_csv(FILE).describe()`, each run once under GNU time (wall time and maximum resident set size),
 # on a generated numeric CSV (20 float columns, seeded) of about SIZE_MB megabytes, and on a
-# mixed one (numbers, a text column with gaps, a boolean).
+# mixed one (numbers, a text column with gaps, a boolean). Then reading alone, the best of five
+# reads in one process each: the crate's `read_csv` (examples/read_csv.rs) beside pandas'
+# `read_csv` (C engine), timed inside the process, so start-up and imports are left out.
 #
 #   compare/ingest_memory.sh            # 200 MB
 #   SIZE_MB=50 compare/ingest_memory.sh
@@ -60,4 +62,31 @@ for name in numeric mixed; do
     printf '%-8s %9s | %-28s %9s %9s %10s\n' "$name" "$size" "$side describe" "$p" \
       "$(awk -v p="$p" -v f="$size" 'BEGIN {printf "%.2f", p / f}')" "$s"
   done
+done
+
+cargo build --release --example read_csv >&2 || die "cargo build --release --example read_csv failed."
+reader="${CARGO_TARGET_DIR:-target}/release/examples/read_csv"
+echo
+printf '%-8s %9s | %-28s %9s %9s\n' file "size MiB" reader "best of 5" "× ours"
+for name in numeric mixed; do
+  file="$TMP/$name.csv"
+  size=$(($(stat -c %s "$file") / 1048576))
+  ours=$("$reader" "$file" 5 | awk '{print $3}')
+  theirs=$("$BENCH_PYTHON" - "$file" <<'PY'
+import sys
+import time
+
+import pandas as pd
+
+best = float("inf")
+for _ in range(5):
+    start = time.perf_counter()
+    pd.read_csv(sys.argv[1])
+    best = min(best, time.perf_counter() - start)
+print(f"{best:.3f}")
+PY
+)
+  printf '%-8s %9s | %-28s %9s %9s\n' "$name" "$size" "ml-workflow read_csv" "$ours" 1.00
+  printf '%-8s %9s | %-28s %9s %9s\n' "$name" "$size" "pandas read_csv" "$theirs" \
+    "$(awk -v a="$theirs" -v b="$ours" 'BEGIN {printf "%.2f", a / b}')"
 done

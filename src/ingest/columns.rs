@@ -49,18 +49,18 @@ impl Default for TypedColumn {
 impl TypedColumn {
     /// Adds the next row's cell.
     pub fn push(&mut self, cell: &str) {
-        if !self.push_plain_number(cell) {
+        if !self.push_plain_value(cell) {
             self.push_any(cell);
         }
     }
 
-    /// The common case in one parse: a column of numbers meets a number written plainly (no
-    /// spaces). Such a cell is never a missing marker and parses as the general path would
+    /// The common case in one parse: a column of numbers (or booleans) meets a number (or a
+    /// boolean) written plainly (no spaces). Such a cell is never a missing marker and parses as the general path would
     /// parse it; a NaN spelling is left to that path, which counts it a gap. Floats go through
     /// `fast_float2` (correctly rounded like `str::parse`, and faster on bytes); anything it
     /// refuses still gets `str::parse` on the general path.
     #[inline]
-    fn push_plain_number(&mut self, cell: &str) -> bool {
+    fn push_plain_value(&mut self, cell: &str) -> bool {
         let pushed = match &mut self.values {
             Values::Floats(v) => match fast_float2::parse::<f64, _>(cell) {
                 Ok(x) if !x.is_nan() => {
@@ -75,6 +75,13 @@ impl TypedColumn {
                     true
                 }
                 Err(_) => false,
+            },
+            Values::Bools(v) => match boolean(cell) {
+                Some(b) => {
+                    v.push(b);
+                    true
+                }
+                None => false,
             },
             _ => false,
         };
@@ -426,21 +433,26 @@ mod tests {
             "9223372036854775807",
             "9223372036854775808",
         ];
-        for cell in odd {
-            for first in ["0.25", "3"] {
-                let (fast, general) = both_paths(first, &[cell, "2"]);
-                let same = match (&fast, &general) {
-                    (Some(a), Some(b)) => a
-                        .as_materialized_series()
-                        .equals_missing(b.as_materialized_series()),
-                    (None, None) => true,
-                    _ => false,
-                };
-                assert!(
-                    same,
-                    "{first:?} then {cell:?}: {fast:?} against {general:?}"
-                );
-            }
+        let booleans = [
+            "True", "false", "TRUE", " True", "FALSE ", "yes", "1", "NA", "",
+        ];
+        let cases = odd
+            .iter()
+            .flat_map(|cell| [("0.25", *cell, "2"), ("3", *cell, "2")])
+            .chain(booleans.iter().map(|cell| ("True", *cell, "False")));
+        for (first, cell, then) in cases {
+            let (fast, general) = both_paths(first, &[cell, then]);
+            let same = match (&fast, &general) {
+                (Some(a), Some(b)) => a
+                    .as_materialized_series()
+                    .equals_missing(b.as_materialized_series()),
+                (None, None) => true,
+                _ => false,
+            };
+            assert!(
+                same,
+                "{first:?} then {cell:?}: {fast:?} against {general:?}"
+            );
         }
     }
 

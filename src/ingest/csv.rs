@@ -163,8 +163,12 @@ fn read(
         Separator::Whitespace => Layout::Whitespace,
     };
     if let (Input::File(path), Layout::Delimited(delimiter), None) = (input, layout, names) {
-        if let Some((names, typed)) = first_pass(path, source, delimiter, parallel_min) {
-            return second_pass(input, source, layout, true, names, typed);
+        if let Some(first) = first_pass(path, source, delimiter, parallel_min) {
+            let text_at = text_columns(&first.columns);
+            if let Some(text) = first.text_pass(&text_at) {
+                return assemble(first.names, first.columns, text);
+            }
+            return second_pass(input, source, layout, true, first.names, first.columns);
         }
     }
     let has_header = names.is_none();
@@ -197,6 +201,11 @@ fn read(
     second_pass(input, source, layout, has_header, names, typed)
 }
 
+/// The positions of the columns the first pass found to be text.
+fn text_columns(typed: &[TypedColumn]) -> Vec<usize> {
+    (0..typed.len()).filter(|&j| typed[j].is_text()).collect()
+}
+
 /// The text of the columns the first pass found to be text (none: no second pass), and the
 /// frame.
 fn second_pass(
@@ -207,7 +216,7 @@ fn second_pass(
     names: Vec<String>,
     typed: Vec<TypedColumn>,
 ) -> Result<DataFrame> {
-    let text_at: Vec<usize> = (0..typed.len()).filter(|&j| typed[j].is_text()).collect();
+    let text_at = text_columns(&typed);
     let text = if text_at.is_empty() {
         Vec::new()
     } else {
@@ -259,13 +268,7 @@ fn text_pass(
             header_seen = true;
             return Ok(());
         }
-        let mut k = 0;
-        for (j, cell) in fields.enumerate() {
-            if text_at.get(k) == Some(&j) {
-                text[k].push(cell);
-                k += 1;
-            }
-        }
+        push_text(&mut text, text_at, fields);
         Ok(())
     })?;
     if text.iter().any(|c| c.len() != rows) {
@@ -276,6 +279,23 @@ fn text_pass(
         ));
     }
     Ok(text.into_iter().map(TextColumn::finish).collect())
+}
+
+/// Adds one row's cells of the columns at `text_at` to `text` (in the same order).
+pub(super) fn push_text<'f>(
+    text: &mut [TextColumn],
+    text_at: &[usize],
+    fields: impl Iterator<Item = &'f str>,
+) {
+    let mut k = 0;
+    for (j, cell) in fields.enumerate() {
+        if text_at.get(k) == Some(&j) {
+            if let Some(column) = text.get_mut(k) {
+                column.push(cell);
+            }
+            k += 1;
+        }
+    }
 }
 
 /// The frame: typed columns where they are, text columns in their places.

@@ -24,8 +24,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
-use super::columns::TypedColumn;
-use super::csv::{check_unique, header_names, push_fields, reserve_for, SIZE_SAMPLE_ROWS};
+use polars::prelude::Column;
+
+use super::columns::{TextColumn, TypedColumn};
+use super::csv::{
+    check_unique, header_names, push_fields, push_text, reserve_for, SIZE_SAMPLE_ROWS,
+};
 
 /// Files smaller than this are read on one thread: the blocks would not pay for themselves.
 pub const PARALLEL_MIN_BYTES: u64 = 1 << 20;
@@ -34,14 +38,27 @@ const LINE_SEARCH: usize = 1 << 16;
 /// Bytes a block reads at a time; a longer line falls back to one thread.
 const CHUNK: usize = 1 << 20;
 
+/// A file's first pass read in parallel blocks: its header names and typed columns, and the
+/// cuts that made the blocks, for the text pass.
+pub struct FirstPass<'a> {
+    /// The header's names.
+    pub names: Vec<String>,
+    /// The typed columns, each block a chunk.
+    pub columns: Vec<TypedColumn>,
+    path: &'a Path,
+    source: &'a str,
+    delimiter: u8,
+    cuts: Vec<u64>,
+}
+
 /// The file's header names and typed columns, read in parallel blocks; `None` when the file
 /// must be read on one thread instead (see the module docs).
-pub fn first_pass(
-    path: &Path,
-    source: &str,
+pub fn first_pass<'a>(
+    path: &'a Path,
+    source: &'a str,
     delimiter: u8,
     min_bytes: u64,
-) -> Option<(Vec<String>, Vec<TypedColumn>)> {
+) -> Option<FirstPass<'a>> {
     let size = std::fs::metadata(path).ok()?.len();
     let threads = rayon::current_num_threads();
     if size < min_bytes || threads < 2 || !delimiter.is_ascii() {
@@ -50,18 +67,16 @@ pub fn first_pass(
     let (names, body) = header(path, source, delimiter)?;
     let cuts = cuts(path, body, size, threads)?;
     let stop = AtomicBool::new(false);
+    let block = Block {
+        path,
+        source,
+        delimiter,
+        names: &names,
+        stop: &stop,
+    };
     let blocks: Vec<Option<Vec<TypedColumn>>> = cuts
         .par_windows(2)
-        .map(|w| {
-            let block = Block {
-                path,
-                source,
-                delimiter,
-                names: &names,
-                stop: &stop,
-            };
-            block.read(w[0], w[1])
-        })
+        .map(|w| block.read(w[0], w[1]))
         .collect();
     let mut blocks = blocks.into_iter().collect::<Option<Vec<_>>>()?.into_iter();
     let mut columns = blocks.next()?;
@@ -70,7 +85,53 @@ pub fn first_pass(
             column.append(part);
         }
     }
-    Some((names, columns))
+    Some(FirstPass {
+        names,
+        columns,
+        path,
+        source,
+        delimiter,
+        cuts,
+    })
+}
+
+impl FirstPass<'_> {
+    /// The second pass in the same blocks: the text of the columns at `text_at`, each block a
+    /// chunk; `None` when a block reads differently than in the first pass (the one-thread
+    /// reader then says what changed).
+    pub fn text_pass(&self, text_at: &[usize]) -> Option<Vec<Column>> {
+        if text_at.is_empty() {
+            return Some(Vec::new());
+        }
+        let stop = AtomicBool::new(false);
+        let block = Block {
+            path: self.path,
+            source: self.source,
+            delimiter: self.delimiter,
+            names: &self.names,
+            stop: &stop,
+        };
+        let blocks: Vec<Option<Vec<TextColumn>>> = self
+            .cuts
+            .par_windows(2)
+            .map(|w| block.text(w[0], w[1], text_at))
+            .collect();
+        let rows = self.columns.first().map_or(0, TypedColumn::len);
+        let mut joined: Vec<Option<Column>> = text_at.iter().map(|_| None).collect();
+        for block in blocks {
+            for (all, part) in joined.iter_mut().zip(block?) {
+                let part = part.finish();
+                match all {
+                    None => *all = Some(part),
+                    Some(all) => {
+                        all.append_owned(part).ok()?;
+                    }
+                }
+            }
+        }
+        let joined: Vec<Column> = joined.into_iter().collect::<Option<_>>()?;
+        joined.iter().all(|c| c.len() == rows).then_some(joined)
+    }
 }
 
 /// The header's names (as the one-thread reader names them) and where the body starts; `None`
@@ -144,7 +205,42 @@ impl Block<'_> {
     /// Types the rows of `start..end`; `None` on a quote, an error or a row of the wrong
     /// width, here or in another block.
     fn read(&self, start: u64, end: u64) -> Option<Vec<TypedColumn>> {
-        let read = self.rows(start, end);
+        let mut columns: Vec<TypedColumn> =
+            self.names.iter().map(|_| TypedColumn::default()).collect();
+        let mut rows = 0u64;
+        self.each_line(start, end, &mut |at, fields| {
+            rows += 1;
+            if rows == SIZE_SAMPLE_ROWS {
+                reserve_for(&mut columns, Some(end - start), at, rows);
+            }
+            push_fields(&mut columns, fields, 0, self.names, self.source).ok()
+        })?;
+        Some(columns)
+    }
+
+    /// The text of the columns at `text_at` in the rows of `start..end`.
+    fn text(&self, start: u64, end: u64, text_at: &[usize]) -> Option<Vec<TextColumn>> {
+        let mut text: Vec<TextColumn> = text_at
+            .iter()
+            .map(|&j| TextColumn::new(&self.names[j], 0))
+            .collect();
+        self.each_line(start, end, &mut |_, fields| {
+            push_text(&mut text, text_at, fields);
+            Some(())
+        })?;
+        Some(text)
+    }
+
+    /// Calls `row` with each row of `start..end` (its byte offset in the block, its fields);
+    /// `None` on a quote, an error or a `None` from `row`, here or in another block (a failing
+    /// block stops the others).
+    fn each_line(
+        &self,
+        start: u64,
+        end: u64,
+        row: &mut impl FnMut(u64, Fields<'_>) -> Option<()>,
+    ) -> Option<()> {
+        let read = self.lines(start, end, row);
         if read.is_none() {
             self.stop.store(true, Ordering::Relaxed);
         }
@@ -154,14 +250,17 @@ impl Block<'_> {
     /// The block read a chunk of whole lines at a time. Without quotes a row is a line and a
     /// field the text between delimiters, so the lines are split here directly: the general
     /// CSV state machine, and copying through its buffers, took a third of the read.
-    fn rows(&self, start: u64, end: u64) -> Option<Vec<TypedColumn>> {
+    fn lines(
+        &self,
+        start: u64,
+        end: u64,
+        row: &mut impl FnMut(u64, Fields<'_>) -> Option<()>,
+    ) -> Option<()> {
         let mut file = File::open(self.path).ok()?;
         file.seek(SeekFrom::Start(start)).ok()?;
         let mut file = file.take(end - start);
-        let mut columns: Vec<TypedColumn> =
-            self.names.iter().map(|_| TypedColumn::default()).collect();
         let mut chunk = vec![0u8; CHUNK];
-        let (mut held, mut rows, mut byte) = (0, 0u64, 0u64);
+        let (mut held, mut byte) = (0, 0u64);
         loop {
             if self.stop.load(Ordering::Relaxed) {
                 return None;
@@ -187,17 +286,12 @@ impl Block<'_> {
             for line in text.split_terminator('\n') {
                 let at = byte;
                 byte += line.len() as u64 + 1;
-                let Some(fields) = self.fields(line) else {
-                    continue;
-                };
-                rows += 1;
-                if rows == SIZE_SAMPLE_ROWS {
-                    reserve_for(&mut columns, Some(end - start), at, rows);
+                if let Some(fields) = self.fields(line) {
+                    row(at, fields?)?;
                 }
-                push_fields(&mut columns, fields?, 0, self.names, self.source).ok()?;
             }
             if n == 0 {
-                return Some(columns);
+                return Some(());
             }
             chunk.copy_within(whole..held, 0);
             held -= whole;
@@ -273,6 +367,7 @@ mod tests {
             .build()
             .expect("pool");
         pool.install(|| first_pass(path, "data.csv", b',', 0))
+            .map(|first| (first.names, first.columns))
     }
 
     /// Reads `text` from a file on one thread and in four blocks.
@@ -367,6 +462,32 @@ mod tests {
         for &cut in &cuts[1..cuts.len() - 1] {
             assert_eq!(text.as_bytes()[cut as usize - 1], b'\n', "cut at {cut}");
         }
+    }
+
+    #[test]
+    fn text_columns_are_read_in_the_same_blocks() {
+        let text = shifting_types(5_000);
+        let (_dir, path) = temp_csv(&text);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(4)
+            .build()
+            .expect("pool");
+        let text = pool
+            .install(|| {
+                let first = first_pass(&path, "data.csv", b',', 0)?;
+                let text_at: Vec<usize> = (0..first.columns.len())
+                    .filter(|&j| first.columns[j].is_text())
+                    .collect();
+                assert_eq!(text_at, [4, 5]);
+                first.text_pass(&text_at)
+            })
+            .expect("a parallel text pass");
+        assert_eq!(text.len(), 2);
+        for column in &text {
+            assert_eq!(column.len(), 5_000);
+            assert_eq!(column.as_materialized_series().n_chunks(), 4);
+        }
+        assert_eq!(text[1].str().expect("text").get(4_999), Some("text"));
     }
 
     #[test]
