@@ -508,7 +508,7 @@ mod tests {
         // a bare `\r` line end inside a block (sent back to the csv crate), no final newline.
         let mut text = String::from("a\tb\tc\n");
         for i in 0..6_000 {
-            let _ = write!(text, "{i}\t{}\t{}.5\n", i % 7, i);
+            let _ = writeln!(text, "{i}\t{}\t{}.5", i % 7, i);
             match i % 1500 {
                 10 => text.push('\n'),
                 20 => text.push_str("  \r\n"),

@@ -7,7 +7,7 @@
 //! histogram is built, the larger one is the parent's minus it (the subtraction trick);
 //! features are processed in parallel (rayon); bins are `u8`, column-major. Reading a node's
 //! bins at its rows is a gather the hardware cannot predict, so the loops that do it (the
-//! histogram and the partition) ask for the bin 64 rows ahead ([`prefetch`]): on 2.4 M
+//! histogram and the partition) ask for the bin 64 rows ahead (`prefetch.rs`): on 2.4 M
 //! training rows, where a column no longer fits the core's cache, that took the node
 //! histograms from 24–30 s to about 15 s of a fit.
 //!
@@ -27,7 +27,7 @@ use super::prefetch::prefetch;
 const BINS: usize = 256;
 /// Nodes with fewer rows build their histogram on one thread.
 const PARALLEL_MIN_ROWS: usize = 4096;
-/// How many rows ahead a gather asks for its bin's cache line (see [`prefetch`]).
+/// How many rows ahead a gather asks for its bin's cache line (see `prefetch.rs`).
 const PREFETCH_AHEAD: usize = 64;
 
 /// A node of a fitted histogram tree.
