@@ -362,7 +362,7 @@ fn train(args: TrainArgs) -> anyhow::Result<()> {
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     progress.set_message("cross-validation");
-    let report = pipeline::train(&df, &config, Some(&progress))?;
+    let report = pipeline::train_owned(df, &config, Some(&progress))?;
     progress.finish_and_clear();
 
     let mut artifact = Artifact::from_report(&report, &name, &sha256)

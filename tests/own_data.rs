@@ -6,7 +6,7 @@ mod common;
 
 use common::{assert_close, mixed_csv};
 use ml_workflow::ingest::csv::{parse_delimited, Separator};
-use ml_workflow::modeling::pipeline::{train, Prepared, TrainConfig};
+use ml_workflow::modeling::pipeline::{train, train_owned, Prepared, TrainConfig};
 use ml_workflow::modeling::{ColumnType, Encoding, ModelSpec};
 use ml_workflow::serving::{predict, predict_csv, Artifact, PayloadError, PredictError};
 use polars::prelude::DataFrame;
@@ -162,6 +162,22 @@ fn a_linear_model_equals_scikit_learns_pipeline_and_serves_gaps_and_unseen_categ
         matches!(&err, PredictError::Payload(PayloadError::UnknownColumns { unknown, .. }) if unknown == &["colour"]),
         "{err}"
     );
+}
+
+#[test]
+fn training_on_an_owned_frame_gives_the_report_of_a_borrowed_one() {
+    let df = mixed(150);
+    let config = TrainConfig {
+        model: ml_workflow::modeling::ModelSpec::from_name("hist-gbm").expect("a model"),
+        folds: 0,
+        ..TrainConfig::for_target("price")
+    };
+    let borrowed = train(&df, &config, None).expect("borrowed");
+    let owned = train_owned(df, &config, None).expect("owned");
+    assert_eq!(owned.features, borrowed.features);
+    assert_eq!(owned.test, borrowed.test);
+    let (a, b) = (owned.evaluation().expect("a"), borrowed.evaluation().expect("b"));
+    assert_eq!(a.predicted, b.predicted);
 }
 
 #[test]

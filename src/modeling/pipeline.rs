@@ -307,7 +307,28 @@ pub fn train(
     config: &TrainConfig,
     progress: Option<&ProgressBar>,
 ) -> Result<TrainReport> {
-    let data = Prepared::new(df, config)?;
+    train_prepared(Prepared::new(df, config)?, config, progress)
+}
+
+/// [`train`] on a frame it owns, dropped as soon as the model's matrices are built, so that a
+/// big table is not held through the fit beside them (the command line's `train` uses it: at
+/// a million rows the frame is 168 MB).
+pub fn train_owned(
+    df: DataFrame,
+    config: &TrainConfig,
+    progress: Option<&ProgressBar>,
+) -> Result<TrainReport> {
+    let data = Prepared::new(&df, config)?;
+    drop(df);
+    train_prepared(data, config, progress)
+}
+
+/// The pipeline after the preparation: search, final fit, held-out evaluation.
+fn train_prepared(
+    data: Prepared,
+    config: &TrainConfig,
+    progress: Option<&ProgressBar>,
+) -> Result<TrainReport> {
     let started = Instant::now();
     let spec = config.model.clone().with_seed(u64::from(config.seed));
     // `folds` 0: one fit on the training rows, as a user trains once on a big table.
