@@ -176,7 +176,10 @@ fn training_on_an_owned_frame_gives_the_report_of_a_borrowed_one() {
     let owned = train_owned(df, &config, None).expect("owned");
     assert_eq!(owned.features, borrowed.features);
     assert_eq!(owned.test, borrowed.test);
-    let (a, b) = (owned.evaluation().expect("a"), borrowed.evaluation().expect("b"));
+    let (a, b) = (
+        owned.evaluation().expect("a"),
+        borrowed.evaluation().expect("b"),
+    );
     assert_eq!(a.predicted, b.predicted);
 }
 

@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use super::binning::{BinMapper, Binned, BINNING_SUBSAMPLE};
 use super::builder::check_targets;
-use super::hist_tree::{grow, GrowthLimits, HistTree};
+use super::hist_tree::{grow, GrowthLimits, HistTree, RootHistogram};
 use super::params::{check_n_estimators, param_accessors, param_guard, TreeError};
 use super::predict::{check_width, map_rows, row_predictions, staged_predictions};
 use crate::modeling::split::train_test_split;
@@ -339,12 +339,13 @@ impl HistGradientBoostingRegressorValidParams {
             validation_score.push(mse(vr, yv));
         }
         let mut trees = Vec::with_capacity(self.max_iter);
+        let mut root = RootHistogram::new();
         let mut train_score = Vec::with_capacity(self.max_iter);
         for _ in 0..self.max_iter {
             for ((g, &f), &t) in gradients.iter_mut().zip(&raw).zip(y) {
                 *g = f - t;
             }
-            let (tree, leaves) = grow(binned, mapper, &gradients, &mut samples, limits);
+            let (tree, leaves) = grow(binned, mapper, &gradients, &mut samples, limits, &mut root);
             for (start, end, value) in leaves {
                 for &i in &samples[start..end] {
                     raw[i as usize] += value;

@@ -145,7 +145,7 @@ pub struct GrowthLimits {
 }
 
 /// A gradient sum and a row count.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 struct Bin {
     g: f64,
     n: f64,
@@ -171,19 +171,55 @@ struct Leaf {
     split: Option<Split>,
 }
 
+/// The root's histogram from one tree to the next. Built once from every row, it is then
+/// carried forward: after a tree a row's gradient (prediction minus target, for squared error)
+/// moves by its leaf's value, so a bin's gradient sum moves by each leaf's value times the
+/// leaf's count in that bin. That reads the 31 leaves' histograms instead of every row and
+/// feature (at a million rows, 0.7 s of a fit); the sums differ from rebuilt ones by rounding
+/// only (tested).
+#[derive(Debug, Default)]
+pub struct RootHistogram(Option<Vec<Bin>>);
+
+impl RootHistogram {
+    /// No histogram yet: the first tree builds it.
+    pub fn new() -> Self {
+        RootHistogram(None)
+    }
+
+    /// The root's histogram for the gradients `g`: the carried one, or built from every row.
+    fn take(&mut self, binned: &Binned, n_features: usize, g: &[f64]) -> Vec<Bin> {
+        self.0
+            .take()
+            .unwrap_or_else(|| columns_histogram(binned, n_features, g))
+    }
+
+    /// The next tree's root histogram: this tree's, each bin's sum moved by the leaves' values.
+    fn carry(&mut self, mut hist: Vec<Bin>, leaves: &[Leaf], values: &[f64]) {
+        for (leaf, &value) in leaves.iter().zip(values) {
+            for (h, l) in hist.iter_mut().zip(&leaf.hist) {
+                h.g += value * l.n;
+            }
+        }
+        self.0 = Some(hist);
+    }
+}
+
 /// Grows one tree on `binned` for the gradients `g`; `samples` must hold `0..n_rows` in any
-/// order and is left partitioned by leaf. Returns the tree and each leaf's range of
-/// `samples` with its value, for updating the training predictions.
+/// order and is left partitioned by leaf; `root` is carried from the previous tree (see
+/// [`RootHistogram`]). Returns the tree and each leaf's range of `samples` with its value, for
+/// updating the training predictions.
 pub fn grow(
     binned: &Binned,
     mapper: &BinMapper,
     g: &[f64],
     samples: &mut [u32],
     limits: GrowthLimits,
+    root: &mut RootHistogram,
 ) -> (HistTree, Vec<(usize, usize, f64)>) {
     let n_features = mapper.thresholds.len();
     let mut nodes = vec![leaf_node()];
-    let root_hist = build_histogram(binned, n_features, g, samples, true);
+    let root_hist = root.take(binned, n_features, g);
+    let carried = root_hist.clone();
     let mut leaves = vec![Leaf {
         node: 0,
         start: 0,
@@ -239,6 +275,8 @@ pub fn grow(
         nodes[leaf.node].value = value;
         ranges.push((leaf.start, leaf.end, value));
     }
+    let values: Vec<f64> = ranges.iter().map(|r| r.2).collect();
+    root.carry(carried, &leaves, &values);
     (HistTree { nodes }, ranges)
 }
 
@@ -254,20 +292,10 @@ fn leaf_node() -> HistNode {
     }
 }
 
-/// The histogram of the rows `samples` (the whole training set when `all`).
-fn build_histogram(
-    binned: &Binned,
-    n_features: usize,
-    g: &[f64],
-    samples: &[u32],
-    all: bool,
-) -> Vec<Bin> {
-    if all {
-        columns_histogram(binned, n_features, g)
-    } else {
-        let ordered: Vec<f64> = samples.iter().map(|&i| g[i as usize]).collect();
-        rows_histogram(binned, n_features, samples, &ordered)
-    }
+/// The histogram of a node's rows `samples`, their gradients gathered in order first.
+fn build_histogram(binned: &Binned, n_features: usize, g: &[f64], samples: &[u32]) -> Vec<Bin> {
+    let ordered: Vec<f64> = samples.iter().map(|&i| g[i as usize]).collect();
+    rows_histogram(binned, n_features, samples, &ordered)
 }
 
 /// Every row: features in parallel, each column read front to back.
@@ -453,13 +481,7 @@ fn split_leaf(
     } else {
         (mid, parent.end)
     };
-    let small_hist = build_histogram(
-        binned,
-        n_features,
-        g,
-        &samples[small_start..small_end],
-        false,
-    );
+    let small_hist = build_histogram(binned, n_features, g, &samples[small_start..small_end]);
     let mut large_hist = parent.hist;
     for (l, s) in large_hist.iter_mut().zip(&small_hist) {
         l.g -= s.g;
@@ -581,5 +603,64 @@ mod tests {
             assert_eq!(rows[..n_left], want_left[..], "n = {n}");
             assert_eq!(rows[n_left..], want_right[..], "n = {n}");
         }
+    }
+
+    #[test]
+    fn the_carried_root_histogram_equals_one_built_from_every_row() {
+        let n = 6_000;
+        let mut state = 11u64;
+        let mut next = || {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let cells: Vec<f64> = (0..n * 3)
+            .map(|k| if k % 97 == 0 { f64::NAN } else { next() })
+            .collect();
+        let x = ndarray::Array2::from_shape_vec((n, 3), cells).expect("matrix");
+        let y: Vec<f64> = x
+            .rows()
+            .into_iter()
+            .map(|r| {
+                let v = |x: f64| if x.is_nan() { 0.5 } else { x };
+                10.0 * v(r[0]).max(0.2) + (5.0 * v(r[1])).sin() + next()
+            })
+            .collect();
+        let mapper = BinMapper::fit(x.view(), 255, 200_000, 0);
+        let binned = mapper.transform(x.view());
+        let limits = GrowthLimits {
+            max_leaf_nodes: Some(31),
+            max_depth: None,
+            min_samples_leaf: 20,
+            l2: 0.0,
+            learning_rate: 0.1,
+        };
+        let mut raw = vec![y.iter().sum::<f64>() / n as f64; n];
+        let mut samples: Vec<u32> = (0..n as u32).collect();
+        let mut root = RootHistogram::new();
+        for _ in 0..10 {
+            let g: Vec<f64> = raw.iter().zip(&y).map(|(f, t)| f - t).collect();
+            let (_, leaves) = grow(&binned, &mapper, &g, &mut samples, limits, &mut root);
+            for (start, end, value) in leaves {
+                for &i in &samples[start..end] {
+                    raw[i as usize] += value;
+                }
+            }
+        }
+        let g: Vec<f64> = raw.iter().zip(&y).map(|(f, t)| f - t).collect();
+        let rebuilt = columns_histogram(&binned, 3, &g);
+        let carried = root.0.expect("carried after a tree");
+        assert_eq!(carried.len(), rebuilt.len());
+        let scale: f64 = g.iter().map(|v| v.abs()).sum();
+        for (c, r) in carried.iter().zip(&rebuilt) {
+            assert_eq!(c.n, r.n);
+            assert!(
+                (c.g - r.g).abs() <= 1e-12 * scale,
+                "{} against {}",
+                c.g,
+                r.g
+            );
+        }
+        // Not the same numbers by construction: the rebuilt gradients are far from the first.
+        assert!(rebuilt.iter().any(|b| b.g.abs() > 1.0));
     }
 }
