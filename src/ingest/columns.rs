@@ -199,19 +199,12 @@ impl TypedColumn {
             kind = Kind::Floats;
         }
         let later = std::mem::take(&mut self.later);
-        let mut joined: Option<Series> = None;
-        for mut part in std::iter::once(self).chain(later) {
+        let parts = std::iter::once(self).chain(later).map(|mut part| {
             let values = std::mem::replace(&mut part.values, Values::Empty);
             part.values = values.into_kind(kind, part.rows);
-            let series = part.finish_part(name)?.take_materialized_series();
-            match &mut joined {
-                None => joined = Some(series),
-                Some(all) => {
-                    all.append_owned(series).ok()?;
-                }
-            }
-        }
-        joined.map(IntoColumn::into_column)
+            part.finish_part(name)
+        });
+        join_chunks(parts.collect::<Option<Vec<_>>>()?)
     }
 
     /// One part as pandas would type it alone.
@@ -256,6 +249,17 @@ impl TypedColumn {
         };
         Some(series.into_column())
     }
+}
+
+/// One column from parts of the same type read apart (blocks of a file), in order: each part
+/// becomes a chunk, nothing is copied. `None` for no parts or parts of different types.
+pub fn join_chunks(parts: Vec<Column>) -> Option<Column> {
+    let mut parts = parts.into_iter();
+    let mut joined = parts.next()?;
+    for part in parts {
+        joined.append_owned(part).ok()?;
+    }
+    Some(joined)
 }
 
 /// A column's type, as the parts read apart join into it.

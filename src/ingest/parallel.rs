@@ -26,7 +26,7 @@ use rayon::prelude::*;
 
 use polars::prelude::Column;
 
-use super::columns::{TextColumn, TypedColumn};
+use super::columns::{join_chunks, TextColumn, TypedColumn};
 use super::csv::{
     check_unique, header_names, push_fields, push_text, reserve_for, SIZE_SAMPLE_ROWS,
 };
@@ -117,19 +117,13 @@ impl FirstPass<'_> {
             .map(|w| block.text(w[0], w[1], text_at))
             .collect();
         let rows = self.columns.first().map_or(0, TypedColumn::len);
-        let mut joined: Vec<Option<Column>> = text_at.iter().map(|_| None).collect();
+        let mut parts: Vec<Vec<Column>> = text_at.iter().map(|_| Vec::new()).collect();
         for block in blocks {
-            for (all, part) in joined.iter_mut().zip(block?) {
-                let part = part.finish();
-                match all {
-                    None => *all = Some(part),
-                    Some(all) => {
-                        all.append_owned(part).ok()?;
-                    }
-                }
+            for (column, part) in parts.iter_mut().zip(block?) {
+                column.push(part.finish());
             }
         }
-        let joined: Vec<Column> = joined.into_iter().collect::<Option<_>>()?;
+        let joined: Vec<Column> = parts.into_iter().map(join_chunks).collect::<Option<_>>()?;
         joined.iter().all(|c| c.len() == rows).then_some(joined)
     }
 }
@@ -303,8 +297,8 @@ impl Block<'_> {
     /// line, a line end of its own the one-thread reader handles.
     fn fields<'l>(&self, line: &'l str) -> Option<Option<Fields<'l>>> {
         let line = line.strip_suffix('\r').unwrap_or(line);
-        let has_delimiter = memchr::memchr(self.delimiter, line.as_bytes()).is_some();
-        if !has_delimiter && line.trim().is_empty() {
+        // `trim` stops at the first visible character, so most lines cost no scan here.
+        if line.trim().is_empty() && memchr::memchr(self.delimiter, line.as_bytes()).is_none() {
             return None;
         }
         let fields = Fields {

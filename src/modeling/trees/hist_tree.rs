@@ -4,7 +4,8 @@
 //!
 //! What makes it fast: a node's gradient histogram (sum and count per bin and feature) is built
 //! once, from the node's rows with their gradients gathered in order; only the smaller child's
-//! histogram is built, the larger one is the parent's minus it (the subtraction trick);
+//! histogram is built, the larger one is the parent's minus it (the subtraction trick); the
+//! root's is built once per fit and carried from tree to tree ([`RootHistogram`]);
 //! features are processed in parallel (rayon); bins are `u8`, column-major. Reading a node's
 //! bins at its rows is a gather the hardware cannot predict, so the loops that do it (the
 //! histogram and the partition) ask for the bin 64 rows ahead (`prefetch.rs`): on 2.4 M
