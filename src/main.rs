@@ -18,6 +18,7 @@ use ml_workflow::error::chain_message;
 use ml_workflow::ingest::csv::Separator;
 use ml_workflow::ingest::{self, Cache, CacheState};
 use ml_workflow::logging;
+use ml_workflow::modeling::binned;
 use ml_workflow::modeling::pipeline::{self, TrainConfig, TrainReport};
 use ml_workflow::modeling::{Grid, ModelSpec, ParamSet, MODELS};
 use ml_workflow::report::format_params;
@@ -333,36 +334,44 @@ fn train_config(args: &TrainArgs) -> anyhow::Result<TrainConfig> {
 
 fn train(args: TrainArgs) -> anyhow::Result<()> {
     let config = train_config(&args)?;
-    let (df, name, sha256) = match (&args.dataset, &args.csv) {
-        (Some(name), _) => {
-            let spec = datasets::dataset(name)?;
-            let path = Cache::new(ingest::data_dir())
-                .with_progress(true)
-                .fetch(&spec)?;
-            (
-                ingest::read_dataset_file(&spec, &path)?,
-                spec.name.to_string(),
-                spec.sha256.to_string(),
-            )
-        }
-        (None, Some(csv)) => {
-            // The file's digest (for the artifact's provenance) is computed beside the read.
-            let (sha, df) = std::thread::scope(|scope| {
-                let sha = scope.spawn(|| ingest::sha256_file(csv));
-                let df = ingest::read_csv_with(csv, args.sep.unwrap_or(Separator::Sniff));
-                (sha.join(), df)
-            });
-            let sha = sha.map_err(|_| anyhow::anyhow!("hashing {} failed", csv.display()))??;
-            (df?, csv.display().to_string(), sha)
-        }
-        (None, None) => anyhow::bail!("give --dataset NAME or --csv FILE --target COLUMN"),
-    };
     let progress = ProgressBar::new(0).with_style(
         ProgressStyle::with_template("{msg} {bar:30} {pos}/{len} fold fits [{elapsed}]")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     progress.set_message("cross-validation");
-    let report = pipeline::train_owned(df, &config, Some(&progress))?;
+    let (report, name, sha256) = match (&args.dataset, &args.csv) {
+        (Some(name), _) => {
+            let spec = datasets::dataset(name)?;
+            let path = Cache::new(ingest::data_dir())
+                .with_progress(true)
+                .fetch(&spec)?;
+            let df = ingest::read_dataset_file(&spec, &path)?;
+            (
+                pipeline::train_owned(df, &config, Some(&progress))?,
+                spec.name.to_string(),
+                spec.sha256.to_string(),
+            )
+        }
+        (None, Some(csv)) => {
+            let sep = args.sep.unwrap_or(Separator::Sniff);
+            // The file's digest (for the artifact's provenance) is computed beside the training.
+            let (sha, report) = std::thread::scope(|scope| {
+                let sha = scope.spawn(|| ingest::sha256_file(csv));
+                let report = if binned::binned_spec(&config)?.is_some() {
+                    // Histogram boosting reads a few columns at a time, straight into bins.
+                    let mut source = ingest::CsvColumns::open(csv, sep)?;
+                    binned::train_binned(&mut source, &config)
+                } else {
+                    let df = ingest::read_csv_with(csv, sep)?;
+                    pipeline::train_owned(df, &config, Some(&progress))
+                };
+                Ok::<_, ml_workflow::Error>((sha.join(), report))
+            })?;
+            let sha = sha.map_err(|_| anyhow::anyhow!("hashing {} failed", csv.display()))??;
+            (report?, csv.display().to_string(), sha)
+        }
+        (None, None) => anyhow::bail!("give --dataset NAME or --csv FILE --target COLUMN"),
+    };
     progress.finish_and_clear();
 
     let mut artifact = Artifact::from_report(&report, &name, &sha256)

@@ -23,6 +23,8 @@ enum Values {
     Bools(Vec<bool>),
     /// Anything else: collected in the second pass.
     Text,
+    /// A column the caller did not ask for: its cells are counted, not parsed.
+    Skipped,
 }
 
 /// One column during the first pass.
@@ -47,6 +49,19 @@ impl Default for TypedColumn {
 }
 
 impl TypedColumn {
+    /// A column whose cells are only counted (one the caller did not ask for).
+    pub fn skipped() -> Self {
+        TypedColumn {
+            values: Values::Skipped,
+            ..TypedColumn::default()
+        }
+    }
+
+    /// Whether the column is only counted ([`TypedColumn::skipped`]).
+    pub fn is_skipped(&self) -> bool {
+        matches!(self.values, Values::Skipped)
+    }
+
     /// Adds the next row's cell.
     pub fn push(&mut self, cell: &str) {
         if !self.push_plain_value(cell) {
@@ -83,6 +98,7 @@ impl TypedColumn {
                 }
                 None => false,
             },
+            Values::Skipped => true,
             _ => false,
         };
         if pushed {
@@ -139,7 +155,7 @@ impl TypedColumn {
                 }
                 None => Values::Text,
             },
-            Values::Text => Values::Text,
+            other @ (Values::Text | Values::Skipped) => other,
         };
     }
 
@@ -149,7 +165,7 @@ impl TypedColumn {
             Values::Ints(v) => v.reserve_exact(more),
             Values::Floats(v) => v.reserve_exact(more),
             Values::Bools(v) => v.reserve_exact(more),
-            Values::Empty | Values::Text => {}
+            Values::Empty | Values::Text | Values::Skipped => {}
         }
         if let Some(missing) = &mut self.missing {
             missing.reserve_exact(more);
@@ -212,7 +228,7 @@ impl TypedColumn {
         let missing = self.missing;
         let is_missing = |i: usize| missing.as_ref().is_some_and(|m| m[i]);
         let series = match self.values {
-            Values::Text => return None,
+            Values::Text | Values::Skipped => return None,
             Values::Empty => Series::new(name.into(), vec![None::<f64>; self.rows]),
             // Zero-copy (`from_vec`; `Series::new` would copy the slice): the frame takes the
             // vector, so it first gives back what it has spare.
@@ -291,7 +307,7 @@ impl Values {
     /// The values' type; `None` for text.
     fn kind(&self) -> Option<Kind> {
         match self {
-            Values::Empty => Some(Kind::Empty),
+            Values::Empty | Values::Skipped => Some(Kind::Empty),
             Values::Ints(_) => Some(Kind::Ints),
             Values::Floats(_) => Some(Kind::Floats),
             Values::Bools(_) => Some(Kind::Bools),
@@ -329,7 +345,7 @@ impl Values {
             Values::Ints(v) => v.resize(v.len() + gaps, 0),
             Values::Floats(v) => v.resize(v.len() + gaps, f64::NAN),
             Values::Bools(v) => v.resize(v.len() + gaps, false),
-            Values::Empty | Values::Text => {}
+            Values::Empty | Values::Text | Values::Skipped => {}
         }
     }
 }

@@ -62,7 +62,92 @@ pub fn read_csv_with(path: impl AsRef<Path>, separator: Separator) -> Result<Dat
 /// [`read_csv_with`], in parallel blocks from `parallel_min` bytes (see `ingest/parallel.rs`).
 pub(super) fn read_file(path: &Path, separator: Separator, parallel_min: u64) -> Result<DataFrame> {
     let source = path.display().to_string();
-    read(&Input::File(path), &source, separator, None, parallel_min)
+    read(
+        &Input::File(path),
+        &source,
+        separator,
+        None,
+        None,
+        parallel_min,
+    )
+}
+
+/// [`read_csv_with`] keeping only the columns named in `keep` (in the file's order, as
+/// pandas' `usecols`): the others are split off each row but never parsed or held. Each column
+/// is typed exactly as the whole file's read types it. A name the header lacks is an error.
+/// Reading a big table a few columns at a time keeps memory to those columns (histogram
+/// boosting's training does: [`crate::modeling::binned`]).
+pub fn read_csv_columns(
+    path: impl AsRef<Path>,
+    separator: Separator,
+    keep: &[String],
+) -> Result<DataFrame> {
+    read_file_columns(path.as_ref(), separator, keep, PARALLEL_MIN_BYTES)
+}
+
+/// [`read_csv_columns`], in parallel blocks from `parallel_min` bytes.
+pub(super) fn read_file_columns(
+    path: &Path,
+    separator: Separator,
+    keep: &[String],
+    parallel_min: u64,
+) -> Result<DataFrame> {
+    let source = path.display().to_string();
+    let input = Input::File(path);
+    read(&input, &source, separator, None, Some(keep), parallel_min)
+}
+
+/// The header's names of a delimited file (the separator sniffed unless given), as
+/// [`read_csv_with`] names its columns.
+pub fn read_header(path: impl AsRef<Path>, separator: Separator) -> Result<Vec<String>> {
+    let path = path.as_ref();
+    let source = path.display().to_string();
+    let input = Input::File(path);
+    let layout = layout(&input, &source, separator)?;
+    let mut names = None;
+    // The first row is the header; the error only stops the reading there.
+    let read = each_row(&input, &source, layout, &mut |_, _, fields| {
+        names = Some(header_names(fields));
+        Err(Error::invalid("csv", "stop after the header"))
+    });
+    match names {
+        Some(names) if !names.is_empty() && !names.iter().all(String::is_empty) => {
+            check_unique(&names, &source)?;
+            Ok(names)
+        }
+        Some(_) => Err(parse_error(&source, 1, "the file has no header row".into())),
+        None => {
+            read?;
+            Err(parse_error(&source, 1, "the file has no header row".into()))
+        }
+    }
+}
+
+/// Which of `names` to keep: all, or those in `keep` (each of which must be there).
+pub(super) fn keep_mask(names: &[String], keep: Option<&[String]>) -> Result<Vec<bool>> {
+    let Some(keep) = keep else {
+        return Ok(vec![true; names.len()]);
+    };
+    if let Some(missing) = keep.iter().find(|k| !names.contains(k)) {
+        return Err(Error::MissingColumn {
+            name: missing.clone(),
+            available: names.join(", "),
+        });
+    }
+    Ok(names.iter().map(|n| keep.contains(n)).collect())
+}
+
+/// A fresh column for each name: typed when kept, counted only when not.
+pub(super) fn new_columns(keep: &[bool]) -> Vec<TypedColumn> {
+    keep.iter()
+        .map(|&k| {
+            if k {
+                TypedColumn::default()
+            } else {
+                TypedColumn::skipped()
+            }
+        })
+        .collect()
 }
 
 /// Parses CSV bytes with a header, the separator sniffed; `source` names the input in errors.
@@ -72,7 +157,14 @@ pub fn parse_csv(bytes: &[u8], source: &str) -> Result<DataFrame> {
 
 /// Parses delimited bytes with a header row.
 pub fn parse_delimited(bytes: &[u8], source: &str, separator: Separator) -> Result<DataFrame> {
-    read(&Input::Bytes(bytes), source, separator, None, u64::MAX)
+    read(
+        &Input::Bytes(bytes),
+        source,
+        separator,
+        None,
+        None,
+        u64::MAX,
+    )
 }
 
 /// Parses a header-less file whose fields are separated by runs of spaces or tabs.
@@ -82,6 +174,7 @@ pub fn parse_whitespace(bytes: &[u8], names: &[String], source: &str) -> Result<
         source,
         Separator::Whitespace,
         Some(names),
+        None,
         u64::MAX,
     )
 }
@@ -94,6 +187,7 @@ pub fn read_whitespace(path: &Path, names: &[String]) -> Result<DataFrame> {
         &source,
         Separator::Whitespace,
         Some(names),
+        None,
         u64::MAX,
     )
 }
@@ -145,25 +239,32 @@ pub(super) enum Layout {
     Whitespace,
 }
 
-/// Reads `input` in at most two passes: names, then typed columns, then text columns. A file
-/// of `parallel_min` bytes or more has its first pass in parallel blocks when it can.
-fn read(
-    input: &Input,
-    source: &str,
-    separator: Separator,
-    names: Option<&[String]>,
-    parallel_min: u64,
-) -> Result<DataFrame> {
-    let layout = match separator {
+/// How `separator` splits `input`'s rows (a sniffed one from the header line).
+fn layout(input: &Input, source: &str, separator: Separator) -> Result<Layout> {
+    Ok(match separator {
         Separator::Sniff => match sniff(&header_line(input, source)?) {
             Separator::Byte(b) => Layout::Delimited(b),
             _ => Layout::Whitespace,
         },
         Separator::Byte(b) => Layout::Delimited(b),
         Separator::Whitespace => Layout::Whitespace,
-    };
+    })
+}
+
+/// Reads `input` in at most two passes: names, then typed columns, then text columns; only
+/// the columns in `keep` when given. A file of `parallel_min` bytes or more has its first pass
+/// in parallel blocks when it can.
+fn read(
+    input: &Input,
+    source: &str,
+    separator: Separator,
+    names: Option<&[String]>,
+    keep: Option<&[String]>,
+    parallel_min: u64,
+) -> Result<DataFrame> {
+    let layout = layout(input, source, separator)?;
     if let (Input::File(path), Layout::Delimited(delimiter), None) = (input, layout, names) {
-        if let Some(first) = first_pass(path, source, delimiter, parallel_min) {
+        if let Some(first) = first_pass(path, source, delimiter, keep, parallel_min)? {
             let text_at = text_columns(&first.columns);
             if let Some(text) = first.text_pass(&text_at) {
                 return assemble(first.names, first.columns, text);
@@ -173,9 +274,10 @@ fn read(
     }
     let has_header = names.is_none();
     let mut header = Vec::new();
-    let mut typed: Vec<TypedColumn> = names
-        .map(|n| n.iter().map(|_| TypedColumn::default()).collect())
-        .unwrap_or_default();
+    let mut typed: Vec<TypedColumn> = match names {
+        Some(n) => new_columns(&keep_mask(n, keep)?),
+        None => Vec::new(),
+    };
     let size = input.size();
     let mut rows = 0u64;
     each_row(input, source, layout, &mut |line, byte, fields| {
@@ -189,7 +291,7 @@ fn read(
                 return Err(parse_error(source, 1, "the file has no header row".into()));
             }
             check_unique(&header, source)?;
-            typed = header.iter().map(|_| TypedColumn::default()).collect();
+            typed = new_columns(&keep_mask(&header, keep)?);
             return Ok(());
         }
         push_fields(&mut typed, fields, line, names.unwrap_or(&header), source)
@@ -220,7 +322,7 @@ fn second_pass(
     let text = if text_at.is_empty() {
         Vec::new()
     } else {
-        let rows = typed.first().map_or(0, TypedColumn::len);
+        let rows = typed.iter().map(TypedColumn::len).max().unwrap_or(0);
         text_pass(input, source, layout, has_header, &names, &text_at, rows)?
     };
     assemble(names, typed, text)
@@ -298,11 +400,16 @@ pub(super) fn push_text<'f>(
     }
 }
 
-/// The frame: typed columns where they are, text columns in their places.
+/// The frame: typed columns where they are, text columns in their places; columns skipped
+/// (not asked for) left out.
 fn assemble(names: Vec<String>, typed: Vec<TypedColumn>, text: Vec<Column>) -> Result<DataFrame> {
     let mut text = text.into_iter();
     let mut columns = Vec::with_capacity(names.len());
+    let height = typed.iter().map(TypedColumn::len).max().unwrap_or(0);
     for (name, column) in names.iter().zip(typed) {
+        if column.is_skipped() {
+            continue;
+        }
         match column.finish(name) {
             Some(c) => columns.push(c),
             None => {
@@ -312,7 +419,6 @@ fn assemble(names: Vec<String>, typed: Vec<TypedColumn>, text: Vec<Column>) -> R
             }
         }
     }
-    let height = columns.first().map_or(0, Column::len);
     Ok(DataFrame::new(height, columns)?)
 }
 

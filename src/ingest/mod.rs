@@ -5,6 +5,7 @@
 //! file without touching the network and downloads it on first use. A cached file whose
 //! SHA-256 differs from the registry's is an error, never silently used.
 
+pub mod by_columns;
 pub mod cache;
 mod columns;
 pub mod csv;
@@ -15,10 +16,11 @@ use std::path::Path;
 
 use polars::prelude::DataFrame;
 
+pub use by_columns::CsvColumns;
 pub use cache::{data_dir, sha256_bytes, sha256_file, Cache, CacheState, DATA_DIR_ENV};
 pub use csv::{
-    parse_csv, parse_delimited, parse_whitespace, read_csv, read_csv_with, read_whitespace,
-    Separator,
+    parse_csv, parse_delimited, parse_whitespace, read_csv, read_csv_columns, read_csv_with,
+    read_header, read_whitespace, Separator,
 };
 
 use crate::datasets::{dataset, DatasetSpec, Format};

@@ -28,8 +28,10 @@ use polars::prelude::Column;
 
 use super::columns::{join_chunks, TextColumn, TypedColumn};
 use super::csv::{
-    check_unique, header_names, push_fields, push_text, reserve_for, SIZE_SAMPLE_ROWS,
+    check_unique, header_names, keep_mask, new_columns, push_fields, push_text, reserve_for,
+    SIZE_SAMPLE_ROWS,
 };
+use crate::error::Result;
 
 /// Files smaller than this are read on one thread: the blocks would not pay for themselves.
 pub const PARALLEL_MIN_BYTES: u64 = 1 << 20;
@@ -51,21 +53,42 @@ pub struct FirstPass<'a> {
     cuts: Vec<u64>,
 }
 
-/// The file's header names and typed columns, read in parallel blocks; `None` when the file
-/// must be read on one thread instead (see the module docs).
+/// The file's header names and typed columns (only those in `keep`, when given; the others
+/// counted), read in parallel blocks; `Ok(None)` when the file must be read on one thread
+/// instead (see the module docs); an error for a `keep` name the header lacks.
 pub fn first_pass<'a>(
     path: &'a Path,
     source: &'a str,
     delimiter: u8,
+    keep: Option<&[String]>,
     min_bytes: u64,
-) -> Option<FirstPass<'a>> {
-    let size = std::fs::metadata(path).ok()?.len();
+) -> Result<Option<FirstPass<'a>>> {
+    let Some(size) = std::fs::metadata(path).ok().map(|m| m.len()) else {
+        return Ok(None);
+    };
     let threads = rayon::current_num_threads();
     if size < min_bytes || threads < 2 || !delimiter.is_ascii() {
-        return None;
+        return Ok(None);
     }
-    let (names, body) = header(path, source, delimiter)?;
-    let cuts = cuts(path, body, size, threads)?;
+    let Some((names, body)) = header(path, source, delimiter) else {
+        return Ok(None);
+    };
+    let keep = keep_mask(&names, keep)?;
+    let Some(cuts) = cuts(path, body, size, threads) else {
+        return Ok(None);
+    };
+    Ok(read_blocks(path, source, delimiter, names, &keep, cuts))
+}
+
+/// The blocks between `cuts`, read in parallel and appended in order.
+fn read_blocks<'a>(
+    path: &'a Path,
+    source: &'a str,
+    delimiter: u8,
+    names: Vec<String>,
+    keep: &[bool],
+    cuts: Vec<u64>,
+) -> Option<FirstPass<'a>> {
     let stop = AtomicBool::new(false);
     let block = Block {
         path,
@@ -76,7 +99,7 @@ pub fn first_pass<'a>(
     };
     let blocks: Vec<Option<Vec<TypedColumn>>> = cuts
         .par_windows(2)
-        .map(|w| block.read(w[0], w[1]))
+        .map(|w| block.read(w[0], w[1], keep))
         .collect();
     let mut blocks = blocks.into_iter().collect::<Option<Vec<_>>>()?.into_iter();
     let mut columns = blocks.next()?;
@@ -116,7 +139,7 @@ impl FirstPass<'_> {
             .par_windows(2)
             .map(|w| block.text(w[0], w[1], text_at))
             .collect();
-        let rows = self.columns.first().map_or(0, TypedColumn::len);
+        let rows = self.columns.iter().map(TypedColumn::len).max().unwrap_or(0);
         let mut parts: Vec<Vec<Column>> = text_at.iter().map(|_| Vec::new()).collect();
         for block in blocks {
             for (column, part) in parts.iter_mut().zip(block?) {
@@ -196,11 +219,10 @@ struct Block<'a> {
 }
 
 impl Block<'_> {
-    /// Types the rows of `start..end`; `None` on a quote, an error or a row of the wrong
+    /// Types the rows of `start..end` (the columns `keep` marks; the others counted); `None` on a quote, an error or a row of the wrong
     /// width, here or in another block.
-    fn read(&self, start: u64, end: u64) -> Option<Vec<TypedColumn>> {
-        let mut columns: Vec<TypedColumn> =
-            self.names.iter().map(|_| TypedColumn::default()).collect();
+    fn read(&self, start: u64, end: u64, keep: &[bool]) -> Option<Vec<TypedColumn>> {
+        let mut columns = new_columns(keep);
         let mut rows = 0u64;
         self.each_line(start, end, &mut |at, fields| {
             rows += 1;
@@ -344,7 +366,7 @@ mod tests {
     use polars::prelude::DataFrame;
 
     use super::*;
-    use crate::ingest::csv::{read_file, Separator};
+    use crate::ingest::csv::{read_file, read_file_columns, Separator};
 
     /// `text` in a file of a temporary folder (removed when the folder is dropped).
     fn temp_csv(text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
@@ -360,7 +382,7 @@ mod tests {
             .num_threads(4)
             .build()
             .expect("pool");
-        pool.install(|| first_pass(path, "data.csv", b',', 0))
+        pool.install(|| first_pass(path, "data.csv", b',', None, 0).ok().flatten())
             .map(|first| (first.names, first.columns))
     }
 
@@ -468,7 +490,7 @@ mod tests {
             .expect("pool");
         let text = pool
             .install(|| {
-                let first = first_pass(&path, "data.csv", b',', 0)?;
+                let first = first_pass(&path, "data.csv", b',', None, 0).ok()??;
                 let text_at: Vec<usize> = (0..first.columns.len())
                     .filter(|&j| first.columns[j].is_text())
                     .collect();
@@ -482,6 +504,48 @@ mod tests {
             assert_eq!(column.as_materialized_series().n_chunks(), 4);
         }
         assert_eq!(text[1].str().expect("text").get(4_999), Some("text"));
+    }
+
+    #[test]
+    fn columns_asked_for_are_read_as_the_whole_file_types_them() {
+        let mut quoted = shifting_types(3_000);
+        quoted.push_str("3000,1,2,True,TRUE,\"two\r\nlines\",7\r\n");
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(4)
+            .build()
+            .expect("pool");
+        for text in [shifting_types(6_000), quoted] {
+            let (_dir, path) = temp_csv(&text);
+            let whole = read_file(&path, Separator::Sniff, u64::MAX).expect("whole file");
+            for keep in [
+                &["words"][..],
+                &["gappy", "ints"],
+                &["late", "id", "mixed", "flag"],
+            ] {
+                let keep: Vec<String> = keep.iter().map(|k| k.to_string()).collect();
+                // The file's order, as pandas' usecols gives them.
+                let expected = whole
+                    .select(
+                        whole
+                            .get_column_names()
+                            .into_iter()
+                            .filter(|n| keep.contains(&n.to_string()))
+                            .cloned(),
+                    )
+                    .expect("selected");
+                for min in [0, u64::MAX] {
+                    let got = pool
+                        .install(|| read_file_columns(&path, Separator::Sniff, &keep, min))
+                        .expect("columns");
+                    assert_eq!(got.schema(), expected.schema(), "{keep:?} from {min}");
+                    assert!(got.equals_missing(&expected), "{keep:?} from {min}");
+                }
+            }
+            let err = read_file_columns(&path, Separator::Sniff, &["nope".into()], 0)
+                .expect_err("no such column")
+                .to_string();
+            assert!(err.contains("\"nope\"") && err.contains("words"), "{err}");
+        }
     }
 
     #[test]
@@ -528,7 +592,7 @@ mod tests {
             .build()
             .expect("pool");
         assert!(pool
-            .install(|| first_pass(&path, "data.csv", b'\t', 0))
+            .install(|| first_pass(&path, "data.csv", b'\t', None, 0).ok().flatten())
             .is_none());
     }
 

@@ -106,13 +106,24 @@ pub struct TrainReport {
 /// The input columns: those named, or every column but the target; `drop` removed either way.
 /// Each must exist, and the target cannot be one.
 pub fn resolve_features(df: &DataFrame, config: &TrainConfig) -> Result<Vec<String>> {
+    resolve_inputs(&column_names(df), config)
+}
+
+/// [`resolve_features`] for a table with columns `names`.
+pub fn resolve_inputs(names: &[String], config: &TrainConfig) -> Result<Vec<String>> {
     for name in config.features.iter().chain(&config.drop) {
-        column_by_name(df, name)?;
+        if !names.contains(name) {
+            return Err(Error::MissingColumn {
+                name: name.clone(),
+                available: names.join(", "),
+            });
+        }
     }
     let chosen = if config.features.is_empty() {
-        column_names(df)
-            .into_iter()
-            .filter(|c| *c != config.target)
+        names
+            .iter()
+            .filter(|c| **c != config.target)
+            .cloned()
             .collect()
     } else {
         config.features.clone()
@@ -311,13 +322,18 @@ pub fn train(
 }
 
 /// [`train`] on a frame it owns, dropped as soon as the model's matrices are built, so that a
-/// big table is not held through the fit beside them (the command line's `train` uses it: at
-/// a million rows the frame is 168 MB).
+/// big table is not held through the fit beside them (at a million rows the frame is 168 MB).
+/// Histogram boosting fitted once (see [`super::binned::binned_spec`]) never builds the
+/// matrices: the frame's columns are binned and dropped a few at a time
+/// ([`super::binned::train_binned`]), with the same result.
 pub fn train_owned(
     df: DataFrame,
     config: &TrainConfig,
     progress: Option<&ProgressBar>,
 ) -> Result<TrainReport> {
+    if super::binned::binned_spec(config)?.is_some() {
+        return super::binned::train_binned(&mut super::binned::FrameColumns::new(df), config);
+    }
     let data = Prepared::new(&df, config)?;
     drop(df);
     train_prepared(data, config, progress)

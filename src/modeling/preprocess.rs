@@ -112,6 +112,104 @@ impl ColumnData<'_> {
     }
 }
 
+/// One value of an input column as features: a number (the numeric column's one feature), or
+/// which of a one-hot block's features is 1 (none: all 0).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Encoded {
+    Number(f64),
+    Hot(Option<usize>),
+}
+
+/// One input column fitted by itself on the training rows, with its features over every row
+/// of the frame: for a model fed a column at a time, so that a big table never becomes a
+/// matrix of `f64` (histogram boosting's training: [`crate::modeling::binned`]). Without
+/// scaling only (that model bins by rank); the features equal what the
+/// [`Preprocessor::from_columns`] of these columns encodes.
+pub struct ColumnFeatures {
+    /// The fitted column: name, type and encoding.
+    pub column: InputColumn,
+    values: FeatureValues,
+}
+
+/// A column's features over every row.
+enum FeatureValues {
+    /// A numeric column's one feature.
+    Number(Vec<f64>),
+    /// For each row, which feature of the one-hot block is 1 (`u32::MAX`: none).
+    Hot(Vec<u32>),
+}
+
+impl ColumnFeatures {
+    /// Reads column `name` of `df`, fits it on rows `rows` as [`Preprocessor::fit`] would
+    /// (the same errors), and encodes every row. `options.scale` must be off.
+    pub fn fit(
+        df: &DataFrame,
+        name: &str,
+        rows: &[usize],
+        options: PreprocessOptions,
+    ) -> Result<ColumnFeatures> {
+        if options.scale {
+            return Err(Error::invalid(
+                "preprocessing",
+                "columns fitted one at a time cannot be scaled",
+            ));
+        }
+        check_rows(rows, df.height())?;
+        let (dtype, data) = read_column(df, name)?;
+        let (column, _) = fit_data(name, dtype, &data, rows, options)?;
+        // The one-column preprocessing encodes, so the values are the full one's to the bit.
+        let one = Preprocessor::from_columns(vec![column], Vec::new(), options.impute);
+        let height = df.height();
+        let values = match data {
+            ColumnData::Numbers(mut v) => {
+                for x in &mut v {
+                    let value = if x.is_nan() {
+                        Value::Missing
+                    } else {
+                        Value::Number(*x)
+                    };
+                    if let Encoded::Number(f) = one.encoded(0, 0, value) {
+                        *x = f;
+                    }
+                }
+                FeatureValues::Number(v)
+            }
+            ColumnData::Categories(_) => FeatureValues::Hot(
+                (0..height)
+                    .map(|r| match one.encoded(0, 0, data.value(r)) {
+                        Encoded::Hot(Some(k)) => u32::try_from(k).unwrap_or(u32::MAX),
+                        _ => u32::MAX,
+                    })
+                    .collect(),
+            ),
+        };
+        let column =
+            one.columns.into_iter().next().ok_or_else(|| {
+                Error::invalid("preprocessing", format!("column {name:?} was lost"))
+            })?;
+        Ok(ColumnFeatures { column, values })
+    }
+
+    /// Number of features (1 for a number, the block's width for categories).
+    pub fn width(&self) -> usize {
+        self.column.width()
+    }
+
+    /// Feature `k`'s value at row `r`.
+    #[inline]
+    pub fn value(&self, k: usize, r: usize) -> f64 {
+        match &self.values {
+            FeatureValues::Number(v) => v[r],
+            FeatureValues::Hot(hot) => f64::from(u8::from(hot[r] as usize == k)),
+        }
+    }
+
+    /// Whether the column is numeric (its feature comes before every one-hot block).
+    pub fn is_numeric(&self) -> bool {
+        matches!(self.values, FeatureValues::Number(_))
+    }
+}
+
 impl Preprocessor {
     /// Fits on rows `rows` of `df`'s columns `inputs`; the frame's other columns are recorded
     /// as ignored.
@@ -285,6 +383,15 @@ impl Preprocessor {
     /// Input column `j`'s value into its features, the first at `first`: a number imputed (or
     /// NaN) then scaled; a category's indicator set, a missing or unseen one as the encoding says.
     fn encode_one(&self, j: usize, first: usize, value: Value<'_>, out: &mut [f64]) {
+        match self.encoded(j, first, value) {
+            Encoded::Number(x) => out[first] = x,
+            Encoded::Hot(Some(k)) => out[first + k] = 1.0,
+            Encoded::Hot(None) => {}
+        }
+    }
+
+    /// Input column `j`'s value as its features say it (see [`Preprocessor::encode_one`]).
+    fn encoded(&self, j: usize, first: usize, value: Value<'_>) -> Encoded {
         match &self.columns[j].encoding {
             Encoding::Numeric { median } => {
                 let x = match value {
@@ -293,20 +400,35 @@ impl Preprocessor {
                     _ => f64::NAN,
                 };
                 let (mean, scale) = (self.scaler.mean[first], self.scaler.scale[first]);
-                out[first] = (x - mean) / scale;
+                Encoded::Number((x - mean) / scale)
             }
             Encoding::OneHot {
                 categories,
                 missing_category,
-            } => {
-                let hot = match value {
-                    Value::Category(c) => categories.binary_search_by(|k| k.as_str().cmp(c)).ok(),
-                    _ => missing_category.then_some(categories.len()),
-                };
-                if let Some(k) = hot {
-                    out[first + k] = 1.0;
-                }
-            }
+            } => Encoded::Hot(match value {
+                Value::Category(c) => categories.binary_search_by(|k| k.as_str().cmp(c)).ok(),
+                _ => missing_category.then_some(categories.len()),
+            }),
+        }
+    }
+
+    /// The preprocessing of columns fitted one at a time ([`ColumnFeatures::fit`], without
+    /// scaling): what [`Preprocessor::fit`] gives for the same columns and options.
+    pub fn from_columns(
+        columns: Vec<InputColumn>,
+        ignored_columns: Vec<String>,
+        impute: bool,
+    ) -> Preprocessor {
+        let numeric = columns
+            .iter()
+            .filter(|c| matches!(c.encoding, Encoding::Numeric { .. }))
+            .count();
+        Preprocessor {
+            feature_names: encoded_names(&columns),
+            columns,
+            scaler: StandardScaler::identity(numeric),
+            ignored_columns,
+            impute,
         }
     }
 
@@ -441,7 +563,18 @@ fn fit_column(
     options: PreprocessOptions,
 ) -> Result<(InputColumn, Option<Vec<f64>>)> {
     let (dtype, data) = read_column(df, name)?;
-    let (encoding, imputed) = match &data {
+    fit_data(name, dtype, &data, rows, options)
+}
+
+/// [`fit_column`] on the column already read.
+fn fit_data(
+    name: &str,
+    dtype: ColumnType,
+    data: &ColumnData<'_>,
+    rows: &[usize],
+    options: PreprocessOptions,
+) -> Result<(InputColumn, Option<Vec<f64>>)> {
+    let (encoding, imputed) = match data {
         ColumnData::Numbers(values) => {
             let (median, imputed) = fit_median(name, values, rows, options.scale)?;
             (Encoding::Numeric { median }, Some(imputed))

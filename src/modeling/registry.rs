@@ -19,7 +19,7 @@ use super::svr::SvrModel;
 use super::trees::{
     AdaBoostRegressor, DecisionTreeRegressor, ForestRegressor, ForestRegressorParams,
     GradientBoostingRegressor, GradientBoostingRegressorParams, HistGradientBoostingRegressor,
-    TreeError,
+    HistGradientBoostingRegressorValidParams, TreeError,
 };
 use crate::error::{Error, Result};
 
@@ -398,6 +398,13 @@ impl ModelSpec {
                 ))
             }
         };
+        let flag = |v: f64| -> Result<bool> {
+            match v {
+                0.0 => Ok(false),
+                1.0 => Ok(true),
+                _ => Err(Error::invalid(key, format!("must be 0 or 1, got {v}"))),
+            }
+        };
         let name = self.name();
         match (self, key) {
             (ModelSpec::Lasso { alpha } | ModelSpec::ElasticNet { alpha, .. }, "alpha") => {
@@ -448,6 +455,9 @@ impl ModelSpec {
                 "l2_regularization",
             ) => *l2_regularization = value,
             (ModelSpec::HistGbm { max_bins, .. }, "max_bins") => *max_bins = count(value)?,
+            (ModelSpec::HistGbm { early_stopping, .. }, "early_stopping") => {
+                *early_stopping = flag(value)?
+            }
             (ModelSpec::Svr { c, .. }, "c" | "C") => *c = value,
             (ModelSpec::Svr { epsilon, .. }, "epsilon") => *epsilon = value,
             (ModelSpec::Svr { gamma, .. }, "gamma") => *gamma = Some(value),
@@ -519,25 +529,8 @@ impl ModelSpec {
             ModelSpec::Gbm { .. } => {
                 FittedModel::Gbm(self.gbm_params()?.fit(&data()).map_err(tree_err)?)
             }
-            ModelSpec::HistGbm {
-                max_iter,
-                learning_rate,
-                max_leaf_nodes,
-                min_samples_leaf,
-                l2_regularization,
-                max_bins,
-                early_stopping,
-                seed,
-            } => FittedModel::HistGbm(
-                HistGradientBoostingRegressor::params()
-                    .max_iter(max_iter)
-                    .learning_rate(learning_rate)
-                    .max_leaf_nodes(Some(max_leaf_nodes))
-                    .min_samples_leaf(min_samples_leaf)
-                    .l2_regularization(l2_regularization)
-                    .max_bins(max_bins)
-                    .early_stopping(early_stopping)
-                    .seed(seed)
+            ModelSpec::HistGbm { .. } => FittedModel::HistGbm(
+                self.hist_gbm_params()?
                     // Views, not copies: at a million rows the matrix is the largest thing.
                     .fit(&DatasetBase::new(x, y))
                     .map_err(tree_err)?,
@@ -558,6 +551,36 @@ impl ModelSpec {
                 FittedModel::Svr(Box::new(SvrModel::fit(x, y, c, epsilon, gamma)?))
             }
         })
+    }
+
+    /// The checked parameters of a `HistGbm` spec.
+    pub fn hist_gbm_params(&self) -> Result<HistGradientBoostingRegressorValidParams> {
+        match *self {
+            ModelSpec::HistGbm {
+                max_iter,
+                learning_rate,
+                max_leaf_nodes,
+                min_samples_leaf,
+                l2_regularization,
+                max_bins,
+                early_stopping,
+                seed,
+            } => HistGradientBoostingRegressor::params()
+                .max_iter(max_iter)
+                .learning_rate(learning_rate)
+                .max_leaf_nodes(Some(max_leaf_nodes))
+                .min_samples_leaf(min_samples_leaf)
+                .l2_regularization(l2_regularization)
+                .max_bins(max_bins)
+                .early_stopping(early_stopping)
+                .seed(seed)
+                .check()
+                .map_err(|e| Error::model(self.name(), e)),
+            _ => Err(Error::invalid(
+                "model",
+                format!("{} is not histogram gradient boosting", self.name()),
+            )),
+        }
     }
 
     /// The gradient-boosting parameters of a `Gbm` spec.
@@ -719,6 +742,39 @@ pub type ParamSet = BTreeMap<String, f64>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_parameter_a_model_lists_can_be_set() {
+        // `hist-gbm`'s early_stopping was listed but refused by `set`.
+        for m in MODELS {
+            let spec = ModelSpec::from_name(m.name).unwrap();
+            let params = spec.params();
+            for (key, value) in params.as_object().into_iter().flatten() {
+                let v = match value {
+                    serde_json::Value::Bool(b) => f64::from(u8::from(!*b)),
+                    serde_json::Value::Number(n) => n.as_f64().unwrap(),
+                    _ => continue,
+                };
+                if key == "seed" {
+                    continue;
+                }
+                let mut changed = spec.clone();
+                changed
+                    .set(key, v)
+                    .unwrap_or_else(|e| panic!("{} {key}: {e}", m.name));
+                assert_eq!(
+                    changed.params()[key].as_f64().or(Some(v)),
+                    Some(v),
+                    "{} {key}",
+                    m.name
+                );
+            }
+        }
+        let mut spec = ModelSpec::hist_gbm();
+        assert!(spec.set("early_stopping", 0.5).is_err());
+        spec.set("early_stopping", 1.0).unwrap();
+        assert_eq!(spec.params()["early_stopping"], serde_json::json!(true));
+    }
 
     #[test]
     fn every_model_is_found_by_its_name_and_aliases() {

@@ -40,6 +40,22 @@ pub struct Binned {
 }
 
 impl Binned {
+    /// No features yet, for `n_rows` rows.
+    pub fn empty(n_rows: usize) -> Binned {
+        Binned {
+            n_rows,
+            bins: Vec::new(),
+            has_missing: Vec::new(),
+        }
+    }
+
+    /// Adds a feature's bins (one per row); `missing_bin` marks a missing value.
+    pub fn push_feature(&mut self, bins: &[u8], missing_bin: u8) {
+        debug_assert_eq!(bins.len(), self.n_rows);
+        self.bins.extend_from_slice(bins);
+        self.has_missing.push(bins.contains(&missing_bin));
+    }
+
     /// The bins of feature `f`, one per row.
     pub fn feature(&self, f: usize) -> &[u8] {
         &self.bins[f * self.n_rows..(f + 1) * self.n_rows]
@@ -50,20 +66,12 @@ impl BinMapper {
     /// Thresholds for every column of `x` (NaN = missing), from at most `subsample` rows
     /// drawn with `seed`.
     pub fn fit(x: ArrayView2<f64>, max_bins: usize, subsample: usize, seed: u32) -> BinMapper {
-        let rows: Vec<usize> = if x.nrows() > subsample {
-            let mut rng = NumpyRandomState::new(seed);
-            let mut picked = rng.permutation(x.nrows());
-            picked.truncate(subsample);
-            picked
-        } else {
-            (0..x.nrows()).collect()
-        };
+        let rows = subsample_rows(x.nrows(), subsample, seed);
         let thresholds = (0..x.ncols())
             .into_par_iter()
             .map(|f| {
                 let column = x.column(f);
-                let values: Vec<f64> = rows.iter().map(|&r| column[r]).collect();
-                thresholds(values, max_bins)
+                feature_thresholds(rows.iter().map(|&r| column[r]).collect(), max_bins)
             })
             .collect();
         BinMapper {
@@ -85,12 +93,7 @@ impl BinMapper {
     /// The bin of value `x` of feature `f`.
     #[inline]
     pub fn bin(&self, f: usize, x: f64) -> u8 {
-        if x.is_nan() {
-            return self.missing_bin();
-        }
-        // The first threshold >= x: the count of thresholds below it.
-        let b = self.thresholds[f].partition_point(|t| *t < x);
-        u8::try_from(b).unwrap_or(u8::MAX)
+        bin_value(&self.thresholds[f], x, self.missing_bin())
     }
 
     /// Every cell of `x` as its bin, column-major, features in parallel.
@@ -118,10 +121,34 @@ impl BinMapper {
     }
 }
 
-/// One feature's thresholds (scikit-learn's `_find_binning_thresholds`).
-fn thresholds(mut values: Vec<f64>, max_bins: usize) -> Vec<f64> {
+/// The rows (of `n`) that thresholds are computed on: all of them, or the first `subsample` of
+/// numpy's permutation from `seed` (without replacement).
+pub fn subsample_rows(n: usize, subsample: usize, seed: u32) -> Vec<usize> {
+    if n > subsample {
+        let mut picked = NumpyRandomState::new(seed).permutation(n);
+        picked.truncate(subsample);
+        picked
+    } else {
+        (0..n).collect()
+    }
+}
+
+/// The bin of value `x` under `thresholds`: the first threshold `>= x` (the count of those
+/// below it), or `missing_bin` for NaN.
+#[inline]
+pub fn bin_value(thresholds: &[f64], x: f64, missing_bin: u8) -> u8 {
+    if x.is_nan() {
+        return missing_bin;
+    }
+    u8::try_from(thresholds.partition_point(|t| *t < x)).unwrap_or(u8::MAX)
+}
+
+/// One feature's thresholds from its (subsampled) values (scikit-learn's
+/// `_find_binning_thresholds`).
+pub fn feature_thresholds(mut values: Vec<f64>, max_bins: usize) -> Vec<f64> {
     values.retain(|v| !v.is_nan());
-    values.sort_by(f64::total_cmp);
+    // Values equal under `total_cmp` are the same bits, so an unstable sort gives the same order.
+    values.sort_unstable_by(f64::total_cmp);
     let mut distinct = values.clone();
     distinct.dedup();
     let mut cuts: Vec<f64> = if distinct.len() <= max_bins {

@@ -18,7 +18,8 @@
 
 use linfa::dataset::{AsSingleTargets, DatasetBase};
 use linfa::traits::Fit;
-use ndarray::{Array1, ArrayBase, Axis, Data, Ix2};
+use ndarray::{Array1, ArrayBase, ArrayView1, Axis, Data, Ix2};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::binning::{BinMapper, Binned, BINNING_SUBSAMPLE};
@@ -26,7 +27,11 @@ use super::builder::check_targets;
 use super::hist_tree::{grow, GrowthLimits, HistTree, RootHistogram};
 use super::params::{check_n_estimators, param_accessors, param_guard, TreeError};
 use super::predict::{check_width, map_rows, row_predictions, staged_predictions};
-use crate::modeling::split::train_test_split;
+use crate::modeling::split::{train_test_split, Split};
+
+/// Rows a thread scores at a time in [`HistGradientBoostingRegressor::predict_binned`]: their
+/// bins (a byte a feature) stay in cache while every tree walks them.
+const PREDICT_BLOCK: usize = 4096;
 
 /// Checked hyper-parameters of a [`HistGradientBoostingRegressor`].
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -232,6 +237,39 @@ impl HistGradientBoostingRegressor {
             .fold(self.baseline, |acc, t| acc + t.predict_row(row))
     }
 
+    /// Predictions for rows already binned by the mapper the model was fitted with (the
+    /// command line's held-out rows), equal to [`Self::predict`] on the values they came from:
+    /// a split's threshold is its bin's upper edge, so `x <= threshold` exactly when
+    /// `bin(x) <= bin`. Trees outer, rows inner, in blocks of rows on every core; each row
+    /// still adds its trees in order, so the sums are the same to the bit.
+    pub fn predict_binned(&self, x: &Binned, missing_bin: u8) -> Result<Array1<f64>, TreeError> {
+        check_width(self.n_features, x.has_missing.len())?;
+        if x.bins.len() != x.n_rows * self.n_features {
+            return Err(TreeError::InvalidModel(format!(
+                "{} binned cells for {} rows of {} features",
+                x.bins.len(),
+                x.n_rows,
+                self.n_features
+            )));
+        }
+        let mut out = Array1::from_elem(x.n_rows, self.baseline);
+        let Some(slice) = out.as_slice_mut() else {
+            return Err(TreeError::InvalidModel("predictions not contiguous".into()));
+        };
+        slice
+            .par_chunks_mut(PREDICT_BLOCK)
+            .enumerate()
+            .for_each(|(block, acc)| {
+                let first = block * PREDICT_BLOCK;
+                for tree in &self.trees {
+                    for (i, a) in acc.iter_mut().enumerate() {
+                        *a += tree.predict_binned(x, missing_bin, first + i);
+                    }
+                }
+            });
+        Ok(out)
+    }
+
     /// Predictions of the model truncated to each number of iterations in `stages` (0 = the
     /// baseline only), in the order given, from one pass over the trees: each equals a model
     /// fitted with that `max_iter`.
@@ -276,19 +314,10 @@ impl<D: Data<Elem = f64> + Sync, T: AsSingleTargets<Elem = f64>>
                 max: u32::MAX as usize,
             });
         }
-        let seed = (self.seed & u64::from(u32::MAX)) as u32;
-        let (train, validation) = if self.early_stopping {
-            let split =
-                train_test_split(x.nrows(), self.validation_fraction, seed).map_err(|e| {
-                    TreeError::param(
-                        "validation_fraction",
-                        e.to_string(),
-                        self.validation_fraction,
-                    )
-                })?;
-            (Some(split.train), Some(split.test))
-        } else {
-            (None, None)
+        let seed = self.seed_u32();
+        let (train, validation) = match self.validation_split(x.nrows())? {
+            Some(split) => (Some(split.train), Some(split.test)),
+            None => (None, None),
         };
         let x_train = train.as_ref().map(|rows| x.select(Axis(0), rows));
         let y_train: Vec<f64> = match &train {
@@ -312,6 +341,70 @@ impl<D: Data<Elem = f64> + Sync, T: AsSingleTargets<Elem = f64>>
 }
 
 impl HistGradientBoostingRegressorValidParams {
+    /// The seed as the binning subsample and the validation split take it.
+    pub fn seed_u32(&self) -> u32 {
+        (self.seed & u64::from(u32::MAX)) as u32
+    }
+
+    /// With early stopping, the rows (of `n` training rows) held out to watch the loss, as
+    /// scikit-learn draws them; None without.
+    pub fn validation_split(&self, n: usize) -> Result<Option<Split>, TreeError> {
+        if !self.early_stopping {
+            return Ok(None);
+        }
+        train_test_split(n, self.validation_fraction, self.seed_u32())
+            .map(Some)
+            .map_err(|e| {
+                TreeError::param(
+                    "validation_fraction",
+                    e.to_string(),
+                    self.validation_fraction,
+                )
+            })
+    }
+
+    /// Fits on features already binned by `mapper` (column-major, one column per threshold
+    /// list), with targets `y`, and for early stopping the validation rows binned the same
+    /// way ([`Self::validation_split`] says which rows). This is how a big table is trained
+    /// without its `f64` matrix: the caller bins it a column at a time (the command line's
+    /// `train` does). Equal to [`Fit::fit`] on the matrix these bins came from.
+    pub fn fit_binned(
+        &self,
+        mapper: &BinMapper,
+        binned: &Binned,
+        y: &[f64],
+        validation: Option<&(Binned, Vec<f64>)>,
+    ) -> Result<HistGradientBoostingRegressor, TreeError> {
+        let n_features = mapper.thresholds.len();
+        if binned.n_rows == 0 {
+            return Err(TreeError::EmptyData);
+        }
+        if n_features == 0 {
+            return Err(TreeError::NoFeatures);
+        }
+        for (part, rows, targets) in std::iter::once((binned, binned.n_rows, y.len()))
+            .chain(validation.map(|(b, yv)| (b, b.n_rows, yv.len())))
+        {
+            if rows != targets
+                || part.bins.len() != rows * n_features
+                || part.has_missing.len() != n_features
+            {
+                return Err(TreeError::InvalidModel(format!(
+                    "{rows} binned rows of {} cells for {n_features} features and {targets} targets",
+                    part.bins.len()
+                )));
+            }
+        }
+        let y = check_targets(ArrayView1::from(y), y.len())?;
+        if u32::try_from(y.len()).is_err() {
+            return Err(TreeError::TooManyRows {
+                rows: y.len(),
+                max: u32::MAX as usize,
+            });
+        }
+        Ok(self.boost(mapper, binned, &y, validation, n_features))
+    }
+
     /// The boosting loop on binned training rows (and validation rows for early stopping).
     fn boost(
         &self,

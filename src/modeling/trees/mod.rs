@@ -25,6 +25,9 @@ pub mod tree;
 pub use adaboost::{AdaBoostRegressor, AdaBoostRegressorParams};
 pub use boosting::{GradientBoostingRegressor, GradientBoostingRegressorParams};
 pub use forest::{ForestRegressor, ForestRegressorParams};
-pub use hist_gbm::{HistGradientBoostingRegressor, HistGradientBoostingRegressorParams};
+pub use hist_gbm::{
+    HistGradientBoostingRegressor, HistGradientBoostingRegressorParams,
+    HistGradientBoostingRegressorValidParams,
+};
 pub use params::{MaxFeatures, Splitter, TreeError, MAX_ESTIMATORS};
 pub use tree::{DecisionTreeRegressor, DecisionTreeRegressorParams, TreeNode};

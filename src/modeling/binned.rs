@@ -1,0 +1,556 @@
+//! Histogram boosting's training on a big table, a few columns at a time. The model only ever
+//! reads its features as `u8` bins, so the pipeline's `f64` matrices (8 bytes a cell, twice:
+//! the frame and the matrix) are never built: each input column is fitted (median or
+//! categories, on the training rows, as [`Preprocessor::fit`] fits it), encoded, cut at its
+//! bin thresholds (on the subsample [`BinMapper::fit`] would draw) and binned for the fit,
+//! validation and held-out rows, then let go before the next few columns are read. The
+//! held-out rows are scored from their bins too ([`HistGradientBoostingRegressor::predict_binned`]).
+//!
+//! The columns come from a [`ColumnSource`]: a frame whose columns are dropped as they are
+//! binned ([`FrameColumns`]), or a CSV file read a few columns per pass (the command line's
+//! `train --csv`: `ingest::CsvColumns`), so that memory holds the bins plus those few columns.
+//!
+//! The result is the pipeline's, to the bit (tested): the same preprocessing, thresholds,
+//! trees and held-out predictions as [`super::pipeline::train`] with the same configuration.
+
+use std::time::Instant;
+
+use polars::prelude::{Column, DataFrame};
+use rayon::prelude::*;
+
+use super::columns::InputColumn;
+use super::evaluation::Evaluation;
+use super::pipeline::{resolve_inputs, target_values, TrainConfig, TrainReport};
+use super::preprocess::{ColumnFeatures, PreprocessOptions, Preprocessor};
+use super::registry::{FittedModel, ModelSpec};
+use super::search::GridSearch;
+use super::split::train_test_split;
+use super::trees::binning::{
+    bin_value, feature_thresholds, subsample_rows, BinMapper, Binned, BINNING_SUBSAMPLE,
+};
+use super::trees::{HistGradientBoostingRegressor, HistGradientBoostingRegressorValidParams};
+use crate::error::{Error, Result};
+
+/// Where [`train_binned`] gets a table's columns.
+pub trait ColumnSource {
+    /// Every column's name, in the table's order.
+    fn names(&self) -> &[String];
+    /// How many columns to take at a time: memory against passes over the source.
+    fn batch(&self) -> usize;
+    /// The named columns as a frame, in the table's order; the source lets go of them.
+    fn take(&mut self, names: &[String]) -> Result<DataFrame>;
+}
+
+/// A frame as a [`ColumnSource`]: each batch is taken out of it, so that its memory goes as
+/// the bins come.
+pub struct FrameColumns {
+    df: DataFrame,
+    names: Vec<String>,
+}
+
+impl FrameColumns {
+    /// The frame's columns, to be taken.
+    pub fn new(df: DataFrame) -> FrameColumns {
+        let names = crate::polars_ext::column_names(&df);
+        FrameColumns { df, names }
+    }
+}
+
+impl ColumnSource for FrameColumns {
+    fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    fn batch(&self) -> usize {
+        rayon::current_num_threads()
+    }
+
+    fn take(&mut self, names: &[String]) -> Result<DataFrame> {
+        let height = self.df.height();
+        let columns: Vec<Column> = names
+            .iter()
+            .map(|name| {
+                self.df
+                    .drop_in_place(name)
+                    .map_err(|_| Error::MissingColumn {
+                        name: name.clone(),
+                        available: self.names.join(", "),
+                    })
+            })
+            .collect::<Result<_>>()?;
+        Ok(DataFrame::new(height, columns)?)
+    }
+}
+
+/// Which rows go where: `train` fits the preprocessing; `fit` (the training rows, less the
+/// validation rows under early stopping) the trees, their bin thresholds from the `fit` rows
+/// at `picked`; `test` is held out.
+struct Rows {
+    train: Vec<usize>,
+    fit: Vec<usize>,
+    validation: Vec<usize>,
+    test: Vec<usize>,
+    picked: Vec<usize>,
+}
+
+/// One feature binned: its thresholds, and the bins of the fit, validation and held-out rows.
+struct FeatureBins {
+    thresholds: Vec<f64>,
+    fit: Vec<u8>,
+    validation: Vec<u8>,
+    test: Vec<u8>,
+}
+
+/// One input column fitted (its encoding; whether numeric) and its features binned.
+struct BinnedColumn {
+    column: InputColumn,
+    numeric: bool,
+    features: Vec<FeatureBins>,
+}
+
+/// Whether `config` trains a column at a time here: histogram boosting fitted once (no
+/// cross-validation, no grid). The final spec when it does.
+pub fn binned_spec(config: &TrainConfig) -> Result<Option<ModelSpec>> {
+    if config.folds != 0 || !config.grid.0.is_empty() {
+        return Ok(None);
+    }
+    let mut spec = config.model.clone().with_seed(u64::from(config.seed));
+    for (k, v) in config.final_params.iter().flatten() {
+        spec.set(k, *v)?;
+    }
+    Ok(matches!(spec, ModelSpec::HistGbm { .. }).then_some(spec))
+}
+
+/// Trains `config` (histogram boosting, one fit: see [`binned_spec`]) on the columns of
+/// `source`, a few at a time; the report equals [`super::pipeline::train`]'s.
+///
+/// ```
+/// use ml_workflow::modeling::binned::{train_binned, FrameColumns};
+/// use ml_workflow::modeling::pipeline::{train, TrainConfig};
+/// use ml_workflow::modeling::ModelSpec;
+/// use ml_workflow::polars_ext::from_columns;
+///
+/// let x: Vec<f64> = (0..300).map(|i| f64::from(i % 37)).collect();
+/// let y: Vec<f64> = x.iter().map(|v| (v * 0.3).sin()).collect();
+/// let df = from_columns(vec![("x".into(), x), ("y".into(), y)])?;
+/// let mut config = TrainConfig::for_target("y");
+/// config.model = ModelSpec::hist_gbm();
+/// config.folds = 0;
+/// let whole = train(&df, &config, None)?;
+/// let binned = train_binned(&mut FrameColumns::new(df), &config)?;
+/// assert_eq!(binned.test, whole.test);
+/// # Ok::<(), ml_workflow::Error>(())
+/// ```
+pub fn train_binned(source: &mut dyn ColumnSource, config: &TrainConfig) -> Result<TrainReport> {
+    let Some(spec) = binned_spec(config)? else {
+        return Err(Error::invalid(
+            "model",
+            "only histogram boosting with --folds 0 and no grid trains a column at a time",
+        ));
+    };
+    let params = spec.hist_gbm_params()?;
+    let names = source.names().to_vec();
+    if !names.contains(&config.target) {
+        return Err(Error::MissingColumn {
+            name: config.target.clone(),
+            available: names.join(", "),
+        });
+    }
+    let inputs = resolve_inputs(&names, config)?;
+    let options = PreprocessOptions {
+        scale: false,
+        max_categories: config.max_categories,
+        impute: false,
+    };
+    let started = Instant::now();
+    let batch = source.batch().max(1);
+    // The target comes with the first batch: it tells the rows, and so the split.
+    let first: Vec<String> = std::iter::once(config.target.clone())
+        .chain(inputs.iter().take(batch.saturating_sub(1)).cloned())
+        .collect();
+    let frame = source.take(&in_table_order(&names, &first))?;
+    let y = target_values(&frame, &config.target)?;
+    let rows = split_rows(y.len(), config, &params)?;
+    let max_bins = u8::try_from(params.max_bins()).unwrap_or(u8::MAX);
+    let mut binned = bin_columns(frame, &first[1..], &rows, options, max_bins)?;
+    for group in inputs[first.len() - 1..].chunks(batch) {
+        let frame = source.take(&in_table_order(&names, group))?;
+        if frame.height() != y.len() {
+            return Err(Error::invalid(
+                "table",
+                format!(
+                    "columns {} have {} rows, the target {} (did the file change while it was read?)",
+                    group.join(", "),
+                    frame.height(),
+                    y.len()
+                ),
+            ));
+        }
+        binned.extend(bin_columns(frame, group, &rows, options, max_bins)?);
+    }
+    // The model's features: the numeric columns first, then each one-hot block.
+    // (A stable sort: input order within each kind.)
+    binned.sort_by_key(|c| !c.numeric);
+    let (columns, features): (Vec<_>, Vec<_>) =
+        binned.into_iter().map(|c| (c.column, c.features)).unzip();
+    let preprocessor = preprocessor(&inputs, columns, &names);
+    let features: Vec<FeatureBins> = features.into_iter().flatten().collect();
+    let (mapper, fit, validation, test) = assemble(features, &rows, params.max_bins());
+
+    let pick = |set: &[usize]| set.iter().map(|&r| y[r]).collect::<Vec<f64>>();
+    let validation = (!rows.validation.is_empty()).then(|| (validation, pick(&rows.validation)));
+    let model = params
+        .fit_binned(&mapper, &fit, &pick(&rows.fit), validation.as_ref())
+        .map_err(|e| Error::model(spec.name(), e))?;
+    let seconds_fit = started.elapsed().as_secs_f64();
+    drop(fit);
+    let evaluation = evaluate(&model, &mapper, &test, pick(&rows.test), config)?;
+    Ok(TrainReport {
+        config: config.clone(),
+        features: preprocessor.feature_names.clone(),
+        rows_train: rows.train.len(),
+        rows_test: rows.test.len(),
+        preprocessor,
+        search: GridSearch::skipped(&spec),
+        final_spec: spec,
+        model: FittedModel::HistGbm(model),
+        test: evaluation.as_ref().map(Evaluation::metrics),
+        evaluation,
+        seconds_cv: 0.0,
+        seconds_fit,
+    })
+}
+
+/// `wanted` in the order the table has them (a frame's columns come in that order).
+fn in_table_order(names: &[String], wanted: &[String]) -> Vec<String> {
+    names
+        .iter()
+        .filter(|n| wanted.contains(n))
+        .cloned()
+        .collect()
+}
+
+/// The split of `n` rows as the pipeline splits them, and early stopping's validation rows
+/// out of the training rows as the model draws them.
+fn split_rows(
+    n: usize,
+    config: &TrainConfig,
+    params: &HistGradientBoostingRegressorValidParams,
+) -> Result<Rows> {
+    let split = train_test_split(n, config.test_size, config.seed)?;
+    let inner = params
+        .validation_split(split.train.len())
+        .map_err(|e| Error::model("hist-gbm", e))?;
+    let (fit, validation): (Vec<usize>, Vec<usize>) = match inner {
+        Some(v) => (
+            v.train.iter().map(|&i| split.train[i]).collect(),
+            v.test.iter().map(|&i| split.train[i]).collect(),
+        ),
+        None => (split.train.clone(), Vec::new()),
+    };
+    let picked = subsample_rows(fit.len(), BINNING_SUBSAMPLE, params.seed_u32());
+    Ok(Rows {
+        train: split.train,
+        fit,
+        validation,
+        test: split.test,
+        picked,
+    })
+}
+
+/// The columns `names` of `frame`, fitted and binned, each on its own thread; each of the
+/// frame's columns is let go once read, so the batch shrinks as its bins come.
+fn bin_columns(
+    frame: DataFrame,
+    names: &[String],
+    rows: &Rows,
+    options: PreprocessOptions,
+    max_bins: u8,
+) -> Result<Vec<BinnedColumn>> {
+    let height = frame.height();
+    let mut columns: Vec<Option<Column>> = frame.into_columns().into_iter().map(Some).collect();
+    // In input order (the frame has the table's).
+    let ordered: Vec<(String, Column)> = names
+        .iter()
+        .map(|name| {
+            columns
+                .iter_mut()
+                .find(|c| c.as_ref().is_some_and(|c| c.name().as_str() == name))
+                .and_then(Option::take)
+                .map(|c| (name.clone(), c))
+                .ok_or_else(|| Error::MissingColumn {
+                    name: name.clone(),
+                    available: names.join(", "),
+                })
+        })
+        .collect::<Result<_>>()?;
+    ordered
+        .into_par_iter()
+        .map(|(name, column)| {
+            let one = DataFrame::new(height, vec![column])?;
+            let features = ColumnFeatures::fit(&one, &name, &rows.train, options)?;
+            drop(one);
+            let bins = (0..features.width())
+                .map(|k| bin_feature(&features, k, rows, max_bins))
+                .collect();
+            Ok(BinnedColumn {
+                numeric: features.is_numeric(),
+                column: features.column,
+                features: bins,
+            })
+        })
+        .collect()
+}
+
+/// Feature `k` of a column cut at thresholds from the subsample, and binned for each row set.
+fn bin_feature(features: &ColumnFeatures, k: usize, rows: &Rows, max_bins: u8) -> FeatureBins {
+    let value = |r: usize| features.value(k, r);
+    let sample = rows.picked.iter().map(|&i| value(rows.fit[i])).collect();
+    let thresholds = feature_thresholds(sample, usize::from(max_bins));
+    let bins = |set: &[usize]| -> Vec<u8> {
+        set.iter()
+            .map(|&r| bin_value(&thresholds, value(r), max_bins))
+            .collect()
+    };
+    FeatureBins {
+        fit: bins(&rows.fit),
+        validation: bins(&rows.validation),
+        test: bins(&rows.test),
+        thresholds,
+    }
+}
+
+/// The preprocessing of the fitted columns, in input order, as [`Preprocessor::fit`] makes it
+/// (no scaling, no imputation: the model bins by rank and takes gaps itself).
+fn preprocessor(
+    inputs: &[String],
+    mut columns: Vec<InputColumn>,
+    names: &[String],
+) -> Preprocessor {
+    columns.sort_by_key(|c| inputs.iter().position(|i| *i == c.name));
+    let ignored = names
+        .iter()
+        .filter(|n| !inputs.contains(n))
+        .cloned()
+        .collect();
+    Preprocessor::from_columns(columns, ignored, false)
+}
+
+/// The features' thresholds and the fit, validation and held-out rows' bins, column-major.
+fn assemble(
+    features: Vec<FeatureBins>,
+    rows: &Rows,
+    max_bins: usize,
+) -> (BinMapper, Binned, Binned, Binned) {
+    let missing = u8::try_from(max_bins).unwrap_or(u8::MAX);
+    let mut thresholds = Vec::with_capacity(features.len());
+    let mut parts = [
+        Binned::empty(rows.fit.len()),
+        Binned::empty(rows.validation.len()),
+        Binned::empty(rows.test.len()),
+    ];
+    for feature in features {
+        // Each feature's bins are moved over and dropped, so the two copies never coexist whole.
+        for (part, bins) in parts
+            .iter_mut()
+            .zip([feature.fit, feature.validation, feature.test])
+        {
+            part.push_feature(&bins, missing);
+        }
+        thresholds.push(feature.thresholds);
+    }
+    let [fit, validation, test] = parts;
+    (
+        BinMapper {
+            max_bins,
+            thresholds,
+        },
+        fit,
+        validation,
+        test,
+    )
+}
+
+/// The held-out rows' predictions from their bins (None when none were held out).
+fn evaluate(
+    model: &HistGradientBoostingRegressor,
+    mapper: &BinMapper,
+    test: &Binned,
+    y_test: Vec<f64>,
+    config: &TrainConfig,
+) -> Result<Option<Evaluation>> {
+    if y_test.is_empty() {
+        return Ok(None);
+    }
+    let predicted = model
+        .predict_binned(test, mapper.missing_bin())
+        .map_err(|e| Error::model("hist-gbm", e))?;
+    Ok(Some(Evaluation::new(
+        config.target.clone(),
+        y_test,
+        predicted.to_vec(),
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use polars::prelude::*;
+
+    use super::*;
+    use crate::modeling::pipeline::train;
+
+    /// A table with what a user's CSV has: numbers with gaps, integers, text with gaps and a
+    /// category seen only in held-out rows, booleans, a column left out, and a target.
+    fn table(n: usize) -> DataFrame {
+        let num: Vec<Option<f64>> = (0..n)
+            .map(|i| (i % 9 != 4).then(|| (i * 37 % 1009) as f64 / 101.0))
+            .collect();
+        let ints: Vec<i64> = (0..n).map(|i| (i * 13 % 41) as i64).collect();
+        let city: Vec<Option<&str>> = (0..n)
+            .map(|i| match i % 7 {
+                0 => None,
+                1 | 2 => Some("north"),
+                3 if i > n - 5 => Some("far"),
+                3..=4 => Some("east"),
+                _ => Some("west"),
+            })
+            .collect();
+        let flag: Vec<bool> = (0..n).map(|i| i % 3 == 0).collect();
+        let id: Vec<f64> = (0..n).map(|i| i as f64).collect();
+        let y: Vec<f64> = (0..n)
+            .map(|i| {
+                let x = num[i].unwrap_or(2.0);
+                x.sin() * 3.0
+                    + (ints[i] as f64) * 0.1
+                    + f64::from(u8::from(flag[i]))
+                    + if city[i] == Some("north") { 2.0 } else { 0.0 }
+            })
+            .collect();
+        // Text before numbers: the model's features put the numeric columns first.
+        df!("city" => city, "num" => num, "id" => id, "flag" => flag, "ints" => ints, "y" => y)
+            .expect("frame")
+    }
+
+    fn config(early_stopping: bool) -> TrainConfig {
+        let mut config = TrainConfig::for_target("y");
+        config.model = ModelSpec::hist_gbm();
+        config.model.set("max_iter", 30.0).expect("max_iter");
+        if early_stopping {
+            config
+                .model
+                .set("early_stopping", 1.0)
+                .expect("early stopping");
+        }
+        config.folds = 0;
+        config.drop = vec!["id".into()];
+        config.seed = 3;
+        config
+    }
+
+    /// A frame source that takes one column at a time.
+    struct OneByOne(FrameColumns);
+
+    impl ColumnSource for OneByOne {
+        fn names(&self) -> &[String] {
+            self.0.names()
+        }
+        fn batch(&self) -> usize {
+            1
+        }
+        fn take(&mut self, names: &[String]) -> Result<DataFrame> {
+            self.0.take(names)
+        }
+    }
+
+    fn same_reports(binned: &TrainReport, whole: &TrainReport) {
+        assert_eq!(binned.preprocessor, whole.preprocessor);
+        assert_eq!(binned.features, whole.features);
+        assert_eq!(
+            serde_json::to_string(&binned.model).unwrap(),
+            serde_json::to_string(&whole.model).unwrap()
+        );
+        let (b, w) = (binned.evaluation.as_ref(), whole.evaluation.as_ref());
+        let bits = |e: Option<&Evaluation>| -> Vec<u64> {
+            e.expect("held-out rows")
+                .predicted
+                .iter()
+                .map(|p| p.to_bits())
+                .collect()
+        };
+        assert_eq!(bits(b), bits(w));
+        assert_eq!(binned.test, whole.test);
+        assert_eq!(
+            (binned.rows_train, binned.rows_test),
+            (whole.rows_train, whole.rows_test)
+        );
+    }
+
+    #[test]
+    fn column_at_a_time_equals_the_pipeline_to_the_bit() {
+        for early_stopping in [false, true] {
+            let config = config(early_stopping);
+            let whole = train(&table(3000), &config, None).unwrap();
+            let FittedModel::HistGbm(model) = &whole.model else {
+                panic!("not hist-gbm");
+            };
+            assert!(model.n_iter() > 1);
+            assert_eq!(early_stopping, !model.validation_score().is_empty());
+            let binned = train_binned(&mut FrameColumns::new(table(3000)), &config).unwrap();
+            same_reports(&binned, &whole);
+            let one = train_binned(&mut OneByOne(FrameColumns::new(table(3000))), &config).unwrap();
+            same_reports(&one, &whole);
+        }
+    }
+
+    #[test]
+    fn the_command_lines_owned_training_takes_this_path_and_others_do_not() {
+        let config = config(false);
+        assert!(binned_spec(&config).unwrap().is_some());
+        let mut folded = config.clone();
+        folded.folds = 3;
+        assert!(binned_spec(&folded).unwrap().is_none());
+        let mut gbm = config.clone();
+        gbm.model = ModelSpec::gbm();
+        assert!(binned_spec(&gbm).unwrap().is_none());
+        let refused = train_binned(&mut FrameColumns::new(table(100)), &gbm).unwrap_err();
+        assert!(refused.to_string().contains("--folds 0"), "{refused}");
+    }
+
+    #[test]
+    fn a_missing_target_or_a_short_column_is_named() {
+        let mut config = config(false);
+        config.target = "price".into();
+        let err = train_binned(&mut FrameColumns::new(table(100)), &config).unwrap_err();
+        assert!(err.to_string().contains("\"price\""), "{err}");
+
+        /// A source whose later columns come back shorter, as a file cut between passes.
+        struct Shrinking(FrameColumns, usize);
+        impl ColumnSource for Shrinking {
+            fn names(&self) -> &[String] {
+                self.0.names()
+            }
+            fn batch(&self) -> usize {
+                2
+            }
+            fn take(&mut self, names: &[String]) -> Result<DataFrame> {
+                self.1 += 1;
+                let frame = self.0.take(names)?;
+                Ok(if self.1 > 1 {
+                    frame.head(Some(50))
+                } else {
+                    frame
+                })
+            }
+        }
+        let err = train_binned(
+            &mut Shrinking(FrameColumns::new(table(100)), 0),
+            &self::config(false),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("50 rows") && err.contains("the target 100"),
+            "{err}"
+        );
+    }
+}
