@@ -32,6 +32,22 @@ use tracing_subscriber::fmt::writer::BoxMakeWriter;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc's `mi_option_purge_delay` (its number in `mimalloc.h`, versions 2 and 3).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Makes the allocator give freed memory back to the system at once, unless
+/// `MIMALLOC_PURGE_DELAY` says otherwise. mimalloc waits a second by default, which suits the
+/// server (it allocates the same sizes again at once); a training run on a big table frees one
+/// column's working space while it reads the next, and what is freed but not yet given back
+/// counts in its peak (1 M rows: 227 MiB against 177 MiB).
+fn give_back_freed_memory_at_once() {
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+        // SAFETY: the setter stores a number in mimalloc's option table; `main` calls this
+        // before any thread starts, as mimalloc asks (setting is not synchronised).
+        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) }
+    }
+}
+
 #[derive(Parser)]
 #[command(
     name = "ml-workflow",
@@ -208,6 +224,10 @@ fn model_parser() -> impl TypedValueParser<Value = ModelSpec> {
 }
 
 fn main() -> ExitCode {
+    // Before any thread (the log writer's): see the function.
+    if std::env::args().nth(1).as_deref() == Some("train") {
+        give_back_freed_memory_at_once();
+    }
     // Log lines collect in memory and a background thread writes them every 50 ms, so a request
     // costs no write and no thread wake-up (ml_workflow::logging); the guard writes the rest.
     let (log_writer, log_guard) = match logging::batched_stderr() {

@@ -48,9 +48,16 @@ pub fn column_f64_nullable(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>
 /// A numeric column as `f64`, a missing value as NaN where it stands (for summaries: pandas
 /// adds a column with its gaps in place, and this is half the memory of the `Option`s).
 pub fn column_gaps_as_nan(df: &DataFrame, name: &str) -> Result<Vec<f64>> {
+    column_gaps_as_nan_into(df, name, Vec::new())
+}
+
+/// [`column_gaps_as_nan`] into `out` (emptied first), so that a caller reading many columns
+/// one after another reuses one buffer.
+pub fn column_gaps_as_nan_into(df: &DataFrame, name: &str, mut out: Vec<f64>) -> Result<Vec<f64>> {
     let column = float_column(df, name)?;
     let values = column.f64()?;
-    let mut out = Vec::with_capacity(values.len());
+    out.clear();
+    out.reserve(values.len());
     // Chunk by chunk: a chunk without gaps is copied whole.
     for chunk in values.downcast_iter() {
         if chunk.validity().is_none_or(|valid| valid.unset_bits() == 0) {

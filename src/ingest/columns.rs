@@ -231,13 +231,12 @@ impl TypedColumn {
             Values::Text | Values::Skipped => return None,
             Values::Empty => Series::new(name.into(), vec![None::<f64>; self.rows]),
             // Zero-copy (`from_vec`; `Series::new` would copy the slice): the frame takes the
-            // vector, so it first gives back what it has spare.
-            Values::Ints(mut v) if missing.is_none() => {
-                v.shrink_to_fit();
+            // vector as it is. Its spare capacity (the reservation's margin) was never written,
+            // so it takes no memory; shrinking it would copy the column.
+            Values::Ints(v) if missing.is_none() => {
                 Int64Chunked::from_vec(name.into(), v).into_series()
             }
-            Values::Floats(mut v) if missing.is_none() => {
-                v.shrink_to_fit();
+            Values::Floats(v) if missing.is_none() => {
                 Float64Chunked::from_vec(name.into(), v).into_series()
             }
             Values::Ints(v) => Float64Chunked::from_iter_options(

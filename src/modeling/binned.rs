@@ -21,7 +21,7 @@ use rayon::prelude::*;
 use super::columns::InputColumn;
 use super::evaluation::Evaluation;
 use super::pipeline::{resolve_inputs, target_values, TrainConfig, TrainReport};
-use super::preprocess::{ColumnFeatures, PreprocessOptions, Preprocessor};
+use super::preprocess::{ColumnFeatures, ColumnScratch, PreprocessOptions, Preprocessor};
 use super::registry::{FittedModel, ModelSpec};
 use super::search::GridSearch;
 use super::split::train_test_split;
@@ -82,15 +82,23 @@ impl ColumnSource for FrameColumns {
     }
 }
 
-/// Which rows go where: `train` fits the preprocessing; `fit` (the training rows, less the
-/// validation rows under early stopping) the trees, their bin thresholds from the `fit` rows
-/// at `picked`; `test` is held out.
+/// Which rows go where: `train` fits the preprocessing; the fit rows (the training rows, less
+/// the validation rows under early stopping) the trees, their bin thresholds from the fit
+/// rows at `picked`; `test` is held out.
 struct Rows {
     train: Vec<usize>,
-    fit: Vec<usize>,
+    /// The fit rows when early stopping holds some training rows out (else `train`).
+    inner: Option<Vec<usize>>,
     validation: Vec<usize>,
     test: Vec<usize>,
     picked: Vec<usize>,
+}
+
+impl Rows {
+    /// The rows the trees are fitted on.
+    fn fit(&self) -> &[usize] {
+        self.inner.as_deref().unwrap_or(&self.train)
+    }
 }
 
 /// One feature binned: its thresholds, and the bins of the fit, validation and held-out rows.
@@ -200,7 +208,7 @@ pub fn train_binned(source: &mut dyn ColumnSource, config: &TrainConfig) -> Resu
     let pick = |set: &[usize]| set.iter().map(|&r| y[r]).collect::<Vec<f64>>();
     let validation = (!rows.validation.is_empty()).then(|| (validation, pick(&rows.validation)));
     let model = params
-        .fit_binned(&mapper, &fit, &pick(&rows.fit), validation.as_ref())
+        .fit_binned(&mapper, &fit, &pick(rows.fit()), validation.as_ref())
         .map_err(|e| Error::model(spec.name(), e))?;
     let seconds_fit = started.elapsed().as_secs_f64();
     drop(fit);
@@ -241,17 +249,18 @@ fn split_rows(
     let inner = params
         .validation_split(split.train.len())
         .map_err(|e| Error::model("hist-gbm", e))?;
-    let (fit, validation): (Vec<usize>, Vec<usize>) = match inner {
+    let (inner, validation) = match inner {
         Some(v) => (
-            v.train.iter().map(|&i| split.train[i]).collect(),
+            Some(v.train.iter().map(|&i| split.train[i]).collect::<Vec<_>>()),
             v.test.iter().map(|&i| split.train[i]).collect(),
         ),
-        None => (split.train.clone(), Vec::new()),
+        None => (None, Vec::new()),
     };
-    let picked = subsample_rows(fit.len(), BINNING_SUBSAMPLE, params.seed_u32());
+    let n_fit = inner.as_ref().map_or(split.train.len(), Vec::len);
+    let picked = subsample_rows(n_fit, BINNING_SUBSAMPLE, params.seed_u32());
     Ok(Rows {
         train: split.train,
-        fit,
+        inner,
         validation,
         test: split.test,
         picked,
@@ -284,28 +293,62 @@ fn bin_columns(
                 })
         })
         .collect::<Result<_>>()?;
-    ordered
+    // One run of columns per thread, each with its own working space: with the allocator
+    // giving memory back at once, a buffer per column would be fresh pages every time.
+    let size = ordered.len().div_ceil(rayon::current_num_threads()).max(1);
+    let mut runs: Vec<Vec<(String, Column)>> = Vec::new();
+    let mut rest = ordered.into_iter();
+    loop {
+        let run: Vec<(String, Column)> = rest.by_ref().take(size).collect();
+        if run.is_empty() {
+            break;
+        }
+        runs.push(run);
+    }
+    let binned: Vec<Vec<BinnedColumn>> = runs
         .into_par_iter()
-        .map(|(name, column)| {
-            let one = DataFrame::new(height, vec![column])?;
-            let features = ColumnFeatures::fit(&one, &name, &rows.train, options)?;
-            drop(one);
-            let bins = (0..features.width())
-                .map(|k| bin_feature(&features, k, rows, max_bins))
-                .collect();
-            Ok(BinnedColumn {
-                numeric: features.is_numeric(),
-                column: features.column,
-                features: bins,
-            })
+        .map(|run| {
+            let mut scratch = ColumnScratch::default();
+            run.into_iter()
+                .map(|(name, column)| {
+                    bin_column(name, column, height, rows, options, max_bins, &mut scratch)
+                })
+                .collect::<Result<Vec<_>>>()
         })
-        .collect()
+        .collect::<Result<_>>()?;
+    Ok(binned.into_iter().flatten().collect())
+}
+
+/// One column fitted and binned; its frame column let go once read.
+fn bin_column(
+    name: String,
+    column: Column,
+    height: usize,
+    rows: &Rows,
+    options: PreprocessOptions,
+    max_bins: u8,
+    scratch: &mut ColumnScratch,
+) -> Result<BinnedColumn> {
+    let one = DataFrame::new(height, vec![column])?;
+    let features = ColumnFeatures::fit(&one, &name, &rows.train, options, scratch)?;
+    drop(one);
+    let bins = (0..features.width())
+        .map(|k| bin_feature(&features, k, rows, max_bins))
+        .collect();
+    let numeric = features.is_numeric();
+    let column = features.column.clone();
+    features.recycle(scratch);
+    Ok(BinnedColumn {
+        numeric,
+        column,
+        features: bins,
+    })
 }
 
 /// Feature `k` of a column cut at thresholds from the subsample, and binned for each row set.
 fn bin_feature(features: &ColumnFeatures, k: usize, rows: &Rows, max_bins: u8) -> FeatureBins {
     let value = |r: usize| features.value(k, r);
-    let sample = rows.picked.iter().map(|&i| value(rows.fit[i])).collect();
+    let sample = rows.picked.iter().map(|&i| value(rows.fit()[i])).collect();
     let thresholds = feature_thresholds(sample, usize::from(max_bins));
     let bins = |set: &[usize]| -> Vec<u8> {
         set.iter()
@@ -313,7 +356,7 @@ fn bin_feature(features: &ColumnFeatures, k: usize, rows: &Rows, max_bins: u8) -
             .collect()
     };
     FeatureBins {
-        fit: bins(&rows.fit),
+        fit: bins(rows.fit()),
         validation: bins(&rows.validation),
         test: bins(&rows.test),
         thresholds,
@@ -345,7 +388,7 @@ fn assemble(
     let missing = u8::try_from(max_bins).unwrap_or(u8::MAX);
     let mut thresholds = Vec::with_capacity(features.len());
     let mut parts = [
-        Binned::empty(rows.fit.len()),
+        Binned::empty(rows.fit().len()),
         Binned::empty(rows.validation.len()),
         Binned::empty(rows.test.len()),
     ];

@@ -39,7 +39,7 @@ use super::cell::{bool_category, Cell, Mismatch, Value};
 use super::columns::{ColumnType, Encoding, InputColumn};
 use super::scaler::StandardScaler;
 use crate::error::{Error, Result};
-use crate::polars_ext::{column_by_name, column_gaps_as_nan, column_names};
+use crate::polars_ext::{column_by_name, column_gaps_as_nan_into, column_names};
 
 /// The most distinct values a text column may have by default (`--max-categories`).
 pub const DEFAULT_MAX_CATEGORIES: usize = 100;
@@ -139,14 +139,24 @@ enum FeatureValues {
     Hot(Vec<u32>),
 }
 
+/// Working space a thread reuses from column to column in [`ColumnFeatures::fit`], so that a
+/// big table's columns do not each take fresh memory from the system.
+#[derive(Debug, Default)]
+pub struct ColumnScratch {
+    values: Vec<f64>,
+    present: Vec<f64>,
+}
+
 impl ColumnFeatures {
     /// Reads column `name` of `df`, fits it on rows `rows` as [`Preprocessor::fit`] would
-    /// (the same errors), and encodes every row. `options.scale` must be off.
+    /// (the same errors), and encodes every row. `options.scale` must be off. `scratch` lends
+    /// its buffers; [`ColumnFeatures::recycle`] gives them back.
     pub fn fit(
         df: &DataFrame,
         name: &str,
         rows: &[usize],
         options: PreprocessOptions,
+        scratch: &mut ColumnScratch,
     ) -> Result<ColumnFeatures> {
         if options.scale {
             return Err(Error::invalid(
@@ -155,8 +165,8 @@ impl ColumnFeatures {
             ));
         }
         check_rows(rows, df.height())?;
-        let (dtype, data) = read_column(df, name)?;
-        let (column, _) = fit_data(name, dtype, &data, rows, options)?;
+        let (dtype, data) = read_column_into(df, name, std::mem::take(&mut scratch.values))?;
+        let (column, _) = fit_data(name, dtype, &data, rows, options, &mut scratch.present)?;
         // The one-column preprocessing encodes, so the values are the full one's to the bit.
         let one = Preprocessor::from_columns(vec![column], Vec::new(), options.impute);
         let height = df.height();
@@ -188,6 +198,13 @@ impl ColumnFeatures {
                 Error::invalid("preprocessing", format!("column {name:?} was lost"))
             })?;
         Ok(ColumnFeatures { column, values })
+    }
+
+    /// Gives the values' buffer back to `scratch` for the next column.
+    pub fn recycle(self, scratch: &mut ColumnScratch) {
+        if let FeatureValues::Number(values) = self.values {
+            scratch.values = values;
+        }
     }
 
     /// Number of features (1 for a number, the block's width for categories).
@@ -515,6 +532,15 @@ fn check_rows(rows: &[usize], height: usize) -> Result<()> {
 
 /// A frame's column as the preprocessing reads it, with its type.
 fn read_column<'a>(df: &'a DataFrame, name: &str) -> Result<(ColumnType, ColumnData<'a>)> {
+    read_column_into(df, name, Vec::new())
+}
+
+/// [`read_column`], a numeric column's values in `buffer` (reused).
+fn read_column_into<'a>(
+    df: &'a DataFrame,
+    name: &str,
+    buffer: Vec<f64>,
+) -> Result<(ColumnType, ColumnData<'a>)> {
     let column = column_by_name(df, name)?;
     let dtype = ColumnType::of(column.dtype()).ok_or_else(|| Error::BadColumn {
         column: name.into(),
@@ -524,9 +550,10 @@ fn read_column<'a>(df: &'a DataFrame, name: &str) -> Result<(ColumnType, ColumnD
         ),
     })?;
     let data = match dtype {
-        ColumnType::Integer | ColumnType::Float => {
-            ColumnData::Numbers(finite_or_missing(name, column_gaps_as_nan(df, name)?)?)
-        }
+        ColumnType::Integer | ColumnType::Float => ColumnData::Numbers(finite_or_missing(
+            name,
+            column_gaps_as_nan_into(df, name, buffer)?,
+        )?),
         ColumnType::Boolean => ColumnData::Categories(
             column
                 .bool()?
@@ -563,7 +590,7 @@ fn fit_column(
     options: PreprocessOptions,
 ) -> Result<(InputColumn, Option<Vec<f64>>)> {
     let (dtype, data) = read_column(df, name)?;
-    fit_data(name, dtype, &data, rows, options)
+    fit_data(name, dtype, &data, rows, options, &mut Vec::new())
 }
 
 /// [`fit_column`] on the column already read.
@@ -573,10 +600,11 @@ fn fit_data(
     data: &ColumnData<'_>,
     rows: &[usize],
     options: PreprocessOptions,
+    present: &mut Vec<f64>,
 ) -> Result<(InputColumn, Option<Vec<f64>>)> {
     let (encoding, imputed) = match data {
         ColumnData::Numbers(values) => {
-            let (median, imputed) = fit_median(name, values, rows, options.scale)?;
+            let (median, imputed) = fit_median(name, values, rows, options.scale, present)?;
             (Encoding::Numeric { median }, Some(imputed))
         }
         ColumnData::Categories(values) => (fit_categories(name, values, rows, options)?, None),
@@ -591,12 +619,18 @@ fn fit_data(
 
 /// The training rows' median (numpy's: the mean of the middle two for an even count), and, when
 /// the scaler needs them (`keep`), the training rows with missing values filled by it.
-fn fit_median(name: &str, values: &[f64], rows: &[usize], keep: bool) -> Result<(f64, Vec<f64>)> {
-    let mut present: Vec<f64> = rows
-        .iter()
-        .map(|&r| values[r])
-        .filter(|x| !x.is_nan())
-        .collect();
+/// The present values are gathered in `present` (a reused buffer).
+fn fit_median(
+    name: &str,
+    values: &[f64],
+    rows: &[usize],
+    keep: bool,
+    present: &mut Vec<f64>,
+) -> Result<(f64, Vec<f64>)> {
+    present.clear();
+    // Room for every row at once: grown by doubling it would be copied (and paged in) anew.
+    present.reserve(rows.len());
+    present.extend(rows.iter().map(|&r| values[r]).filter(|x| !x.is_nan()));
     if present.is_empty() {
         return Err(Error::BadColumn {
             column: name.into(),
@@ -610,7 +644,6 @@ fn fit_median(name: &str, values: &[f64], rows: &[usize], keep: bool) -> Result<
         Some(lower) if n.is_multiple_of(2) => (lower + upper) / 2.0,
         _ => upper,
     };
-    drop(present);
     let imputed = if keep {
         rows.iter()
             .map(|&r| {
@@ -723,7 +756,8 @@ mod tests {
                 continue;
             }
             let gaps_as_nan: Vec<f64> = values.iter().map(|v| v.unwrap_or(f64::NAN)).collect();
-            let (median, imputed) = fit_median("x", &gaps_as_nan, &rows, true).expect("median");
+            let (median, imputed) =
+                fit_median("x", &gaps_as_nan, &rows, true, &mut Vec::new()).expect("median");
             assert_eq!(
                 median.to_bits(),
                 sorted_median(&present).to_bits(),

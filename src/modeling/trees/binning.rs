@@ -127,6 +127,7 @@ pub fn subsample_rows(n: usize, subsample: usize, seed: u32) -> Vec<usize> {
     if n > subsample {
         let mut picked = NumpyRandomState::new(seed).permutation(n);
         picked.truncate(subsample);
+        picked.shrink_to_fit();
         picked
     } else {
         (0..n).collect()

@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 
 use super::binning::{BinMapper, Binned, BINNING_SUBSAMPLE};
 use super::builder::check_targets;
-use super::hist_tree::{grow, GrowthLimits, HistTree, RootHistogram};
+use super::hist_tree::{grow, GrowBuffers, GrowthLimits, HistTree, RootHistogram};
 use super::params::{check_n_estimators, param_accessors, param_guard, TreeError};
 use super::predict::{check_width, map_rows, row_predictions, staged_predictions};
 use crate::modeling::split::{train_test_split, Split};
@@ -433,12 +433,21 @@ impl HistGradientBoostingRegressorValidParams {
         }
         let mut trees = Vec::with_capacity(self.max_iter);
         let mut root = RootHistogram::new();
+        let mut buffers = GrowBuffers::default();
         let mut train_score = Vec::with_capacity(self.max_iter);
         for _ in 0..self.max_iter {
             for ((g, &f), &t) in gradients.iter_mut().zip(&raw).zip(y) {
                 *g = f - t;
             }
-            let (tree, leaves) = grow(binned, mapper, &gradients, &mut samples, limits, &mut root);
+            let (tree, leaves) = grow(
+                binned,
+                mapper,
+                &gradients,
+                &mut samples,
+                limits,
+                &mut root,
+                &mut buffers,
+            );
             for (start, end, value) in leaves {
                 for &i in &samples[start..end] {
                     raw[i as usize] += value;

@@ -205,6 +205,27 @@ impl RootHistogram {
     }
 }
 
+/// Working space one tree leaves to the next, so that a fit does not allocate (and give back)
+/// a training set's worth of it per tree: the partition's scratch rows, a node's gradients
+/// gathered in order, and the histograms of the last tree's leaves (80 KB each for 20
+/// features) for the next tree's nodes.
+#[derive(Debug, Default)]
+pub struct GrowBuffers {
+    scratch: Vec<u32>,
+    ordered: Vec<f64>,
+    histograms: Vec<Vec<Bin>>,
+}
+
+impl GrowBuffers {
+    /// A histogram of `len` empty bins, reusing a spent one when there is one.
+    fn histogram(&mut self, len: usize) -> Vec<Bin> {
+        let mut hist = self.histograms.pop().unwrap_or_default();
+        hist.clear();
+        hist.resize(len, Bin::default());
+        hist
+    }
+}
+
 /// Grows one tree on `binned` for the gradients `g`; `samples` must hold `0..n_rows` in any
 /// order and is left partitioned by leaf; `root` is carried from the previous tree (see
 /// [`RootHistogram`]). Returns the tree and each leaf's range of `samples` with its value, for
@@ -216,11 +237,13 @@ pub fn grow(
     samples: &mut [u32],
     limits: GrowthLimits,
     root: &mut RootHistogram,
+    buffers: &mut GrowBuffers,
 ) -> (HistTree, Vec<(usize, usize, f64)>) {
     let n_features = mapper.thresholds.len();
     let mut nodes = vec![leaf_node()];
     let root_hist = root.take(binned, n_features, g);
-    let carried = root_hist.clone();
+    let mut carried = buffers.histogram(root_hist.len());
+    carried.copy_from_slice(&root_hist);
     let mut leaves = vec![Leaf {
         node: 0,
         start: 0,
@@ -232,7 +255,7 @@ pub fn grow(
     }];
     leaves[0].split = best_split(&leaves[0], binned, mapper, limits);
     let max_leaves = limits.max_leaf_nodes.unwrap_or(usize::MAX);
-    let mut scratch = vec![0u32; samples.len()];
+    buffers.scratch.resize(samples.len(), 0);
     while leaves.len() < max_leaves {
         let Some(pick) = leaves
             .iter()
@@ -249,14 +272,7 @@ pub fn grow(
         let parent = leaves.swap_remove(pick);
         let Some(split) = parent.split else { break };
         let (left, right) = split_leaf(
-            parent,
-            split,
-            binned,
-            mapper,
-            g,
-            samples,
-            &mut scratch,
-            &mut nodes,
+            parent, split, binned, mapper, g, samples, buffers, &mut nodes,
         );
         for mut child in [left, right] {
             let deep = limits.max_depth.is_some_and(|d| child.depth >= d);
@@ -278,6 +294,9 @@ pub fn grow(
     }
     let values: Vec<f64> = ranges.iter().map(|r| r.2).collect();
     root.carry(carried, &leaves, &values);
+    buffers
+        .histograms
+        .extend(leaves.into_iter().map(|leaf| leaf.hist));
     (HistTree { nodes }, ranges)
 }
 
@@ -293,10 +312,18 @@ fn leaf_node() -> HistNode {
     }
 }
 
-/// The histogram of a node's rows `samples`, their gradients gathered in order first.
-fn build_histogram(binned: &Binned, n_features: usize, g: &[f64], samples: &[u32]) -> Vec<Bin> {
-    let ordered: Vec<f64> = samples.iter().map(|&i| g[i as usize]).collect();
-    rows_histogram(binned, n_features, samples, &ordered)
+/// The histogram of a node's rows `samples` in `hist` (empty bins, 256 a feature), their
+/// gradients gathered in order first (into `ordered`, reused).
+fn build_histogram(
+    binned: &Binned,
+    g: &[f64],
+    samples: &[u32],
+    ordered: &mut Vec<f64>,
+    hist: Vec<Bin>,
+) -> Vec<Bin> {
+    ordered.clear();
+    ordered.extend(samples.iter().map(|&i| g[i as usize]));
+    rows_histogram(binned, samples, ordered, hist)
 }
 
 /// Every row: features in parallel, each column read front to back.
@@ -317,11 +344,10 @@ fn columns_histogram(binned: &Binned, n_features: usize, g: &[f64]) -> Vec<Bin> 
 /// reading its column at the node's rows, which stay in increasing order (see `partition`).
 fn rows_histogram(
     binned: &Binned,
-    n_features: usize,
     samples: &[u32],
     ordered: &[f64],
+    mut hist: Vec<Bin>,
 ) -> Vec<Bin> {
-    let mut hist = vec![Bin::default(); n_features * BINS];
     let (per_feature, _) = hist.as_chunks_mut::<BINS>();
     let fill = |(f, h): (usize, &mut [Bin; BINS])| {
         let bins = binned.feature(f);
@@ -436,7 +462,7 @@ fn split_leaf(
     mapper: &BinMapper,
     g: &[f64],
     samples: &mut [u32],
-    scratch: &mut [u32],
+    buffers: &mut GrowBuffers,
     nodes: &mut Vec<HistNode>,
 ) -> (Leaf, Leaf) {
     let f = split.feature;
@@ -451,7 +477,8 @@ fn split_leaf(
         }
     };
     let rows = &mut samples[parent.start..parent.end];
-    let mid = parent.start + partition(rows, &mut scratch[..rows.len()], bins, goes_left);
+    let scratch = &mut buffers.scratch[..rows.len()];
+    let mid = parent.start + partition(rows, scratch, bins, goes_left);
     let n_left = mid - parent.start;
     let n_right = parent.end - mid;
     // A feature without missing values in training sends them to the child with more rows.
@@ -482,7 +509,14 @@ fn split_leaf(
     } else {
         (mid, parent.end)
     };
-    let small_hist = build_histogram(binned, n_features, g, &samples[small_start..small_end]);
+    let hist = buffers.histogram(n_features * BINS);
+    let small_hist = build_histogram(
+        binned,
+        g,
+        &samples[small_start..small_end],
+        &mut buffers.ordered,
+        hist,
+    );
     let mut large_hist = parent.hist;
     for (l, s) in large_hist.iter_mut().zip(&small_hist) {
         l.g -= s.g;
@@ -640,7 +674,15 @@ mod tests {
         let mut root = RootHistogram::new();
         for _ in 0..10 {
             let g: Vec<f64> = raw.iter().zip(&y).map(|(f, t)| f - t).collect();
-            let (_, leaves) = grow(&binned, &mapper, &g, &mut samples, limits, &mut root);
+            let (_, leaves) = grow(
+                &binned,
+                &mapper,
+                &g,
+                &mut samples,
+                limits,
+                &mut root,
+                &mut GrowBuffers::default(),
+            );
             for (start, end, value) in leaves {
                 for &i in &samples[start..end] {
                     raw[i as usize] += value;
