@@ -173,6 +173,10 @@ struct TrainArgs {
     /// The model, with scikit-learn's defaults.
     #[arg(long, value_parser = model_parser())]
     model: Option<ModelSpec>,
+    /// A hyperparameter of the model, `KEY=VALUE` (repeatable): `--param max_iter=300`,
+    /// `--param early_stopping=true`. It also overrides the preset's final fit.
+    #[arg(long = "param", value_name = "KEY=VALUE")]
+    params: Vec<String>,
     /// A grid entry, `KEY=V1,V2,...` or `KEY=START:STOP:STEP` (repeatable).
     #[arg(long = "grid", value_name = "KEY=VALUES")]
     grid: Vec<String>,
@@ -334,6 +338,13 @@ fn train_config(args: &TrainArgs) -> anyhow::Result<TrainConfig> {
         config.grid = Grid(entries);
         config.final_params = None;
     }
+    for entry in &args.params {
+        let (key, value) = param_entry(entry)?;
+        config.model.set(key, value)?;
+        if let Some(fixed) = config.final_params.as_mut().filter(|f| f.contains_key(key)) {
+            fixed.insert(key.to_string(), value);
+        }
+    }
     if let Some(folds) = args.folds {
         config.folds = folds;
     }
@@ -350,6 +361,21 @@ fn train_config(args: &TrainArgs) -> anyhow::Result<TrainConfig> {
         config.scale = false;
     }
     Ok(config)
+}
+
+/// `KEY=VALUE` of `--param`: a number, or `true`/`false` (as 1 and 0).
+fn param_entry(entry: &str) -> anyhow::Result<(&str, f64)> {
+    let Some((key, value)) = entry.split_once('=') else {
+        anyhow::bail!("--param {entry:?}: expected KEY=VALUE, such as max_iter=300");
+    };
+    let value = match value.trim() {
+        "true" | "True" => 1.0,
+        "false" | "False" => 0.0,
+        v => v
+            .parse()
+            .with_context(|| format!("--param {entry:?}: {v:?} is not a number"))?,
+    };
+    Ok((key.trim(), value))
 }
 
 fn train(args: TrainArgs) -> anyhow::Result<()> {

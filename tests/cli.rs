@@ -536,3 +536,47 @@ fn hist_gbm_trains_once_on_twenty_thousand_rows_with_gaps() {
     let r2 = report["test"]["r2"].as_f64().unwrap();
     assert!(r2 > 0.9, "held-out R² {r2}");
 }
+
+#[test]
+fn param_sets_a_hyperparameter_of_a_single_fit() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("small.csv");
+    let mut text = String::from("a,b,y\n");
+    for i in 0..600u32 {
+        let (a, b) = (f64::from(i % 17), f64::from(i * 7 % 23));
+        text.push_str(&format!("{a},{b},{}\n", a * 2.0 - b));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let train = |extra: &[&str]| {
+        let mut args = vec![
+            "train",
+            "--csv",
+            csv.to_str().unwrap(),
+            "--target",
+            "y",
+            "--model",
+            "hist-gbm",
+            "--folds",
+            "0",
+            "--json",
+            "--no-save",
+        ];
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+    let out = train(&["--param", "max_iter=7", "--param", "early_stopping=true"]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let report = stdout_json(&out);
+    assert_eq!(report["final"]["max_iter"], 7);
+    assert_eq!(report["final"]["early_stopping"], true);
+    for (bad, says) in [
+        ("max_iter", "KEY=VALUE"),
+        ("max_iter=many", "not a number"),
+        ("depth=3", "\"depth\""),
+        ("early_stopping=2", "0 or 1"),
+    ] {
+        let out = train(&["--param", bad]);
+        assert!(!out.status.success(), "{bad} was taken");
+        assert!(stderr_of(&out).contains(says), "{bad}: {}", stderr_of(&out));
+    }
+}
