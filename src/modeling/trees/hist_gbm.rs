@@ -260,11 +260,8 @@ impl HistGradientBoostingRegressor {
             .par_chunks_mut(PREDICT_BLOCK)
             .enumerate()
             .for_each(|(block, acc)| {
-                let first = block * PREDICT_BLOCK;
                 for tree in &self.trees {
-                    for (i, a) in acc.iter_mut().enumerate() {
-                        *a += tree.predict_binned(x, missing_bin, first + i);
-                    }
+                    tree.add_binned(x, missing_bin, block * PREDICT_BLOCK, acc);
                 }
             });
         Ok(out)

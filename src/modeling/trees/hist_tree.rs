@@ -104,6 +104,60 @@ impl HistTree {
         }
     }
 
+    /// Adds the leaf value of rows `first..first + acc.len()` of binned data to `acc`, each the
+    /// value [`HistTree::predict_binned`] gives it. Branch-free: a leaf is its own child (every
+    /// bin goes "left", to itself), so each row takes as many steps as the tree is deep and the
+    /// only branch is the loop's; four rows walk side by side, so that their loads overlap.
+    pub fn add_binned(&self, binned: &Binned, missing_bin: u8, first: usize, acc: &mut [f64]) {
+        const LANES: usize = 4;
+        let steps = self.depth();
+        let walk: Vec<WalkNode> = self
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| WalkNode::of(n, i))
+            .collect();
+        let column = |f: u32| &binned.bins[f as usize * binned.n_rows..][..binned.n_rows];
+        let mut chunks = acc.chunks_exact_mut(LANES);
+        let mut r = first;
+        for lanes in &mut chunks {
+            let mut at = [0u32; LANES];
+            for _ in 0..steps {
+                for (j, i) in at.iter_mut().enumerate() {
+                    let node = &walk[*i as usize];
+                    let b = column(node.feature)[r + j];
+                    let left = (b == missing_bin && node.missing_left)
+                        | (b != missing_bin && b <= node.bin);
+                    *i = if left { node.left } else { node.right };
+                }
+            }
+            for (a, &i) in lanes.iter_mut().zip(&at) {
+                *a += self.nodes[i as usize].value;
+            }
+            r += LANES;
+        }
+        for (j, a) in chunks.into_remainder().iter_mut().enumerate() {
+            *a += self.predict_binned(binned, missing_bin, r + j);
+        }
+    }
+
+    /// The most splits from the root to a leaf.
+    pub fn depth(&self) -> usize {
+        // Children come after their parent, so one pass in order finds every node's depth.
+        let mut depth = vec![0usize; self.nodes.len()];
+        for (i, node) in self.nodes.iter().enumerate() {
+            if !node.is_leaf() {
+                let below = depth[i] + 1;
+                for child in [node.left, node.right] {
+                    if let Some(d) = depth.get_mut(child as usize) {
+                        *d = below;
+                    }
+                }
+            }
+        }
+        depth.into_iter().max().unwrap_or(0)
+    }
+
     /// Checks node links and features, for a tree read from a file.
     pub fn check(&self, n_features: usize) -> Result<(), String> {
         let n = self.nodes.len();
@@ -127,6 +181,37 @@ impl HistTree {
     /// Number of leaves.
     pub fn n_leaves(&self) -> usize {
         self.nodes.iter().filter(|n| n.is_leaf()).count()
+    }
+}
+
+/// A node as [`HistTree::add_binned`] walks it: a leaf sends every bin to itself.
+struct WalkNode {
+    feature: u32,
+    bin: u8,
+    missing_left: bool,
+    left: u32,
+    right: u32,
+}
+
+impl WalkNode {
+    fn of(node: &HistNode, i: usize) -> WalkNode {
+        if node.is_leaf() {
+            let me = u32::try_from(i).unwrap_or(0);
+            return WalkNode {
+                feature: 0,
+                bin: u8::MAX,
+                missing_left: true,
+                left: me,
+                right: me,
+            };
+        }
+        WalkNode {
+            feature: node.feature,
+            bin: node.bin,
+            missing_left: node.missing_left,
+            left: node.left,
+            right: node.right,
+        }
     }
 }
 
