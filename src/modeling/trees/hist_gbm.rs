@@ -16,6 +16,8 @@
 //! other way. Early stopping is off unless asked (scikit-learn's `"auto"` turns it on from
 //! 10,000 rows).
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use linfa::dataset::{AsSingleTargets, DatasetBase};
 use linfa::traits::Fit;
 use ndarray::{Array1, ArrayBase, ArrayView1, Axis, Data, Ix2};
@@ -413,7 +415,9 @@ impl HistGradientBoostingRegressorValidParams {
     ) -> HistGradientBoostingRegressor {
         let n = y.len();
         let baseline = y.iter().sum::<f64>() / n as f64;
-        let mut raw = vec![baseline; n];
+        // Predictions so far, one per row, as f64 bits: the leaves of a tree add to them in
+        // parallel (see `add_leaf_values`).
+        let raw: Vec<AtomicU64> = (0..n).map(|_| AtomicU64::new(baseline.to_bits())).collect();
         let mut gradients = vec![0.0; n];
         let mut samples: Vec<u32> = (0..n as u32).collect();
         let limits = GrowthLimits {
@@ -433,9 +437,7 @@ impl HistGradientBoostingRegressorValidParams {
         let mut buffers = GrowBuffers::default();
         let mut train_score = Vec::with_capacity(self.max_iter);
         for _ in 0..self.max_iter {
-            for ((g, &f), &t) in gradients.iter_mut().zip(&raw).zip(y) {
-                *g = f - t;
-            }
+            gradients_from(&raw, y, &mut gradients);
             let (tree, leaves) = grow(
                 binned,
                 mapper,
@@ -445,17 +447,10 @@ impl HistGradientBoostingRegressorValidParams {
                 &mut root,
                 &mut buffers,
             );
-            for (start, end, value) in leaves {
-                for &i in &samples[start..end] {
-                    raw[i as usize] += value;
-                }
-            }
-            train_score.push(mse(&raw, y));
+            add_leaf_values(&raw, &samples, &leaves);
+            train_score.push(raw_mse(&raw, y));
             if let (Some((vb, yv)), Some(vr)) = (validation, val_raw.as_mut()) {
-                let missing = mapper.missing_bin();
-                for (r, v) in vr.iter_mut().enumerate() {
-                    *v += tree.predict_binned(vb, missing, r);
-                }
+                tree.add_binned(vb, mapper.missing_bin(), 0, vr);
                 validation_score.push(mse(vr, yv));
             }
             trees.push(tree);
@@ -484,6 +479,55 @@ impl HistGradientBoostingRegressorValidParams {
             .iter()
             .any(|&l| l < reference - self.tol)
     }
+}
+
+/// Rows a thread takes at a time in the boosting loop's passes over every row. A sum adds the
+/// blocks' sums in order, so it is the same on any number of threads.
+const ROW_BLOCK: usize = 16_384;
+
+/// Squared error's gradients: prediction minus target, for every row.
+fn gradients_from(raw: &[AtomicU64], y: &[f64], g: &mut [f64]) {
+    g.par_chunks_mut(ROW_BLOCK)
+        .zip(raw.par_chunks(ROW_BLOCK))
+        .zip(y.par_chunks(ROW_BLOCK))
+        .for_each(|((g, raw), y)| {
+            for ((g, r), t) in g.iter_mut().zip(raw).zip(y) {
+                *g = f64::from_bits(r.load(Ordering::Relaxed)) - t;
+            }
+        });
+}
+
+/// Adds each leaf's value to the predictions of its rows (`samples[start..end]`), leaves in
+/// parallel. Leaves hold disjoint rows, so no prediction is touched by two threads; relaxed
+/// atomics let the compiler know without a lock (they are plain loads and stores on x86-64).
+fn add_leaf_values(raw: &[AtomicU64], samples: &[u32], leaves: &[(usize, usize, f64)]) {
+    leaves.par_iter().for_each(|&(start, end, value)| {
+        for &i in &samples[start..end] {
+            let r = &raw[i as usize];
+            r.store(
+                (f64::from_bits(r.load(Ordering::Relaxed)) + value).to_bits(),
+                Ordering::Relaxed,
+            );
+        }
+    });
+}
+
+/// The mean squared error of the predictions, blocks of rows in parallel.
+fn raw_mse(raw: &[AtomicU64], y: &[f64]) -> f64 {
+    let blocks: Vec<f64> = raw
+        .par_chunks(ROW_BLOCK)
+        .zip(y.par_chunks(ROW_BLOCK))
+        .map(|(raw, y)| {
+            raw.iter()
+                .zip(y)
+                .map(|(r, t)| {
+                    let d = f64::from_bits(r.load(Ordering::Relaxed)) - t;
+                    d * d
+                })
+                .sum::<f64>()
+        })
+        .collect();
+    blocks.iter().sum::<f64>() / y.len().max(1) as f64
 }
 
 fn mse(predicted: &[f64], y: &[f64]) -> f64 {
