@@ -516,19 +516,7 @@ fn hist_gbm_trains_once_on_twenty_thousand_rows_with_gaps() {
         text.push_str(&format!("{a},{b:.4},{c},{d:.4},{y:.4}\n"));
     }
     std::fs::write(&csv, text).unwrap();
-    let out = run(&[
-        "train",
-        "--csv",
-        csv.to_str().unwrap(),
-        "--target",
-        "y",
-        "--model",
-        "hist-gbm",
-        "--folds",
-        "0",
-        "--json",
-        "--no-save",
-    ]);
+    let out = train_hist_gbm_once(&csv, &[]);
     assert!(out.status.success(), "{}", stderr_of(&out));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["cv"], serde_json::json!([]));
@@ -547,23 +535,7 @@ fn param_sets_a_hyperparameter_of_a_single_fit() {
         text.push_str(&format!("{a},{b},{}\n", a * 2.0 - b));
     }
     std::fs::write(&csv, text).unwrap();
-    let train = |extra: &[&str]| {
-        let mut args = vec![
-            "train",
-            "--csv",
-            csv.to_str().unwrap(),
-            "--target",
-            "y",
-            "--model",
-            "hist-gbm",
-            "--folds",
-            "0",
-            "--json",
-            "--no-save",
-        ];
-        args.extend_from_slice(extra);
-        run(&args)
-    };
+    let train = |extra: &[&str]| train_hist_gbm_once(&csv, extra);
     let out = train(&["--param", "max_iter=7", "--param", "early_stopping=true"]);
     assert!(out.status.success(), "{}", stderr_of(&out));
     let report = stdout_json(&out);
@@ -579,4 +551,23 @@ fn param_sets_a_hyperparameter_of_a_single_fit() {
         assert!(!out.status.success(), "{bad} was taken");
         assert!(stderr_of(&out).contains(says), "{bad}: {}", stderr_of(&out));
     }
+}
+
+/// `train --csv CSV --target y --model hist-gbm --folds 0 --json --no-save`, then `extra`.
+fn train_hist_gbm_once(csv: &std::path::Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "train",
+        "--csv",
+        csv.to_str().unwrap(),
+        "--target",
+        "y",
+        "--model",
+        "hist-gbm",
+        "--folds",
+        "0",
+        "--json",
+        "--no-save",
+    ];
+    args.extend_from_slice(extra);
+    run(&args)
 }

@@ -7,18 +7,14 @@
 //! `MIMALLOC_PURGE_DELAY=0`), so that what is measured is the data, not the allocator's
 //! policy; compare/ingest_memory.sh measures the defaults too.
 
-use std::io::Write;
+mod common;
 
 #[test]
 fn describe_of_a_large_numeric_csv_peaks_under_twice_its_size() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("large.csv");
-    let mut out = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
     let header: Vec<String> = (0..20).map(|j| format!("x{j}")).collect();
-    writeln!(out, "{}", header.join(",")).expect("write");
-    let mut row = 0u64;
-    let mut written = 0u64;
-    while written < 40_000_000 {
+    let size = common::write_csv_until(&path, &header.join(","), 40_000_000, |row| {
         let cells: Vec<String> = (0..20u64)
             .map(|j| {
                 format!(
@@ -27,14 +23,8 @@ fn describe_of_a_large_numeric_csv_peaks_under_twice_its_size() {
                 )
             })
             .collect();
-        let line = cells.join(",");
-        writeln!(out, "{line}").expect("write");
-        written += line.len() as u64 + 1;
-        row += 1;
-    }
-    out.flush().expect("flush");
-    drop(out);
-    let size = std::fs::metadata(&path).expect("size").len();
+        cells.join(",")
+    });
 
     let status = std::process::Command::new(env!("CARGO_BIN_EXE_ml-workflow"))
         .args(["describe", path.to_str().expect("path")])
@@ -44,13 +34,7 @@ fn describe_of_a_large_numeric_csv_peaks_under_twice_its_size() {
         .status()
         .expect("describe");
     assert!(status.success());
-    // SAFETY: getrusage writes into the zeroed struct it is given and reads nothing else.
-    let usage = unsafe {
-        let mut usage: libc::rusage = std::mem::zeroed();
-        assert_eq!(libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage), 0);
-        usage
-    };
-    let peak = usage.ru_maxrss as u64 * 1024; // kilobytes on Linux
+    let peak = common::children_peak_bytes();
     assert!(
         peak < 2 * size,
         "peak {} MB for a {} MB file",

@@ -6,32 +6,23 @@
 //! Alone in its test binary, so that the child is the only one `RUSAGE_CHILDREN` sees; the
 //! allocator runs with the command's own settings.
 
-use std::io::Write;
+mod common;
 
 #[test]
 fn hist_gbm_on_a_large_csv_peaks_under_its_size() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("large.csv");
-    let mut out = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
     let mut header: Vec<String> = (0..20).map(|j| format!("x{j}")).collect();
     header.push("y".into());
-    writeln!(out, "{}", header.join(",")).expect("write");
-    let (mut row, mut written) = (0u64, 0u64);
-    while written < 200_000_000 {
+    let size = common::write_csv_until(&path, &header.join(","), 200_000_000, |row| {
         let x: Vec<f64> = (0..20u64)
             .map(|j| ((row * 31 + j * 17 + row * j) % 100_003) as f64 / 100_003.0)
             .collect();
         let y = 10.0 * (3.0 * x[0] * x[1]).sin() + 20.0 * (x[2] - 0.5).powi(2) + 5.0 * x[3];
         let mut cells: Vec<String> = x.iter().map(|v| format!("{v:.6}")).collect();
         cells.push(format!("{y:.6}"));
-        let line = cells.join(",");
-        writeln!(out, "{line}").expect("write");
-        written += line.len() as u64 + 1;
-        row += 1;
-    }
-    out.flush().expect("flush");
-    drop(out);
-    let size = std::fs::metadata(&path).expect("size").len();
+        cells.join(",")
+    });
 
     let status = std::process::Command::new(env!("CARGO_BIN_EXE_ml-workflow"))
         .args([
@@ -55,13 +46,7 @@ fn hist_gbm_on_a_large_csv_peaks_under_its_size() {
         .status()
         .expect("train");
     assert!(status.success());
-    // SAFETY: getrusage writes into the zeroed struct it is given and reads nothing else.
-    let usage = unsafe {
-        let mut usage: libc::rusage = std::mem::zeroed();
-        assert_eq!(libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage), 0);
-        usage
-    };
-    let peak = usage.ru_maxrss as u64 * 1024; // kilobytes on Linux
+    let peak = common::children_peak_bytes();
     assert!(
         peak < size,
         "peak {} MB for a {} MB file",

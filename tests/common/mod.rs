@@ -73,3 +73,39 @@ pub fn mixed_csv(n: usize) -> String {
     }
     out
 }
+
+/// The largest resident memory, in bytes, of the children this test process has waited for
+/// (`getrusage(RUSAGE_CHILDREN)`): a memory test runs alone in its binary, so that its one
+/// child is all this sees.
+pub fn children_peak_bytes() -> u64 {
+    // SAFETY: getrusage writes into the zeroed struct it is given and reads nothing else.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        assert_eq!(libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage), 0);
+        usage
+    };
+    usage.ru_maxrss as u64 * 1024 // kilobytes on Linux
+}
+
+/// Writes `header`, then `row(0)`, `row(1)`, … as lines to `path` until the file holds at least
+/// `bytes`; its size.
+pub fn write_csv_until(
+    path: &std::path::Path,
+    header: &str,
+    bytes: u64,
+    mut row: impl FnMut(u64) -> String,
+) -> u64 {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path).expect("create"));
+    writeln!(out, "{header}").expect("write");
+    let (mut i, mut written) = (0u64, header.len() as u64 + 1);
+    while written < bytes {
+        let line = row(i);
+        writeln!(out, "{line}").expect("write");
+        written += line.len() as u64 + 1;
+        i += 1;
+    }
+    out.flush().expect("flush");
+    drop(out);
+    std::fs::metadata(path).expect("size").len()
+}
