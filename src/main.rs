@@ -228,8 +228,10 @@ fn model_parser() -> impl TypedValueParser<Value = ModelSpec> {
 }
 
 fn main() -> ExitCode {
-    // Before any thread (the log writer's): see the function.
-    if std::env::args().nth(1).as_deref() == Some("train") {
+    // Parsed before the log writer's thread starts, so that the allocator can be set up for
+    // the command first (a global flag may come before the command's name).
+    let cli = Cli::parse();
+    if matches!(cli.command, Command::Train(_)) {
         give_back_freed_memory_at_once();
     }
     // Log lines collect in memory and a background thread writes them every 50 ms, so a request
@@ -238,7 +240,6 @@ fn main() -> ExitCode {
         Ok((writer, guard)) => (BoxMakeWriter::new(writer), Some(guard)),
         Err(_) => (BoxMakeWriter::new(std::io::stderr), None),
     };
-    let cli = Cli::parse();
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let logs = tracing_subscriber::fmt()

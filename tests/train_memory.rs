@@ -25,7 +25,11 @@ fn hist_gbm_on_a_large_csv_peaks_under_its_size() {
     });
 
     let status = std::process::Command::new(env!("CARGO_BIN_EXE_ml-workflow"))
+        // A global flag first: the command still sets its allocator up (it once looked at
+        // the first argument only).
         .args([
+            "--log-format",
+            "text",
             "train",
             "--csv",
             path.to_str().expect("path"),
