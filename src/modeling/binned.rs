@@ -37,7 +37,8 @@ pub trait ColumnSource {
     fn names(&self) -> &[String];
     /// How many columns to take at a time: memory against passes over the source.
     fn batch(&self) -> usize;
-    /// The named columns as a frame, in the table's order; the source lets go of them.
+    /// The named columns as a frame (in any order: they are found by name); the source lets
+    /// go of them.
     fn take(&mut self, names: &[String]) -> Result<DataFrame>;
 }
 
@@ -176,13 +177,13 @@ pub fn train_binned(source: &mut dyn ColumnSource, config: &TrainConfig) -> Resu
     let first: Vec<String> = std::iter::once(config.target.clone())
         .chain(inputs.iter().take(batch.saturating_sub(1)).cloned())
         .collect();
-    let frame = source.take(&in_table_order(&names, &first))?;
+    let frame = source.take(&first)?;
     let y = target_values(&frame, &config.target)?;
     let rows = split_rows(y.len(), config, &params)?;
     let max_bins = u8::try_from(params.max_bins()).unwrap_or(u8::MAX);
     let mut binned = bin_columns(frame, &first[1..], &rows, options, max_bins)?;
     for group in inputs[first.len() - 1..].chunks(batch) {
-        let frame = source.take(&in_table_order(&names, group))?;
+        let frame = source.take(group)?;
         if frame.height() != y.len() {
             return Err(Error::invalid(
                 "table",
@@ -227,15 +228,6 @@ pub fn train_binned(source: &mut dyn ColumnSource, config: &TrainConfig) -> Resu
         seconds_cv: 0.0,
         seconds_fit,
     })
-}
-
-/// `wanted` in the order the table has them (a frame's columns come in that order).
-fn in_table_order(names: &[String], wanted: &[String]) -> Vec<String> {
-    names
-        .iter()
-        .filter(|n| wanted.contains(n))
-        .cloned()
-        .collect()
 }
 
 /// The split of `n` rows as the pipeline splits them, and early stopping's validation rows

@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use super::binning::{BinMapper, Binned, BINNING_SUBSAMPLE};
 use super::builder::check_targets;
-use super::hist_tree::{grow, GrowBuffers, GrowthLimits, HistTree, RootHistogram};
+use super::hist_tree::{grow, BinnedWalk, GrowBuffers, GrowthLimits, HistTree, RootHistogram};
 use super::params::{check_n_estimators, param_accessors, param_guard, TreeError};
 use super::predict::{check_width, map_rows, row_predictions, staged_predictions};
 use crate::modeling::split::{train_test_split, Split};
@@ -254,6 +254,7 @@ impl HistGradientBoostingRegressor {
                 self.n_features
             )));
         }
+        let walks: Vec<BinnedWalk> = self.trees.iter().map(HistTree::binned_walk).collect();
         let mut out = Array1::from_elem(x.n_rows, self.baseline);
         let Some(slice) = out.as_slice_mut() else {
             return Err(TreeError::InvalidModel("predictions not contiguous".into()));
@@ -262,8 +263,8 @@ impl HistGradientBoostingRegressor {
             .par_chunks_mut(PREDICT_BLOCK)
             .enumerate()
             .for_each(|(block, acc)| {
-                for tree in &self.trees {
-                    tree.add_binned(x, missing_bin, block * PREDICT_BLOCK, acc);
+                for walk in &walks {
+                    walk.add(x, missing_bin, block * PREDICT_BLOCK, acc);
                 }
             });
         Ok(out)
@@ -335,7 +336,7 @@ impl<D: Data<Elem = f64> + Sync, T: AsSingleTargets<Elem = f64>>
             let yv: Vec<f64> = rows.iter().map(|&r| y[r]).collect();
             (mapper.transform(xv.view()), yv)
         });
-        Ok(self.boost(&mapper, &binned, &y_train, val.as_ref(), x.ncols()))
+        self.fit_binned(&mapper, &binned, &y_train, val.as_ref())
     }
 }
 
@@ -401,7 +402,7 @@ impl HistGradientBoostingRegressorValidParams {
                 max: u32::MAX as usize,
             });
         }
-        Ok(self.boost(mapper, binned, &y, validation, n_features))
+        Ok(self.boost(mapper, binned, &y, validation))
     }
 
     /// The boosting loop on binned training rows (and validation rows for early stopping).
@@ -411,8 +412,8 @@ impl HistGradientBoostingRegressorValidParams {
         binned: &Binned,
         y: &[f64],
         validation: Option<&(Binned, Vec<f64>)>,
-        n_features: usize,
     ) -> HistGradientBoostingRegressor {
+        let n_features = mapper.thresholds.len();
         let n = y.len();
         let baseline = y.iter().sum::<f64>() / n as f64;
         // Predictions so far, one per row, as f64 bits: the leaves of a tree add to them in
@@ -450,7 +451,7 @@ impl HistGradientBoostingRegressorValidParams {
             add_leaf_values(&raw, &samples, &leaves);
             train_score.push(raw_mse(&raw, y));
             if let (Some((vb, yv)), Some(vr)) = (validation, val_raw.as_mut()) {
-                tree.add_binned(vb, mapper.missing_bin(), 0, vr);
+                tree.binned_walk().add(vb, mapper.missing_bin(), 0, vr);
                 validation_score.push(mse(vr, yv));
             }
             trees.push(tree);

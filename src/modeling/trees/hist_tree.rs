@@ -104,40 +104,17 @@ impl HistTree {
         }
     }
 
-    /// Adds the leaf value of rows `first..first + acc.len()` of binned data to `acc`, each the
-    /// value [`HistTree::predict_binned`] gives it. Branch-free: a leaf is its own child (every
-    /// bin goes "left", to itself), so each row takes as many steps as the tree is deep and the
-    /// only branch is the loop's; four rows walk side by side, so that their loads overlap.
-    pub fn add_binned(&self, binned: &Binned, missing_bin: u8, first: usize, acc: &mut [f64]) {
-        const LANES: usize = 4;
-        let steps = self.depth();
-        let walk: Vec<WalkNode> = self
-            .nodes
-            .iter()
-            .enumerate()
-            .map(|(i, n)| WalkNode::of(n, i))
-            .collect();
-        let column = |f: u32| &binned.bins[f as usize * binned.n_rows..][..binned.n_rows];
-        let mut chunks = acc.chunks_exact_mut(LANES);
-        let mut r = first;
-        for lanes in &mut chunks {
-            let mut at = [0u32; LANES];
-            for _ in 0..steps {
-                for (j, i) in at.iter_mut().enumerate() {
-                    let node = &walk[*i as usize];
-                    let b = column(node.feature)[r + j];
-                    let left = (b == missing_bin && node.missing_left)
-                        | (b != missing_bin && b <= node.bin);
-                    *i = if left { node.left } else { node.right };
-                }
-            }
-            for (a, &i) in lanes.iter_mut().zip(&at) {
-                *a += self.nodes[i as usize].value;
-            }
-            r += LANES;
-        }
-        for (j, a) in chunks.into_remainder().iter_mut().enumerate() {
-            *a += self.predict_binned(binned, missing_bin, r + j);
+    /// The tree laid out for scoring binned rows ([`BinnedWalk::add`]), built once per tree
+    /// and used for every block of rows.
+    pub fn binned_walk(&self) -> BinnedWalk {
+        BinnedWalk {
+            nodes: self
+                .nodes
+                .iter()
+                .enumerate()
+                .map(|(i, n)| WalkNode::of(n, i))
+                .collect(),
+            steps: self.depth(),
         }
     }
 
@@ -184,13 +161,59 @@ impl HistTree {
     }
 }
 
-/// A node as [`HistTree::add_binned`] walks it: a leaf sends every bin to itself.
+/// A tree as binned rows are scored through it. Branch-free: a leaf is its own child (every
+/// bin goes "left", to itself), so each row takes as many steps as the tree is deep and the
+/// only branch is the loop's; four rows walk side by side, so that their loads overlap.
+pub struct BinnedWalk {
+    nodes: Vec<WalkNode>,
+    steps: usize,
+}
+
+impl BinnedWalk {
+    /// Adds the leaf value of rows `first..first + acc.len()` of binned data to `acc`, each the
+    /// value [`HistTree::predict_binned`] gives it.
+    pub fn add(&self, binned: &Binned, missing_bin: u8, first: usize, acc: &mut [f64]) {
+        const LANES: usize = 4;
+        let mut chunks = acc.chunks_exact_mut(LANES);
+        let mut r = first;
+        for lanes in &mut chunks {
+            self.add_lanes(binned, missing_bin, r, lanes);
+            r += LANES;
+        }
+        let rest = chunks.into_remainder();
+        self.add_lanes(binned, missing_bin, r, rest);
+    }
+
+    /// Rows `first..first + acc.len()` walked side by side.
+    #[inline]
+    fn add_lanes(&self, binned: &Binned, missing_bin: u8, first: usize, acc: &mut [f64]) {
+        let column = |f: u32| &binned.bins[f as usize * binned.n_rows..][..binned.n_rows];
+        let mut at = [0u32; 4];
+        let at = &mut at[..acc.len().min(4)];
+        for _ in 0..self.steps {
+            for (j, i) in at.iter_mut().enumerate() {
+                let node = &self.nodes[*i as usize];
+                let b = column(node.feature)[first + j];
+                let left =
+                    (b == missing_bin && node.missing_left) | (b != missing_bin && b <= node.bin);
+                *i = if left { node.left } else { node.right };
+            }
+        }
+        for (a, &i) in acc.iter_mut().zip(at.iter()) {
+            *a += self.nodes[i as usize].value;
+        }
+    }
+}
+
+/// A node as [`BinnedWalk`] walks it: a leaf sends every bin to itself.
 struct WalkNode {
     feature: u32,
     bin: u8,
     missing_left: bool,
     left: u32,
     right: u32,
+    /// A leaf's value (0 for a split).
+    value: f64,
 }
 
 impl WalkNode {
@@ -203,6 +226,7 @@ impl WalkNode {
                 missing_left: true,
                 left: me,
                 right: me,
+                value: node.value,
             };
         }
         WalkNode {
@@ -211,6 +235,7 @@ impl WalkNode {
             missing_left: node.missing_left,
             left: node.left,
             right: node.right,
+            value: 0.0,
         }
     }
 }
