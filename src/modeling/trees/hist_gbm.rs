@@ -26,7 +26,10 @@ use serde::{Deserialize, Serialize};
 
 use super::binning::{BinMapper, Binned, BINNING_SUBSAMPLE};
 use super::builder::check_targets;
-use super::hist_tree::{grow, BinnedWalk, GrowBuffers, GrowthLimits, HistTree, RootHistogram};
+use super::hist_tree::{
+    grow, BinnedWalk, GrowBuffers, GrowthLimits, HistTree, RootHistogram, TrainingBins,
+};
+use super::histogram::RowBins;
 use super::params::{check_n_estimators, param_accessors, param_guard, TreeError};
 use super::predict::{check_width, map_rows, row_predictions, staged_predictions};
 use crate::modeling::split::{train_test_split, Split};
@@ -436,11 +439,16 @@ impl HistGradientBoostingRegressorValidParams {
         let mut trees = Vec::with_capacity(self.max_iter);
         let mut root = RootHistogram::new();
         let mut buffers = GrowBuffers::default();
+        let rows = RowBins::of(binned);
+        let bins = TrainingBins {
+            columns: binned,
+            rows: &rows,
+        };
         let mut train_score = Vec::with_capacity(self.max_iter);
         for _ in 0..self.max_iter {
             gradients_from(&raw, y, &mut gradients);
             let (tree, leaves) = grow(
-                binned,
+                bins,
                 mapper,
                 &gradients,
                 &mut samples,

@@ -3,14 +3,13 @@
 //! until `max_leaf_nodes` leaves (or no split gains).
 //!
 //! What makes it fast: a node's gradient histogram (sum and count per bin and feature) is built
-//! once, from the node's rows with their gradients gathered in order; only the smaller child's
-//! histogram is built, the larger one is the parent's minus it (the subtraction trick); the
-//! root's is built once per fit and carried from tree to tree ([`RootHistogram`]);
-//! features are processed in parallel (rayon); bins are `u8`, column-major. Reading a node's
-//! bins at its rows is a gather the hardware cannot predict, so the loops that do it (the
-//! histogram and the partition) ask for the bin 64 rows ahead (`prefetch.rs`): on 2.4 M
-//! training rows, where a column no longer fits the core's cache, that took the node
-//! histograms from 24–30 s to about 15 s of a fit.
+//! once, row by row from a row-major copy of the bins (`histogram.rs`); only the smaller
+//! child's histogram is built, the larger one is the parent's minus it (the subtraction
+//! trick); the root's is built once per fit and carried from tree to tree
+//! ([`RootHistogram`]); bins are `u8`. Reading a node's bins at its rows is a gather the
+//! hardware cannot predict, so the loops that do it (the histogram and the partition) ask for
+//! the bins some rows ahead (`prefetch.rs`): on 2.4 M training rows, where a column no longer
+//! fits the core's cache, that took the node histograms from 24–30 s to about 15 s of a fit.
 //!
 //! Squared error has a constant hessian of 1, so a bin's hessian sum is its count. A split's
 //! gain is `G_L²/(n_L+λ) + G_R²/(n_R+λ) − G²/(n+λ)`; a leaf's value is `−G/(n+λ)` times the
@@ -22,13 +21,12 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::binning::{BinMapper, Binned};
+use super::histogram::{column_histogram, node_histogram, Bin, RowBins, BINS};
 use super::prefetch::prefetch;
 
-/// Bins a histogram has per feature (255 for values, 1 for missing).
-const BINS: usize = 256;
-/// Nodes with fewer rows build their histogram on one thread.
+/// Nodes with fewer rows are partitioned on one thread.
 const PARALLEL_MIN_ROWS: usize = 4096;
-/// How many rows ahead a gather asks for its bin's cache line (see `prefetch.rs`).
+/// How many rows ahead the partition asks for a row's bin (see `prefetch.rs`).
 const PREFETCH_AHEAD: usize = 64;
 
 /// A node of a fitted histogram tree.
@@ -255,13 +253,6 @@ pub struct GrowthLimits {
     pub learning_rate: f64,
 }
 
-/// A gradient sum and a row count.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-struct Bin {
-    g: f64,
-    n: f64,
-}
-
 /// The best split of a node.
 #[derive(Debug, Clone, Copy)]
 struct Split {
@@ -301,7 +292,7 @@ impl RootHistogram {
     fn take(&mut self, binned: &Binned, n_features: usize, g: &[f64]) -> Vec<Bin> {
         self.0
             .take()
-            .unwrap_or_else(|| columns_histogram(binned, n_features, g))
+            .unwrap_or_else(|| column_histogram(binned, n_features, g))
     }
 
     /// The next tree's root histogram: this tree's, each bin's sum moved by the leaves' values.
@@ -316,14 +307,23 @@ impl RootHistogram {
 }
 
 /// Working space one tree leaves to the next, so that a fit does not allocate (and give back)
-/// a training set's worth of it per tree: the partition's scratch rows, a node's gradients
-/// gathered in order, and the histograms of the last tree's leaves (80 KB each for 20
-/// features) for the next tree's nodes.
+/// a training set's worth of it per tree: the partition's scratch rows, and spent histograms
+/// (80 KB each for 20 features: the last tree's leaves', a large node's chunks') for the next
+/// nodes.
 #[derive(Debug, Default)]
 pub struct GrowBuffers {
     scratch: Vec<u32>,
-    ordered: Vec<f64>,
     histograms: Vec<Vec<Bin>>,
+}
+
+/// The training rows' bins in both layouts: column by column for what reads one feature (the
+/// root's histogram, the partition), row by row for the nodes' histograms.
+#[derive(Debug, Clone, Copy)]
+pub struct TrainingBins<'a> {
+    /// Column-major.
+    pub columns: &'a Binned,
+    /// The same bins, row-major ([`RowBins::of`] the columns).
+    pub rows: &'a RowBins,
 }
 
 impl GrowBuffers {
@@ -336,12 +336,12 @@ impl GrowBuffers {
     }
 }
 
-/// Grows one tree on `binned` for the gradients `g`; `samples` must hold `0..n_rows` in any
+/// Grows one tree on `bins` for the gradients `g`; `samples` must hold `0..n_rows` in any
 /// order and is left partitioned by leaf; `root` is carried from the previous tree (see
 /// [`RootHistogram`]). Returns the tree and each leaf's range of `samples` with its value, for
 /// updating the training predictions.
 pub fn grow(
-    binned: &Binned,
+    bins: TrainingBins,
     mapper: &BinMapper,
     g: &[f64],
     samples: &mut [u32],
@@ -349,17 +349,24 @@ pub fn grow(
     root: &mut RootHistogram,
     buffers: &mut GrowBuffers,
 ) -> (HistTree, Vec<(usize, usize, f64)>) {
+    let binned = bins.columns;
     let n_features = mapper.thresholds.len();
     let mut nodes = vec![leaf_node()];
     let root_hist = root.take(binned, n_features, g);
     let mut carried = buffers.histogram(root_hist.len());
     carried.copy_from_slice(&root_hist);
+    // Every row is in each feature's histogram once, so any one feature's bins sum to the
+    // gradients' total (read there rather than in a pass over every row).
+    let root_g = root_hist[..BINS.min(root_hist.len())]
+        .iter()
+        .map(|b| b.g)
+        .sum();
     let mut leaves = vec![Leaf {
         node: 0,
         start: 0,
         end: samples.len(),
         depth: 0,
-        g: g.iter().sum(),
+        g: root_g,
         hist: root_hist,
         split: None,
     }];
@@ -381,9 +388,8 @@ pub fn grow(
         };
         let parent = leaves.swap_remove(pick);
         let Some(split) = parent.split else { break };
-        let (left, right) = split_leaf(
-            parent, split, binned, mapper, g, samples, buffers, &mut nodes,
-        );
+        let (left, right) =
+            split_leaf(parent, split, bins, mapper, g, samples, buffers, &mut nodes);
         for mut child in [left, right] {
             let deep = limits.max_depth.is_some_and(|d| child.depth >= d);
             let small = child.end - child.start < 2 * limits.min_samples_leaf;
@@ -420,63 +426,6 @@ fn leaf_node() -> HistNode {
         right: 0,
         value: 0.0,
     }
-}
-
-/// The histogram of a node's rows `samples` in `hist` (empty bins, 256 a feature), their
-/// gradients gathered in order first (into `ordered`, reused).
-fn build_histogram(
-    binned: &Binned,
-    g: &[f64],
-    samples: &[u32],
-    ordered: &mut Vec<f64>,
-    hist: Vec<Bin>,
-) -> Vec<Bin> {
-    ordered.clear();
-    ordered.extend(samples.iter().map(|&i| g[i as usize]));
-    rows_histogram(binned, samples, ordered, hist)
-}
-
-/// Every row: features in parallel, each column read front to back.
-fn columns_histogram(binned: &Binned, n_features: usize, g: &[f64]) -> Vec<Bin> {
-    let mut hist = vec![Bin::default(); n_features * BINS];
-    let (per_feature, _) = hist.as_chunks_mut::<BINS>();
-    per_feature.par_iter_mut().enumerate().for_each(|(f, h)| {
-        for (&b, &gi) in binned.feature(f).iter().zip(g) {
-            let slot = &mut h[usize::from(b)];
-            slot.g += gi;
-            slot.n += 1.0;
-        }
-    });
-    hist
-}
-
-/// A node's rows (`ordered` holds their gradients): features in parallel for large nodes, each
-/// reading its column at the node's rows, which stay in increasing order (see `partition`).
-fn rows_histogram(
-    binned: &Binned,
-    samples: &[u32],
-    ordered: &[f64],
-    mut hist: Vec<Bin>,
-) -> Vec<Bin> {
-    let (per_feature, _) = hist.as_chunks_mut::<BINS>();
-    let fill = |(f, h): (usize, &mut [Bin; BINS])| {
-        let bins = binned.feature(f);
-        for (k, (&i, &gi)) in samples.iter().zip(ordered).enumerate() {
-            if let Some(&ahead) = samples.get(k + PREFETCH_AHEAD) {
-                prefetch(bins, ahead as usize);
-            }
-            let slot = &mut h[usize::from(bins.get(i as usize).copied().unwrap_or(0))];
-            slot.g += gi;
-            slot.n += 1.0;
-        }
-    };
-    // Small nodes are not worth a thread hand-off.
-    if samples.len() < PARALLEL_MIN_ROWS {
-        per_feature.iter_mut().enumerate().for_each(fill);
-    } else {
-        per_feature.par_iter_mut().enumerate().for_each(fill);
-    }
-    hist
 }
 
 /// The best split of a leaf over every feature (the first feature wins a tie).
@@ -568,13 +517,14 @@ fn feature_split(
 fn split_leaf(
     parent: Leaf,
     split: Split,
-    binned: &Binned,
+    training: TrainingBins,
     mapper: &BinMapper,
     g: &[f64],
     samples: &mut [u32],
     buffers: &mut GrowBuffers,
     nodes: &mut Vec<HistNode>,
 ) -> (Leaf, Leaf) {
+    let binned = training.columns;
     let f = split.feature;
     let bins = binned.feature(f);
     let missing_bin = mapper.missing_bin();
@@ -620,12 +570,12 @@ fn split_leaf(
         (mid, parent.end)
     };
     let hist = buffers.histogram(n_features * BINS);
-    let small_hist = build_histogram(
-        binned,
+    let small_hist = node_histogram(
+        training.rows,
         g,
         &samples[small_start..small_end],
-        &mut buffers.ordered,
         hist,
+        &mut buffers.histograms,
     );
     let mut large_hist = parent.hist;
     for (l, s) in large_hist.iter_mut().zip(&small_hist) {
@@ -782,10 +732,15 @@ mod tests {
         let mut raw = vec![y.iter().sum::<f64>() / n as f64; n];
         let mut samples: Vec<u32> = (0..n as u32).collect();
         let mut root = RootHistogram::new();
+        let rows = RowBins::of(&binned);
+        let bins = TrainingBins {
+            columns: &binned,
+            rows: &rows,
+        };
         for _ in 0..10 {
             let g: Vec<f64> = raw.iter().zip(&y).map(|(f, t)| f - t).collect();
             let (_, leaves) = grow(
-                &binned,
+                bins,
                 &mapper,
                 &g,
                 &mut samples,
@@ -800,7 +755,7 @@ mod tests {
             }
         }
         let g: Vec<f64> = raw.iter().zip(&y).map(|(f, t)| f - t).collect();
-        let rebuilt = columns_histogram(&binned, 3, &g);
+        let rebuilt = column_histogram(&binned, 3, &g);
         let carried = root.0.expect("carried after a tree");
         assert_eq!(carried.len(), rebuilt.len());
         let scale: f64 = g.iter().map(|v| v.abs()).sum();
