@@ -12,6 +12,7 @@ pub mod linear;
 pub mod metrics;
 pub mod neighbors;
 pub mod pipeline;
+pub(crate) mod prefetch;
 pub mod preprocess;
 pub mod registry;
 pub mod scaler;

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use super::binning::{BinMapper, Binned};
 use super::histogram::{column_histogram, node_histogram, Bin, RowBins, BINS};
-use super::prefetch::prefetch;
+use crate::modeling::prefetch::prefetch;
 
 /// Nodes with fewer rows are partitioned on one thread.
 const PARALLEL_MIN_ROWS: usize = 4096;

@@ -17,7 +17,7 @@
 use rayon::prelude::*;
 
 use super::binning::Binned;
-use super::prefetch::prefetch;
+use crate::modeling::prefetch::prefetch;
 
 /// Bins a histogram has per feature (255 for values, 1 for missing).
 pub const BINS: usize = 256;

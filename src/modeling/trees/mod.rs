@@ -20,7 +20,6 @@ pub mod histogram;
 pub(crate) mod packed;
 pub mod params;
 pub(crate) mod predict;
-pub(crate) mod prefetch;
 pub mod tree;
 
 pub use adaboost::{AdaBoostRegressor, AdaBoostRegressorParams};

@@ -1,5 +1,6 @@
-//! A software prefetch: a hint that a byte will be read soon, so that a loop gathering bins at
-//! scattered rows has the next rows' cache lines on their way while it works on this one. The
+//! A software prefetch: a hint that an item will be read soon, so that a loop gathering items
+//! at scattered places (bins at a node's rows, the items a shuffle swaps) has the next ones'
+//! cache lines on their way while it works on this one. The
 //! hardware prefetcher cannot guess such addresses; without the hint a column larger than the
 //! core's cache costs a full memory latency a row (LightGBM prefetches the same way).
 //!
