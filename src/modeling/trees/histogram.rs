@@ -108,13 +108,9 @@ pub fn node_histogram(
         return hist;
     }
     let chunks: Vec<&[u32]> = samples.chunks(size).collect();
+    let len = hist.len();
     let mut parts: Vec<Vec<Bin>> = (1..chunks.len())
-        .map(|_| {
-            let mut h = spare.pop().unwrap_or_default();
-            h.clear();
-            h.resize(hist.len(), Bin::default());
-            h
-        })
+        .map(|_| spare.pop().unwrap_or_default())
         .collect();
     rayon::join(
         || add_rows(rows, g, chunks[0], &mut hist),
@@ -122,7 +118,12 @@ pub fn node_histogram(
             parts
                 .par_iter_mut()
                 .zip(&chunks[1..])
-                .for_each(|(h, chunk)| add_rows(rows, g, chunk, h));
+                .for_each(|(h, chunk)| {
+                    // Emptied on the thread that fills it, so that it is in that core's cache.
+                    h.clear();
+                    h.resize(len, Bin::default());
+                    add_rows(rows, g, chunk, h);
+                });
         },
     );
     // In chunk order, so that the sums do not depend on which thread took which chunk.
