@@ -7,8 +7,8 @@
 //! child's histogram is built, the larger one is the parent's minus it (the subtraction
 //! trick); the root's is built once per fit and carried from tree to tree
 //! ([`RootHistogram`]); bins are `u8`. Reading a node's bins at its rows is a gather the
-//! hardware cannot predict, so the loops that do it (the histogram and the partition) ask for
-//! the bins some rows ahead (`prefetch.rs`): on 2.4 M training rows, where a column no longer
+//! hardware cannot predict, so the loops that do it (the histogram and the partition,
+//! `partition.rs`) ask for the bins some rows ahead (`prefetch.rs`): on 2.4 M training rows, where a column no longer
 //! fits the core's cache, that took the node histograms from 24–30 s to about 15 s of a fit.
 //!
 //! Squared error has a constant hessian of 1, so a bin's hessian sum is its count. A split's
@@ -22,12 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use super::binning::{BinMapper, Binned};
 use super::histogram::{column_histogram, node_histogram, Bin, RowBins, BINS};
-use crate::modeling::prefetch::prefetch;
-
-/// Nodes with fewer rows are partitioned on one thread.
-const PARALLEL_MIN_ROWS: usize = 4096;
-/// How many rows ahead the partition asks for a row's bin (see `prefetch.rs`).
-const PREFETCH_AHEAD: usize = 64;
+use super::partition::{partition, SplitRule};
 
 /// A node of a fitted histogram tree.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -527,18 +522,14 @@ fn split_leaf(
     let binned = training.columns;
     let f = split.feature;
     let bins = binned.feature(f);
-    let missing_bin = mapper.missing_bin();
-    let goes_left = |i: u32| {
-        let b = bins[i as usize];
-        if b == missing_bin {
-            split.missing_left
-        } else {
-            b <= split.bin
-        }
+    let rule = SplitRule {
+        bin: split.bin,
+        missing_bin: mapper.missing_bin(),
+        missing_left: split.missing_left,
     };
     let rows = &mut samples[parent.start..parent.end];
     let scratch = &mut buffers.scratch[..rows.len()];
-    let mid = parent.start + partition(rows, scratch, bins, goes_left);
+    let mid = parent.start + partition(rows, scratch, bins, rule);
     let n_left = mid - parent.start;
     let n_right = parent.end - mid;
     // A feature without missing values in training sends them to the child with more rows.
@@ -603,102 +594,9 @@ fn split_leaf(
     )
 }
 
-/// Moves the rows for which `left` holds to the front, both sides keeping their order (so a
-/// node's rows stay increasing and its histogram reads the bins front to back); returns how
-/// many go left. A large node is cut into one block per thread, each block split on its own
-/// thread, then the blocks' left rows and right rows are put together.
-fn partition(
-    rows: &mut [u32],
-    scratch: &mut [u32],
-    bins: &[u8],
-    left: impl Fn(u32) -> bool + Sync,
-) -> usize {
-    let n = rows.len();
-    let scratch = &mut scratch[..n];
-    if n < PARALLEL_MIN_ROWS {
-        let l = split_block(rows, scratch, bins, &left);
-        rows[l..].copy_from_slice(&scratch[..n - l]);
-        return l;
-    }
-    let size = n.div_ceil(rayon::current_num_threads());
-    let lefts: Vec<usize> = rows
-        .par_chunks_mut(size)
-        .zip(scratch.par_chunks_mut(size))
-        .map(|(block, right)| split_block(block, right, bins, &left))
-        .collect();
-    // Each block's left rows move down to follow the previous block's (never onto rows not yet
-    // moved), then the right rows come back from the scratch space in block order.
-    let mut at = 0;
-    for (k, &l) in lefts.iter().enumerate() {
-        rows.copy_within(k * size..k * size + l, at);
-        at += l;
-    }
-    let n_left = at;
-    for (k, &l) in lefts.iter().enumerate() {
-        let block = size.min(n - k * size);
-        let right = &scratch[k * size..k * size + block - l];
-        rows[at..at + right.len()].copy_from_slice(right);
-        at += right.len();
-    }
-    n_left
-}
-
-/// Splits one block: its left rows move to its front, its right rows to `right`, both in order;
-/// returns how many go left. Branch-free: every row is written to both places, one cursor
-/// advances.
-fn split_block(
-    rows: &mut [u32],
-    right: &mut [u32],
-    bins: &[u8],
-    left: &impl Fn(u32) -> bool,
-) -> usize {
-    let (mut l, mut r) = (0, 0);
-    for k in 0..rows.len() {
-        if let Some(&ahead) = rows.get(k + PREFETCH_AHEAD) {
-            prefetch(bins, ahead as usize);
-        }
-        let i = rows[k];
-        let go = left(i);
-        rows[l] = i;
-        right[r] = i;
-        l += usize::from(go);
-        r += usize::from(!go);
-    }
-    l
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn parallel_partition_is_a_stable_partition() {
-        let mut state = 3u64;
-        for n in [
-            0usize,
-            1,
-            100,
-            PARALLEL_MIN_ROWS - 1,
-            PARALLEL_MIN_ROWS,
-            50_001,
-        ] {
-            let mut rows: Vec<u32> = (0..n as u32).collect();
-            let keep: Vec<bool> = (0..n)
-                .map(|_| {
-                    state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
-                    state >> 63 == 1
-                })
-                .collect();
-            let left = |i: u32| keep[i as usize];
-            let (want_left, want_right): (Vec<u32>, Vec<u32>) =
-                rows.iter().partition(|&&i| left(i));
-            let mut scratch = vec![0; n];
-            let n_left = partition(&mut rows, &mut scratch, &[], left);
-            assert_eq!(n_left, want_left.len(), "n = {n}");
-            assert_eq!(rows[..n_left], want_left[..], "n = {n}");
-            assert_eq!(rows[n_left..], want_right[..], "n = {n}");
-        }
-    }
 
     #[test]
     fn the_carried_root_histogram_equals_one_built_from_every_row() {

@@ -2,7 +2,7 @@
 //! `PredictInplace`): the CART regression tree, random forest and extra trees, gradient
 //! boosting and AdaBoost.R2, all grown by one shared engine ([`builder`]) and scored by one
 //! packed layout ([`packed`]); and histogram gradient boosting on binned features
-//! ([`binning`], [`histogram`], [`hist_tree`], [`hist_gbm`]).
+//! ([`binning`], [`histogram`], [`partition`], [`hist_tree`], [`hist_gbm`]).
 //!
 //! linfa-trees 0.8 classifies only (regression trees are rust-ml/linfa issue 360), so these are
 //! written here, shaped like its `DecisionTree` so that they could be offered upstream.
@@ -19,6 +19,7 @@ pub mod hist_tree;
 pub mod histogram;
 pub(crate) mod packed;
 pub mod params;
+pub mod partition;
 pub(crate) mod predict;
 pub mod tree;
 
