@@ -45,6 +45,30 @@ impl SplitRule {
 /// Moves the rows that `rule` sends left (by their bin in `bins`) to the front of `rows`, both
 /// sides in order; returns how many go left. `scratch` holds at least `rows.len()` rows.
 pub fn partition(rows: &mut [u32], scratch: &mut [u32], bins: &[u8], rule: SplitRule) -> usize {
+    partition_by(rows, scratch, bins, rule, split_block)
+}
+
+/// [`partition`] without the sixteen-rows-at-a-time path: the reference that path is tested
+/// and benchmarked against (`benches/modeling.rs`).
+pub fn partition_scalar(
+    rows: &mut [u32],
+    scratch: &mut [u32],
+    bins: &[u8],
+    rule: SplitRule,
+) -> usize {
+    partition_by(rows, scratch, bins, rule, |rows, right, bins, rule| {
+        split_from(rows, right, bins, rule, (0, 0, 0))
+    })
+}
+
+/// [`partition`] with `split_block` splitting each block.
+fn partition_by(
+    rows: &mut [u32],
+    scratch: &mut [u32],
+    bins: &[u8],
+    rule: SplitRule,
+    split_block: impl Fn(&mut [u32], &mut [u32], &[u8], SplitRule) -> usize + Sync,
+) -> usize {
     let n = rows.len();
     let scratch = &mut scratch[..n];
     if n < PARALLEL_MIN_ROWS {
