@@ -553,6 +553,52 @@ fn param_sets_a_hyperparameter_of_a_single_fit() {
     }
 }
 
+#[test]
+fn debug_logging_tells_where_a_column_at_a_time_training_spent_its_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("small.csv");
+    let mut text = String::from("a,b,y\n");
+    for i in 0..400u32 {
+        let (a, b) = (f64::from(i % 13), f64::from(i * 5 % 19));
+        text.push_str(&format!("{a},{b},{}\n", a - b));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_ml-workflow"))
+        .args(["--log-format", "json", "train", "--csv"])
+        .arg(&csv)
+        .args([
+            "--target",
+            "y",
+            "--model",
+            "hist-gbm",
+            "--folds",
+            "0",
+            "--json",
+            "--no-save",
+        ])
+        .env("RUST_LOG", "ml_workflow=debug")
+        .output()
+        .expect("run ml-workflow");
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let phases = stderr_of(&out)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .find(|event| event["fields"]["message"] == "column-at-a-time training phases")
+        .expect("a phases event on stderr");
+    for phase in ["read", "split", "bin", "fit", "evaluate"] {
+        let seconds = phase_seconds(&phases, phase);
+        assert!((0.0..60.0).contains(&seconds), "{phase}: {seconds}");
+    }
+    assert!(phase_seconds(&phases, "fit") > 0.0);
+}
+
+/// A phase's seconds in the phases event.
+fn phase_seconds(event: &serde_json::Value, phase: &str) -> f64 {
+    event["fields"][format!("{phase}_seconds")]
+        .as_f64()
+        .unwrap_or(f64::NAN)
+}
+
 /// `train --csv CSV --target y --model hist-gbm --folds 0 --json --no-save`, then `extra`.
 fn train_hist_gbm_once(csv: &std::path::Path, extra: &[&str]) -> Output {
     let mut args = vec![
