@@ -563,20 +563,9 @@ fn debug_logging_tells_where_a_column_at_a_time_training_spent_its_time() {
         text.push_str(&format!("{a},{b},{}\n", a - b));
     }
     std::fs::write(&csv, text).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_ml-workflow"))
-        .args(["--log-format", "json", "train", "--csv"])
-        .arg(&csv)
-        .args([
-            "--target",
-            "y",
-            "--model",
-            "hist-gbm",
-            "--folds",
-            "0",
-            "--json",
-            "--no-save",
-        ])
+    let out = hist_gbm_once(&csv, &[])
         .env("RUST_LOG", "ml_workflow=debug")
+        .env("ML_WORKFLOW_LOG_FORMAT", "json")
         .output()
         .expect("run ml-workflow");
     assert!(out.status.success(), "{}", stderr_of(&out));
@@ -601,19 +590,19 @@ fn phase_seconds(event: &serde_json::Value, phase: &str) -> f64 {
 
 /// `train --csv CSV --target y --model hist-gbm --folds 0 --json --no-save`, then `extra`.
 fn train_hist_gbm_once(csv: &std::path::Path, extra: &[&str]) -> Output {
-    let mut args = vec![
-        "train",
-        "--csv",
-        csv.to_str().unwrap(),
-        "--target",
-        "y",
-        "--model",
-        "hist-gbm",
-        "--folds",
-        "0",
-        "--json",
-        "--no-save",
-    ];
-    args.extend_from_slice(extra);
-    run(&args)
+    hist_gbm_once(csv, extra)
+        .output()
+        .expect("run ml-workflow")
+}
+
+/// The command [`train_hist_gbm_once`] runs, for a caller to add to.
+fn hist_gbm_once(csv: &std::path::Path, extra: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_ml-workflow"));
+    command
+        .args(["train", "--csv"])
+        .arg(csv)
+        .args(["--target", "y", "--model", "hist-gbm", "--folds", "0"])
+        .args(["--json", "--no-save"])
+        .args(extra);
+    command
 }

@@ -350,12 +350,9 @@ pub fn grow(
     let root_hist = root.take(binned, n_features, g);
     let mut carried = buffers.histogram(root_hist.len());
     carried.copy_from_slice(&root_hist);
-    // Every row is in each feature's histogram once, so any one feature's bins sum to the
-    // gradients' total (read there rather than in a pass over every row).
-    let root_g = root_hist[..BINS.min(root_hist.len())]
-        .iter()
-        .map(|b| b.g)
-        .sum();
+    // The gradients' total, summed row by row: any feature's bins sum to it too, but with
+    // other rounding, which can tip a tie between splits on a small table.
+    let root_g = g.iter().sum();
     let mut leaves = vec![Leaf {
         node: 0,
         start: 0,

@@ -22,7 +22,8 @@ use crate::modeling::prefetch::prefetch;
 /// Bins a histogram has per feature (255 for values, 1 for missing).
 pub const BINS: usize = 256;
 
-/// Rows a chunk of a node's histogram holds at least: below twice this, one thread.
+/// Rows a chunk of a node's histogram holds at least (a node of no more rows is one chunk, on
+/// one thread).
 const MIN_CHUNK_ROWS: usize = 4096;
 /// Chunks a large node is cut into (more for very large ones, see [`chunk_rows`]), enough for
 /// the threads to share them evenly.
