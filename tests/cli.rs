@@ -590,9 +590,7 @@ fn phase_seconds(event: &serde_json::Value, phase: &str) -> f64 {
 
 /// `train --csv CSV --target y --model hist-gbm --folds 0 --json --no-save`, then `extra`.
 fn train_hist_gbm_once(csv: &std::path::Path, extra: &[&str]) -> Output {
-    hist_gbm_once(csv, extra)
-        .output()
-        .expect("run ml-workflow")
+    hist_gbm_once(csv, extra).output().expect("run ml-workflow")
 }
 
 /// The command [`train_hist_gbm_once`] runs, for a caller to add to.
