@@ -528,13 +528,10 @@ fn hist_gbm_trains_once_on_twenty_thousand_rows_with_gaps() {
 #[test]
 fn param_sets_a_hyperparameter_of_a_single_fit() {
     let dir = tempfile::tempdir().unwrap();
-    let csv = dir.path().join("small.csv");
-    let mut text = String::from("a,b,y\n");
-    for i in 0..600u32 {
+    let csv = small_csv(dir.path(), 600, |i| {
         let (a, b) = (f64::from(i % 17), f64::from(i * 7 % 23));
-        text.push_str(&format!("{a},{b},{}\n", a * 2.0 - b));
-    }
-    std::fs::write(&csv, text).unwrap();
+        (a, b, a * 2.0 - b)
+    });
     let train = |extra: &[&str]| train_hist_gbm_once(&csv, extra);
     let out = train(&["--param", "max_iter=7", "--param", "early_stopping=true"]);
     assert!(out.status.success(), "{}", stderr_of(&out));
@@ -556,13 +553,10 @@ fn param_sets_a_hyperparameter_of_a_single_fit() {
 #[test]
 fn debug_logging_tells_where_a_column_at_a_time_training_spent_its_time() {
     let dir = tempfile::tempdir().unwrap();
-    let csv = dir.path().join("small.csv");
-    let mut text = String::from("a,b,y\n");
-    for i in 0..400u32 {
+    let csv = small_csv(dir.path(), 400, |i| {
         let (a, b) = (f64::from(i % 13), f64::from(i * 5 % 19));
-        text.push_str(&format!("{a},{b},{}\n", a - b));
-    }
-    std::fs::write(&csv, text).unwrap();
+        (a, b, a - b)
+    });
     let out = hist_gbm_once(&csv, &[])
         .env("RUST_LOG", "ml_workflow=debug")
         .env("ML_WORKFLOW_LOG_FORMAT", "json")
@@ -579,6 +573,22 @@ fn debug_logging_tells_where_a_column_at_a_time_training_spent_its_time() {
         assert!((0.0..60.0).contains(&seconds), "{phase}: {seconds}");
     }
     assert!(phase_seconds(&phases, "fit") > 0.0);
+}
+
+/// `small.csv` in `dir`: columns a, b, y, one row `row(i)` for each i below `n`.
+fn small_csv(
+    dir: &std::path::Path,
+    n: u32,
+    row: impl Fn(u32) -> (f64, f64, f64),
+) -> std::path::PathBuf {
+    let csv = dir.join("small.csv");
+    let mut text = String::from("a,b,y\n");
+    for i in 0..n {
+        let (a, b, y) = row(i);
+        text.push_str(&format!("{a},{b},{y}\n"));
+    }
+    std::fs::write(&csv, text).unwrap();
+    csv
 }
 
 /// A phase's seconds in the phases event.

@@ -178,13 +178,15 @@ pub fn train_binned(source: &mut dyn ColumnSource, config: &TrainConfig) -> Resu
         .chain(inputs.iter().take(batch.saturating_sub(1)).cloned())
         .collect();
     let mut clock = Phases::default();
-    let frame = clock.read(|| source.take(&first))?;
+    let frame = timed(&mut clock.read, || source.take(&first))?;
     let y = target_values(&frame, &config.target)?;
-    let rows = clock.split(|| split_rows(y.len(), config, &params))?;
+    let rows = timed(&mut clock.split, || split_rows(y.len(), config, &params))?;
     let max_bins = u8::try_from(params.max_bins()).unwrap_or(u8::MAX);
-    let mut binned = clock.bin(|| bin_columns(frame, &first[1..], &rows, options, max_bins))?;
+    let mut binned = timed(&mut clock.bin, || {
+        bin_columns(frame, &first[1..], &rows, options, max_bins)
+    })?;
     for group in inputs[first.len() - 1..].chunks(batch) {
-        let frame = clock.read(|| source.take(group))?;
+        let frame = timed(&mut clock.read, || source.take(group))?;
         if frame.height() != y.len() {
             return Err(Error::invalid(
                 "table",
@@ -196,7 +198,9 @@ pub fn train_binned(source: &mut dyn ColumnSource, config: &TrainConfig) -> Resu
                 ),
             ));
         }
-        binned.extend(clock.bin(|| bin_columns(frame, group, &rows, options, max_bins))?);
+        binned.extend(timed(&mut clock.bin, || {
+            bin_columns(frame, group, &rows, options, max_bins)
+        })?);
     }
     // The model's features: the numeric columns first, then each one-hot block.
     // (A stable sort: input order within each kind.)
@@ -209,16 +213,15 @@ pub fn train_binned(source: &mut dyn ColumnSource, config: &TrainConfig) -> Resu
 
     let pick = |set: &[usize]| set.iter().map(|&r| y[r]).collect::<Vec<f64>>();
     let validation = (!rows.validation.is_empty()).then(|| (validation, pick(&rows.validation)));
-    let fitting = Instant::now();
-    let model = params
-        .fit_binned(&mapper, &fit, &pick(rows.fit()), validation.as_ref())
-        .map_err(|e| Error::model(spec.name(), e))?;
-    clock.fit = fitting.elapsed().as_secs_f64();
+    let model = timed(&mut clock.fit, || {
+        params.fit_binned(&mapper, &fit, &pick(rows.fit()), validation.as_ref())
+    })
+    .map_err(|e| Error::model(spec.name(), e))?;
     let seconds_fit = started.elapsed().as_secs_f64();
     drop(fit);
-    let evaluating = Instant::now();
-    let evaluation = evaluate(&model, &mapper, &test, pick(&rows.test), config)?;
-    clock.evaluate = evaluating.elapsed().as_secs_f64();
+    let evaluation = timed(&mut clock.evaluate, || {
+        evaluate(&model, &mapper, &test, pick(&rows.test), config)
+    })?;
     clock.log();
     Ok(TrainReport {
         config: config.clone(),
@@ -247,26 +250,15 @@ struct Phases {
     evaluate: f64,
 }
 
+/// Runs `phase`, adding the seconds it took to `total`.
+fn timed<T>(total: &mut f64, phase: impl FnOnce() -> T) -> T {
+    let started = Instant::now();
+    let out = phase();
+    *total += started.elapsed().as_secs_f64();
+    out
+}
+
 impl Phases {
-    fn timed<T>(total: &mut f64, phase: impl FnOnce() -> T) -> T {
-        let started = Instant::now();
-        let out = phase();
-        *total += started.elapsed().as_secs_f64();
-        out
-    }
-
-    fn read<T>(&mut self, phase: impl FnOnce() -> T) -> T {
-        Self::timed(&mut self.read, phase)
-    }
-
-    fn split<T>(&mut self, phase: impl FnOnce() -> T) -> T {
-        Self::timed(&mut self.split, phase)
-    }
-
-    fn bin<T>(&mut self, phase: impl FnOnce() -> T) -> T {
-        Self::timed(&mut self.bin, phase)
-    }
-
     fn log(&self) {
         tracing::debug!(
             read_seconds = self.read,

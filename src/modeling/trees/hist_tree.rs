@@ -8,8 +8,7 @@
 //! trick); the root's is built once per fit and carried from tree to tree
 //! ([`RootHistogram`]); bins are `u8`. Reading a node's bins at its rows is a gather the
 //! hardware cannot predict, so the loops that do it (the histogram and the partition,
-//! `partition.rs`) ask for the bins some rows ahead (`prefetch.rs`): on 2.4 M training rows, where a column no longer
-//! fits the core's cache, that took the node histograms from 24–30 s to about 15 s of a fit.
+//! `partition.rs`) ask for the bins some rows ahead (`prefetch.rs`).
 //!
 //! Squared error has a constant hessian of 1, so a bin's hessian sum is its count. A split's
 //! gain is `G_L²/(n_L+λ) + G_R²/(n_R+λ) − G²/(n+λ)`; a leaf's value is `−G/(n+λ)` times the
@@ -73,25 +72,6 @@ impl HistTree {
                 node.missing_left
             } else {
                 x <= node.threshold
-            };
-            i = if left { node.left } else { node.right } as usize;
-        }
-    }
-
-    /// The leaf value for row `r` of binned data.
-    #[inline]
-    pub fn predict_binned(&self, binned: &Binned, missing_bin: u8, r: usize) -> f64 {
-        let mut i = 0;
-        loop {
-            let node = &self.nodes[i];
-            if node.is_leaf() {
-                return node.value;
-            }
-            let b = binned.bins[node.feature as usize * binned.n_rows + r];
-            let left = if b == missing_bin {
-                node.missing_left
-            } else {
-                b <= node.bin
             };
             i = if left { node.left } else { node.right } as usize;
         }
@@ -163,8 +143,9 @@ pub struct BinnedWalk {
 }
 
 impl BinnedWalk {
-    /// Adds the leaf value of rows `first..first + acc.len()` of binned data to `acc`, each the
-    /// value [`HistTree::predict_binned`] gives it.
+    /// Adds the leaf value of rows `first..first + acc.len()` of binned data to `acc`: bins up
+    /// to a node's `bin` go left, the missing bin as the node says (the same leaf
+    /// [`HistTree::predict_row`] finds from the raw values).
     pub fn add(&self, binned: &Binned, missing_bin: u8, first: usize, acc: &mut [f64]) {
         const LANES: usize = 4;
         let mut chunks = acc.chunks_exact_mut(LANES);
@@ -311,16 +292,6 @@ pub struct GrowBuffers {
     histograms: Vec<Vec<Bin>>,
 }
 
-/// The training rows' bins in both layouts: column by column for what reads one feature (the
-/// root's histogram, the partition), row by row for the nodes' histograms.
-#[derive(Debug, Clone, Copy)]
-pub struct TrainingBins<'a> {
-    /// Column-major.
-    pub columns: &'a Binned,
-    /// The same bins, row-major ([`RowBins::of`] the columns).
-    pub rows: &'a RowBins,
-}
-
 impl GrowBuffers {
     /// A histogram of `len` empty bins, reusing a spent one when there is one.
     fn histogram(&mut self, len: usize) -> Vec<Bin> {
@@ -329,6 +300,16 @@ impl GrowBuffers {
         hist.resize(len, Bin::default());
         hist
     }
+}
+
+/// The training rows' bins in both layouts: column by column for what reads one feature (the
+/// root's histogram, the partition), row by row for the nodes' histograms.
+#[derive(Debug, Clone, Copy)]
+pub struct TrainingBins<'a> {
+    /// Column-major.
+    pub columns: &'a Binned,
+    /// The same bins, row-major ([`RowBins::of`] the columns).
+    pub rows: &'a RowBins,
 }
 
 /// Grows one tree on `bins` for the gradients `g`; `samples` must hold `0..n_rows` in any
