@@ -1,8 +1,9 @@
 //! Training histogram boosting on a large CSV keeps memory under the file's size: the peak
 //! resident memory of `ml-workflow train --model hist-gbm --folds 0` on a generated 200 MB
-//! numeric CSV, read with `getrusage` once the child has exited. The command reads a few
-//! columns per pass and bins them (`modeling::binned`), and gives freed memory back at once;
-//! reading the whole frame and building the matrices peaked at about 2.4 times the file.
+//! numeric CSV, read with `getrusage` once the child has exited. The command streams the
+//! numeric columns into their bins a chunk of rows at a time (`modeling::bin_stream`), and
+//! gives freed memory back at once; reading the whole frame and building the matrices peaked
+//! at about 2.4 times the file, reading a few columns a pass at 0.90 of it.
 //! Alone in its test binary, so that the child is the only one `RUSAGE_CHILDREN` sees; the
 //! allocator runs with the command's own settings.
 
@@ -51,8 +52,11 @@ fn hist_gbm_on_a_large_csv_peaks_under_its_size() {
         .expect("train");
     assert!(status.success());
     let peak = common::children_peak_bytes();
+    // The fit's peak: the bins (a byte a value) and their row-major copy, the fit's own
+    // arrays (predictions, gradients, row indices), and the process itself, 0.62 of the file;
+    // reading a few f64 columns a pass peaked at 0.90 of it.
     assert!(
-        peak < size,
+        peak < size * 7 / 10,
         "peak {} MB for a {} MB file",
         peak / 1_000_000,
         size / 1_000_000

@@ -2,10 +2,14 @@
 //! that training histogram boosting on a big file holds those columns and the bins, never the
 //! whole table as `f64` ([`crate::modeling::binned`]).
 //!
-//! How many columns a pass reads: a file under [`ONE_PASS_BYTES`] is read whole, in one pass;
-//! a larger one as many columns as take about half the file's size as `f64` (8 bytes a value),
-//! estimated from the length of its first lines. A CSV of 6-decimal numbers (about 9 bytes a
-//! cell) then takes two passes; one with longer fields, one.
+//! A file under [`ONE_PASS_BYTES`] is read whole, in one pass. A larger one is streamed: the
+//! target is read alone (a pass that also cuts the file into blocks and counts their rows),
+//! then the numeric columns' values are handed to the training a chunk of rows at a time
+//! ([`ColumnSource::stream_numbers`], three more passes that parse only what each needs), and
+//! only the columns that are not numeric (text, booleans) are read whole, as many a pass as
+//! take about half the file's size as `f64` (8 bytes a value, estimated from the length of
+//! its first lines). A file the parallel reader cannot cut (quoted fields) is read that way
+//! too, every column.
 
 use std::fs::File;
 use std::io::Read;
@@ -13,9 +17,13 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::DataFrame;
 
-use super::csv::{read_csv_columns, read_header, Separator};
+use super::columns::PartType;
+use super::csv::{read_csv_columns, read_file_blocks, read_header, Separator};
+use super::number_stream::Blocks;
+use super::parallel::PARALLEL_MIN_BYTES;
 use crate::error::{Error, Result};
-use crate::modeling::binned::ColumnSource;
+use crate::modeling::binned::{ColumnSource, NumberVisit};
+use crate::modeling::columns::ColumnType;
 
 /// Files smaller than this are read in one pass.
 pub const ONE_PASS_BYTES: u64 = 64 << 20;
@@ -28,6 +36,12 @@ pub struct CsvColumns {
     separator: Separator,
     names: Vec<String>,
     batch: usize,
+    /// Whether numeric columns are streamed into their bins (see the module docs).
+    streams: bool,
+    /// Files from this size are read in parallel blocks (which streaming needs).
+    parallel_min: u64,
+    /// The blocks the first parallel read cut, once there was one.
+    blocks: Option<Blocks>,
 }
 
 impl CsvColumns {
@@ -50,6 +64,9 @@ impl CsvColumns {
             separator,
             names,
             batch,
+            streams: size >= ONE_PASS_BYTES,
+            parallel_min: PARALLEL_MIN_BYTES,
+            blocks: None,
         })
     }
 }
@@ -58,6 +75,14 @@ impl CsvColumns {
     /// Reads `columns` columns a pass, whatever the file's size.
     pub fn with_batch(mut self, columns: usize) -> CsvColumns {
         self.batch = columns.max(1);
+        self
+    }
+
+    /// Streams numeric columns into their bins whatever the file's size (on two threads or
+    /// more, a file without quotes), or never.
+    pub fn with_streaming(mut self, streams: bool) -> CsvColumns {
+        self.streams = streams;
+        self.parallel_min = if streams { 0 } else { PARALLEL_MIN_BYTES };
         self
     }
 }
@@ -81,8 +106,31 @@ impl ColumnSource for CsvColumns {
         self.batch
     }
 
+    fn streams(&self) -> bool {
+        self.streams
+    }
+
     fn take(&mut self, names: &[String]) -> Result<DataFrame> {
-        read_csv_columns(&self.path, self.separator, names)
+        if !self.streams || self.blocks.is_some() {
+            return read_csv_columns(&self.path, self.separator, names);
+        }
+        let (frame, blocks) =
+            read_file_blocks(&self.path, self.separator, names, self.parallel_min)?;
+        self.blocks = blocks;
+        Ok(frame)
+    }
+
+    fn stream_numbers(
+        &mut self,
+        names: &[String],
+        rows: Option<&[usize]>,
+        visit: &NumberVisit<'_>,
+    ) -> Result<Option<Vec<ColumnType>>> {
+        let Some(blocks) = &self.blocks else {
+            return Ok(None);
+        };
+        let types = blocks.numbers(names, rows, visit)?;
+        Ok(Some(types.into_iter().map(PartType::column_type).collect()))
     }
 }
 
@@ -129,6 +177,179 @@ mod tests {
             serde_json::to_string(&whole.model).unwrap()
         );
         assert_eq!(binned.test, whole.test);
+    }
+
+    /// A table of `n` rows with every kind of column a user's file has (see the header's
+    /// comments), and a target.
+    fn every_kind(n: u32) -> String {
+        // city: text with gaps, a category only in the last rows; a: floats; b: floats with
+        // gaps; ints: integers; gappy: integers with gaps (so floats); late: numbers then a
+        // word in the last row (so text); flag: booleans; promoted: integers, then floats past
+        // the first blocks; zero: signed zeros and a few values; y.
+        let mut text = String::from("city,a,b,ints,gappy,late,flag,promoted,zero,y\n");
+        for i in 0..n {
+            let city = match i % 5 {
+                0 => "",
+                1 if i + 3 > n => "far",
+                1 | 2 => "north",
+                _ => "west",
+            };
+            let a = f64::from(i.wrapping_mul(2_654_435_761) % 100_003) / 1_000.3;
+            let b = if i % 7 == 3 {
+                String::new()
+            } else {
+                format!("{:.3}", f64::from(i * 53 % 997) / 99.7)
+            };
+            let ints = i * 11 % 300;
+            let gappy = if i % 13 == 0 {
+                String::new()
+            } else {
+                (i % 17).to_string()
+            };
+            let late = if i + 1 == n {
+                "many".to_string()
+            } else {
+                (i % 3).to_string()
+            };
+            let flag = if i % 3 == 0 { "True" } else { "False" };
+            let promoted = if i < n / 2 {
+                (i % 50).to_string()
+            } else {
+                format!("{}.5", i % 50)
+            };
+            let zero = ["0.0", "-0.0", "0", "1.5", "-2"][i as usize % 5];
+            let y = (a / 10.0).sin() * 3.0
+                + f64::from(ints) / 100.0
+                + f64::from(i % 17) / 10.0
+                + if city == "north" { 2.0 } else { 0.0 };
+            writeln!(
+                text,
+                "{city},{a},{b},{ints},{gappy},{late},{flag},{promoted},{zero},{y:.5}"
+            )
+            .unwrap();
+        }
+        text
+    }
+
+    /// Trains `config` on `text` both ways: the whole frame through the pipeline, and the file
+    /// streamed on four threads; the two reports must be one, bit for bit.
+    fn streamed_equals_the_whole_frame(text: &str, config: &TrainConfig) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("table.csv");
+        std::fs::write(&path, text).unwrap();
+        let whole = train(&crate::ingest::read_csv(&path).unwrap(), config, None).unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(4)
+            .build()
+            .unwrap();
+        let mut source = CsvColumns::open(&path, Separator::Sniff)
+            .unwrap()
+            .with_streaming(true);
+        let streamed = pool.install(|| train_binned(&mut source, config)).unwrap();
+        assert!(source.blocks.is_some(), "the file was not streamed");
+        assert_eq!(streamed.preprocessor, whole.preprocessor);
+        assert_eq!(
+            serde_json::to_string(&streamed.model).unwrap(),
+            serde_json::to_string(&whole.model).unwrap()
+        );
+        let bits = |r: &crate::modeling::pipeline::TrainReport| -> Vec<u64> {
+            let e = r.evaluation.as_ref().expect("held-out rows");
+            e.predicted.iter().map(|p| p.to_bits()).collect()
+        };
+        assert_eq!(bits(&streamed), bits(&whole));
+        assert_eq!(streamed.test, whole.test);
+    }
+
+    fn hist_gbm(max_iter: f64, early_stopping: bool) -> TrainConfig {
+        let mut config = TrainConfig::for_target("y");
+        config.model = ModelSpec::hist_gbm();
+        config.model.set("max_iter", max_iter).unwrap();
+        if early_stopping {
+            config.model.set("early_stopping", 1.0).unwrap();
+        }
+        config.folds = 0;
+        config.seed = 5;
+        config
+    }
+
+    #[test]
+    fn a_streamed_file_trains_as_the_whole_frame_does() {
+        // Several chunks a block, every kind of column, early stopping or not.
+        let text = every_kind(70_000);
+        streamed_equals_the_whole_frame(&text, &hist_gbm(8.0, false));
+        streamed_equals_the_whole_frame(&text, &hist_gbm(8.0, true));
+    }
+
+    #[test]
+    fn a_quoted_file_asked_to_stream_is_read_whole_and_trains_the_same() {
+        // A quoted field may hold a line end, so the file cannot be cut into blocks: every
+        // column is read whole instead.
+        let text = every_kind(20_000).replacen("north", "\"north, upper\"", 1);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("quoted.csv");
+        std::fs::write(&path, text).unwrap();
+        let config = hist_gbm(4.0, false);
+        let whole = train(&crate::ingest::read_csv(&path).unwrap(), &config, None).unwrap();
+        let mut source = CsvColumns::open(&path, Separator::Sniff)
+            .unwrap()
+            .with_streaming(true);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(4)
+            .build()
+            .unwrap();
+        let read = pool.install(|| train_binned(&mut source, &config)).unwrap();
+        assert!(source.blocks.is_none());
+        assert_eq!(read.preprocessor, whole.preprocessor);
+        assert_eq!(read.test, whole.test);
+    }
+
+    #[test]
+    fn a_streamed_file_past_the_binning_subsample_trains_as_the_whole_frame_does() {
+        // More fit rows than the 200,000 the thresholds come from.
+        streamed_equals_the_whole_frame(&every_kind(260_000), &hist_gbm(3.0, false));
+    }
+
+    #[test]
+    fn a_streamed_files_bad_column_is_named_as_the_whole_frames_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        let error = |text: String| {
+            std::fs::write(&path, text).unwrap();
+            let config = hist_gbm(2.0, false);
+            let whole = train(&crate::ingest::read_csv(&path).unwrap(), &config, None);
+            let mut source = CsvColumns::open(&path, Separator::Sniff)
+                .unwrap()
+                .with_streaming(true);
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(4)
+                .build()
+                .unwrap();
+            let streamed = pool.install(|| train_binned(&mut source, &config));
+            assert!(source.blocks.is_some(), "the file was not streamed");
+            (
+                whole.unwrap_err().to_string(),
+                streamed.unwrap_err().to_string(),
+            )
+        };
+        let rows = |cell: &dyn Fn(u32) -> String| -> String {
+            let mut text = String::from("a,x,y\n");
+            for i in 0..30_000u32 {
+                writeln!(text, "{},{},{}", i % 10, cell(i), i % 7).unwrap();
+            }
+            text
+        };
+        let (whole, streamed) = error(rows(&|i| {
+            if i == 21_234 {
+                "-inf".into()
+            } else {
+                (i % 9).to_string()
+            }
+        }));
+        assert!(whole.contains("row 21234 is -inf"), "{whole}");
+        assert_eq!(streamed, whole);
+        let (whole, streamed) = error(rows(&|_| String::new()));
+        assert!(whole.contains("no value in the training rows"), "{whole}");
+        assert_eq!(streamed, whole);
     }
 
     #[test]

@@ -9,6 +9,7 @@ use polars::prelude::{
     Series, StringChunkedBuilder,
 };
 
+use crate::modeling::columns::ColumnType;
 use crate::pandas_text::{boolean, is_missing};
 
 /// What a column has held so far.
@@ -198,6 +199,57 @@ impl TypedColumn {
             .try_fold(Kind::Empty, |kind, part| kind.joined(part.values.kind()?))
     }
 
+    /// The values pushed since the last take as numbers (a gap as NaN, an integer as `f64`)
+    /// appended to `out`, and their type; nothing is appended for booleans or text. The column
+    /// then starts over empty, keeping its buffers: a big file's numbers are binned a chunk of
+    /// rows at a time and never held whole. Not for an appended column.
+    pub fn take_numbers(&mut self, out: &mut Vec<f64>) -> PartType {
+        let gaps = self.missing.as_ref().is_some_and(|m| m.contains(&true));
+        let is_gap = |i: usize| self.missing.as_ref().is_some_and(|m| m[i]);
+        match &mut self.values {
+            Values::Empty => out.extend(std::iter::repeat_n(f64::NAN, self.rows)),
+            Values::Ints(v) => {
+                out.extend(v.iter().enumerate().map(
+                    |(i, &x)| {
+                        if is_gap(i) {
+                            f64::NAN
+                        } else {
+                            x as f64
+                        }
+                    },
+                ));
+                v.clear();
+            }
+            // A gap's placeholder may be an integer's 0 turned float: the mask says.
+            Values::Floats(v) => {
+                match &self.missing {
+                    None => out.extend_from_slice(v),
+                    Some(_) => {
+                        out.extend(v.iter().enumerate().map(
+                            |(i, &x)| {
+                                if is_gap(i) {
+                                    f64::NAN
+                                } else {
+                                    x
+                                }
+                            },
+                        ))
+                    }
+                }
+                v.clear();
+            }
+            Values::Bools(v) => v.clear(),
+            Values::Text | Values::Skipped => {}
+        }
+        let part = PartType {
+            kind: self.values.kind(),
+            gaps,
+        };
+        self.rows = 0;
+        self.missing = None;
+        part
+    }
+
     /// Whether the column needs the second pass.
     pub fn is_text(&self) -> bool {
         self.kind().is_none()
@@ -275,6 +327,42 @@ pub fn join_chunks(parts: Vec<Column>) -> Option<Column> {
         joined.append_owned(part).ok()?;
     }
     Some(joined)
+}
+
+/// The type of some rows of a column (a chunk, or the whole column once joined): what their
+/// values are, and whether any was missing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PartType {
+    /// `None` for text.
+    kind: Option<Kind>,
+    gaps: bool,
+}
+
+impl PartType {
+    /// No rows yet.
+    pub const EMPTY: PartType = PartType {
+        kind: Some(Kind::Empty),
+        gaps: false,
+    };
+
+    /// These rows followed by `next` (see [`Kind::joined`]).
+    pub fn joined(self, next: PartType) -> PartType {
+        PartType {
+            kind: self.kind.zip(next.kind).and_then(|(a, b)| a.joined(b)),
+            gaps: self.gaps || next.gaps,
+        }
+    }
+
+    /// The column type pandas gives such a column (as [`TypedColumn::finish`] types it):
+    /// integers without gaps `Integer`, other numbers and gaps only `Float`.
+    pub fn column_type(self) -> ColumnType {
+        match self.kind {
+            Some(Kind::Ints) if !self.gaps => ColumnType::Integer,
+            Some(Kind::Ints | Kind::Floats | Kind::Empty) => ColumnType::Float,
+            Some(Kind::Bools) => ColumnType::Boolean,
+            None => ColumnType::Text,
+        }
+    }
 }
 
 /// A column's type, as the parts read apart join into it.

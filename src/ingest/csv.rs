@@ -30,6 +30,7 @@ use std::path::Path;
 use polars::prelude::{Column, DataFrame};
 
 use super::columns::{TextColumn, TypedColumn};
+use super::number_stream::Blocks;
 use super::parallel::{first_pass, PARALLEL_MIN_BYTES};
 use super::utf8::{not_utf8, Utf8Reader};
 use crate::error::{Error, Result};
@@ -92,9 +93,20 @@ pub(super) fn read_file_columns(
     keep: &[String],
     parallel_min: u64,
 ) -> Result<DataFrame> {
+    read_file_blocks(path, separator, keep, parallel_min).map(|(frame, _)| frame)
+}
+
+/// [`read_file_columns`], and the blocks it was read in, to read the file again in them;
+/// `None` when it was read on one thread.
+pub(super) fn read_file_blocks(
+    path: &Path,
+    separator: Separator,
+    keep: &[String],
+    parallel_min: u64,
+) -> Result<(DataFrame, Option<Blocks>)> {
     let source = path.display().to_string();
     let input = Input::File(path);
-    read(&input, &source, separator, None, Some(keep), parallel_min)
+    read_parts(&input, &source, separator, None, Some(keep), parallel_min)
 }
 
 /// The header's names of a delimited file (the separator sniffed unless given), as
@@ -262,14 +274,28 @@ fn read(
     keep: Option<&[String]>,
     parallel_min: u64,
 ) -> Result<DataFrame> {
+    read_parts(input, source, separator, names, keep, parallel_min).map(|(frame, _)| frame)
+}
+
+/// [`read`], and the blocks of a file read in parallel.
+fn read_parts(
+    input: &Input,
+    source: &str,
+    separator: Separator,
+    names: Option<&[String]>,
+    keep: Option<&[String]>,
+    parallel_min: u64,
+) -> Result<(DataFrame, Option<Blocks>)> {
     let layout = layout(input, source, separator)?;
     if let (Input::File(path), Layout::Delimited(delimiter), None) = (input, layout, names) {
         if let Some(first) = first_pass(path, source, delimiter, keep, parallel_min)? {
             let text_at = text_columns(&first.columns);
             if let Some(text) = first.text_pass(&text_at) {
-                return assemble(first.names, first.columns, text);
+                let blocks = first.blocks();
+                return Ok((assemble(first.names, first.columns, text)?, Some(blocks)));
             }
-            return second_pass(input, source, layout, true, first.names, first.columns);
+            let frame = second_pass(input, source, layout, true, first.names, first.columns)?;
+            return Ok((frame, None));
         }
     }
     let has_header = names.is_none();
@@ -300,7 +326,10 @@ fn read(
     if typed.is_empty() {
         return Err(parse_error(source, 1, "the file has no header row".into()));
     }
-    second_pass(input, source, layout, has_header, names, typed)
+    Ok((
+        second_pass(input, source, layout, has_header, names, typed)?,
+        None,
+    ))
 }
 
 /// The positions of the columns the first pass found to be text.

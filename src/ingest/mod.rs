@@ -9,6 +9,7 @@ pub mod by_columns;
 pub mod cache;
 mod columns;
 pub mod csv;
+mod number_stream;
 mod parallel;
 mod utf8;
 

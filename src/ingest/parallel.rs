@@ -31,6 +31,7 @@ use super::csv::{
     check_unique, header_names, keep_mask, new_columns, push_fields, push_text, reserve_for,
     SIZE_SAMPLE_ROWS,
 };
+use super::number_stream::Blocks;
 use crate::error::Result;
 
 /// Files smaller than this are read on one thread: the blocks would not pay for themselves.
@@ -51,6 +52,8 @@ pub struct FirstPass<'a> {
     source: &'a str,
     delimiter: u8,
     cuts: Vec<u64>,
+    /// Each block's rows.
+    rows: Vec<usize>,
 }
 
 /// The file's header names and typed columns (only those in `keep`, when given; the others
@@ -101,7 +104,12 @@ fn read_blocks<'a>(
         .par_windows(2)
         .map(|w| block.read(w[0], w[1], keep))
         .collect();
-    let mut blocks = blocks.into_iter().collect::<Option<Vec<_>>>()?.into_iter();
+    let blocks = blocks.into_iter().collect::<Option<Vec<_>>>()?;
+    let rows = blocks
+        .iter()
+        .map(|b| b.first().map_or(0, TypedColumn::len))
+        .collect();
+    let mut blocks = blocks.into_iter();
     let mut columns = blocks.next()?;
     for block in blocks {
         for (column, part) in columns.iter_mut().zip(block) {
@@ -115,10 +123,23 @@ fn read_blocks<'a>(
         source,
         delimiter,
         cuts,
+        rows,
     })
 }
 
 impl FirstPass<'_> {
+    /// The blocks this pass read, to read the file again in them ([`Blocks::numbers`]).
+    pub fn blocks(&self) -> Blocks {
+        Blocks {
+            path: self.path.to_path_buf(),
+            source: self.source.to_string(),
+            delimiter: self.delimiter,
+            names: self.names.clone(),
+            cuts: self.cuts.clone(),
+            rows: self.rows.clone(),
+        }
+    }
+
     /// The second pass in the same blocks: the text of the columns at `text_at`, each block a
     /// chunk; `None` when a block reads differently than in the first pass (the one-thread
     /// reader then says what changed).
@@ -209,13 +230,13 @@ fn read_at(path: &Path, offset: u64, buf: &mut [u8]) -> Option<usize> {
 }
 
 /// What every block of one file shares.
-struct Block<'a> {
-    path: &'a Path,
-    source: &'a str,
-    delimiter: u8,
-    names: &'a [String],
+pub(super) struct Block<'a> {
+    pub(super) path: &'a Path,
+    pub(super) source: &'a str,
+    pub(super) delimiter: u8,
+    pub(super) names: &'a [String],
     /// Set by the first block that meets a quote or an error; every block then stops.
-    stop: &'a AtomicBool,
+    pub(super) stop: &'a AtomicBool,
 }
 
 impl Block<'_> {
@@ -250,7 +271,7 @@ impl Block<'_> {
     /// Calls `row` with each row of `start..end` (its byte offset in the block, its fields);
     /// `None` on a quote, an error or a `None` from `row`, here or in another block (a failing
     /// block stops the others).
-    fn each_line(
+    pub(super) fn each_line(
         &self,
         start: u64,
         end: u64,
@@ -337,7 +358,7 @@ impl Block<'_> {
 
 /// The fields of an unquoted line. A byte loop rather than `str::split`: fields are a few
 /// bytes long, and `split`'s searcher (`memchr`) costs more to start than such a field to scan.
-struct Fields<'l> {
+pub(super) struct Fields<'l> {
     /// What is left of the line; `None` once the last field is out.
     rest: Option<&'l str>,
     /// An ASCII byte, so every cut falls on a character boundary.

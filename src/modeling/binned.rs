@@ -18,7 +18,8 @@ use std::time::Instant;
 use polars::prelude::{Column, DataFrame};
 use rayon::prelude::*;
 
-use super::columns::InputColumn;
+use super::bin_stream::bin_streamed;
+use super::columns::{ColumnType, InputColumn};
 use super::evaluation::Evaluation;
 use super::pipeline::{resolve_inputs, target_values, TrainConfig, TrainReport};
 use super::preprocess::{ColumnFeatures, ColumnScratch, PreprocessOptions, Preprocessor};
@@ -40,7 +41,31 @@ pub trait ColumnSource {
     /// The named columns as a frame (in any order: they are found by name); the source lets
     /// go of them.
     fn take(&mut self, names: &[String]) -> Result<DataFrame>;
+    /// Whether the source streams numeric columns ([`ColumnSource::stream_numbers`]) once the
+    /// target has been taken, alone: then their values are binned as they come and never held.
+    fn streams(&self) -> bool {
+        false
+    }
+    /// Hands the values of columns `names` at the sorted rows `rows` (every row when `None`)
+    /// to `visit` a chunk at a time (see [`NumberVisit`]), and tells each column's type over
+    /// those rows: only a numeric column's values count (a column may turn out to be text
+    /// after some of its numbers were handed on). `None` when the source does not stream.
+    fn stream_numbers(
+        &mut self,
+        names: &[String],
+        rows: Option<&[usize]>,
+        visit: &NumberVisit<'_>,
+    ) -> Result<Option<Vec<ColumnType>>> {
+        let _ = (names, rows, visit);
+        Ok(None)
+    }
 }
+
+/// Where [`ColumnSource::stream_numbers`] hands a chunk: `visit(column, first, values)`, with
+/// `column` an index into the names asked for, `first` the position of the chunk's first value
+/// (in the rows asked for, or in the table), and a gap as NaN. Called from any thread, for
+/// disjoint runs of positions.
+pub type NumberVisit<'a> = dyn Fn(usize, usize, &[f64]) + Sync + 'a;
 
 /// A frame as a [`ColumnSource`]: each batch is taken out of it, so that its memory goes as
 /// the bins come.
@@ -86,35 +111,35 @@ impl ColumnSource for FrameColumns {
 /// Which rows go where: `train` fits the preprocessing; the fit rows (the training rows, less
 /// the validation rows under early stopping) the trees, their bin thresholds from the fit
 /// rows at `picked`; `test` is held out.
-struct Rows {
-    train: Vec<usize>,
+pub(super) struct Rows {
+    pub(super) train: Vec<usize>,
     /// The fit rows when early stopping holds some training rows out (else `train`).
     inner: Option<Vec<usize>>,
-    validation: Vec<usize>,
-    test: Vec<usize>,
-    picked: Vec<usize>,
+    pub(super) validation: Vec<usize>,
+    pub(super) test: Vec<usize>,
+    pub(super) picked: Vec<usize>,
 }
 
 impl Rows {
     /// The rows the trees are fitted on.
-    fn fit(&self) -> &[usize] {
+    pub(super) fn fit(&self) -> &[usize] {
         self.inner.as_deref().unwrap_or(&self.train)
     }
 }
 
 /// One feature binned: its thresholds, and the bins of the fit, validation and held-out rows.
-struct FeatureBins {
-    thresholds: Vec<f64>,
-    fit: Vec<u8>,
-    validation: Vec<u8>,
-    test: Vec<u8>,
+pub(super) struct FeatureBins {
+    pub(super) thresholds: Vec<f64>,
+    pub(super) fit: Vec<u8>,
+    pub(super) validation: Vec<u8>,
+    pub(super) test: Vec<u8>,
 }
 
 /// One input column fitted (its encoding; whether numeric) and its features binned.
-struct BinnedColumn {
-    column: InputColumn,
-    numeric: bool,
-    features: Vec<FeatureBins>,
+pub(super) struct BinnedColumn {
+    pub(super) column: InputColumn,
+    pub(super) numeric: bool,
+    pub(super) features: Vec<FeatureBins>,
 }
 
 /// Whether `config` trains a column at a time here: histogram boosting fitted once (no
@@ -173,9 +198,16 @@ pub fn train_binned(source: &mut dyn ColumnSource, config: &TrainConfig) -> Resu
     };
     let started = Instant::now();
     let batch = source.batch().max(1);
-    // The target comes with the first batch: it tells the rows, and so the split.
+    let streams = source.streams();
+    // The target comes first (with the first batch, unless the source streams): it tells the
+    // rows, and so the split.
     let first: Vec<String> = std::iter::once(config.target.clone())
-        .chain(inputs.iter().take(batch.saturating_sub(1)).cloned())
+        .chain(
+            if streams { &[][..] } else { &inputs[..] }
+                .iter()
+                .take(batch.saturating_sub(1))
+                .cloned(),
+        )
         .collect();
     let mut clock = Phases::default();
     let frame = timed(&mut clock.read, || source.take(&first))?;
@@ -185,7 +217,16 @@ pub fn train_binned(source: &mut dyn ColumnSource, config: &TrainConfig) -> Resu
     let mut binned = timed(&mut clock.bin, || {
         bin_columns(frame, &first[1..], &rows, options, max_bins)
     })?;
-    for group in inputs[first.len() - 1..].chunks(batch) {
+    let mut rest = inputs[first.len() - 1..].to_vec();
+    if streams {
+        if let Some((numeric, others)) = timed(&mut clock.stream, || {
+            bin_streamed(source, &inputs, &rows, y.len(), max_bins)
+        })? {
+            binned.extend(numeric);
+            rest = others;
+        }
+    }
+    for group in rest.chunks(batch) {
         let frame = timed(&mut clock.read, || source.take(group))?;
         if frame.height() != y.len() {
             return Err(Error::invalid(
@@ -202,32 +243,36 @@ pub fn train_binned(source: &mut dyn ColumnSource, config: &TrainConfig) -> Resu
             bin_columns(frame, group, &rows, options, max_bins)
         })?);
     }
-    // The model's features: the numeric columns first, then each one-hot block.
-    // (A stable sort: input order within each kind.)
-    binned.sort_by_key(|c| !c.numeric);
+    // The model's features: the numeric columns first, then each one-hot block, each kind in
+    // input order.
+    binned.sort_by_key(|c| (!c.numeric, inputs.iter().position(|i| *i == c.column.name)));
     let (columns, features): (Vec<_>, Vec<_>) =
         binned.into_iter().map(|c| (c.column, c.features)).unzip();
     let preprocessor = preprocessor(&inputs, columns, &names);
     let features: Vec<FeatureBins> = features.into_iter().flatten().collect();
     let (mapper, fit, validation, test) = assemble(features, &rows, params.max_bins());
 
+    // Each set's targets, then the whole column and the row lists let go before the fit.
     let pick = |set: &[usize]| set.iter().map(|&r| y[r]).collect::<Vec<f64>>();
     let validation = (!rows.validation.is_empty()).then(|| (validation, pick(&rows.validation)));
+    let (y_fit, y_test) = (pick(rows.fit()), pick(&rows.test));
+    let (rows_train, rows_test) = (rows.train.len(), rows.test.len());
+    drop((y, rows));
     let model = timed(&mut clock.fit, || {
-        params.fit_binned(&mapper, &fit, &pick(rows.fit()), validation.as_ref())
+        params.fit_binned(&mapper, &fit, &y_fit, validation.as_ref())
     })
     .map_err(|e| Error::model(spec.name(), e))?;
     let seconds_fit = started.elapsed().as_secs_f64();
-    drop(fit);
+    drop((fit, y_fit));
     let evaluation = timed(&mut clock.evaluate, || {
-        evaluate(&model, &mapper, &test, pick(&rows.test), config)
+        evaluate(&model, &mapper, &test, y_test, config)
     })?;
     clock.log();
     Ok(TrainReport {
         config: config.clone(),
         features: preprocessor.feature_names.clone(),
-        rows_train: rows.train.len(),
-        rows_test: rows.test.len(),
+        rows_train,
+        rows_test,
         preprocessor,
         search: GridSearch::skipped(&spec),
         final_spec: spec,
@@ -245,6 +290,8 @@ pub fn train_binned(source: &mut dyn ColumnSource, config: &TrainConfig) -> Resu
 struct Phases {
     read: f64,
     split: f64,
+    /// The numeric columns of a streaming source, read and binned together.
+    stream: f64,
     bin: f64,
     fit: f64,
     evaluate: f64,
@@ -263,6 +310,7 @@ impl Phases {
         tracing::debug!(
             read_seconds = self.read,
             split_seconds = self.split,
+            stream_seconds = self.stream,
             bin_seconds = self.bin,
             fit_seconds = self.fit,
             evaluate_seconds = self.evaluate,

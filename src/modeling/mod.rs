@@ -3,6 +3,7 @@
 //! the model registry, cross-validation, grid search, evaluation and the headless training
 //! pipeline. Numbers only: tables and charts of these results are in [`crate::report`].
 
+mod bin_stream;
 pub mod binned;
 pub mod cell;
 pub mod columns;
