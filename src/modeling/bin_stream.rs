@@ -69,7 +69,7 @@ pub(super) fn bin_streamed(
         medians(source, &columns, rows, max_bins)?
     };
     let binned: Vec<BinnedColumn> = columns
-        .into_iter()
+        .into_par_iter()
         .zip(medians)
         .map(|(column, median)| {
             let all = column.bins;
@@ -223,7 +223,7 @@ fn medians(
         training[r] = true;
     }
     let middles: Vec<MiddleBins> = names
-        .iter()
+        .par_iter()
         .zip(columns)
         .map(|(name, c)| middle_bins(name, &c.bins, &training, max_bins))
         .collect::<Result<_>>()?;
@@ -233,6 +233,7 @@ fn medians(
         training[r] && (middles[c].low..=middles[c].high).contains(&b)
     };
     let again: Vec<usize> = (0..n)
+        .into_par_iter()
         .filter(|&r| (0..columns.len()).any(|c| in_middle(r, c)))
         .collect();
     let values: Vec<Mutex<Vec<f64>>> = names.iter().map(|_| Mutex::default()).collect();
@@ -271,8 +272,8 @@ fn medians(
 /// The bins of `bins` (a column's, every row) that hold the training rows' middle ranks.
 fn middle_bins(name: &str, bins: &[u8], training: &[bool], max_bins: u8) -> Result<MiddleBins> {
     let mut counts = [0usize; 256];
-    for (&b, _) in bins.iter().zip(training).filter(|(_, &t)| t) {
-        counts[usize::from(b)] += 1;
+    for (&b, &t) in bins.iter().zip(training) {
+        counts[usize::from(b)] += usize::from(t);
     }
     counts[usize::from(max_bins)] = 0;
     let present: usize = counts.iter().sum();
