@@ -405,7 +405,7 @@ fn train(args: TrainArgs) -> anyhow::Result<()> {
             let (sha, report) = std::thread::scope(|scope| {
                 let sha = scope.spawn(|| ingest::sha256_file(csv));
                 let report = if binned::binned_spec(&config)?.is_some() {
-                    // Histogram boosting reads a few columns at a time, straight into bins.
+                    // Histogram boosting reads the file straight into bins (a large one streamed).
                     let mut source = ingest::CsvColumns::open(csv, sep)?;
                     binned::train_binned(&mut source, &config)
                 } else {

@@ -7,8 +7,11 @@
 //! held-out rows are scored from their bins too ([`HistGradientBoostingRegressor::predict_binned`]).
 //!
 //! The columns come from a [`ColumnSource`]: a frame whose columns are dropped as they are
-//! binned ([`FrameColumns`]), or a CSV file read a few columns per pass (the command line's
-//! `train --csv`: `ingest::CsvColumns`), so that memory holds the bins plus those few columns.
+//! binned ([`FrameColumns`]), or a CSV file (the command line's `train --csv`:
+//! `ingest::CsvColumns`) read a few columns per pass, so that memory holds the bins plus those
+//! few columns. A source that streams (a large CSV file) hands its numeric columns' values
+//! over a chunk of rows at a time instead, binned as they come (`modeling::bin_stream`); only
+//! its other columns are then taken whole.
 //!
 //! The result is the pipeline's, to the bit (tested): the same preprocessing, thresholds,
 //! trees and held-out predictions as [`super::pipeline::train`] with the same configuration.
