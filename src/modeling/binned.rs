@@ -480,10 +480,11 @@ fn assemble(
 ) -> (BinMapper, Binned, Binned, Binned) {
     let missing = u8::try_from(max_bins).unwrap_or(u8::MAX);
     let mut thresholds = Vec::with_capacity(features.len());
+    let width = features.len();
     let mut parts = [
-        Binned::empty(rows.fit().len()),
-        Binned::empty(rows.validation.len()),
-        Binned::empty(rows.test.len()),
+        Binned::with_room(rows.fit().len(), width),
+        Binned::with_room(rows.validation.len(), width),
+        Binned::with_room(rows.test.len(), width),
     ];
     for feature in features {
         // Each feature's bins are moved over and dropped, so the two copies never coexist whole.

@@ -42,10 +42,17 @@ pub struct Binned {
 impl Binned {
     /// No features yet, for `n_rows` rows.
     pub fn empty(n_rows: usize) -> Binned {
+        Binned::with_room(n_rows, 0)
+    }
+
+    /// No features yet, for `n_rows` rows, with room for `features` of them: pushed one by one
+    /// into a vector that grows by doubling, the bins would be copied (and held twice) as it
+    /// grows.
+    pub fn with_room(n_rows: usize, features: usize) -> Binned {
         Binned {
             n_rows,
-            bins: Vec::new(),
-            has_missing: Vec::new(),
+            bins: Vec::with_capacity(n_rows * features),
+            has_missing: Vec::with_capacity(features),
         }
     }
 

@@ -109,14 +109,17 @@ pub(crate) fn check_targets(y: ArrayView1<'_, f64>, n_rows: usize) -> Result<Vec
             targets: y.len(),
         });
     }
-    let mut out = Vec::with_capacity(n_rows);
-    for (row, &v) in y.iter().enumerate() {
-        if !v.is_finite() {
-            return Err(TreeError::NonFiniteTarget { row, value: v });
-        }
-        out.push(v);
-    }
+    let out = y.to_vec();
+    finite_targets(&out)?;
     Ok(out)
+}
+
+/// An error for the first target that is not finite (NaN or infinite).
+pub(crate) fn finite_targets(y: &[f64]) -> Result<(), TreeError> {
+    match y.iter().position(|v| !v.is_finite()) {
+        Some(row) => Err(TreeError::NonFiniteTarget { row, value: y[row] }),
+        None => Ok(()),
+    }
 }
 
 /// Hyper-parameters of one tree resolved against the data.

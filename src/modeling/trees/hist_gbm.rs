@@ -20,12 +20,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use linfa::dataset::{AsSingleTargets, DatasetBase};
 use linfa::traits::Fit;
-use ndarray::{Array1, ArrayBase, ArrayView1, Axis, Data, Ix2};
+use ndarray::{Array1, ArrayBase, Axis, Data, Ix2};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::binning::{BinMapper, Binned, BINNING_SUBSAMPLE};
-use super::builder::check_targets;
+use super::builder::{check_targets, finite_targets};
 use super::hist_tree::{
     grow, BinnedWalk, GrowBuffers, GrowthLimits, HistTree, RootHistogram, TrainingBins,
 };
@@ -398,14 +398,15 @@ impl HistGradientBoostingRegressorValidParams {
                 )));
             }
         }
-        let y = check_targets(ArrayView1::from(y), y.len())?;
+        // Checked in place: a big table's targets are not copied.
+        finite_targets(y)?;
         if u32::try_from(y.len()).is_err() {
             return Err(TreeError::TooManyRows {
                 rows: y.len(),
                 max: u32::MAX as usize,
             });
         }
-        Ok(self.boost(mapper, binned, &y, validation))
+        Ok(self.boost(mapper, binned, y, validation))
     }
 
     /// The boosting loop on binned training rows (and validation rows for early stopping).
@@ -564,6 +565,33 @@ mod tests {
     ) -> HistGradientBoostingRegressor {
         let data = Dataset::new(x.clone(), y.clone());
         params.check().unwrap().fit(&data).unwrap()
+    }
+
+    #[test]
+    fn a_target_that_is_not_finite_is_refused_with_its_row() {
+        let (x, mut y) = synthetic(200, 3, 4);
+        y[17] = f64::NAN;
+        let params = HistGradientBoostingRegressor::params().check().unwrap();
+        let err = params.fit(&Dataset::new(x.clone(), y.clone())).unwrap_err();
+        assert!(
+            matches!(err, TreeError::NonFiniteTarget { row: 17, .. }),
+            "{err:?}"
+        );
+        let mapper = BinMapper::fit(x.view(), 255, BINNING_SUBSAMPLE, 0);
+        y[17] = 1.0;
+        y[5] = f64::INFINITY;
+        let err = params
+            .fit_binned(
+                &mapper,
+                &mapper.transform(x.view()),
+                y.as_slice().unwrap(),
+                None,
+            )
+            .unwrap_err();
+        assert!(
+            matches!(err, TreeError::NonFiniteTarget { row: 5, .. }),
+            "{err:?}"
+        );
     }
 
     #[test]
