@@ -230,6 +230,23 @@ mod tests {
         text
     }
 
+    /// Trains `config` on the file at `path` through a source asked to stream, on four threads
+    /// whatever the machine has; the source after it.
+    fn train_streaming(
+        path: &Path,
+        config: &TrainConfig,
+    ) -> (Result<crate::modeling::pipeline::TrainReport>, CsvColumns) {
+        let mut source = CsvColumns::open(path, Separator::Sniff)
+            .unwrap()
+            .with_streaming(true);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(4)
+            .build()
+            .unwrap();
+        let report = pool.install(|| train_binned(&mut source, config));
+        (report, source)
+    }
+
     /// Trains `config` on `text` both ways: the whole frame through the pipeline, and the file
     /// streamed on four threads; the two reports must be one, bit for bit.
     fn streamed_equals_the_whole_frame(text: &str, config: &TrainConfig) {
@@ -237,14 +254,8 @@ mod tests {
         let path = dir.path().join("table.csv");
         std::fs::write(&path, text).unwrap();
         let whole = train(&crate::ingest::read_csv(&path).unwrap(), config, None).unwrap();
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(4)
-            .build()
-            .unwrap();
-        let mut source = CsvColumns::open(&path, Separator::Sniff)
-            .unwrap()
-            .with_streaming(true);
-        let streamed = pool.install(|| train_binned(&mut source, config)).unwrap();
+        let (streamed, source) = train_streaming(&path, config);
+        let streamed = streamed.unwrap();
         assert!(source.blocks.is_some(), "the file was not streamed");
         assert_eq!(streamed.preprocessor, whole.preprocessor);
         assert_eq!(
@@ -289,14 +300,8 @@ mod tests {
         std::fs::write(&path, text).unwrap();
         let config = hist_gbm(4.0, false);
         let whole = train(&crate::ingest::read_csv(&path).unwrap(), &config, None).unwrap();
-        let mut source = CsvColumns::open(&path, Separator::Sniff)
-            .unwrap()
-            .with_streaming(true);
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(4)
-            .build()
-            .unwrap();
-        let read = pool.install(|| train_binned(&mut source, &config)).unwrap();
+        let (read, source) = train_streaming(&path, &config);
+        let read = read.unwrap();
         assert!(source.blocks.is_none());
         assert_eq!(read.preprocessor, whole.preprocessor);
         assert_eq!(read.test, whole.test);
@@ -316,14 +321,7 @@ mod tests {
             std::fs::write(&path, text).unwrap();
             let config = hist_gbm(2.0, false);
             let whole = train(&crate::ingest::read_csv(&path).unwrap(), &config, None);
-            let mut source = CsvColumns::open(&path, Separator::Sniff)
-                .unwrap()
-                .with_streaming(true);
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(4)
-                .build()
-                .unwrap();
-            let streamed = pool.install(|| train_binned(&mut source, &config));
+            let (streamed, source) = train_streaming(&path, &config);
             assert!(source.blocks.is_some(), "the file was not streamed");
             (
                 whole.unwrap_err().to_string(),
