@@ -54,6 +54,7 @@ lint: $(VENV)/.stamp
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --locked --all-targets -- -D warnings
 	$(CARGO) clippy --locked --lib --no-default-features -- -D warnings
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --locked --no-deps
 	VENV=$(VENV) scripts/lint_deploy.sh
 
 test: lint

@@ -693,7 +693,7 @@ impl FittedModel {
     }
 
     /// Predictions for the rows of `x` after each of `stages` stages, for a model whose
-    /// registry entry names a staged parameter (see [`ModelInfo::staged`]).
+    /// registry entry names a staged parameter (its `staged` field).
     pub fn predict_stages(&self, x: ArrayView2<f64>, stages: &[usize]) -> Result<Vec<Array1<f64>>> {
         match self {
             FittedModel::Gbm(m) => m

@@ -1,13 +1,11 @@
 //! K-fold cross-validation, grid search and the spot check of many models, parallel over folds.
 //!
-//! A grid over a model's staged parameter (the registry's [`ModelInfo::staged`], e.g.
+//! A grid over a model's staged parameter (the registry's `ModelInfo::staged`, e.g.
 //! `n_estimators` for gradient boosting) does not refit per setting: each fold fits the largest
 //! setting once and scores its stages, since the first k stages of a boosted model are exactly
 //! the model fitted with k stages.
 //!
 //! Tables and charts of these results live in [`crate::report`].
-//!
-//! [`ModelInfo::staged`]: super::registry::ModelInfo::staged
 
 use indicatif::ProgressBar;
 use ndarray::{Array1, ArrayView1, ArrayView2, Axis};

@@ -243,7 +243,7 @@ impl HistGradientBoostingRegressor {
     }
 
     /// Predictions for rows already binned by the mapper the model was fitted with (the
-    /// command line's held-out rows), equal to [`Self::predict`] on the values they came from:
+    /// command line's held-out rows), equal to its `predict` on the values they came from:
     /// a split's threshold is its bin's upper edge, so `x <= threshold` exactly when
     /// `bin(x) <= bin`. Trees outer, rows inner, in blocks of rows on every core; each row
     /// still adds its trees in order, so the sums are the same to the bit.

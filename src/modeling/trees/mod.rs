@@ -1,7 +1,7 @@
 //! Tree models in linfa's style (params → checked params → `Fit` → model with
 //! `PredictInplace`): the CART regression tree, random forest and extra trees, gradient
-//! boosting and AdaBoost.R2, all grown by one shared engine ([`builder`]) and scored by one
-//! packed layout ([`packed`]); and histogram gradient boosting on binned features
+//! boosting and AdaBoost.R2, all grown by one shared engine (`builder`) and scored by one
+//! packed layout (`packed`); and histogram gradient boosting on binned features
 //! ([`binning`], [`histogram`], [`partition`], [`hist_tree`], [`hist_gbm`]).
 //!
 //! linfa-trees 0.8 classifies only (regression trees are rust-ml/linfa issue 360), so these are

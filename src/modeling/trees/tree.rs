@@ -70,7 +70,7 @@ impl DecisionTreeRegressorValidParams {
 
 /// Hyper-parameters of a CART regression tree (scikit-learn's `DecisionTreeRegressor`).
 ///
-/// Can be checked into a [`DecisionTreeRegressorValidParams`] with [`ParamGuard::check`], or
+/// Can be checked into a [`DecisionTreeRegressorValidParams`] with [`linfa::ParamGuard::check`], or
 /// fitted directly with [`Fit::fit`], which checks first and forwards any error.
 ///
 /// # Parameters

@@ -73,10 +73,10 @@ pub enum PayloadError {
         line: usize,
         column: usize,
     },
-    /// A column name appears twice in a `split` payload or in [`Frame::from_rows`].
+    /// A column name appears twice in a `split` payload or in [`Frame::from_rows`](super::Frame::from_rows).
     #[error("duplicate column {}", quoted(.column))]
     DuplicateColumn { column: String },
-    /// A row label appears twice in a `split` payload or in [`Frame::from_rows`].
+    /// A row label appears twice in a `split` payload or in [`Frame::from_rows`](super::Frame::from_rows).
     #[error("duplicate row label {}", quoted(.row))]
     DuplicateRowLabel { row: String },
     /// Features the model needs are not columns of the payload.
@@ -180,7 +180,7 @@ pub enum PayloadError {
     /// The column list and the rows disagree on the table's width.
     #[error("{columns} columns are named but the rows have {width} values")]
     ColumnCountMismatch { columns: usize, width: usize },
-    /// A `split` index (or the index given to [`Frame::from_rows`]) has the wrong length.
+    /// A `split` index (or the index given to [`Frame::from_rows`](super::Frame::from_rows)) has the wrong length.
     #[error("{labels} row labels were given for {rows} rows")]
     IndexLengthMismatch { labels: usize, rows: usize },
     /// The table has no rows.
@@ -195,7 +195,7 @@ pub enum PayloadError {
         MAX_COLUMNS
     )]
     TooManyColumns { count: usize },
-    /// A [`Frame`]'s public fields were changed by hand so that they no longer fit its values.
+    /// A [`Frame`](super::Frame)'s public fields were changed by hand so that they no longer fit its values.
     #[error(
         "the frame has {columns} columns and {rows} row labels but {values} values; \
          were its columns or index changed by hand?"
