@@ -41,6 +41,8 @@ pub struct CsvColumns {
     parallel_min: u64,
     /// The blocks the first parallel read cut, once there was one.
     blocks: Option<Blocks>,
+    /// [`ColumnSource::value_budget`], when set.
+    budget: Option<usize>,
 }
 
 impl CsvColumns {
@@ -63,9 +65,11 @@ impl CsvColumns {
             separator,
             names,
             batch,
-            streams: size >= ONE_PASS_BYTES,
+            // Streaming reads in parallel blocks, which one thread does not cut.
+            streams: size >= ONE_PASS_BYTES && rayon::current_num_threads() > 1,
             parallel_min: PARALLEL_MIN_BYTES,
             blocks: None,
+            budget: None,
         })
     }
 }
@@ -74,6 +78,13 @@ impl CsvColumns {
     /// Reads `columns` columns a pass, whatever the file's size.
     pub fn with_batch(mut self, columns: usize) -> CsvColumns {
         self.batch = columns.max(1);
+        self
+    }
+
+    /// Holds at most `values` `f64` values at once while streaming (see
+    /// [`ColumnSource::value_budget`]): less memory, more passes over the file.
+    pub fn with_value_budget(mut self, values: usize) -> CsvColumns {
+        self.budget = Some(values.max(1));
         self
     }
 
@@ -107,6 +118,10 @@ impl ColumnSource for CsvColumns {
 
     fn streams(&self) -> bool {
         self.streams
+    }
+
+    fn value_budget(&self, rows: usize) -> usize {
+        self.budget.unwrap_or_else(|| rows.max(4 << 20))
     }
 
     fn take(&mut self, names: &[String]) -> Result<DataFrame> {
@@ -184,8 +199,9 @@ mod tests {
         // city: text with gaps, a category only in the last rows; a: floats; b: floats with
         // gaps; ints: integers; gappy: integers with gaps (so floats); late: numbers then a
         // word in the last row (so text); flag: booleans; promoted: integers, then floats past
-        // the first blocks; zero: signed zeros and a few values; y.
-        let mut text = String::from("city,a,b,ints,gappy,late,flag,promoted,zero,y\n");
+        // the first blocks; zero: signed zeros and a few values; negz: integers and `-0`, then
+        // floats (so `-0` is -0.0, the median too); intz: integers and `-0` (so 0); y.
+        let mut text = String::from("city,a,b,ints,gappy,late,flag,promoted,zero,negz,intz,y\n");
         for i in 0..n {
             let city = match i % 5 {
                 0 => "",
@@ -217,13 +233,20 @@ mod tests {
                 format!("{}.5", i % 50)
             };
             let zero = ["0.0", "-0.0", "0", "1.5", "-2"][i as usize % 5];
+            let negz = match i % 4 {
+                0 | 2 => "-0",
+                1 if i > n * 3 / 4 => "0.5",
+                1 => "2",
+                _ => "-1",
+            };
+            let intz = ["-0", "-0", "1", "-2", "0"][i as usize % 5];
             let y = (a / 10.0).sin() * 3.0
                 + f64::from(ints) / 100.0
                 + f64::from(i % 17) / 10.0
                 + if city == "north" { 2.0 } else { 0.0 };
             writeln!(
                 text,
-                "{city},{a},{b},{ints},{gappy},{late},{flag},{promoted},{zero},{y:.5}"
+                "{city},{a},{b},{ints},{gappy},{late},{flag},{promoted},{zero},{negz},{intz},{y:.5}"
             )
             .unwrap();
         }
@@ -235,10 +258,14 @@ mod tests {
     fn train_streaming(
         path: &Path,
         config: &TrainConfig,
+        budget: Option<usize>,
     ) -> (Result<crate::modeling::pipeline::TrainReport>, CsvColumns) {
         let mut source = CsvColumns::open(path, Separator::Sniff)
             .unwrap()
             .with_streaming(true);
+        if let Some(values) = budget {
+            source = source.with_value_budget(values);
+        }
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(4)
             .build()
@@ -249,15 +276,20 @@ mod tests {
 
     /// Trains `config` on `text` both ways: the whole frame through the pipeline, and the file
     /// streamed on four threads; the two reports must be one, bit for bit.
-    fn streamed_equals_the_whole_frame(text: &str, config: &TrainConfig) {
+    fn streamed_equals_the_whole_frame(text: &str, config: &TrainConfig, budget: Option<usize>) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("table.csv");
         std::fs::write(&path, text).unwrap();
         let whole = train(&crate::ingest::read_csv(&path).unwrap(), config, None).unwrap();
-        let (streamed, source) = train_streaming(&path, config);
+        let (streamed, source) = train_streaming(&path, config, budget);
         let streamed = streamed.unwrap();
         assert!(source.blocks.is_some(), "the file was not streamed");
         assert_eq!(streamed.preprocessor, whole.preprocessor);
+        // A zero's sign too, which `==` does not see.
+        assert_eq!(
+            serde_json::to_string(&streamed.preprocessor).unwrap(),
+            serde_json::to_string(&whole.preprocessor).unwrap()
+        );
         assert_eq!(
             serde_json::to_string(&streamed.model).unwrap(),
             serde_json::to_string(&whole.model).unwrap()
@@ -286,8 +318,11 @@ mod tests {
     fn a_streamed_file_trains_as_the_whole_frame_does() {
         // Several chunks a block, every kind of column, early stopping or not.
         let text = every_kind(70_000);
-        streamed_equals_the_whole_frame(&text, &hist_gbm(8.0, false));
-        streamed_equals_the_whole_frame(&text, &hist_gbm(8.0, true));
+        streamed_equals_the_whole_frame(&text, &hist_gbm(8.0, false), None);
+        streamed_equals_the_whole_frame(&text, &hist_gbm(8.0, true), None);
+        // A budget of 500 values: the subsample (56,000 rows) a column a pass, the medians'
+        // middle bins (about 440 values of a continuous column) a column a pass.
+        streamed_equals_the_whole_frame(&text, &hist_gbm(8.0, false), Some(500));
     }
 
     #[test]
@@ -300,7 +335,7 @@ mod tests {
         std::fs::write(&path, text).unwrap();
         let config = hist_gbm(4.0, false);
         let whole = train(&crate::ingest::read_csv(&path).unwrap(), &config, None).unwrap();
-        let (read, source) = train_streaming(&path, &config);
+        let (read, source) = train_streaming(&path, &config, None);
         let read = read.unwrap();
         assert!(source.blocks.is_none());
         assert_eq!(read.preprocessor, whole.preprocessor);
@@ -310,7 +345,7 @@ mod tests {
     #[test]
     fn a_streamed_file_past_the_binning_subsample_trains_as_the_whole_frame_does() {
         // More fit rows than the 200,000 the thresholds come from.
-        streamed_equals_the_whole_frame(&every_kind(260_000), &hist_gbm(3.0, false));
+        streamed_equals_the_whole_frame(&every_kind(260_000), &hist_gbm(3.0, false), None);
     }
 
     #[test]
@@ -321,7 +356,7 @@ mod tests {
             std::fs::write(&path, text).unwrap();
             let config = hist_gbm(2.0, false);
             let whole = train(&crate::ingest::read_csv(&path).unwrap(), &config, None);
-            let (streamed, source) = train_streaming(&path, &config);
+            let (streamed, source) = train_streaming(&path, &config, None);
             assert!(source.blocks.is_some(), "the file was not streamed");
             (
                 whole.unwrap_err().to_string(),
@@ -346,6 +381,22 @@ mod tests {
         assert_eq!(streamed, whole);
         let (whole, streamed) = error(rows(&|_| String::new()));
         assert!(whole.contains("no value in the training rows"), "{whole}");
+        assert_eq!(streamed, whole);
+        // Two bad columns: the first in input order is named, whichever was read first.
+        let mut text = String::from("e,x,y\n");
+        for i in 0..30_000u32 {
+            let x = if i == 123 {
+                "inf".to_string()
+            } else {
+                i.to_string()
+            };
+            writeln!(text, ",{x},{}", i % 7).unwrap();
+        }
+        let (whole, streamed) = error(text);
+        assert!(
+            whole.contains("\"e\"") && whole.contains("no value"),
+            "{whole}"
+        );
         assert_eq!(streamed, whole);
     }
 

@@ -36,6 +36,9 @@ pub struct TypedColumn {
     rows: usize,
     /// The same column's later rows, read apart (see [`TypedColumn::append`]).
     later: Vec<TypedColumn>,
+    /// The rows of `Ints` written `-0`: an integer 0, but `-0.0` once the column is floats
+    /// (pandas' float parser keeps the sign), whenever the promotion comes.
+    negative_zeros: Vec<usize>,
 }
 
 impl Default for TypedColumn {
@@ -45,6 +48,7 @@ impl Default for TypedColumn {
             missing: None,
             rows: 0,
             later: Vec::new(),
+            negative_zeros: Vec::new(),
         }
     }
 }
@@ -87,6 +91,9 @@ impl TypedColumn {
             },
             Values::Ints(v) => match cell.parse::<i64>() {
                 Ok(i) => {
+                    if i == 0 && cell.starts_with('-') {
+                        self.negative_zeros.push(v.len());
+                    }
                     v.push(i);
                     true
                 }
@@ -127,15 +134,24 @@ impl TypedColumn {
             missing.push(false);
         }
         self.values = match std::mem::replace(&mut self.values, Values::Text) {
-            Values::Empty => first_value(trimmed, row),
+            Values::Empty => {
+                if trimmed.starts_with('-') && trimmed.parse::<i64>() == Ok(0) {
+                    self.negative_zeros.push(row);
+                }
+                first_value(trimmed, row)
+            }
             Values::Ints(mut v) => match trimmed.parse::<i64>() {
                 Ok(i) => {
+                    if i == 0 && trimmed.starts_with('-') {
+                        self.negative_zeros.push(v.len());
+                    }
                     v.push(i);
                     Values::Ints(v)
                 }
                 Err(_) => match trimmed.parse::<f64>() {
                     Ok(x) => {
-                        let mut floats: Vec<f64> = v.into_iter().map(|i| i as f64).collect();
+                        let mut floats = ints_as_floats(v, &self.negative_zeros);
+                        self.negative_zeros.clear();
                         floats.push(x);
                         Values::Floats(floats)
                     }
@@ -202,13 +218,22 @@ impl TypedColumn {
     /// The values pushed since the last take as numbers (a gap as NaN, an integer as `f64`)
     /// appended to `out`, and their type; nothing is appended for booleans or text. The column
     /// then starts over empty, keeping its buffers: a big file's numbers are binned a chunk of
-    /// rows at a time and never held whole. Not for an appended column.
+    /// rows at a time and never held whole. A `-0` among integers comes as `-0.0`, what it is
+    /// once the column turns out to be floats; a caller that finds the column integers takes
+    /// the sign off. Not for an appended column.
     pub fn take_numbers(&mut self, out: &mut Vec<f64>) -> PartType {
+        debug_assert!(
+            self.later.is_empty(),
+            "numbers taken from an appended column"
+        );
         let gaps = self.missing.as_ref().is_some_and(|m| m.contains(&true));
         let is_gap = |i: usize| self.missing.as_ref().is_some_and(|m| m[i]);
         match &mut self.values {
             Values::Empty => out.extend(std::iter::repeat_n(f64::NAN, self.rows)),
+            // A `-0` cell as `-0.0`: the column may turn out to be floats; a caller that finds
+            // it integers takes the sign off.
             Values::Ints(v) => {
+                let start = out.len();
                 out.extend(v.iter().enumerate().map(
                     |(i, &x)| {
                         if is_gap(i) {
@@ -218,6 +243,9 @@ impl TypedColumn {
                         }
                     },
                 ));
+                for &i in &self.negative_zeros {
+                    out[start + i] = -0.0;
+                }
                 v.clear();
             }
             // A gap's placeholder may be an integer's 0 turned float: the mask says.
@@ -247,6 +275,7 @@ impl TypedColumn {
         };
         self.rows = 0;
         self.missing = None;
+        self.negative_zeros.clear();
         part
     }
 
@@ -269,7 +298,7 @@ impl TypedColumn {
         let later = std::mem::take(&mut self.later);
         let parts = std::iter::once(self).chain(later).map(|mut part| {
             let values = std::mem::replace(&mut part.values, Values::Empty);
-            part.values = values.into_kind(kind, part.rows);
+            part.values = values.into_kind(kind, part.rows, &part.negative_zeros);
             part.finish_part(name)
         });
         join_chunks(parts.collect::<Option<Vec<_>>>()?)
@@ -293,9 +322,10 @@ impl TypedColumn {
             }
             Values::Ints(v) => Float64Chunked::from_iter_options(
                 name.into(),
-                v.iter()
+                ints_as_floats(v, &self.negative_zeros)
+                    .into_iter()
                     .enumerate()
-                    .map(|(i, x)| (!is_missing(i)).then_some(*x as f64)),
+                    .map(|(i, x)| (!is_missing(i)).then_some(x)),
             )
             .into_series(),
             Values::Floats(v) => Float64Chunked::from_iter_options(
@@ -404,14 +434,12 @@ impl Values {
 
     /// These `rows` values as part of a column of type `kind` (which they join into): gaps
     /// only become placeholders of that type, integers become floats.
-    fn into_kind(self, kind: Kind, rows: usize) -> Values {
+    fn into_kind(self, kind: Kind, rows: usize, negative_zeros: &[usize]) -> Values {
         match (self, kind) {
             (Values::Empty, Kind::Ints) => Values::Ints(Vec::new()).after_gaps(rows),
             (Values::Empty, Kind::Floats) => Values::Floats(Vec::new()).after_gaps(rows),
             (Values::Empty, Kind::Bools) => Values::Bools(Vec::new()).after_gaps(rows),
-            (Values::Ints(v), Kind::Floats) => {
-                Values::Floats(v.into_iter().map(|i| i as f64).collect())
-            }
+            (Values::Ints(v), Kind::Floats) => Values::Floats(ints_as_floats(v, negative_zeros)),
             (values, _) => values,
         }
     }
@@ -435,6 +463,15 @@ impl Values {
             Values::Empty | Values::Text | Values::Skipped => {}
         }
     }
+}
+
+/// Integers as floats, the rows written `-0` as `-0.0`.
+fn ints_as_floats(v: Vec<i64>, negative_zeros: &[usize]) -> Vec<f64> {
+    let mut floats: Vec<f64> = v.into_iter().map(|i| i as f64).collect();
+    for &i in negative_zeros {
+        floats[i] = -0.0;
+    }
+    floats
 }
 
 /// A spelling Rust reads as NaN that is not among pandas' markers (`NAN`, `+nan`): a gap too,
@@ -561,6 +598,65 @@ mod tests {
                 "{first:?} then {cell:?}: {fast:?} against {general:?}"
             );
         }
+    }
+
+    /// The sign bits of a finished float column (`None` for a gap).
+    fn signs(column: Column) -> Vec<Option<bool>> {
+        column
+            .f64()
+            .expect("floats")
+            .iter()
+            .map(|x| x.map(f64::is_sign_negative))
+            .collect()
+    }
+
+    #[test]
+    fn a_minus_zero_is_a_signed_zero_once_the_column_is_floats_whatever_came_first() {
+        // pandas reads `-0` as the integer 0 in an integer column, as -0.0 in a float one; the
+        // column's type may be settled only after the cell was read.
+        let promoted = ["0", "-0", "3", "-0", "2.5", "-0"];
+        let with_gap = ["-0", "", "4"];
+        for (cells, expected) in [
+            (&promoted[..], vec![false, true, false, true, false, true]),
+            (&with_gap[..], vec![true, false, false]),
+        ] {
+            let mut column = TypedColumn::default();
+            for cell in cells {
+                column.push(cell);
+            }
+            let got = signs(column.finish("x").expect("numbers"));
+            let expected: Vec<Option<bool>> = cells
+                .iter()
+                .zip(expected)
+                .map(|(c, e)| (!c.is_empty()).then_some(e))
+                .collect();
+            assert_eq!(got, expected, "{cells:?}");
+        }
+        // Appended parts, and numbers taken a chunk at a time, agree.
+        let (mut first, mut second) = (TypedColumn::default(), TypedColumn::default());
+        for cell in &promoted[..3] {
+            first.push(cell);
+        }
+        let mut taken = Vec::new();
+        first.take_numbers(&mut taken);
+        assert_eq!(taken[1].to_bits(), (-0.0f64).to_bits());
+        for cell in &promoted[..3] {
+            first.push(cell);
+        }
+        for cell in &promoted[3..] {
+            second.push(cell);
+        }
+        first.append(second);
+        let got = signs(first.finish("x").expect("numbers"));
+        assert_eq!(got[1], Some(true));
+        assert_eq!(got[3], Some(true));
+        // An integer column stays integers: -0 is 0.
+        let mut ints = TypedColumn::default();
+        for cell in ["1", "-0", "2"] {
+            ints.push(cell);
+        }
+        let column = ints.finish("x").expect("numbers");
+        assert_eq!(column.i64().expect("integers").get(1), Some(0));
     }
 
     #[test]

@@ -1,13 +1,16 @@
 //! A large CSV file's numbers read again, a chunk of rows at a time, in the blocks its first
-//! parallel pass cut ([`Blocks`]): each block types its rows as that pass did
+//! parallel pass cut ([`Blocks`]): each block types its rows as the reader types them
 //! ([`TypedColumn`]) and hands each column's numbers on every [`FLUSH_ROWS`] rows, so that a
 //! caller bins them as they come and no column is ever held whole
 //! ([`crate::modeling::binned`]'s streamed training). A pass may read only some rows (a
 //! sorted list): the others are split off their line and never parsed.
 //!
 //! The blocks' row counts come from the first pass, so every row has its place in the table
-//! before it is read; a block that reads a different number of rows (the file changed) is an
-//! error.
+//! before it is read; a block that reads a different number of rows, or a line it cannot read
+//! (the file changed), is an error. A pass that reads only some rows types them afresh, so a
+//! column may be in another state when a cell comes than in the first pass (integers rather
+//! than floats); [`TypedColumn::take_numbers`] hands on what the whole column's type makes of
+//! each cell either way.
 
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
@@ -138,41 +141,39 @@ impl Pass<'_> {
         let mut types = vec![PartType::EMPTY; self.at.len()];
         let mut buffer = Vec::with_capacity(FLUSH_ROWS);
         let (mut row, mut next, mut pushed, mut flushed) = (range.start, 0, 0, 0);
-        let mut failed = None;
-        let read = self
-            .block
-            .each_line(blocks.cuts[k], blocks.cuts[k + 1], &mut |_, fields| {
-                let this = row;
-                row += 1;
-                if let Some(wanted) = wanted {
-                    if wanted.get(next) != Some(&this) {
-                        return Some(());
-                    }
-                    next += 1;
+        let (start, end) = (blocks.cuts[k], blocks.cuts[k + 1]);
+        let read = self.block.each_line(start, end, &mut |_, fields| {
+            let this = row;
+            row += 1;
+            // More rows than the first pass counted: stop before writing past the block.
+            if this >= range.end {
+                return None;
+            }
+            if let Some(wanted) = wanted {
+                if wanted.get(next) != Some(&this) {
+                    return Some(());
                 }
-                if let Err(e) = push_fields(&mut columns, fields, 0, &blocks.names, &blocks.source)
-                {
-                    failed = Some(e);
-                    return None;
-                }
-                pushed += 1;
-                if pushed - flushed == FLUSH_ROWS {
-                    self.flush(&mut columns, offset + flushed, &mut types, &mut buffer);
-                    flushed = pushed;
-                }
-                Some(())
-            });
-        if let Some(e) = failed {
-            return Err(e);
-        }
+                next += 1;
+            }
+            // The first pass read this line without error, so an error means a changed file.
+            push_fields(&mut columns, fields, 0, &blocks.names, &blocks.source).ok()?;
+            pushed += 1;
+            if pushed - flushed == FLUSH_ROWS {
+                self.flush(&mut columns, offset + flushed, &mut types, &mut buffer);
+                flushed = pushed;
+            }
+            Some(())
+        });
         if read.is_none() || row != range.end {
+            // Every failure here is the file's change: the first pass read it all (a block
+            // stopped by another's failure says the same).
             return Err(Error::invalid(
                 "file",
                 format!(
-                    "{} changed while it was read: a block of {} rows read as {}",
+                    "{} changed while it was read: its bytes {start}..{end} no longer read as \
+                     the {} rows they held at first",
                     blocks.source,
-                    range.len(),
-                    row - range.start
+                    range.len()
                 ),
             ));
         }
@@ -196,5 +197,76 @@ impl Pass<'_> {
                 (self.visit)(i, first, buffer);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fmt::Write as _;
+    use std::sync::Mutex;
+
+    use crate::ingest::parallel::first_pass;
+    use crate::modeling::columns::ColumnType;
+
+    /// Four threads, whatever the machine has.
+    fn four() -> rayon::ThreadPool {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(4)
+            .build()
+            .expect("pool")
+    }
+
+    #[test]
+    fn every_wanted_row_is_handed_on_once_at_its_place_and_a_changed_file_is_an_error() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("data.csv");
+        let mut text = String::from("a,b\n");
+        for i in 0..50_000u32 {
+            writeln!(text, "{i},{}", i % 3).expect("row");
+        }
+        std::fs::write(&path, &text).expect("written");
+        let pool = four();
+        let blocks = pool
+            .install(|| first_pass(&path, "data.csv", b',', None, 0))
+            .expect("read")
+            .expect("blocks")
+            .blocks();
+        assert!(blocks.rows.len() > 1, "{:?}", blocks.rows);
+        let stream = |rows: Option<&[usize]>| {
+            let seen = Mutex::new(Vec::new());
+            let types = pool.install(|| {
+                blocks.numbers(&["a".into()], rows, &|c, first, chunk| {
+                    assert_eq!(c, 0);
+                    let mut seen = seen.lock().expect("lock");
+                    seen.extend(chunk.iter().enumerate().map(|(i, x)| (first + i, *x)));
+                })
+            });
+            let mut seen = seen.into_inner().expect("lock");
+            seen.sort_by_key(|s| s.0);
+            types.map(|t| (t, seen))
+        };
+        // Every row: position i holds a's value i.
+        let (types, seen) = stream(None).expect("streamed");
+        assert_eq!(types[0].column_type(), ColumnType::Integer);
+        assert_eq!(seen.len(), 50_000);
+        assert!(seen.iter().all(|&(i, x)| x == i as f64));
+        // Some rows, across the blocks' cuts: position k holds row rows[k].
+        let rows: Vec<usize> = (0..50_000).filter(|r| r % 7 == 3).collect();
+        let (_, seen) = stream(Some(&rows)).expect("streamed");
+        assert_eq!(seen.len(), rows.len());
+        assert!(seen.iter().all(|&(k, x)| x == rows[k] as f64));
+        // A row more, or a line that no longer reads: the file changed. (Bytes past the first
+        // pass's end are not read at all: the blocks keep to their cuts.)
+        let changed = |text: String| {
+            std::fs::write(&path, text).expect("written");
+            match stream(None) {
+                Ok(_) => panic!("a changed file streamed"),
+                Err(e) => e.to_string(),
+            }
+        };
+        let err = changed(text.replacen("\n7,1\n", "\n7,1\n7,1\n", 1));
+        assert!(err.contains("changed while it was read"), "{err}");
+        let err = changed(text.replacen("\n7,1\n", "\n7,1,9\n", 1));
+        assert!(err.contains("changed while it was read"), "{err}");
     }
 }

@@ -16,6 +16,7 @@
 //! The result is the pipeline's, to the bit (tested): the same preprocessing, thresholds,
 //! trees and held-out predictions as [`super::pipeline::train`] with the same configuration.
 
+use std::collections::HashSet;
 use std::time::Instant;
 
 use polars::prelude::{Column, DataFrame};
@@ -49,6 +50,13 @@ pub trait ColumnSource {
     fn streams(&self) -> bool {
         false
     }
+    /// How many `f64` values streamed training may hold at once for a table of `rows` rows
+    /// (the binning subsample's values, the median's middle bins), so many columns a pass:
+    /// one column's worth, or 4 Mi values (32 MiB) for a short table, so that the subsample
+    /// of a 20-column table takes one pass.
+    fn value_budget(&self, rows: usize) -> usize {
+        rows.max(4 << 20)
+    }
     /// Hands the values of columns `names` at the sorted rows `rows` (every row when `None`)
     /// to `visit` a chunk at a time (see [`NumberVisit`]), and tells each column's type over
     /// those rows: only a numeric column's values count (a column may turn out to be text
@@ -61,6 +69,49 @@ pub trait ColumnSource {
     ) -> Result<Option<Vec<ColumnType>>> {
         let _ = (names, rows, visit);
         Ok(None)
+    }
+}
+
+/// Errors of single columns (a bad value, nothing to learn), kept so that the first bad
+/// column in input order is the one reported, whatever order the columns were read in: as
+/// [`Preprocessor::fit`] reports it.
+pub(super) struct ColumnErrors {
+    inputs: Vec<String>,
+    failed: HashSet<String>,
+    first: Option<(usize, Error)>,
+}
+
+impl ColumnErrors {
+    /// No error yet among `inputs`.
+    pub(super) fn new(inputs: &[String]) -> ColumnErrors {
+        ColumnErrors {
+            inputs: inputs.to_vec(),
+            failed: HashSet::new(),
+            first: None,
+        }
+    }
+
+    /// Column `name`'s error.
+    pub(super) fn note(&mut self, name: &str, error: Error) {
+        let at = self
+            .inputs
+            .iter()
+            .position(|i| i == name)
+            .unwrap_or(usize::MAX);
+        if self.first.as_ref().is_none_or(|(first, _)| at < *first) {
+            self.first = Some((at, error));
+        }
+        self.failed.insert(name.to_string());
+    }
+
+    /// Whether column `name` had an error.
+    pub(super) fn has(&self, name: &str) -> bool {
+        self.failed.contains(name)
+    }
+
+    /// The first column's error, if any.
+    fn into_result(self) -> Result<()> {
+        self.first.map_or(Ok(()), |(_, e)| Err(e))
     }
 }
 
@@ -217,13 +268,14 @@ pub fn train_binned(source: &mut dyn ColumnSource, config: &TrainConfig) -> Resu
     let y = target_values(&frame, &config.target)?;
     let rows = timed(&mut clock.split, || split_rows(y.len(), config, &params))?;
     let max_bins = u8::try_from(params.max_bins()).unwrap_or(u8::MAX);
+    let mut errors = ColumnErrors::new(&inputs);
     let mut binned = timed(&mut clock.bin, || {
-        bin_columns(frame, &first[1..], &rows, options, max_bins)
+        bin_columns(frame, &first[1..], &rows, options, max_bins, &mut errors)
     })?;
     let mut rest = inputs[first.len() - 1..].to_vec();
     if streams {
         if let Some((numeric, others)) = timed(&mut clock.stream, || {
-            bin_streamed(source, &inputs, &rows, y.len(), max_bins)
+            bin_streamed(source, &inputs, &rows, y.len(), max_bins, &mut errors)
         })? {
             binned.extend(numeric);
             rest = others;
@@ -243,12 +295,13 @@ pub fn train_binned(source: &mut dyn ColumnSource, config: &TrainConfig) -> Resu
             ));
         }
         binned.extend(timed(&mut clock.bin, || {
-            bin_columns(frame, group, &rows, options, max_bins)
+            bin_columns(frame, group, &rows, options, max_bins, &mut errors)
         })?);
     }
+    errors.into_result()?;
     // The model's features: the numeric columns first, then each one-hot block, each kind in
     // input order.
-    binned.sort_by_key(|c| (!c.numeric, inputs.iter().position(|i| *i == c.column.name)));
+    binned.sort_by_cached_key(|c| (!c.numeric, inputs.iter().position(|i| *i == c.column.name)));
     let (columns, features): (Vec<_>, Vec<_>) =
         binned.into_iter().map(|c| (c.column, c.features)).unzip();
     let preprocessor = preprocessor(&inputs, columns, &names);
@@ -352,13 +405,15 @@ fn split_rows(
 }
 
 /// The columns `names` of `frame`, fitted and binned, each on its own thread; each of the
-/// frame's columns is let go once read, so the batch shrinks as its bins come.
+/// frame's columns is let go once read, so the batch shrinks as its bins come. A column's
+/// error goes to `errors`.
 fn bin_columns(
     frame: DataFrame,
     names: &[String],
     rows: &Rows,
     options: PreprocessOptions,
     max_bins: u8,
+    errors: &mut ColumnErrors,
 ) -> Result<Vec<BinnedColumn>> {
     let height = frame.height();
     let mut columns: Vec<Option<Column>> = frame.into_columns().into_iter().map(Some).collect();
@@ -389,18 +444,34 @@ fn bin_columns(
         }
         runs.push(run);
     }
-    let binned: Vec<Vec<BinnedColumn>> = runs
+    let binned: Vec<Vec<(String, Result<BinnedColumn>)>> = runs
         .into_par_iter()
         .map(|run| {
             let mut scratch = ColumnScratch::default();
             run.into_iter()
                 .map(|(name, column)| {
-                    bin_column(name, column, height, rows, options, max_bins, &mut scratch)
+                    let binned = bin_column(
+                        name.clone(),
+                        column,
+                        height,
+                        rows,
+                        options,
+                        max_bins,
+                        &mut scratch,
+                    );
+                    (name, binned)
                 })
-                .collect::<Result<Vec<_>>>()
+                .collect()
         })
-        .collect::<Result<_>>()?;
-    Ok(binned.into_iter().flatten().collect())
+        .collect();
+    let mut ok = Vec::new();
+    for (name, binned) in binned.into_iter().flatten() {
+        match binned {
+            Ok(column) => ok.push(column),
+            Err(e) => errors.note(&name, e),
+        }
+    }
+    Ok(ok)
 }
 
 /// One column fitted and binned; its frame column let go once read.
