@@ -323,6 +323,14 @@ mod tests {
         // A budget of 500 values: the subsample (56,000 rows) a column a pass, the medians'
         // middle bins (about 440 values of a continuous column) a column a pass.
         streamed_equals_the_whole_frame(&text, &hist_gbm(8.0, false), Some(500));
+        // No numeric input at all (late looks numeric until its last row).
+        let mut words = hist_gbm(8.0, false);
+        words.drop = [
+            "a", "b", "ints", "gappy", "promoted", "zero", "negz", "intz",
+        ]
+        .map(String::from)
+        .to_vec();
+        streamed_equals_the_whole_frame(&text, &words, None);
     }
 
     #[test]
@@ -397,6 +405,19 @@ mod tests {
             whole.contains("\"e\"") && whole.contains("no value"),
             "{whole}"
         );
+        assert_eq!(streamed, whole);
+        // A text column read whole after the numbers, before a numeric one in input order.
+        let mut text = String::from("id,x,y\n");
+        for i in 0..30_000u32 {
+            let x = if i == 77 {
+                "-inf".to_string()
+            } else {
+                i.to_string()
+            };
+            writeln!(text, "user{i},{x},{}", i % 7).unwrap();
+        }
+        let (whole, streamed) = error(text);
+        assert!(whole.contains("\"id\""), "{whole}");
         assert_eq!(streamed, whole);
     }
 

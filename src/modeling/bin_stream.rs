@@ -121,14 +121,15 @@ pub(super) fn bin_streamed(
     } else {
         bin_every_row(source, cuts, n, max_bins, errors)?
     };
-    // What was streamed, numeric or found not to be after all.
+    // The columns that are numbers to the end (binned, or failed with an error of their own);
+    // the others are read whole.
     let numeric: HashSet<String> = columns
         .iter()
         .filter(|c| is_number(c.dtype))
         .map(|c| c.cuts.name.clone())
         .collect();
     columns.retain(|c| is_number(c.dtype) && !errors.has(&c.cuts.name));
-    let medians = medians(source, &columns, rows, max_bins, errors)?;
+    let medians = medians(source, &columns, rows, n, max_bins, errors)?;
     let binned: Vec<BinnedColumn> = columns
         .into_par_iter()
         .zip(medians)
@@ -337,17 +338,20 @@ impl MiddleBins {
     }
 }
 
-/// Pass 3: each column's median over the training rows (numpy's, as
+/// Pass 3: each column's median over the training rows of a table of `n` rows (numpy's, as
 /// [`super::preprocess`]'s imputer fits it); `None` for a column without a value there,
 /// whose error goes to `errors`.
 fn medians(
     source: &mut dyn ColumnSource,
     columns: &[AllBins],
     rows: &Rows,
+    n: usize,
     max_bins: u8,
     errors: &mut ColumnErrors,
 ) -> Result<Vec<Option<f64>>> {
-    let n = columns.first().map_or(0, |c| c.bins.len());
+    if columns.is_empty() {
+        return Ok(Vec::new());
+    }
     let mut training = vec![false; n];
     for &r in &rows.train {
         training[r] = true;
