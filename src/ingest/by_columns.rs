@@ -371,52 +371,41 @@ mod tests {
                 streamed.unwrap_err().to_string(),
             )
         };
-        let rows = |cell: &dyn Fn(u32) -> String| -> String {
-            let mut text = String::from("a,x,y\n");
+        // Columns `first`, x and y: first's and x's cells from `a` and `x`.
+        let rows = |first: &str, a: &dyn Fn(u32) -> String, x: &dyn Fn(u32) -> String| {
+            let mut text = format!("{first},x,y\n");
             for i in 0..30_000u32 {
-                writeln!(text, "{},{},{}", i % 10, cell(i), i % 7).unwrap();
+                writeln!(text, "{},{},{}", a(i), x(i), i % 7).unwrap();
             }
             text
         };
-        let (whole, streamed) = error(rows(&|i| {
-            if i == 21_234 {
-                "-inf".into()
-            } else {
-                (i % 9).to_string()
+        // The row number, but `value` at row `at`.
+        let but = |at: u32, value: &'static str| {
+            move |i: u32| {
+                if i == at {
+                    value.to_string()
+                } else {
+                    i.to_string()
+                }
             }
-        }));
+        };
+        let digit = |i: u32| (i % 10).to_string();
+        let (whole, streamed) = error(rows("a", &digit, &but(21_234, "-inf")));
         assert!(whole.contains("row 21234 is -inf"), "{whole}");
         assert_eq!(streamed, whole);
-        let (whole, streamed) = error(rows(&|_| String::new()));
+        let (whole, streamed) = error(rows("a", &digit, &|_| String::new()));
         assert!(whole.contains("no value in the training rows"), "{whole}");
         assert_eq!(streamed, whole);
         // Two bad columns: the first in input order is named, whichever was read first.
-        let mut text = String::from("e,x,y\n");
-        for i in 0..30_000u32 {
-            let x = if i == 123 {
-                "inf".to_string()
-            } else {
-                i.to_string()
-            };
-            writeln!(text, ",{x},{}", i % 7).unwrap();
-        }
-        let (whole, streamed) = error(text);
+        let (whole, streamed) = error(rows("e", &|_| String::new(), &but(123, "inf")));
         assert!(
             whole.contains("\"e\"") && whole.contains("no value"),
             "{whole}"
         );
         assert_eq!(streamed, whole);
         // A text column read whole after the numbers, before a numeric one in input order.
-        let mut text = String::from("id,x,y\n");
-        for i in 0..30_000u32 {
-            let x = if i == 77 {
-                "-inf".to_string()
-            } else {
-                i.to_string()
-            };
-            writeln!(text, "user{i},{x},{}", i % 7).unwrap();
-        }
-        let (whole, streamed) = error(text);
+        let user = |i: u32| format!("user{i}");
+        let (whole, streamed) = error(rows("id", &user, &but(77, "-inf")));
         assert!(whole.contains("\"id\""), "{whole}");
         assert_eq!(streamed, whole);
     }
