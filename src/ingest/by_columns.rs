@@ -21,7 +21,7 @@ use super::csv::{read_csv_columns, read_file_blocks, read_header, Separator};
 use super::number_stream::Blocks;
 use super::parallel::PARALLEL_MIN_BYTES;
 use crate::error::{Error, Result};
-use crate::modeling::binned::{ColumnSource, NumberVisit};
+use crate::modeling::binned::{default_value_budget, ColumnSource, NumberVisit};
 use crate::modeling::columns::ColumnType;
 
 /// Files smaller than this are read in one pass.
@@ -121,7 +121,7 @@ impl ColumnSource for CsvColumns {
     }
 
     fn value_budget(&self, rows: usize) -> usize {
-        self.budget.unwrap_or_else(|| rows.max(4 << 20))
+        self.budget.unwrap_or_else(|| default_value_budget(rows))
     }
 
     fn take(&mut self, names: &[String]) -> Result<DataFrame> {

@@ -145,16 +145,13 @@ pub(super) fn bin_streamed(
 
 /// A column's bins picked for each row set, with its fitted encoding.
 fn binned_column(column: AllBins, median: f64, rows: &Rows) -> BinnedColumn {
-    let all = column.bins;
-    let pick = |set: &[usize]| -> Vec<u8> { set.iter().map(|&r| all[r]).collect() };
     BinnedColumn {
         numeric: true,
-        features: vec![FeatureBins {
-            fit: pick(rows.fit()),
-            validation: pick(&rows.validation),
-            test: pick(&rows.test),
-            thresholds: column.cuts.thresholds,
-        }],
+        features: vec![FeatureBins::picked(
+            &column.bins,
+            column.cuts.thresholds,
+            rows,
+        )],
         column: InputColumn {
             name: column.cuts.name,
             dtype: column.dtype,

@@ -55,7 +55,7 @@ pub trait ColumnSource {
     /// one column's worth, or 4 Mi values (32 MiB) for a short table, so that the subsample
     /// of a 20-column table takes one pass.
     fn value_budget(&self, rows: usize) -> usize {
-        rows.max(4 << 20)
+        default_value_budget(rows)
     }
     /// Hands the values of columns `names` at the sorted rows `rows` (every row when `None`)
     /// to `visit` a chunk at a time (see [`NumberVisit`]), and tells each column's type over
@@ -70,6 +70,11 @@ pub trait ColumnSource {
         let _ = (names, rows, visit);
         Ok(None)
     }
+}
+
+/// [`ColumnSource::value_budget`]'s default for a table of `rows` rows.
+pub fn default_value_budget(rows: usize) -> usize {
+    rows.max(4 << 20)
 }
 
 /// Errors of single columns (a bad value, nothing to learn), kept so that the first bad
@@ -187,6 +192,20 @@ pub(super) struct FeatureBins {
     pub(super) fit: Vec<u8>,
     pub(super) validation: Vec<u8>,
     pub(super) test: Vec<u8>,
+}
+
+impl FeatureBins {
+    /// A feature cut at `thresholds`, each row set's bins picked from `all` (every row's, in
+    /// the table's order).
+    pub(super) fn picked(all: &[u8], thresholds: Vec<f64>, rows: &Rows) -> FeatureBins {
+        let pick = |set: &[usize]| -> Vec<u8> { set.iter().map(|&r| all[r]).collect() };
+        FeatureBins {
+            fit: pick(rows.fit()),
+            validation: pick(&rows.validation),
+            test: pick(&rows.test),
+            thresholds,
+        }
+    }
 }
 
 /// One input column fitted (its encoding; whether numeric) and its features binned.
@@ -518,13 +537,7 @@ fn bin_feature(
     let all: Vec<u8> = (0..height)
         .map(|r| bin_value(&thresholds, value(r), max_bins))
         .collect();
-    let bins = |set: &[usize]| -> Vec<u8> { set.iter().map(|&r| all[r]).collect() };
-    FeatureBins {
-        fit: bins(rows.fit()),
-        validation: bins(&rows.validation),
-        test: bins(&rows.test),
-        thresholds,
-    }
+    FeatureBins::picked(&all, thresholds, rows)
 }
 
 /// The preprocessing of the fitted columns, in input order, as [`Preprocessor::fit`] makes it

@@ -40,11 +40,6 @@ pub struct Binned {
 }
 
 impl Binned {
-    /// No features yet, for `n_rows` rows.
-    pub fn empty(n_rows: usize) -> Binned {
-        Binned::with_room(n_rows, 0)
-    }
-
     /// No features yet, for `n_rows` rows, with room for `features` of them: pushed one by one
     /// into a vector that grows by doubling, the bins would be copied (and held twice) as it
     /// grows.

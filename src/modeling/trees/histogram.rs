@@ -175,7 +175,7 @@ mod tests {
 
     /// `n` rows of `width` features with a gap (the missing bin 255) now and then.
     fn binned(n: usize, width: usize) -> Binned {
-        let mut binned = Binned::empty(n);
+        let mut binned = Binned::with_room(n, width);
         for f in 0..width {
             let bins: Vec<u8> = (0..n)
                 .map(|r| {

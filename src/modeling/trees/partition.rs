@@ -7,8 +7,8 @@
 //! is written to both sides and one cursor advances. Where the CPU has AVX-512 (checked at run
 //! time), sixteen rows go at a time: their bins gathered by one instruction, compared, and each
 //! side's rows stored packed (`vpcompressd`). That is hand-written with `std::arch` because no
-//! crate in the dependency tree offers a stable partition by a gathered key; the scalar loop
-//! does the same elsewhere, and both are tested to give the same rows.
+//! crate in the dependency tree offers a stable partition by a gathered key; CPUs without
+//! AVX-512 take the scalar loop, and both are tested to give the same rows.
 
 use rayon::prelude::*;
 
@@ -56,9 +56,7 @@ pub fn partition_scalar(
     bins: &[u8],
     rule: SplitRule,
 ) -> usize {
-    partition_by(rows, scratch, bins, rule, |rows, right, bins, rule| {
-        split_from(rows, right, bins, rule, (0, 0, 0))
-    })
+    partition_by(rows, scratch, bins, rule, split_scalar)
 }
 
 /// [`partition`] with `split_block` splitting each block.
@@ -107,6 +105,11 @@ fn split_block(rows: &mut [u32], right: &mut [u32], bins: &[u8], rule: SplitRule
         // SAFETY: the CPU has AVX-512F, checked just above.
         return unsafe { wide::split_block(rows, right, bins, rule) };
     }
+    split_scalar(rows, right, bins, rule)
+}
+
+/// Splits one block with the scalar loop alone.
+fn split_scalar(rows: &mut [u32], right: &mut [u32], bins: &[u8], rule: SplitRule) -> usize {
     split_from(rows, right, bins, rule, (0, 0, 0))
 }
 
@@ -143,7 +146,7 @@ mod wide {
         _mm512_reduce_max_epu32, _mm512_set1_epi32,
     };
 
-    use super::{split_from, SplitRule, PREFETCH_AHEAD};
+    use super::{split_from, split_scalar, SplitRule, PREFETCH_AHEAD};
     use crate::modeling::prefetch::prefetch;
 
     const LANES: usize = 16;
@@ -163,12 +166,10 @@ mod wide {
     ) -> usize {
         let n = rows.len().min(right.len());
         // A gather reads 4 bytes from a row's bin on, with signed 32-bit offsets.
-        let Some(last_safe) = bins.len().checked_sub(4) else {
-            return split_from(rows, right, bins, rule, (0, 0, 0));
+        let last_safe = match bins.len().checked_sub(4) {
+            Some(last) if bins.len() <= i32::MAX as usize => last,
+            _ => return split_scalar(rows, right, bins, rule),
         };
-        if bins.len() > i32::MAX as usize {
-            return split_from(rows, right, bins, rule, (0, 0, 0));
-        }
         let bin = _mm512_set1_epi32(i32::from(rule.bin));
         let missing = _mm512_set1_epi32(i32::from(rule.missing_bin));
         let low_byte = _mm512_set1_epi32(0xFF);
