@@ -1,8 +1,8 @@
 //! A software prefetch: a hint that an item will be read soon, so that a loop gathering items
 //! at scattered places (bins at a node's rows, the items a shuffle swaps) has the next ones'
-//! cache lines on their way while it works on this one. The
-//! hardware prefetcher cannot guess such addresses; without the hint a column larger than the
-//! core's cache costs a full memory latency a row (LightGBM prefetches the same way).
+//! cache lines on their way while it works on this one. The hardware prefetcher cannot guess
+//! such addresses; without the hint, items spread over more than the core's cache cost a full
+//! memory latency each (LightGBM prefetches the same way).
 //!
 //! Hand-written because the standard library's prefetch intrinsic is unstable and no crate in
 //! the dependency tree offers a safe one; a no-op off x86-64.

@@ -398,8 +398,11 @@ impl HistGradientBoostingRegressorValidParams {
                 )));
             }
         }
-        // Checked in place: a big table's targets are not copied.
+        // Checked in place (a big table's targets are not copied), the validation rows' too.
         finite_targets(y)?;
+        if let Some((_, yv)) = validation {
+            finite_targets(yv)?;
+        }
         if u32::try_from(y.len()).is_err() {
             return Err(TreeError::TooManyRows {
                 rows: y.len(),
@@ -590,6 +593,23 @@ mod tests {
             .unwrap_err();
         assert!(
             matches!(err, TreeError::NonFiniteTarget { row: 5, .. }),
+            "{err:?}"
+        );
+        // A validation row's target too (it would make every validation score NaN).
+        y[5] = 1.0;
+        let binned = mapper.transform(x.view());
+        let mut yv = y.to_vec();
+        yv[9] = f64::NAN;
+        let err = params
+            .fit_binned(
+                &mapper,
+                &binned,
+                y.as_slice().unwrap(),
+                Some(&(binned.clone(), yv)),
+            )
+            .unwrap_err();
+        assert!(
+            matches!(err, TreeError::NonFiniteTarget { row: 9, .. }),
             "{err:?}"
         );
     }

@@ -331,8 +331,9 @@ pub fn grow(
     let root_hist = root.take(binned, n_features, g);
     let mut carried = buffers.histogram(root_hist.len());
     carried.copy_from_slice(&root_hist);
-    // The gradients' total, summed row by row: any feature's bins sum to it too, but with
-    // other rounding, which can tip a tie between splits on a small table.
+    // The root's gradient total, summed row by row: any feature's bins sum to it too, but with
+    // other rounding, which can tip a tie between splits on a small table (a child's total
+    // comes from its first feature's bins, as scikit-learn's does).
     let root_g = g.iter().sum();
     let mut leaves = vec![Leaf {
         node: 0,
