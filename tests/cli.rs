@@ -6,11 +6,13 @@ use std::process::{Command, Output};
 
 use common::assert_close;
 
-fn run(args: &[&str]) -> Output {
+/// The binary under test, for a caller to add arguments to.
+fn ml_workflow() -> Command {
     Command::new(env!("CARGO_BIN_EXE_ml-workflow"))
-        .args(args)
-        .output()
-        .expect("run ml-workflow")
+}
+
+fn run(args: &[&str]) -> Output {
+    ml_workflow().args(args).output().expect("run ml-workflow")
 }
 
 fn stdout_json(out: &Output) -> serde_json::Value {
@@ -217,7 +219,7 @@ fn train_help_lists_every_model_with_its_description() {
 #[test]
 fn a_closed_pipe_ends_quietly() {
     // `ml-workflow describe height-weight | head -0`: the reader is gone before the write.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ml-workflow"))
+    let mut child = ml_workflow()
         .args(["describe", "height-weight"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -298,7 +300,7 @@ fn serve_resolves_a_host_name() {
         model.to_str().unwrap(),
     ]);
     assert!(out.status.success(), "{}", stderr_of(&out));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ml-workflow"))
+    let mut child = ml_workflow()
         .args(["serve", "--model", model.to_str().unwrap()])
         .args(["--addr", "localhost:0", "--threads", "1"])
         .env("RUST_LOG", "info")
@@ -516,9 +518,7 @@ fn hist_gbm_trains_once_on_twenty_thousand_rows_with_gaps() {
         text.push_str(&format!("{a},{b:.4},{c},{d:.4},{y:.4}\n"));
     }
     std::fs::write(&csv, text).unwrap();
-    let out = train_hist_gbm_once(&csv, &[]);
-    assert!(out.status.success(), "{}", stderr_of(&out));
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report = stdout_json(&train_hist_gbm_once(&csv, &[]));
     assert_eq!(report["cv"], serde_json::json!([]));
     assert_eq!(report["model"], "hist-gbm");
     let r2 = report["test"]["r2"].as_f64().unwrap();
@@ -605,7 +605,7 @@ fn train_hist_gbm_once(csv: &std::path::Path, extra: &[&str]) -> Output {
 
 /// The command [`train_hist_gbm_once`] runs, for a caller to add to.
 fn hist_gbm_once(csv: &std::path::Path, extra: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_ml-workflow"));
+    let mut command = ml_workflow();
     command
         .args(["train", "--csv"])
         .arg(csv)
