@@ -84,7 +84,7 @@ test-lab: setup
 
 # Every chart the crate draws, from the notebooks' data, rendered to PNG with resvg beside
 # seaborn's drawing of the same data (compare/python/gallery.py, in the compare venv), on one
-# page: gallery/out/index.html. The README's chart images are copies of gallery/out/rust/*.png.
+# page: gallery/out/index.html. The chart images in docs/images/ are copies of gallery/out/rust/*.png.
 gallery:
 	$(CARGO) run --release --locked --example gallery -- gallery/out
 	"$$(compare/python/venv.sh)" compare/python/gallery.py gallery/out

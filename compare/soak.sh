@@ -4,7 +4,7 @@
 # 64 keep-alive clients send a mix of good, bad and large requests for SOAK_SECONDS, then 2,000
 # idle or half-header connections sit open while /health is measured from another client.
 #
-#   compare/soak.sh                       # 10 minutes, as the README's figures
+#   compare/soak.sh                       # 10 minutes, as the figures in docs/benchmarks.md
 #   SOAK_SECONDS=60 compare/soak.sh       # a quick run
 #
 # Env: ML_WORKFLOW_DATA, ML_WORKFLOW_BIN (as in grid_search.sh), SOAK_SECONDS (default 600),

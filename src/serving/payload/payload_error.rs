@@ -1,0 +1,381 @@
+//! Payload errors: what was wrong with a request body, which HTTP status it deserves, and the
+//! helpers that quote names and suggest the feature a client probably meant.
+
+/// Names and values quoted in error messages are cut to this many characters.
+pub(super) const PREVIEW_CHARS: usize = 60;
+/// Lists of labels in error messages show at most this many.
+const PREVIEW_LABELS: usize = 5;
+
+/// Appended to shape errors, so that the client learns what would have been accepted.
+pub(super) const ACCEPTED: &str =
+    "accepted: pandas to_json orients columns {\"col\":{\"row\":value}}, \
+index {\"row\":{\"col\":value}}, records [{\"col\":value}], \
+split {\"columns\":[...],\"index\":[...],\"data\":[[...]]}, or MLflow's \
+{\"dataframe_split\":split}, {\"dataframe_records\":records}, {\"instances\":records}, \
+{\"inputs\":records or {\"col\":[values]}}";
+
+/// Which HTTP status a [`PayloadError`] deserves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The body is not a DataFrame at all: not JSON, or JSON in an unknown shape (HTTP 400).
+    Malformed,
+    /// The body is a DataFrame the model cannot use: missing features, bad values (HTTP 422).
+    Schema,
+}
+
+impl ErrorKind {
+    /// The HTTP status code for this kind: 400 or 422.
+    pub fn status(self) -> u16 {
+        match self {
+            Self::Malformed => 400,
+            Self::Schema => 422,
+        }
+    }
+}
+
+/// Why a request body could not be turned into the model's input; each message names the culprit.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+// Each variant's doc and message say what its fields hold.
+#[allow(missing_docs)]
+pub enum PayloadError {
+    /// The body is empty or only whitespace.
+    #[error("the request body is empty; send a DataFrame as JSON ({})", ACCEPTED)]
+    Empty,
+    /// The body is not JSON; `line` and `column` are serde_json's.
+    #[error("invalid JSON: {message} at line {line} column {column}")]
+    InvalidJson {
+        message: String,
+        line: usize,
+        column: usize,
+    },
+    /// The body is a JSON scalar, not a table.
+    #[error(
+        "expected a JSON object or array holding a DataFrame, found {found} ({})",
+        ACCEPTED
+    )]
+    NotAFrame { found: &'static str },
+    /// The body is a JSON object or array in none of the accepted layouts.
+    #[error("unrecognised payload shape: {detail} ({})", ACCEPTED)]
+    UnknownShape { detail: String },
+    /// A CSV body that cannot be read (not UTF-8, an unterminated quote).
+    #[error("invalid CSV: {message} (line {line}, byte {column})")]
+    InvalidCsv {
+        message: String,
+        line: usize,
+        column: usize,
+    },
+    /// An object repeats a key: pandas never writes one, and keeping either value would be a guess.
+    #[error("{message} at line {line} column {column}")]
+    DuplicateKey {
+        message: String,
+        line: usize,
+        column: usize,
+    },
+    /// A column name appears twice in a `split` payload or in [`Frame::from_rows`](super::Frame::from_rows).
+    #[error("duplicate column {}", quoted(.column))]
+    DuplicateColumn { column: String },
+    /// A row label appears twice in a `split` payload or in [`Frame::from_rows`](super::Frame::from_rows).
+    #[error("duplicate row label {}", quoted(.row))]
+    DuplicateRowLabel { row: String },
+    /// Features the model needs are not columns of the payload.
+    #[error("{}", missing_message(.missing, .suggestions, .available))]
+    MissingFeatures {
+        missing: Vec<String>,
+        /// For each missing feature, a column that differs from it only by case or spelling.
+        suggestions: Vec<Option<String>>,
+        available: Vec<String>,
+    },
+    /// An object of objects names no expected feature, as outer or as inner keys.
+    #[error(
+        "none of the expected features {} was found, neither as outer keys (columns orient) \
+         nor as inner keys (index orient)",
+        quoted_list(.expected)
+    )]
+    NoFeaturesFound { expected: Vec<String> },
+    /// A cell holds an array or an object, where a value (number, text, boolean, null) goes.
+    #[error(
+        "column {} row {}: expected a value (a number, text, a boolean or null), found {value}",
+        quoted(.column),
+        quoted(.row)
+    )]
+    NotAValue {
+        column: String,
+        row: String,
+        value: String,
+    },
+    /// A cell does not fit its column's type in the model (text for a numeric column, a number
+    /// for a text column).
+    #[error(
+        "column {} row {}: expected {expected}, as the model's column holds, got {found}",
+        quoted(.column),
+        quoted(.row)
+    )]
+    WrongType {
+        column: String,
+        row: String,
+        expected: String,
+        found: String,
+    },
+    /// Columns that are neither inputs of the model nor columns of its training table.
+    #[error(
+        "unknown {} {}: the model's inputs are {}{}",
+        if .unknown.len() == 1 { "column" } else { "columns" },
+        quoted_list(.unknown),
+        quoted_list(.inputs),
+        ignored_note(.ignored)
+    )]
+    UnknownColumns {
+        unknown: Vec<String>,
+        inputs: Vec<String>,
+        /// Columns of the training table that may be sent and are ignored.
+        ignored: Vec<String>,
+    },
+    /// A cell is NaN, an infinity, or a number too large for `f64`.
+    #[error(
+        "column {} row {}: {} is not a finite number{}",
+        quoted(.column),
+        quoted(.row),
+        truncated(.value),
+        overflow_note(.value)
+    )]
+    NotFinite {
+        column: String,
+        row: String,
+        value: String,
+    },
+    /// A row of a `records` or `index` payload lacks a column other rows have.
+    #[error(
+        "row {} has no value for column {} (pandas would read it as NaN; send null for a gap)",
+        quoted(.row),
+        quoted(.column)
+    )]
+    MissingCell { column: String, row: String },
+    /// In `columns` orient, a column's row labels differ from the first column's.
+    #[error(
+        "column {} has different row labels from column {}: {}",
+        quoted(.column),
+        quoted(.reference),
+        label_difference(.missing, .unexpected)
+    )]
+    IndexMismatch {
+        column: String,
+        reference: String,
+        missing: Vec<String>,
+        unexpected: Vec<String>,
+    },
+    /// A row holds a different number of values from the first row.
+    #[error(
+        "row {} has {len} values but row {} has {expected}",
+        quoted(.row),
+        quoted(.first_row)
+    )]
+    RaggedRows {
+        row: String,
+        len: usize,
+        first_row: String,
+        expected: usize,
+    },
+    /// The column list and the rows disagree on the table's width.
+    #[error("{columns} columns are named but the rows have {width} values")]
+    ColumnCountMismatch { columns: usize, width: usize },
+    /// A `split` index (or the index given to [`Frame::from_rows`](super::Frame::from_rows)) has the wrong length.
+    #[error("{labels} row labels were given for {rows} rows")]
+    IndexLengthMismatch { labels: usize, rows: usize },
+    /// The table has no rows.
+    #[error("the payload has no rows")]
+    NoRows,
+    /// The table has rows but no columns.
+    #[error("the payload has rows but no columns")]
+    NoColumns,
+    /// The table is wider than [`MAX_COLUMNS`](super::MAX_COLUMNS).
+    #[error("the payload has {count} columns; at most {max} are accepted")]
+    TooManyColumns {
+        /// The payload's columns.
+        count: usize,
+        /// The most accepted.
+        max: usize,
+    },
+    /// A [`Frame`](super::Frame)'s public fields were changed by hand so that they no longer fit its values.
+    #[error(
+        "the frame has {columns} columns and {rows} row labels but {values} values; \
+         were its columns or index changed by hand?"
+    )]
+    Inconsistent {
+        columns: usize,
+        rows: usize,
+        values: usize,
+    },
+}
+
+impl PayloadError {
+    /// Whether the body is not a DataFrame (400) or a DataFrame the model cannot use (422).
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Empty
+            | Self::InvalidJson { .. }
+            | Self::InvalidCsv { .. }
+            | Self::NotAFrame { .. } => ErrorKind::Malformed,
+            Self::UnknownShape { .. } => ErrorKind::Malformed,
+            Self::DuplicateKey { .. }
+            | Self::DuplicateColumn { .. }
+            | Self::DuplicateRowLabel { .. }
+            | Self::MissingFeatures { .. }
+            | Self::NoFeaturesFound { .. }
+            | Self::NotAValue { .. }
+            | Self::WrongType { .. }
+            | Self::UnknownColumns { .. }
+            | Self::NotFinite { .. }
+            | Self::MissingCell { .. }
+            | Self::IndexMismatch { .. }
+            | Self::RaggedRows { .. }
+            | Self::ColumnCountMismatch { .. }
+            | Self::IndexLengthMismatch { .. }
+            | Self::NoRows
+            | Self::NoColumns
+            | Self::TooManyColumns { .. }
+            | Self::Inconsistent { .. } => ErrorKind::Schema,
+        }
+    }
+}
+
+/// `s` cut to [`PREVIEW_CHARS`] characters, and whether it was cut.
+pub(super) fn head(s: &str) -> (&str, bool) {
+    match s.char_indices().nth(PREVIEW_CHARS) {
+        Some((at, _)) => (&s[..at], true),
+        None => (s, false),
+    }
+}
+
+pub(super) fn truncated(s: &str) -> String {
+    match head(s) {
+        (head, true) => format!("{head}…"),
+        (head, false) => head.to_owned(),
+    }
+}
+
+/// `"name"`, escaped and cut, for messages.
+pub(super) fn quoted(s: &str) -> String {
+    let (head, cut) = head(s);
+    format!("{head:?}{}", if cut { "…" } else { "" })
+}
+
+/// `["a", "b", … and 3 more]`.
+pub(super) fn quoted_list(labels: &[String]) -> String {
+    let shown: Vec<String> = labels
+        .iter()
+        .take(PREVIEW_LABELS)
+        .map(|l| quoted(l))
+        .collect();
+    let more = labels.len().saturating_sub(PREVIEW_LABELS);
+    let tail = if more > 0 {
+        format!(", … and {more} more")
+    } else {
+        String::new()
+    };
+    format!("[{}{tail}]", shown.join(", "))
+}
+
+pub(super) fn ignored_note(ignored: &[String]) -> String {
+    if ignored.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " (the training table's {} may also be sent, and are ignored)",
+            quoted_list(ignored)
+        )
+    }
+}
+
+pub(super) fn overflow_note(value: &str) -> &'static str {
+    match value {
+        "NaN" | "Infinity" | "-Infinity" | "inf" | "-inf" => "",
+        _ => " (it overflows a 64-bit float)",
+    }
+}
+
+pub(super) fn missing_message(
+    missing: &[String],
+    suggestions: &[Option<String>],
+    available: &[String],
+) -> String {
+    let noun = if missing.len() == 1 {
+        "feature"
+    } else {
+        "features"
+    };
+    let hints = suggestions.iter().map(Some).chain(std::iter::repeat(None));
+    let parts: Vec<String> = missing
+        .iter()
+        .zip(hints)
+        .map(|(name, hint)| match hint {
+            Some(Some(close)) => format!("{} (did you mean {}?)", quoted(name), quoted(close)),
+            _ => quoted(name),
+        })
+        .collect();
+    format!(
+        "missing {noun} {}; the payload has columns {}",
+        parts.join(", "),
+        quoted_list(available)
+    )
+}
+
+pub(super) fn label_difference(missing: &[String], unexpected: &[String]) -> String {
+    let mut parts = Vec::new();
+    if !missing.is_empty() {
+        parts.push(format!("it lacks {}", quoted_list(missing)));
+    }
+    if !unexpected.is_empty() {
+        parts.push(format!("it has {} instead", quoted_list(unexpected)));
+    }
+    parts.join(" and ")
+}
+
+/// A column that differs from `wanted` only by case, punctuation, or one or two typos.
+pub(super) fn suggest(wanted: &str, candidates: &[&str]) -> Option<String> {
+    let lower = wanted.to_lowercase();
+    if let Some(c) = candidates.iter().find(|c| c.to_lowercase() == lower) {
+        return Some((*c).to_owned());
+    }
+    let key = normalise(wanted);
+    if key.is_empty() {
+        return None;
+    }
+    if let Some(c) = candidates.iter().find(|c| normalise(c) == key) {
+        return Some((*c).to_owned());
+    }
+    let limit = if key.chars().count() <= 4 { 1 } else { 2 };
+    candidates
+        .iter()
+        .filter_map(|c| Some((edit_distance(&key, &normalise(c))?, c)))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| (*c).to_owned())
+}
+
+/// Lowercase letters and digits only: `"L_STAT"` and `"lstat"` are the same name.
+pub(super) fn normalise(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Levenshtein distance; `None` for long names, which are not worth a quadratic cost.
+pub(super) fn edit_distance(a: &str, b: &str) -> Option<usize> {
+    const MAX_LEN: usize = 64;
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len() > MAX_LEN || b.len() > MAX_LEN {
+        return None;
+    }
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = previous[j] + usize::from(ca != cb);
+            current.push(substitute.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous.last().copied()
+}
