@@ -13,8 +13,8 @@ use ml_workflow::datasets::preset;
 use ml_workflow::ingest::load_dataset;
 use ml_workflow::modeling::pipeline::train;
 use ml_workflow::polars_ext::column_f64;
+use ml_workflow::serving::http::{Server, ServerConfig};
 use ml_workflow::serving::payload::Frame;
-use ml_workflow::serving::server::{Server, ServerConfig};
 use ml_workflow::serving::{predict, Artifact, Orient};
 use serde_json::{json, Value};
 

@@ -5,10 +5,9 @@ use std::net::{SocketAddr, ToSocketAddrs};
 use std::num::NonZeroUsize;
 
 use anyhow::Context;
-use ml_workflow::serving::reload::ModelSource;
-use ml_workflow::serving::server::{self, LogRequests, Server, ServerConfig};
+use ml_workflow::serving::http::{self, LogRequests, ModelSource, Server, ServerConfig};
 
-use crate::ModelFile;
+use super::args::ModelFile;
 
 /// `serve`'s flags. Durations take humantime's forms: `10s`, `500ms`, `2m`.
 #[derive(clap::Args)]
@@ -129,7 +128,7 @@ pub(crate) fn serve(args: &ServeArgs) -> anyhow::Result<()> {
         let bound = server.local_addr()?;
         let threads = threads.get();
         tracing::info!(model = %args.model.model.display(), name, version, kind, features, threads, "listening on http://{bound}");
-        server.run_until(server::shutdown_signal()).await?;
+        server.run_until(http::shutdown_signal()).await?;
         tracing::info!("stopped");
         anyhow::Ok(())
     })

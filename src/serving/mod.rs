@@ -3,20 +3,8 @@
 
 pub mod artifact;
 #[cfg(feature = "cli")]
-mod extract;
-#[cfg(feature = "cli")]
-mod listener;
-#[cfg(feature = "cli")]
-mod metrics;
-#[cfg(feature = "cli")]
-mod openapi;
+pub mod http;
 pub mod payload;
-#[cfg(feature = "cli")]
-mod protocols;
-#[cfg(feature = "cli")]
-pub mod reload;
-#[cfg(feature = "cli")]
-pub mod server;
 pub mod v2;
 
 use ndarray::ArrayView2;

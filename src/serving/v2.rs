@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::{Artifact, Cell, Frame, Prediction};
-use crate::modeling::ColumnType;
+use crate::table::ColumnType;
 
 /// The name of the one output tensor.
 pub const OUTPUT: &str = "predict";

@@ -3,12 +3,13 @@
 use std::collections::HashSet;
 
 use super::detect::{unknown, SPLIT_NEEDS};
-use super::error::{quoted, PayloadError};
-use super::json::{Json, Positions};
-use super::{Cell, Frame, MAX_COLUMNS};
-
-/// Index labels written as JSON numbers must come back through `f64` unchanged: 15 digits do.
-pub(super) const MAX_NUMERIC_LABEL_DIGITS: usize = 15;
+use super::frame::{
+    check_column_count, check_table, default_index, finite, from_checked_rows, Frame,
+};
+use super::json::Json;
+use super::payload_error::{quoted, PayloadError};
+use super::positions::Positions;
+use crate::table::Cell;
 
 /// `columns` orient: `{column: {row label: value}}`; rows in the first column's order.
 pub(super) fn from_columns(entries: &[(String, Json)]) -> Result<Frame, PayloadError> {
@@ -305,84 +306,6 @@ pub(super) fn data_rows(json: &Json) -> Result<Vec<&[Json]>, PayloadError> {
         .collect()
 }
 
-/// Checks a table given as rows: at least 1×1, unique labels, and a rectangle as wide as the
-/// column list. `widths` holds each row's length.
-pub(super) fn check_table(
-    columns: &[String],
-    index: &[String],
-    widths: &[usize],
-) -> Result<(), PayloadError> {
-    if widths.is_empty() {
-        return Err(PayloadError::NoRows);
-    }
-    if columns.is_empty() {
-        return Err(PayloadError::NoColumns);
-    }
-    check_column_count(columns.len())?;
-    if let Some(column) = first_duplicate(columns) {
-        return Err(PayloadError::DuplicateColumn { column });
-    }
-    if index.len() != widths.len() {
-        return Err(PayloadError::IndexLengthMismatch {
-            labels: index.len(),
-            rows: widths.len(),
-        });
-    }
-    if let Some(row) = first_duplicate(index) {
-        return Err(PayloadError::DuplicateRowLabel { row });
-    }
-    check_widths(columns.len(), index, widths)
-}
-
-pub(super) fn check_widths(
-    n_columns: usize,
-    index: &[String],
-    widths: &[usize],
-) -> Result<(), PayloadError> {
-    let (Some(&expected), Some(first_row)) = (widths.first(), index.first()) else {
-        return Ok(());
-    };
-    let ragged = index.iter().zip(widths).find(|(_, &len)| len != expected);
-    if let Some((row, &len)) = ragged {
-        return Err(PayloadError::RaggedRows {
-            row: row.clone(),
-            len,
-            first_row: first_row.clone(),
-            expected,
-        });
-    }
-    if expected != n_columns {
-        return Err(PayloadError::ColumnCountMismatch {
-            columns: n_columns,
-            width: expected,
-        });
-    }
-    Ok(())
-}
-
-/// Builds a frame from rows that passed [`check_table`], converting each cell with `cell`.
-pub(super) fn from_checked_rows<T, R: AsRef<[T]>>(
-    columns: Vec<String>,
-    index: Vec<String>,
-    rows: &[R],
-    convert: impl Fn(&T, &str, &str) -> Result<Cell, PayloadError>,
-) -> Result<Frame, PayloadError> {
-    let n = rows.len();
-    let mut values = vec![Cell::Missing; n * columns.len()];
-    for (i, (label, row)) in index.iter().zip(rows).enumerate() {
-        for (j, (name, value)) in columns.iter().zip(row.as_ref()).enumerate() {
-            if let Some(slot) = values.get_mut(j * n + i) {
-                *slot = convert(value, name, label)?;
-            }
-        }
-    }
-    Ok(Frame {
-        columns,
-        index,
-        values,
-    })
-}
-
 /// One JSON value as a cell (a finite number, a boolean, text or missing), or an error
 /// naming its column, row and value (an array, an object, an infinity or an overflow).
 /// `null` and Python's bare `NaN` (what `json.dumps`, and so MLflow's client, writes for a
@@ -405,32 +328,4 @@ pub(super) fn cell(value: &Json, column: &str, row: &str) -> Result<Cell, Payloa
             value: other.describe(),
         }),
     }
-}
-
-pub(super) fn finite(x: f64, column: &str, row: &str) -> Result<f64, PayloadError> {
-    if x.is_finite() {
-        return Ok(x);
-    }
-    Err(PayloadError::NotFinite {
-        column: column.to_owned(),
-        row: row.to_owned(),
-        value: x.to_string(),
-    })
-}
-
-pub(super) fn check_column_count(count: usize) -> Result<(), PayloadError> {
-    if count > MAX_COLUMNS {
-        return Err(PayloadError::TooManyColumns { count });
-    }
-    Ok(())
-}
-
-pub(super) fn first_duplicate(labels: &[String]) -> Option<String> {
-    let mut seen = HashSet::new();
-    labels.iter().find(|l| !seen.insert(l.as_str())).cloned()
-}
-
-/// pandas' default row labels: `"0"`, `"1"`, ...
-pub(super) fn default_index(n: usize) -> Vec<String> {
-    (0..n).map(|i| i.to_string()).collect()
 }

@@ -2,8 +2,9 @@
 
 use std::collections::HashSet;
 
-use super::error::{quoted, PayloadError};
-use super::json::{Json, Positions};
+use super::json::Json;
+use super::payload_error::{quoted, PayloadError};
+use super::positions::Positions;
 
 /// Why an object that mentions `columns` or `data` is not a split payload.
 pub(super) const SPLIT_NEEDS: &str =

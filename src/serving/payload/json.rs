@@ -2,13 +2,14 @@
 //! keys, and the retry that turns Python's bare `NaN`/`Infinity` into marked values so the
 //! error can name their column and row.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::error::Category;
 
-use super::error::{quoted, truncated, PayloadError, PREVIEW_CHARS};
+use super::payload_error::{quoted, truncated, PayloadError, PREVIEW_CHARS};
+use super::positions::SMALL_OBJECT;
 use super::write::push_json_string;
 
 /// A JSON value whose objects keep their keys in body order.
@@ -32,43 +33,6 @@ impl<'de> Deserialize<'de> for Json {
 
 /// Builds [`Json`]; serde_json's recursion limit bounds how deep it goes.
 pub(super) struct JsonVisitor;
-
-/// Up to this many keys, an object's duplicate check is a scan rather than a hash set.
-pub(super) const SMALL_OBJECT: usize = 16;
-
-/// Where each of a list of distinct labels is: a scan for a few, a hash map for many (one
-/// request's labels are usually a handful, where hashing costs more than comparing).
-pub(super) enum Positions<'a> {
-    Few(&'a [String]),
-    Many(HashMap<&'a str, usize>),
-}
-
-impl<'a> Positions<'a> {
-    pub(super) fn new(labels: &'a [String]) -> Self {
-        if labels.len() <= SMALL_OBJECT {
-            Positions::Few(labels)
-        } else {
-            Positions::Many(
-                labels
-                    .iter()
-                    .enumerate()
-                    .map(|(i, label)| (label.as_str(), i))
-                    .collect(),
-            )
-        }
-    }
-
-    pub(super) fn get(&self, label: &str) -> Option<usize> {
-        match self {
-            Positions::Few(labels) => labels.iter().position(|l| l == label),
-            Positions::Many(map) => map.get(label).copied(),
-        }
-    }
-
-    pub(super) fn contains(&self, label: &str) -> bool {
-        self.get(label).is_some()
-    }
-}
 
 impl<'de> Visitor<'de> for JsonVisitor {
     type Value = Json;

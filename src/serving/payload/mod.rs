@@ -55,234 +55,26 @@
 //! numeric column, a number for a text column) are named there, with the column and row.
 
 mod build;
-mod csv;
+mod csv_body;
 mod detect;
-mod error;
+mod frame;
 mod json;
+mod payload_error;
+mod positions;
 #[cfg(test)]
 mod tests;
 mod write;
 
-pub use error::{ErrorKind, PayloadError};
+pub use frame::{Frame, Orient, MAX_COLUMNS};
+pub use payload_error::{ErrorKind, PayloadError};
 
-pub use csv::parse_csv;
+pub use csv_body::parse_csv;
 
-pub use crate::modeling::Cell;
+pub use crate::table::Cell;
 
-use build::{
-    check_table, default_index, finite, from_columns, from_index, from_lists, from_records,
-    from_split,
-};
+use build::{from_columns, from_index, from_lists, from_records, from_split};
 use detect::{detect, Shape};
-use error::suggest;
-use json::{read_json, Positions};
-
-/// Most columns a payload may have; wider bodies are refused before a table is allocated.
-pub const MAX_COLUMNS: usize = 1_000;
-
-/// The `orient` argument of pandas' `DataFrame.to_json`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Orient {
-    /// `{column: {row label: value}}`, pandas' default.
-    Columns,
-    /// `{row label: {column: value}}`.
-    Index,
-    /// `[{column: value}, ...]`; row labels are not written.
-    Records,
-    /// `{"columns": [...], "index": [...], "data": [[...], ...]}`.
-    Split,
-}
-
-impl Orient {
-    /// Every orient, in pandas' documentation order.
-    pub const ALL: [Orient; 4] = [Self::Columns, Self::Index, Self::Records, Self::Split];
-}
-
-/// A table of raw cells with unique column names and unique row labels, at least 1×1.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Frame {
-    /// Column names, in payload order.
-    pub columns: Vec<String>,
-    /// Row labels, in payload order (`"0"`, `"1"`, ... when the payload has none).
-    pub index: Vec<String>,
-    /// Column-major: column `j` is `values[j * n_rows .. (j + 1) * n_rows]`.
-    values: Vec<Cell>,
-}
-
-impl Frame {
-    /// Number of rows.
-    pub fn n_rows(&self) -> usize {
-        self.index.len()
-    }
-
-    /// The cells of the column called `name`, top to bottom.
-    pub fn column(&self, name: &str) -> Option<&[Cell]> {
-        let j = self.columns.iter().position(|c| c == name)?;
-        let n = self.n_rows();
-        let start = j.checked_mul(n)?;
-        self.values.get(start..start.checked_add(n)?)
-    }
-
-    /// The column called `name` as numbers, if every cell is a number.
-    pub fn numbers(&self, name: &str) -> Option<Vec<f64>> {
-        self.column(name)?
-            .iter()
-            .map(|c| match c {
-                Cell::Number(x) => Some(*x),
-                _ => None,
-            })
-            .collect()
-    }
-
-    /// The model's input columns in order, and the payload's other columns (ignored).
-    pub fn select(&self, features: &[String]) -> Result<(Vec<&[Cell]>, Vec<String>), PayloadError> {
-        self.check_consistent()?;
-        let picked: Vec<Option<&[Cell]>> = features.iter().map(|f| self.column(f)).collect();
-        let missing: Vec<String> = features
-            .iter()
-            .zip(&picked)
-            .filter(|(_, column)| column.is_none())
-            .map(|(feature, _)| feature.clone())
-            .collect();
-        if !missing.is_empty() {
-            return Err(self.missing_features(missing, features));
-        }
-        let wanted = Positions::new(features);
-        let ignored = self
-            .columns
-            .iter()
-            .filter(|c| !wanted.contains(c.as_str()))
-            .cloned()
-            .collect();
-        Ok((picked.into_iter().flatten().collect(), ignored))
-    }
-
-    /// Build a frame of numbers from rows, as a notebook writes a request; an empty `index`
-    /// means 0, 1, ...
-    pub fn from_rows(
-        columns: Vec<String>,
-        index: Vec<String>,
-        rows: Vec<Vec<f64>>,
-    ) -> Result<Frame, PayloadError> {
-        let cells = rows
-            .into_iter()
-            .map(|row| row.into_iter().map(Cell::Number).collect())
-            .collect();
-        Frame::from_cells(columns, index, cells)
-    }
-
-    /// Build a frame from rows of cells (text, booleans, gaps); an empty `index` means 0, 1, ...
-    ///
-    /// ```
-    /// use ml_workflow::serving::{Cell, Frame, Orient};
-    ///
-    /// let frame = Frame::from_cells(
-    ///     vec!["size".into(), "city".into()],
-    ///     vec![],
-    ///     vec![vec![Cell::Number(2.5), Cell::Text("north".into())], vec![Cell::Missing, Cell::Missing]],
-    /// )?;
-    /// assert_eq!(frame.to_json(Orient::Records), r#"[{"size":2.5,"city":"north"},{"size":null,"city":null}]"#);
-    /// # Ok::<(), ml_workflow::serving::PayloadError>(())
-    /// ```
-    pub fn from_cells(
-        columns: Vec<String>,
-        index: Vec<String>,
-        rows: Vec<Vec<Cell>>,
-    ) -> Result<Frame, PayloadError> {
-        let index = if index.is_empty() {
-            default_index(rows.len())
-        } else {
-            index
-        };
-        let widths: Vec<usize> = rows.iter().map(Vec::len).collect();
-        check_table(&columns, &index, &widths)?;
-        // Cells move into place (no clone), and each row's vector is freed as it is emptied.
-        let n = rows.len();
-        let mut values = vec![Cell::Missing; n * columns.len()];
-        for (i, row) in rows.into_iter().enumerate() {
-            for (j, cell) in row.into_iter().enumerate() {
-                values[j * n + i] = finite_cell(cell, &columns[j], &index[i])?;
-            }
-        }
-        Ok(Frame {
-            columns,
-            index,
-            values,
-        })
-    }
-
-    /// Build a frame from whole columns (labels 0, 1, ...), moving their cells: how the v2
-    /// protocol's tensors become a frame.
-    pub fn from_column_vecs(
-        names: Vec<String>,
-        columns: Vec<Vec<Cell>>,
-    ) -> Result<Frame, PayloadError> {
-        let n = columns.first().map_or(0, Vec::len);
-        let index = default_index(n);
-        let widths = vec![names.len(); n];
-        check_table(&names, &index, &widths)?;
-        if let Some((name, column)) = names.iter().zip(&columns).find(|(_, c)| c.len() != n) {
-            return Err(PayloadError::RaggedRows {
-                row: name.clone(),
-                len: column.len(),
-                first_row: names[0].clone(),
-                expected: n,
-            });
-        }
-        let mut values = Vec::with_capacity(n * names.len());
-        for (name, column) in names.iter().zip(columns) {
-            for (i, cell) in column.into_iter().enumerate() {
-                values.push(finite_cell(cell, name, &index[i])?);
-            }
-        }
-        Ok(Frame {
-            columns: names,
-            index,
-            values,
-        })
-    }
-
-    /// The cell at `row`, `col`; `None` only if the public fields were changed by hand.
-    fn value(&self, row: usize, col: usize) -> Option<&Cell> {
-        let at = col.checked_mul(self.n_rows())?.checked_add(row)?;
-        self.values.get(at)
-    }
-
-    fn check_consistent(&self) -> Result<(), PayloadError> {
-        if self.columns.len().checked_mul(self.n_rows()) == Some(self.values.len()) {
-            return Ok(());
-        }
-        Err(PayloadError::Inconsistent {
-            columns: self.columns.len(),
-            rows: self.n_rows(),
-            values: self.values.len(),
-        })
-    }
-
-    fn missing_features(&self, missing: Vec<String>, features: &[String]) -> PayloadError {
-        // Only columns the model does not use can be what the client meant instead.
-        let candidates: Vec<&str> = self
-            .columns
-            .iter()
-            .map(String::as_str)
-            .filter(|c| !features.iter().any(|f| f == c))
-            .collect();
-        let suggestions = missing.iter().map(|m| suggest(m, &candidates)).collect();
-        PayloadError::MissingFeatures {
-            missing,
-            suggestions,
-            available: self.columns.clone(),
-        }
-    }
-}
-
-/// A cell as it may enter a frame: a number must be finite (the error names column and row).
-fn finite_cell(cell: Cell, column: &str, row: &str) -> Result<Cell, PayloadError> {
-    if let Cell::Number(x) = cell {
-        finite(x, column, row)?;
-    }
-    Ok(cell)
-}
+use json::read_json;
 
 /// Parse a request body in any accepted shape (see the module docs for how it is recognised).
 ///

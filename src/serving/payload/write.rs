@@ -1,7 +1,7 @@
 //! The pandas writers: a [`Frame`] as `DataFrame.to_json(orient=...)` writes it.
 
-use super::build::MAX_NUMERIC_LABEL_DIGITS;
-use super::{Cell, Frame, Orient};
+use super::frame::{Frame, Orient, MAX_NUMERIC_LABEL_DIGITS};
+use crate::table::Cell;
 
 impl Frame {
     /// The frame as pandas' `to_json(orient=...)` writes it: numbers as shortest round-trip

@@ -1,0 +1,103 @@
+//! Scoring a request: the body through the one prediction path, on the event loop when small
+//! and on the blocking pool when large, with the model the request started with; and what the
+//! answer carries for the logging middleware (a summary of the predictions, the model).
+
+use std::sync::Arc;
+
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use super::api_error::ApiError;
+use super::config::INLINE_BODY_BYTES;
+use super::extract::{Format, ScoringBody};
+use super::loaded::Loaded;
+use super::state::AppState;
+use crate::serving::{predict, predict_csv, Artifact, Prediction};
+
+/// How many predictions a log line shows before it abbreviates.
+const LOGGED_PREDICTIONS: usize = 8;
+
+/// A summary of one prediction, handed from the handler to the logging middleware.
+#[derive(Debug, Clone)]
+pub(crate) struct Predicted {
+    pub(crate) rows: usize,
+    pub(crate) shown: String,
+}
+
+/// Adds the log line's summary of the predictions to a response.
+pub(crate) fn with_summary(
+    mut response: Response,
+    prediction: &Prediction,
+    model: Arc<Loaded>,
+) -> Response {
+    response.extensions_mut().insert(Predicted {
+        rows: prediction.prediction.len(),
+        shown: summarise(&prediction.prediction),
+    });
+    response.extensions_mut().insert(Answered(model));
+    response
+}
+
+/// The model that answered a request, for its `x-model-*` headers.
+#[derive(Clone)]
+pub(crate) struct Answered(pub(crate) Arc<Loaded>);
+
+/// Parses and scores a JSON or CSV body through `serving::predict` (or `predict_csv`) with
+/// the model loaded now; returns the predictions and that model.
+pub(crate) async fn score_body(
+    state: &Arc<AppState>,
+    body: ScoringBody,
+) -> Result<(Prediction, Arc<Loaded>), ApiError> {
+    let large = body.bytes.len() > INLINE_BODY_BYTES;
+    off_loop_if(state, state.model.load_full(), large, move |artifact| {
+        Ok(match body.format {
+            Format::Json => predict(artifact, &body.bytes)?,
+            Format::Csv => predict_csv(artifact, &body.bytes)?,
+        })
+    })
+    .await
+}
+
+/// Runs `work` with `model` on the event loop when small, else on the blocking pool, at most `max_blocking`
+/// at once, so that the event loop keeps answering (with `--threads 1` too).
+pub(crate) async fn off_loop_if<T: Send + 'static>(
+    state: &Arc<AppState>,
+    model: Arc<Loaded>,
+    large: bool,
+    work: impl FnOnce(&Artifact) -> Result<T, ApiError> + Send + 'static,
+) -> Result<(T, Arc<Loaded>), ApiError> {
+    // `model` serves the whole request, even if a reload swaps the loaded one meanwhile.
+    if !large {
+        return Ok((work(&model.artifact)?, model));
+    }
+    let _slot =
+        state.blocking.acquire().await.map_err(|_| {
+            ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "the server is stopping")
+        })?;
+    let held = model.clone();
+    let answer = tokio::task::spawn_blocking(move || work(&held.artifact))
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "scoring task failed");
+            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
+        })??;
+    Ok((answer, model))
+}
+
+/// The first few predictions for the log line.
+fn summarise(values: &[f64]) -> String {
+    let shown: Vec<String> = values
+        .iter()
+        .take(LOGGED_PREDICTIONS)
+        .map(|v| format!("{v:.4}"))
+        .collect();
+    if values.len() > LOGGED_PREDICTIONS {
+        format!(
+            "[{}, … {} more]",
+            shown.join(", "),
+            values.len() - LOGGED_PREDICTIONS
+        )
+    } else {
+        format!("[{}]", shown.join(", "))
+    }
+}
