@@ -36,11 +36,11 @@ pub mod ingest;
 pub mod logging;
 pub mod modeling;
 mod numpy_sum;
-pub mod pandas_text;
 pub mod plots;
 pub mod polars_ext;
 pub mod report;
 pub mod serving;
+pub mod table;
 
 pub use error::{Error, Result};
 

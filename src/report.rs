@@ -12,11 +12,12 @@ use crate::modeling::evaluation::Evaluation;
 use crate::modeling::pipeline::TrainReport;
 use crate::modeling::search::{GridSearch, SpotCheck};
 use crate::modeling::xy::{GdFit, OlsFit, XySplit};
-use crate::modeling::{Encoding, ParamSet, Preprocessor};
+use crate::modeling::{ParamSet, Preprocessor};
 use crate::plots::{
     actual_vs_predicted, bar_chart, feature_importances, fitted_line, loss_curve, residuals,
     Labels, Svg,
 };
+use crate::table::Encoding;
 
 impl GridSearch {
     /// The results as a table: one row per setting, with mean and std of the MSE.

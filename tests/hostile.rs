@@ -384,7 +384,7 @@ fn many_clients_holding_large_bodies_keep_memory_bounded() {
     eprintln!("resident memory: {before:.1} MiB before, {during:.1} MiB with {CLIENTS} clients holding bodies");
     let streams: Vec<TcpStream> = holders.into_iter().filter_map(|h| h.join().ok()).collect();
     drop(streams);
-    // The README's bound for these flags: 48 MiB + max_inflight x 2 x body limit
+    // The bound of docs/hostile-clients.md for these flags: 48 MiB + max_inflight x 2 x body limit
     // + max_connections x 16 KiB = 48 + 8 + 4 MiB.
     let bound = 48.0 + 4.0 * 2.0 + 256.0 * 16.0 / 1024.0;
     assert!(

@@ -16,13 +16,13 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::DataFrame;
 
-use super::columns::PartType;
+use super::blocks::Blocks;
 use super::csv::{read_csv_columns, read_file_blocks, read_header, Separator};
-use super::number_stream::Blocks;
 use super::parallel::PARALLEL_MIN_BYTES;
+use super::typed_columns::PartType;
 use crate::error::{Error, Result};
 use crate::modeling::binned::{default_value_budget, ColumnSource, NumberVisit};
-use crate::modeling::columns::ColumnType;
+use crate::table::ColumnType;
 
 /// Files smaller than this are read in one pass.
 pub const ONE_PASS_BYTES: u64 = 64 << 20;

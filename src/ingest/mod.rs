@@ -5,12 +5,14 @@
 //! file without touching the network and downloads it on first use. A cached file whose
 //! SHA-256 differs from the registry's is an error, never silently used.
 
+mod blocks;
 pub mod by_columns;
 pub mod cache;
-mod columns;
 pub mod csv;
+mod fields;
 mod number_stream;
 mod parallel;
+mod typed_columns;
 mod utf8;
 
 use std::path::Path;

@@ -12,32 +12,20 @@
 //! than floats); [`TypedColumn::take_numbers`] hands on what the whole column's type makes of
 //! each cell either way.
 
-use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
 use rayon::prelude::*;
 
-use super::columns::{PartType, TypedColumn};
-use super::csv::{new_columns, push_fields};
+use super::blocks::Blocks;
+use super::fields::{new_columns, push_fields};
 use super::parallel::Block;
+use super::typed_columns::{PartType, TypedColumn};
 use crate::error::{Error, Result};
 use crate::modeling::binned::NumberVisit;
 
 /// Rows a block types before handing their numbers on: a few hundred kilobytes of values a
 /// block, and few enough hand-overs that they cost nothing.
 const FLUSH_ROWS: usize = 16_384;
-
-/// A file cut at line ends into the blocks its parallel first pass read, with each block's
-/// rows.
-pub struct Blocks {
-    pub(super) path: PathBuf,
-    pub(super) source: String,
-    pub(super) delimiter: u8,
-    pub(super) names: Vec<String>,
-    /// Byte offsets: block `k` is `cuts[k]..cuts[k + 1]`.
-    pub(super) cuts: Vec<u64>,
-    pub(super) rows: Vec<usize>,
-}
 
 impl Blocks {
     /// Streams the numbers of `columns` at the sorted table rows `rows` (every row when
@@ -206,7 +194,7 @@ mod tests {
     use std::sync::Mutex;
 
     use crate::ingest::parallel::first_pass;
-    use crate::modeling::columns::ColumnType;
+    use crate::table::ColumnType;
 
     /// Four threads, whatever the machine has.
     fn four() -> rayon::ThreadPool {

@@ -26,12 +26,12 @@ use rayon::prelude::*;
 
 use polars::prelude::Column;
 
-use super::columns::{join_chunks, TextColumn, TypedColumn};
-use super::csv::{
+use super::blocks::Blocks;
+use super::fields::{
     check_unique, header_names, keep_mask, new_columns, push_fields, push_text, reserve_for,
     SIZE_SAMPLE_ROWS,
 };
-use super::number_stream::Blocks;
+use super::typed_columns::{join_chunks, TextColumn, TypedColumn};
 use crate::error::Result;
 
 /// Files smaller than this are read on one thread: the blocks would not pay for themselves.

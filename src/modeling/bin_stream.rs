@@ -29,9 +29,9 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 
 use super::binned::{BinnedColumn, ColumnErrors, ColumnSource, FeatureBins, Rows};
-use super::columns::{ColumnType, Encoding, InputColumn};
 use super::trees::binning::{bin_value, feature_thresholds};
 use crate::error::{Error, Result};
+use crate::table::{ColumnType, Encoding, InputColumn};
 
 /// A column the binning subsample found numeric, and its thresholds.
 struct Cuts {

@@ -23,7 +23,6 @@ use polars::prelude::{Column, DataFrame};
 use rayon::prelude::*;
 
 use super::bin_stream::bin_streamed;
-use super::columns::{ColumnType, InputColumn};
 use super::evaluation::Evaluation;
 use super::pipeline::{resolve_inputs, target_values, TrainConfig, TrainReport};
 use super::preprocess::{ColumnFeatures, ColumnScratch, PreprocessOptions, Preprocessor};
@@ -35,6 +34,7 @@ use super::trees::binning::{
 };
 use super::trees::{HistGradientBoostingRegressor, HistGradientBoostingRegressorValidParams};
 use crate::error::{Error, Result};
+use crate::table::{ColumnType, InputColumn};
 
 /// Where [`train_binned`] gets a table's columns.
 pub trait ColumnSource {

@@ -43,7 +43,7 @@ impl LinearModel {
 /// singular value under about 1e-6 of the largest, far above rounding noise in the Gram
 /// matrix (about 1e-8 in singular-value terms). On standardised features (the default) that
 /// is far below any real direction; without scaling, a feature a million times smaller than
-/// another is dropped too, where scikit-learn's SVD would keep it (README: Your own data).
+/// another is dropped too, where scikit-learn's SVD would keep it (docs/own-data.md).
 const RANK_TOLERANCE: f64 = 1e-12;
 
 /// Ordinary least squares with an intercept (scikit-learn's `LinearRegression`).

@@ -5,8 +5,6 @@
 
 mod bin_stream;
 pub mod binned;
-pub mod cell;
-pub mod columns;
 pub mod evaluation;
 pub mod gradient_descent;
 pub mod linear;
@@ -24,8 +22,7 @@ pub mod svr;
 pub mod trees;
 pub mod xy;
 
-pub use cell::Cell;
-pub use columns::{ColumnType, Encoding, InputColumn};
+pub use crate::table::{Cell, ColumnType, Encoding, InputColumn};
 pub use evaluation::Evaluation;
 pub use metrics::Metrics;
 pub use preprocess::{PreprocessOptions, Preprocessor};

@@ -35,11 +35,11 @@ use polars::prelude::DataFrame;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::cell::{bool_category, Cell, Mismatch, Value};
-use super::columns::{ColumnType, Encoding, InputColumn};
 use super::scaler::StandardScaler;
 use crate::error::{Error, Result};
 use crate::polars_ext::{column_by_name, column_gaps_as_nan_into, column_names};
+use crate::table::cell::{bool_category, Cell, Mismatch, Value};
+use crate::table::{ColumnType, Encoding, InputColumn};
 
 /// The most distinct values a text column may have by default (`--max-categories`).
 pub const DEFAULT_MAX_CATEGORIES: usize = 100;

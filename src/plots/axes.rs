@@ -6,22 +6,20 @@ use std::ops::Range;
 
 use plotters::chart::SeriesLabelPosition;
 use plotters::coord::types::RangedCoordf64;
-use plotters::coord::Shift;
 use plotters::prelude::*;
 
+pub(crate) use super::canvas::Area;
+use super::canvas::{plot_error, Labels};
 use super::overlay::PixelMap;
 use super::style::{
     centred, font, text_width, tick_label, AXIS, DEEP, GRID, LABEL_PX, TICK_PX, TITLE_PX,
 };
-use super::{plot_error, Labels};
 use crate::eda::min_max;
 use crate::error::Result;
 
 /// Most points a scatter draws before it shows an evenly spaced subset.
 pub const MAX_POINTS: usize = 2_000;
 
-/// A drawing area of an SVG chart.
-pub(crate) type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
 /// A chart with linear f64 axes.
 pub(crate) type Chart<'a, 'b> =
     ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;

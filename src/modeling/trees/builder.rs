@@ -4,8 +4,8 @@
 
 use ndarray::{ArrayBase, ArrayView1, Data, Ix2};
 
+use super::fitted_tree::{DecisionTreeRegressor, TreeNode};
 use super::params::{validate_tree_params, MaxFeatures, Splitter, TreeError};
-use super::tree::{DecisionTreeRegressor, TreeNode};
 use crate::modeling::sklearn_rng::RandR;
 
 /// Values of one feature closer than this are treated as equal (scikit-learn's `FEATURE_THRESHOLD`).

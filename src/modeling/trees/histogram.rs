@@ -6,7 +6,7 @@
 //! split or two) reads a whole cache line of each column for every row or few rows, so each
 //! such node streamed nearly all of the bins (16 MB at 800,000 rows and 20 features); row by
 //! row it reads its own rows' 20 bytes and each row's gradient once. In alternating runs of
-//! `train` that took 1 M rows from 6.9–7.7 s to 4.9–6.2 s (see the README's Scale). The
+//! `train` that took 1 M rows from 6.9–7.7 s to 4.9–6.2 s (see docs/benchmarks.md). The
 //! column-major bins stay for what reads one feature at a time: the root's histogram, the
 //! partition and scoring.
 //!

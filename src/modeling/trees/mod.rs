@@ -11,6 +11,7 @@ pub mod adaboost;
 pub mod binning;
 pub mod boosting;
 pub(crate) mod builder;
+pub(crate) mod fitted_tree;
 #[cfg(test)]
 pub(crate) mod fixtures;
 pub mod forest;

@@ -1,0 +1,86 @@
+//! The command line (clap): the global flags and one module per command, each with its flags,
+//! its run and the formatting of what it prints. `args` holds the flags several commands take,
+//! `output` the one way they write to stdout.
+
+mod args;
+mod datasets;
+mod describe;
+mod output;
+mod predict;
+mod serve;
+mod train;
+mod train_output;
+
+use clap::{Parser, Subcommand};
+
+/// The command line.
+#[derive(Parser)]
+#[command(
+    name = "ml-workflow",
+    version,
+    about = "Machine learning run as DevOps: datasets, EDA, training and a prediction server"
+)]
+pub(crate) struct Cli {
+    /// Log lines as text for people, or one JSON object per line for log shippers.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        env = "ML_WORKFLOW_LOG_FORMAT",
+        default_value = "text"
+    )]
+    pub(crate) log_format: LogFormat,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// How log lines are written.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub(crate) enum LogFormat {
+    Text,
+    Json,
+}
+
+/// The commands.
+#[derive(Subcommand)]
+pub(crate) enum Command {
+    /// List the registered datasets and whether each is cached.
+    Datasets(datasets::DatasetsArgs),
+    /// pandas-style describe table of a dataset (by name) or a CSV file (by path).
+    Describe(describe::DescribeArgs),
+    /// Cross-validated grid search, final fit, held-out evaluation, and the model artifact.
+    ///
+    /// `--dataset NAME` runs the dataset's preset (boston-housing: the chapter's pipeline as it
+    /// is); `--csv FILE --target COL` runs the same steps on any numeric CSV. Flags given
+    /// override the preset.
+    Train(train::TrainArgs),
+    /// Predict with a saved model for a pandas-JSON DataFrame read from a file or stdin.
+    ///
+    /// The rows come as pandas JSON (any `DataFrame.to_json` orient, or MLflow's wrappers) or
+    /// as CSV with a header row, as `mlflow models predict -t csv` takes them.
+    Predict(predict::PredictArgs),
+    /// Serve a saved model over HTTP (POST /predict, GET /health/live, /health/ready, /model,
+    /// /metrics), with timeouts, connection and concurrency caps, and a drain on SIGTERM.
+    Serve(serve::ServeArgs),
+}
+
+/// Runs the command.
+pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Datasets(args) => datasets::run(&args),
+        Command::Describe(args) => describe::run(&args),
+        Command::Train(args) => train::run(args),
+        Command::Predict(args) => predict::run(&args),
+        Command::Serve(args) => serve::serve(&args),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
+}

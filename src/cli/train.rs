@@ -1,0 +1,253 @@
+//! `ml-workflow train`: a dataset's preset or a CSV through the pipeline (search, final fit,
+//! held-out evaluation), the artifact written, the report printed.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+use indicatif::{ProgressBar, ProgressStyle};
+use ml_workflow::datasets;
+use ml_workflow::ingest::csv::Separator;
+use ml_workflow::ingest::{self, Cache};
+use ml_workflow::modeling::binned;
+use ml_workflow::modeling::pipeline::{self, TrainConfig};
+use ml_workflow::modeling::{Grid, ModelSpec, MODELS};
+use ml_workflow::serving::Artifact;
+use ml_workflow::Result;
+
+use super::args::separator;
+use super::output::emit;
+use super::train_output::{train_json, train_text, Saved};
+
+/// `train`'s flags.
+#[derive(clap::Args)]
+pub(crate) struct TrainArgs {
+    /// A registered dataset, trained as its preset says (see `datasets`).
+    #[arg(long, conflicts_with = "csv", required_unless_present = "csv")]
+    dataset: Option<String>,
+    /// Any CSV with a header and numeric columns.
+    #[arg(long, requires = "target")]
+    csv: Option<PathBuf>,
+    /// The CSV's separator: `,` `;` `tab`, any one character, or `whitespace` [default:
+    /// sniffed from the header line].
+    #[arg(long, value_parser = separator, requires = "csv")]
+    sep: Option<Separator>,
+    /// The column to predict.
+    #[arg(long)]
+    target: Option<String>,
+    /// Input columns, comma separated [default: every column but the target]. Numeric columns
+    /// are imputed with the training median and scaled; text and boolean ones one-hot encoded.
+    #[arg(long, value_delimiter = ',')]
+    features: Option<Vec<String>>,
+    /// Columns to leave out of the inputs, comma separated (an ID, a free-text note).
+    #[arg(long, value_delimiter = ',')]
+    drop: Vec<String>,
+    /// The most distinct values a text column may have before it is refused [default: 100].
+    #[arg(long)]
+    max_categories: Option<usize>,
+    /// The model, with scikit-learn's defaults.
+    #[arg(long, value_parser = model_parser())]
+    model: Option<ModelSpec>,
+    /// A hyperparameter of the model, `KEY=VALUE` (repeatable): `--param max_iter=300`,
+    /// `--param early_stopping=true`. It also overrides the preset's final fit.
+    #[arg(long = "param", value_name = "KEY=VALUE")]
+    params: Vec<String>,
+    /// A grid entry, `KEY=V1,V2,...` or `KEY=START:STOP:STEP` (repeatable).
+    #[arg(long = "grid", value_name = "KEY=VALUES")]
+    grid: Vec<String>,
+    /// Cross-validation folds (0: none, one fit on the training rows, `"cv": []` in --json).
+    #[arg(long)]
+    folds: Option<usize>,
+    /// Shuffle rows before cutting folds (scikit-learn's KFold(shuffle=True)).
+    #[arg(long)]
+    shuffle: bool,
+    /// Seed of the split, the folds' shuffle and the model.
+    #[arg(long)]
+    seed: Option<u32>,
+    /// Share of rows held out for evaluation (0 keeps none).
+    #[arg(long)]
+    test_size: Option<f64>,
+    /// Do not standardise the features.
+    #[arg(long)]
+    no_scale: bool,
+    /// Where to write the model artifact [default: models/<dataset>.json].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Do not write an artifact.
+    #[arg(long, conflicts_with = "out")]
+    no_save: bool,
+    /// The model's name in the artifact, `/model` and the v2 API [default: the dataset's name
+    /// or the CSV's stem].
+    #[arg(long)]
+    name: Option<String>,
+    /// The model's version [default: a short hash of the features, preprocessing and model].
+    #[arg(long = "version", id = "model_version")]
+    model_version: Option<String>,
+    /// Record the time of writing in the artifact (`SOURCE_DATE_EPOCH` if set). Without it the
+    /// same data, seed and code write a byte-identical artifact.
+    #[arg(long)]
+    timestamp: bool,
+    /// Print one JSON object (CV table, best setting, validation metrics, timings).
+    #[arg(long)]
+    json: bool,
+}
+
+/// `--model`'s values, names and aliases from the model registry, each with its description.
+fn model_parser() -> impl TypedValueParser<Value = ModelSpec> {
+    PossibleValuesParser::new(MODELS.iter().map(|m| {
+        PossibleValue::new(m.name)
+            .help(m.description)
+            .aliases(m.aliases.iter().copied())
+    }))
+    .try_map(|name| ModelSpec::from_name(&name))
+}
+
+/// The training configuration: the dataset's preset (or CSV defaults) with the flags applied.
+fn train_config(args: &TrainArgs) -> anyhow::Result<TrainConfig> {
+    let mut config = match (&args.dataset, &args.target) {
+        (Some(name), None) => datasets::preset(name)?,
+        (Some(name), Some(target)) => {
+            datasets::lookup(name)?;
+            TrainConfig::for_target(target)
+        }
+        (None, Some(target)) => TrainConfig::for_target(target),
+        (None, None) => anyhow::bail!("give --dataset NAME or --csv FILE --target COLUMN"),
+    };
+    if let Some(features) = &args.features {
+        config.features = features.clone();
+    }
+    config.drop.extend(args.drop.iter().cloned());
+    if let Some(max) = args.max_categories {
+        config.max_categories = max;
+    }
+    if let Some(model) = &args.model {
+        config.model = model.clone();
+        config.final_params = None;
+        config.grid = Grid::default();
+    }
+    if !args.grid.is_empty() {
+        let entries = args
+            .grid
+            .iter()
+            .map(|g| Grid::parse_entry(g))
+            .collect::<Result<Vec<_>>>()?;
+        config.grid = Grid(entries);
+        config.final_params = None;
+    }
+    for entry in &args.params {
+        let (key, value) = param_entry(entry)?;
+        config.model.set(key, value)?;
+        if let Some(fixed) = config.final_params.as_mut().filter(|f| f.contains_key(key)) {
+            fixed.insert(key.to_string(), value);
+        }
+    }
+    if let Some(folds) = args.folds {
+        config.folds = folds;
+    }
+    if args.shuffle {
+        config.shuffle = true;
+    }
+    if let Some(seed) = args.seed {
+        config.seed = seed;
+    }
+    if let Some(test_size) = args.test_size {
+        config.test_size = test_size;
+    }
+    if args.no_scale {
+        config.scale = false;
+    }
+    Ok(config)
+}
+
+/// `KEY=VALUE` of `--param`: a number, or `true`/`false` (as 1 and 0).
+fn param_entry(entry: &str) -> anyhow::Result<(&str, f64)> {
+    let Some((key, value)) = entry.split_once('=') else {
+        anyhow::bail!("--param {entry:?}: expected KEY=VALUE, such as max_iter=300");
+    };
+    let value = match value.trim() {
+        "true" | "True" => 1.0,
+        "false" | "False" => 0.0,
+        v => v
+            .parse()
+            .with_context(|| format!("--param {entry:?}: {v:?} is not a number"))?,
+    };
+    Ok((key.trim(), value))
+}
+
+/// Trains, evaluates, saves the artifact and prints the report.
+pub(crate) fn run(args: TrainArgs) -> anyhow::Result<()> {
+    let config = train_config(&args)?;
+    let progress = ProgressBar::new(0).with_style(
+        ProgressStyle::with_template("{msg} {bar:30} {pos}/{len} fold fits [{elapsed}]")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    progress.set_message("cross-validation");
+    let (report, name, sha256) = match (&args.dataset, &args.csv) {
+        (Some(name), _) => {
+            let spec = datasets::dataset(name)?;
+            let path = Cache::new(ingest::data_dir())
+                .with_progress(true)
+                .fetch(&spec)?;
+            let df = ingest::read_dataset_file(&spec, &path)?;
+            (
+                pipeline::train_owned(df, &config, Some(&progress))?,
+                spec.name.to_string(),
+                spec.sha256.to_string(),
+            )
+        }
+        (None, Some(csv)) => {
+            let sep = args.sep.unwrap_or(Separator::Sniff);
+            // The file's digest (for the artifact's provenance) is computed beside the training.
+            let (sha, report) = std::thread::scope(|scope| {
+                let sha = scope.spawn(|| ingest::sha256_file(csv));
+                let report = if binned::binned_spec(&config)?.is_some() {
+                    // Histogram boosting reads the file straight into bins (a large one streamed).
+                    let mut source = ingest::CsvColumns::open(csv, sep)?;
+                    binned::train_binned(&mut source, &config)
+                } else {
+                    let df = ingest::read_csv_with(csv, sep)?;
+                    pipeline::train_owned(df, &config, Some(&progress))
+                };
+                Ok::<_, ml_workflow::Error>((sha.join(), report))
+            })?;
+            let sha = sha.map_err(|_| anyhow::anyhow!("hashing {} failed", csv.display()))??;
+            (report?, csv.display().to_string(), sha)
+        }
+        (None, None) => anyhow::bail!("give --dataset NAME or --csv FILE --target COLUMN"),
+    };
+    progress.finish_and_clear();
+
+    let mut artifact = Artifact::from_report(&report, &name, &sha256)
+        .with_identity(args.name.as_deref(), args.model_version.as_deref())?;
+    if args.timestamp {
+        artifact = artifact.stamped();
+    }
+    let out = if args.no_save {
+        None
+    } else {
+        let path = args
+            .out
+            .clone()
+            .unwrap_or_else(|| default_artifact_path(&name));
+        artifact.save(&path)?;
+        Some(path)
+    };
+    let saved = Saved {
+        name: &artifact.name,
+        version: &artifact.version,
+        path: out.as_deref(),
+    };
+    if args.json {
+        emit(format_args!("{}\n", train_json(&report, &name, &saved)))
+    } else {
+        emit(train_text(&report, &name, &saved))
+    }
+}
+
+/// `models/<dataset>.json`, or `models/<file stem>.json` for a CSV.
+fn default_artifact_path(name: &str) -> PathBuf {
+    let stem = Path::new(name)
+        .file_stem()
+        .map_or_else(|| "model".into(), |s| s.to_string_lossy());
+    PathBuf::from(format!("models/{stem}.json"))
+}
