@@ -6,7 +6,7 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 use ml_workflow::datasets::preset;
 use ml_workflow::ingest::load_dataset;
-use ml_workflow::modeling::pipeline::train;
+use ml_workflow::modeling::train::train;
 use ml_workflow::modeling::ModelSpec;
 use ml_workflow::serving::payload::parse;
 use ml_workflow::serving::{predict, Artifact};

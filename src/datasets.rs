@@ -5,8 +5,8 @@
 //! A new dataset is one entry in [`registry`].
 
 use crate::error::{Error, Result};
-use crate::modeling::pipeline::TrainConfig;
 use crate::modeling::search::Grid;
+use crate::modeling::train::TrainConfig;
 use crate::modeling::{ModelSpec, ParamSet};
 
 /// How a dataset file is laid out.

@@ -56,9 +56,9 @@ pub mod prelude {
     pub use crate::ingest::csv::{parse_delimited, Separator};
     pub use crate::ingest::{load_dataset, read_csv};
     pub use crate::modeling::gradient_descent::{GdParams, Init};
-    pub use crate::modeling::pipeline::{train, Prepared, TrainConfig, TrainReport};
     pub use crate::modeling::search::{spot_check, Grid};
     pub use crate::modeling::sklearn_rng::NumpyRandomState;
+    pub use crate::modeling::train::{train, Prepared, TrainConfig, TrainReport};
     pub use crate::modeling::xy::XySplit;
     pub use crate::modeling::{
         spot_check_models, Evaluation, KFold, Metrics, ModelSpec, Preprocessor, StandardScaler,

@@ -9,8 +9,8 @@ use crate::eda::{describe, Describe};
 use crate::error::Error;
 use crate::error::Result;
 use crate::modeling::evaluation::Evaluation;
-use crate::modeling::pipeline::TrainReport;
 use crate::modeling::search::{GridSearch, SpotCheck};
+use crate::modeling::train::TrainReport;
 use crate::modeling::xy::{GdFit, OlsFit, XySplit};
 use crate::modeling::{ParamSet, Preprocessor};
 use crate::plots::{

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use ml_workflow::datasets::preset;
 use ml_workflow::ingest::load_dataset;
-use ml_workflow::modeling::pipeline::train;
+use ml_workflow::modeling::train::train;
 use ml_workflow::serving::Artifact;
 
 /// The chapter's model, saved once per test binary.

@@ -6,7 +6,7 @@ mod common;
 
 use common::{assert_close, mixed_csv};
 use ml_workflow::ingest::csv::{parse_delimited, Separator};
-use ml_workflow::modeling::pipeline::{train, train_owned, Prepared, TrainConfig};
+use ml_workflow::modeling::train::{train, train_owned, train_whole, Prepared, TrainConfig};
 use ml_workflow::modeling::{ColumnType, Encoding, ModelSpec};
 use ml_workflow::serving::{predict, predict_csv, Artifact, PayloadError, PredictError};
 use polars::prelude::DataFrame;
@@ -165,15 +165,16 @@ fn a_linear_model_equals_scikit_learns_pipeline_and_serves_gaps_and_unseen_categ
 }
 
 #[test]
-fn training_on_an_owned_frame_gives_the_report_of_a_borrowed_one() {
+fn the_column_road_gives_the_whole_roads_report() {
     let df = mixed(150);
     let config = TrainConfig {
         model: ml_workflow::modeling::ModelSpec::from_name("hist-gbm").expect("a model"),
         folds: 0,
         ..TrainConfig::for_target("price")
     };
-    let borrowed = train(&df, &config, None).expect("borrowed");
-    let owned = train_owned(df, &config, None).expect("owned");
+    // train_owned takes the column road for this configuration; train_whole the matrices.
+    let borrowed = train_whole(df.clone(), &config, None).expect("whole");
+    let owned = train_owned(df, &config, None).expect("by column");
     assert_eq!(owned.features, borrowed.features);
     assert_eq!(owned.test, borrowed.test);
     let (a, b) = (

@@ -11,7 +11,7 @@ use std::time::Duration;
 use common::assert_close;
 use ml_workflow::datasets::preset;
 use ml_workflow::ingest::load_dataset;
-use ml_workflow::modeling::pipeline::train;
+use ml_workflow::modeling::train::train;
 use ml_workflow::polars_ext::column_f64;
 use ml_workflow::serving::http::{Server, ServerConfig};
 use ml_workflow::serving::payload::Frame;

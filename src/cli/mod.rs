@@ -3,7 +3,7 @@
 //! `output` the one way they write to stdout.
 
 mod args;
-mod datasets;
+mod dataset_list;
 mod describe;
 mod output;
 mod predict;
@@ -45,7 +45,7 @@ pub(crate) enum LogFormat {
 #[derive(Subcommand)]
 pub(crate) enum Command {
     /// List the registered datasets and whether each is cached.
-    Datasets(datasets::DatasetsArgs),
+    Datasets(dataset_list::DatasetsArgs),
     /// pandas-style describe table of a dataset (by name) or a CSV file (by path).
     Describe(describe::DescribeArgs),
     /// Cross-validated grid search, final fit, held-out evaluation, and the model artifact.
@@ -67,7 +67,7 @@ pub(crate) enum Command {
 /// Runs the command.
 pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Datasets(args) => datasets::run(&args),
+        Command::Datasets(args) => dataset_list::run(&args),
         Command::Describe(args) => describe::run(&args),
         Command::Train(args) => train::run(args),
         Command::Predict(args) => predict::run(&args),

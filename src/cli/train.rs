@@ -9,8 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use ml_workflow::datasets;
 use ml_workflow::ingest::csv::Separator;
 use ml_workflow::ingest::{self, Cache};
-use ml_workflow::modeling::binned;
-use ml_workflow::modeling::pipeline::{self, TrainConfig};
+use ml_workflow::modeling::train::{self, TrainConfig};
 use ml_workflow::modeling::{Grid, ModelSpec, MODELS};
 use ml_workflow::serving::Artifact;
 use ml_workflow::Result;
@@ -190,7 +189,7 @@ pub(crate) fn run(args: TrainArgs) -> anyhow::Result<()> {
                 .fetch(&spec)?;
             let df = ingest::read_dataset_file(&spec, &path)?;
             (
-                pipeline::train_owned(df, &config, Some(&progress))?,
+                train::train_owned(df, &config, Some(&progress))?,
                 spec.name.to_string(),
                 spec.sha256.to_string(),
             )
@@ -200,14 +199,10 @@ pub(crate) fn run(args: TrainArgs) -> anyhow::Result<()> {
             // The file's digest (for the artifact's provenance) is computed beside the training.
             let (sha, report) = std::thread::scope(|scope| {
                 let sha = scope.spawn(|| ingest::sha256_file(csv));
-                let report = if binned::binned_spec(&config)?.is_some() {
-                    // Histogram boosting reads the file straight into bins (a large one streamed).
-                    let mut source = ingest::CsvColumns::open(csv, sep)?;
-                    binned::train_binned(&mut source, &config)
-                } else {
-                    let df = ingest::read_csv_with(csv, sep)?;
-                    pipeline::train_owned(df, &config, Some(&progress))
-                };
+                // The road decides how the file is read: whole, a few columns a pass, or
+                // (histogram boosting on a large file) streamed into bins.
+                let mut source = ingest::CsvColumns::open(csv, sep)?;
+                let report = train::train_from(&mut source, &config, Some(&progress));
                 Ok::<_, ml_workflow::Error>((sha.join(), report))
             })?;
             let sha = sha.map_err(|_| anyhow::anyhow!("hashing {} failed", csv.display()))??;

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use ml_workflow::modeling::pipeline::TrainReport;
+use ml_workflow::modeling::train::TrainReport;
 use ml_workflow::modeling::ParamSet;
 use ml_workflow::report::format_params;
 

@@ -17,11 +17,11 @@ use std::path::{Path, PathBuf};
 use polars::prelude::DataFrame;
 
 use super::blocks::Blocks;
-use super::csv::{read_csv_columns, read_file_blocks, read_header, Separator};
+use super::csv::{read_csv_columns, read_csv_with, read_file_blocks, read_header, Separator};
 use super::parallel::PARALLEL_MIN_BYTES;
 use super::typed_columns::PartType;
 use crate::error::{Error, Result};
-use crate::modeling::binned::{default_value_budget, ColumnSource, NumberVisit};
+use crate::modeling::train::{default_value_budget, ColumnSource, NumberVisit};
 use crate::table::ColumnType;
 
 /// Files smaller than this are read in one pass.
@@ -124,6 +124,10 @@ impl ColumnSource for CsvColumns {
         self.budget.unwrap_or_else(|| default_value_budget(rows))
     }
 
+    fn take_all(&mut self) -> Result<DataFrame> {
+        read_csv_with(&self.path, self.separator)
+    }
+
     fn take(&mut self, names: &[String]) -> Result<DataFrame> {
         if !self.streams || self.blocks.is_some() {
             return read_csv_columns(&self.path, self.separator, names);
@@ -153,8 +157,8 @@ mod tests {
     use std::fmt::Write as _;
 
     use super::*;
-    use crate::modeling::binned::train_binned;
-    use crate::modeling::pipeline::{train, TrainConfig};
+    use crate::modeling::train::train_binned;
+    use crate::modeling::train::{train_whole, TrainConfig};
     use crate::modeling::ModelSpec;
 
     #[test]
@@ -179,7 +183,7 @@ mod tests {
         config.model = ModelSpec::hist_gbm();
         config.model.set("max_iter", 20.0).unwrap();
         config.folds = 0;
-        let whole = train(&crate::ingest::read_csv(&path).unwrap(), &config, None).unwrap();
+        let whole = train_whole(crate::ingest::read_csv(&path).unwrap(), &config, None).unwrap();
         let mut source = CsvColumns::open(&path, Separator::Sniff)
             .unwrap()
             .with_batch(2);
@@ -259,7 +263,7 @@ mod tests {
         path: &Path,
         config: &TrainConfig,
         budget: Option<usize>,
-    ) -> (Result<crate::modeling::pipeline::TrainReport>, CsvColumns) {
+    ) -> (Result<crate::modeling::train::TrainReport>, CsvColumns) {
         let mut source = CsvColumns::open(path, Separator::Sniff)
             .unwrap()
             .with_streaming(true);
@@ -280,7 +284,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("table.csv");
         std::fs::write(&path, text).unwrap();
-        let whole = train(&crate::ingest::read_csv(&path).unwrap(), config, None).unwrap();
+        let whole = train_whole(crate::ingest::read_csv(&path).unwrap(), config, None).unwrap();
         let (streamed, source) = train_streaming(&path, config, budget);
         let streamed = streamed.unwrap();
         assert!(source.blocks.is_some(), "the file was not streamed");
@@ -294,7 +298,7 @@ mod tests {
             serde_json::to_string(&streamed.model).unwrap(),
             serde_json::to_string(&whole.model).unwrap()
         );
-        let bits = |r: &crate::modeling::pipeline::TrainReport| -> Vec<u64> {
+        let bits = |r: &crate::modeling::train::TrainReport| -> Vec<u64> {
             let e = r.evaluation.as_ref().expect("held-out rows");
             e.predicted.iter().map(|p| p.to_bits()).collect()
         };
@@ -342,7 +346,7 @@ mod tests {
         let path = dir.path().join("quoted.csv");
         std::fs::write(&path, text).unwrap();
         let config = hist_gbm(4.0, false);
-        let whole = train(&crate::ingest::read_csv(&path).unwrap(), &config, None).unwrap();
+        let whole = train_whole(crate::ingest::read_csv(&path).unwrap(), &config, None).unwrap();
         let (read, source) = train_streaming(&path, &config, None);
         let read = read.unwrap();
         assert!(source.blocks.is_none());
@@ -363,7 +367,7 @@ mod tests {
         let error = |text: String| {
             std::fs::write(&path, text).unwrap();
             let config = hist_gbm(2.0, false);
-            let whole = train(&crate::ingest::read_csv(&path).unwrap(), &config, None);
+            let whole = train_whole(crate::ingest::read_csv(&path).unwrap(), &config, None);
             let (streamed, source) = train_streaming(&path, &config, None);
             assert!(source.blocks.is_some(), "the file was not streamed");
             (

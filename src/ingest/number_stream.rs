@@ -21,7 +21,7 @@ use super::fields::{new_columns, push_fields};
 use super::parallel::Block;
 use super::typed_columns::{PartType, TypedColumn};
 use crate::error::{Error, Result};
-use crate::modeling::binned::NumberVisit;
+use crate::modeling::train::NumberVisit;
 
 /// Rows a block types before handing their numbers on: a few hundred kilobytes of values a
 /// block, and few enough hand-overs that they cost nothing.

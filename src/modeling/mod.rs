@@ -3,14 +3,11 @@
 //! the model registry, cross-validation, grid search, evaluation and the headless training
 //! pipeline. Numbers only: tables and charts of these results are in [`crate::report`].
 
-mod bin_stream;
-pub mod binned;
 pub mod evaluation;
 pub mod gradient_descent;
 pub mod linear;
 pub mod metrics;
 pub mod neighbors;
-pub mod pipeline;
 pub(crate) mod prefetch;
 pub mod preprocess;
 pub mod registry;
@@ -19,6 +16,7 @@ pub mod search;
 pub mod sklearn_rng;
 pub mod split;
 pub mod svr;
+pub mod train;
 pub mod trees;
 pub mod xy;
 

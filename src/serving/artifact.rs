@@ -15,7 +15,7 @@ use crate::atomic_file::write_atomically;
 use crate::error::{Error, Result};
 use crate::ingest::sha256_bytes;
 use crate::modeling::metrics::Metrics;
-use crate::modeling::pipeline::TrainReport;
+use crate::modeling::train::TrainReport;
 use crate::modeling::{FittedModel, ModelSpec, ParamSet, Preprocessor};
 
 /// The `format` field every artifact carries.
@@ -221,7 +221,7 @@ impl Artifact {
     ///
     /// ```
     /// use ml_workflow::serving::Artifact;
-    /// # use ml_workflow::modeling::pipeline::{train, TrainConfig};
+    /// # use ml_workflow::modeling::train::{train, TrainConfig};
     /// # use ml_workflow::modeling::ModelSpec;
     /// # use ml_workflow::polars_ext::from_columns;
     /// # let x: Vec<f64> = (0..50).map(f64::from).collect();

@@ -67,7 +67,7 @@ pub enum PredictError {
 ///
 /// ```
 /// use ml_workflow::serving::{predict, Artifact};
-/// # use ml_workflow::modeling::pipeline::{train, TrainConfig};
+/// # use ml_workflow::modeling::train::{train, TrainConfig};
 /// # use ml_workflow::modeling::ModelSpec;
 /// # use ml_workflow::polars_ext::from_columns;
 /// # let x: Vec<f64> = (0..50).map(f64::from).collect();

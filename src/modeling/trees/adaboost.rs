@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use super::builder::{check_targets, TrainingData};
 use super::params::{check_n_estimators, param_accessors, param_guard, TreeError};
-use super::predict::{check_width, map_rows, row_predictions};
+use super::row_scoring::{check_width, map_rows, row_predictions};
 use super::tree::DecisionTreeRegressor;
 use crate::modeling::sklearn_rng::NumpyRandomState;
 use crate::numpy_sum::pairwise_sum;

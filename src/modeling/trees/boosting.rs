@@ -27,7 +27,7 @@ use super::params::{
     check_n_estimators, param_accessors, param_guard, validate_tree_params, MaxFeatures, Splitter,
     TreeError,
 };
-use super::predict::{check_width, map_rows, row_predictions, staged_predictions};
+use super::row_scoring::{check_width, map_rows, row_predictions, staged_predictions};
 use super::tree::{mean_importances, DecisionTreeRegressor};
 use crate::modeling::sklearn_rng::NumpyRandomState;
 use crate::numpy_sum::pairwise_sum;

@@ -31,7 +31,7 @@ use super::hist_tree::{
 };
 use super::histogram::RowBins;
 use super::params::{check_n_estimators, param_accessors, param_guard, TreeError};
-use super::predict::{check_width, map_rows, row_predictions, staged_predictions};
+use super::row_scoring::{check_width, map_rows, row_predictions, staged_predictions};
 use crate::modeling::split::{train_test_split, Split};
 
 /// Rows a thread scores at a time in [`HistGradientBoostingRegressor::predict_binned`]: their

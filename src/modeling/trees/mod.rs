@@ -21,7 +21,7 @@ pub mod histogram;
 pub(crate) mod packed;
 pub mod params;
 pub mod partition;
-pub(crate) mod predict;
+pub(crate) mod row_scoring;
 pub mod tree;
 
 pub use adaboost::{AdaBoostRegressor, AdaBoostRegressorParams};

@@ -36,7 +36,7 @@ pub use super::fitted_tree::{DecisionTreeRegressor, TreeNode};
 use super::params::{
     param_accessors, param_guard, validate_tree_params, MaxFeatures, Splitter, TreeError,
 };
-use super::predict::{check_width, map_rows, row_predictions};
+use super::row_scoring::{check_width, map_rows, row_predictions};
 use crate::modeling::sklearn_rng::NumpyRandomState;
 
 /// Checked hyper-parameters of a [`DecisionTreeRegressor`].

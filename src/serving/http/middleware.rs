@@ -13,10 +13,10 @@ use tokio::sync::SemaphorePermit;
 use tower_http::request_id::{MakeRequestId, RequestId};
 
 use super::api_error::ApiError;
-use super::config::LogRequests;
 use super::prometheus::Cutoff;
 use super::routes::{self, Route};
 use super::scoring::{Answered, Predicted};
+use super::server_config::LogRequests;
 use super::state::AppState;
 
 /// Request IDs for requests that come without one: this process's prefix (its id and start

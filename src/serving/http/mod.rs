@@ -3,7 +3,7 @@
 //! (v2), JSON errors with the right 4xx, Prometheus metrics, one log line per request, hot
 //! reload and a graceful shutdown. Routes and status codes follow docs/serving.md.
 //!
-//! The parts, each depending only on those above it: `config`, `api_error`, `prometheus`,
+//! The parts, each depending only on those above it: `server_config`, `api_error`, `prometheus`,
 //! `routes` (the route table) and `pages` depend on nothing here; `api_doc` (schemas) →
 //! `loaded` (a model and what is derived from it) → `state` → `extract` (bodies) →
 //! `scoring` → `handlers`, `protocols` and `middleware` → `router` (router and document from
@@ -11,7 +11,6 @@
 
 mod api_doc;
 mod api_error;
-mod config;
 mod extract;
 mod handlers;
 mod listener;
@@ -24,6 +23,7 @@ mod reload;
 mod router;
 mod routes;
 mod scoring;
+mod server_config;
 mod state;
 
 use std::future::Future;
@@ -32,9 +32,9 @@ use std::sync::Arc;
 
 use axum::Router;
 
-pub use config::{LogRequests, ServerConfig, DEFAULT_BODY_LIMIT, INLINE_BODY_BYTES};
 pub use pages::model_card;
 pub use reload::ModelSource;
+pub use server_config::{LogRequests, ServerConfig, DEFAULT_BODY_LIMIT, INLINE_BODY_BYTES};
 
 use crate::serving::Artifact;
 use state::AppState;

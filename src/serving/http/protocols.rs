@@ -13,7 +13,6 @@ use serde_json::{json, Value};
 
 use super::api_doc::{ErrorBody, InvocationsBody, MlflowRequest};
 use super::api_error::ApiError;
-use super::config::INLINE_BODY_BYTES;
 use super::extract::{ScoringBody, V2Body};
 use super::loaded::Loaded;
 use super::routes::{
@@ -21,6 +20,7 @@ use super::routes::{
     V2_MODEL, V2_MODEL_READY, V2_MODEL_VERSION, V2_READY,
 };
 use super::scoring::{off_loop_if, score_body, with_summary};
+use super::server_config::INLINE_BODY_BYTES;
 use super::state::AppState;
 use crate::serving::predict_frame;
 use crate::serving::v2::{self, InferRequest};

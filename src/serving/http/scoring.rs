@@ -8,9 +8,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::api_error::ApiError;
-use super::config::INLINE_BODY_BYTES;
 use super::extract::{Format, ScoringBody};
 use super::loaded::Loaded;
+use super::server_config::INLINE_BODY_BYTES;
 use super::state::AppState;
 use crate::serving::{predict, predict_csv, Artifact, Prediction};
 

@@ -8,9 +8,9 @@ use arc_swap::ArcSwap;
 use tokio::sync::Semaphore;
 use utoipa::openapi::OpenApi;
 
-use super::config::ServerConfig;
 use super::loaded::Loaded;
 use super::prometheus::Metrics;
+use super::server_config::ServerConfig;
 use crate::serving::Artifact;
 
 /// The server's shared state.

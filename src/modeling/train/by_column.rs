@@ -14,206 +14,30 @@
 //! its other columns are then taken whole.
 //!
 //! The result is the pipeline's, to the bit (tested): the same preprocessing, thresholds,
-//! trees and held-out predictions as [`super::pipeline::train`] with the same configuration.
+//! trees and held-out predictions as [`super::train`] with the same configuration.
 
-use std::collections::HashSet;
 use std::time::Instant;
 
 use polars::prelude::{Column, DataFrame};
 use rayon::prelude::*;
 
-use super::bin_stream::bin_streamed;
-use super::evaluation::Evaluation;
-use super::pipeline::{resolve_inputs, target_values, TrainConfig, TrainReport};
-use super::preprocess::{ColumnFeatures, ColumnScratch, PreprocessOptions, Preprocessor};
-use super::registry::{FittedModel, ModelSpec};
-use super::search::GridSearch;
-use super::split::train_test_split;
-use super::trees::binning::{
+use super::bins::{BinnedColumn, ColumnErrors, FeatureBins, Rows};
+use super::config::{resolve_inputs, target_values, TrainConfig, TrainReport};
+use super::source::ColumnSource;
+use super::streamed::bin_streamed;
+use crate::error::{Error, Result};
+use crate::modeling::evaluation::Evaluation;
+use crate::modeling::preprocess::{ColumnFeatures, ColumnScratch, PreprocessOptions, Preprocessor};
+use crate::modeling::registry::{FittedModel, ModelSpec};
+use crate::modeling::search::GridSearch;
+use crate::modeling::split::train_test_split;
+use crate::modeling::trees::binning::{
     bin_value, feature_thresholds, subsample_rows, BinMapper, Binned, BINNING_SUBSAMPLE,
 };
-use super::trees::{HistGradientBoostingRegressor, HistGradientBoostingRegressorValidParams};
-use crate::error::{Error, Result};
-use crate::table::{ColumnType, InputColumn};
-
-/// Where [`train_binned`] gets a table's columns.
-pub trait ColumnSource {
-    /// Every column's name, in the table's order.
-    fn names(&self) -> &[String];
-    /// How many columns to take at a time: memory against passes over the source.
-    fn batch(&self) -> usize;
-    /// The named columns as a frame (in any order: they are found by name); the source lets
-    /// go of them.
-    fn take(&mut self, names: &[String]) -> Result<DataFrame>;
-    /// Whether the source streams numeric columns ([`ColumnSource::stream_numbers`]) once the
-    /// target has been taken, alone: then their values are binned as they come and never held.
-    fn streams(&self) -> bool {
-        false
-    }
-    /// How many `f64` values streamed training may hold at once for a table of `rows` rows
-    /// (the binning subsample's values, the median's middle bins), so many columns a pass:
-    /// one column's worth, or 4 Mi values (32 MiB) for a short table, so that the subsample
-    /// of a 20-column table takes one pass.
-    fn value_budget(&self, rows: usize) -> usize {
-        default_value_budget(rows)
-    }
-    /// Hands the values of columns `names` at the sorted rows `rows` (every row when `None`)
-    /// to `visit` a chunk at a time (see [`NumberVisit`]), and tells each column's type over
-    /// those rows: only a numeric column's values count (a column may turn out to be text
-    /// after some of its numbers were handed on). `None` when the source does not stream.
-    fn stream_numbers(
-        &mut self,
-        names: &[String],
-        rows: Option<&[usize]>,
-        visit: &NumberVisit<'_>,
-    ) -> Result<Option<Vec<ColumnType>>> {
-        let _ = (names, rows, visit);
-        Ok(None)
-    }
-}
-
-/// [`ColumnSource::value_budget`]'s default for a table of `rows` rows.
-pub fn default_value_budget(rows: usize) -> usize {
-    rows.max(4 << 20)
-}
-
-/// Errors of single columns (a bad value, nothing to learn), kept so that the first bad
-/// column in input order is the one reported, whatever order the columns were read in: as
-/// [`Preprocessor::fit`] reports it.
-pub(super) struct ColumnErrors {
-    inputs: Vec<String>,
-    failed: HashSet<String>,
-    first: Option<(usize, Error)>,
-}
-
-impl ColumnErrors {
-    /// No error yet among `inputs`.
-    pub(super) fn new(inputs: &[String]) -> ColumnErrors {
-        ColumnErrors {
-            inputs: inputs.to_vec(),
-            failed: HashSet::new(),
-            first: None,
-        }
-    }
-
-    /// Column `name`'s error.
-    pub(super) fn note(&mut self, name: &str, error: Error) {
-        let at = self
-            .inputs
-            .iter()
-            .position(|i| i == name)
-            .unwrap_or(usize::MAX);
-        if self.first.as_ref().is_none_or(|(first, _)| at < *first) {
-            self.first = Some((at, error));
-        }
-        self.failed.insert(name.to_string());
-    }
-
-    /// Whether column `name` had an error.
-    pub(super) fn has(&self, name: &str) -> bool {
-        self.failed.contains(name)
-    }
-
-    /// The first column's error, if any.
-    fn into_result(self) -> Result<()> {
-        self.first.map_or(Ok(()), |(_, e)| Err(e))
-    }
-}
-
-/// Where [`ColumnSource::stream_numbers`] hands a chunk: `visit(column, first, values)`, with
-/// `column` an index into the names asked for, `first` the position of the chunk's first value
-/// (in the rows asked for, or in the table), and a gap as NaN. Called from any thread, for
-/// disjoint runs of positions.
-pub type NumberVisit<'a> = dyn Fn(usize, usize, &[f64]) + Sync + 'a;
-
-/// A frame as a [`ColumnSource`]: each batch is taken out of it, so that its memory goes as
-/// the bins come.
-pub struct FrameColumns {
-    df: DataFrame,
-    names: Vec<String>,
-}
-
-impl FrameColumns {
-    /// The frame's columns, to be taken.
-    pub fn new(df: DataFrame) -> FrameColumns {
-        let names = crate::polars_ext::column_names(&df);
-        FrameColumns { df, names }
-    }
-}
-
-impl ColumnSource for FrameColumns {
-    fn names(&self) -> &[String] {
-        &self.names
-    }
-
-    fn batch(&self) -> usize {
-        rayon::current_num_threads()
-    }
-
-    fn take(&mut self, names: &[String]) -> Result<DataFrame> {
-        let height = self.df.height();
-        let columns: Vec<Column> = names
-            .iter()
-            .map(|name| {
-                self.df
-                    .drop_in_place(name)
-                    .map_err(|_| Error::MissingColumn {
-                        name: name.clone(),
-                        available: self.names.join(", "),
-                    })
-            })
-            .collect::<Result<_>>()?;
-        Ok(DataFrame::new(height, columns)?)
-    }
-}
-
-/// Which rows go where: `train` fits the preprocessing; the fit rows (the training rows, less
-/// the validation rows under early stopping) the trees, their bin thresholds from the fit
-/// rows at `picked`; `test` is held out.
-pub(super) struct Rows {
-    pub(super) train: Vec<usize>,
-    /// The fit rows when early stopping holds some training rows out (else `train`).
-    inner: Option<Vec<usize>>,
-    pub(super) validation: Vec<usize>,
-    pub(super) test: Vec<usize>,
-    pub(super) picked: Vec<usize>,
-}
-
-impl Rows {
-    /// The rows the trees are fitted on.
-    pub(super) fn fit(&self) -> &[usize] {
-        self.inner.as_deref().unwrap_or(&self.train)
-    }
-}
-
-/// One feature binned: its thresholds, and the bins of the fit, validation and held-out rows.
-pub(super) struct FeatureBins {
-    pub(super) thresholds: Vec<f64>,
-    pub(super) fit: Vec<u8>,
-    pub(super) validation: Vec<u8>,
-    pub(super) test: Vec<u8>,
-}
-
-impl FeatureBins {
-    /// A feature cut at `thresholds`, each row set's bins picked from `all` (every row's, in
-    /// the table's order).
-    pub(super) fn picked(all: &[u8], thresholds: Vec<f64>, rows: &Rows) -> FeatureBins {
-        let pick = |set: &[usize]| -> Vec<u8> { set.iter().map(|&r| all[r]).collect() };
-        FeatureBins {
-            fit: pick(rows.fit()),
-            validation: pick(&rows.validation),
-            test: pick(&rows.test),
-            thresholds,
-        }
-    }
-}
-
-/// One input column fitted (its encoding; whether numeric) and its features binned.
-pub(super) struct BinnedColumn {
-    pub(super) column: InputColumn,
-    pub(super) numeric: bool,
-    pub(super) features: Vec<FeatureBins>,
-}
+use crate::modeling::trees::{
+    HistGradientBoostingRegressor, HistGradientBoostingRegressorValidParams,
+};
+use crate::table::InputColumn;
 
 /// Whether `config` trains a column at a time here: histogram boosting fitted once (no
 /// cross-validation, no grid). The final spec when it does.
@@ -229,11 +53,11 @@ pub fn binned_spec(config: &TrainConfig) -> Result<Option<ModelSpec>> {
 }
 
 /// Trains `config` (histogram boosting, one fit: see [`binned_spec`]) on the columns of
-/// `source`, a few at a time; the report equals [`super::pipeline::train`]'s.
+/// `source`, a few at a time; the report equals [`super::train`]'s.
 ///
 /// ```
-/// use ml_workflow::modeling::binned::{train_binned, FrameColumns};
-/// use ml_workflow::modeling::pipeline::{train, TrainConfig};
+/// use ml_workflow::modeling::train::{train_binned, FrameColumns};
+/// use ml_workflow::modeling::train::{train_whole, TrainConfig};
 /// use ml_workflow::modeling::ModelSpec;
 /// use ml_workflow::polars_ext::from_columns;
 ///
@@ -243,7 +67,7 @@ pub fn binned_spec(config: &TrainConfig) -> Result<Option<ModelSpec>> {
 /// let mut config = TrainConfig::for_target("y");
 /// config.model = ModelSpec::hist_gbm();
 /// config.folds = 0;
-/// let whole = train(&df, &config, None)?;
+/// let whole = train_whole(df.clone(), &config, None)?;
 /// let binned = train_binned(&mut FrameColumns::new(df), &config)?;
 /// assert_eq!(binned.test, whole.test);
 /// # Ok::<(), ml_workflow::Error>(())
@@ -618,7 +442,7 @@ mod tests {
     use polars::prelude::*;
 
     use super::*;
-    use crate::modeling::pipeline::train;
+    use crate::modeling::train::{train_whole, FrameColumns};
 
     /// A table with what a user's CSV has: numbers with gaps, integers, text with gaps and a
     /// category seen only in held-out rows, booleans, a column left out, and a target.
@@ -710,7 +534,7 @@ mod tests {
     fn column_at_a_time_equals_the_pipeline_to_the_bit() {
         for early_stopping in [false, true] {
             let config = config(early_stopping);
-            let whole = train(&table(3000), &config, None).unwrap();
+            let whole = train_whole(table(3000), &config, None).unwrap();
             let FittedModel::HistGbm(model) = &whole.model else {
                 panic!("not hist-gbm");
             };

@@ -3,10 +3,10 @@
 //! memory holds the bins (a byte a value), the source's chunks, and at most the source's
 //! [`ColumnSource::value_budget`] of `f64` values at any time.
 //!
-//! Three passes, each over only what it needs, give what [`super::binned`]'s whole-column
+//! Three passes, each over only what it needs, give what [`super::by_column`]'s whole-column
 //! fit gives, to the bit (tested):
 //! 1. the binning subsample's rows (at most 200,000 of the fit rows): each column's
-//!    thresholds, as [`super::trees::binning::feature_thresholds`] cuts them (the order of the
+//!    thresholds, as [`crate::modeling::trees::binning::feature_thresholds`] cuts them (the order of the
 //!    values does not matter to it); as many columns a pass as the budget holds;
 //! 2. every row: each value binned as it comes, each bin's smallest and largest value noted,
 //!    an infinity remembered (to be refused as the preprocessing refuses it);
@@ -28,9 +28,10 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-use super::binned::{BinnedColumn, ColumnErrors, ColumnSource, FeatureBins, Rows};
-use super::trees::binning::{bin_value, feature_thresholds};
+use super::bins::{BinnedColumn, ColumnErrors, FeatureBins, Rows};
+use super::source::ColumnSource;
 use crate::error::{Error, Result};
+use crate::modeling::trees::binning::{bin_value, feature_thresholds};
 use crate::table::{ColumnType, Encoding, InputColumn};
 
 /// A column the binning subsample found numeric, and its thresholds.
@@ -336,7 +337,7 @@ impl MiddleBins {
 }
 
 /// Pass 3: each column's median over the training rows of a table of `n` rows (numpy's, as
-/// [`super::preprocess`]'s imputer fits it); `None` for a column without a value there,
+/// [`crate::modeling::preprocess`]'s imputer fits it); `None` for a column without a value there,
 /// whose error goes to `errors`.
 fn medians(
     source: &mut dyn ColumnSource,
