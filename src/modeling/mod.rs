@@ -5,6 +5,7 @@
 
 pub mod evaluation;
 pub mod gradient_descent;
+pub mod hyperparams;
 pub mod linear;
 pub mod metrics;
 pub mod neighbors;
