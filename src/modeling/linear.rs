@@ -17,6 +17,7 @@ use ndarray::{Array1, ArrayView1, ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::modeling::hyperparams::settings;
 
 /// A fitted linear model y = x·coef + intercept.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -148,6 +149,38 @@ pub fn fit_elastic_net(
 fn column_means(x: ArrayView2<f64>) -> Array1<f64> {
     x.mean_axis(Axis(0))
         .unwrap_or_else(|| Array1::zeros(x.ncols()))
+}
+
+settings! {
+    /// The Lasso's settings (`Lasso(alpha)`).
+    LassoSettings {
+        /// Penalty strength.
+        alpha: f64 = 1.0;
+    }
+}
+
+impl LassoSettings {
+    /// Fits the Lasso (ElasticNet with only the L1 penalty).
+    pub fn fit(&self, x: ArrayView2<f64>, y: ArrayView1<f64>) -> Result<LinearModel> {
+        fit_elastic_net(x, y, self.alpha, 1.0)
+    }
+}
+
+settings! {
+    /// ElasticNet's settings (`ElasticNet(alpha, l1_ratio)`).
+    ElasticNetSettings {
+        /// Penalty strength.
+        alpha: f64 = 1.0;
+        /// Share of the L1 penalty.
+        l1_ratio: f64 = 0.5;
+    }
+}
+
+impl ElasticNetSettings {
+    /// Fits ElasticNet.
+    pub fn fit(&self, x: ArrayView2<f64>, y: ArrayView1<f64>) -> Result<LinearModel> {
+        fit_elastic_net(x, y, self.alpha, self.l1_ratio)
+    }
 }
 
 #[cfg(test)]

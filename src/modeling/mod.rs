@@ -6,6 +6,7 @@
 pub(crate) mod column_fit;
 pub mod evaluation;
 pub mod gradient_descent;
+pub mod hyperparams;
 pub mod linear;
 pub mod metrics;
 pub mod neighbors;

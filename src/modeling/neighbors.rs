@@ -7,6 +7,7 @@ use ndarray::{Array1, ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::modeling::hyperparams::settings;
 
 /// A fitted k-NN regressor: the training rows and targets.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -67,6 +68,21 @@ impl KnnRegressor {
             })
             .collect::<Result<Vec<f64>>>()
             .map(Array1::from)
+    }
+}
+
+settings! {
+    /// k-NN's settings (`KNeighborsRegressor(n_neighbors)`).
+    KnnSettings {
+        /// Neighbours averaged.
+        k ["n_neighbors"]: usize = 5;
+    }
+}
+
+impl KnnSettings {
+    /// Fits the regressor (stores the rows).
+    pub fn fit(&self, x: ArrayView2<f64>, y: ArrayView1<f64>) -> Result<KnnRegressor> {
+        KnnRegressor::fit(x, y, self.k)
     }
 }
 

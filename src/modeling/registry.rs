@@ -1,129 +1,60 @@
-//! The model registry: one description for every regressor ([`ModelSpec`]: kind and
-//! hyperparameters), one fitted form ([`FittedModel`]), and ONE table of models ([`MODELS`]:
-//! name, aliases, description, scikit-learn's defaults, capabilities) that the CLI's `--model`,
-//! the spot check, the artifact and the notebooks all read.
+//! The model registry: one description for every regressor ([`ModelSpec`]: its kind and
+//! its settings), one fitted form ([`FittedModel`]), and ONE table of models ([`MODELS`]:
+//! name, aliases, description, hyperparameters, capabilities) that the CLI's `--model` and
+//! `--param`, the spot check, the artifact and the notebooks all read.
 //!
-//! A new model is a [`ModelSpec`] variant, a row in [`MODELS`], and its arms in
-//! [`ModelSpec::fit`], [`ModelSpec::set`] and [`FittedModel`].
+//! Each model's hyperparameters are declared once, beside the model, with
+//! [`settings!`](super::hyperparams): name, type, default and help. A new model is its own
+//! file (the algorithm and its settings) plus, here, a [`ModelSpec`] variant, a row in
+//! [`MODELS`], an arm in [`ModelSpec::fit`] and a [`FittedModel`] variant.
 
 use std::collections::BTreeMap;
 
-use linfa::prelude::*;
-use linfa::{Dataset, DatasetBase};
+use linfa::prelude::Predict;
 use ndarray::{Array1, ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
-use super::linear::{fit_elastic_net, fit_ols, LinearModel};
-use super::neighbors::KnnRegressor;
-use super::svr::SvrModel;
+use super::hyperparams::{ParamDef, ParamKind};
+use super::linear::{fit_ols, ElasticNetSettings, LassoSettings, LinearModel};
+use super::neighbors::{KnnRegressor, KnnSettings};
+use super::svr::{SvrModel, SvrSettings};
 use super::trees::{
-    AdaBoostRegressor, DecisionTreeRegressor, ForestRegressor, ForestRegressorParams,
-    GradientBoostingRegressor, GradientBoostingRegressorParams, HistGradientBoostingRegressor,
-    HistGradientBoostingRegressorValidParams, TreeError,
+    AdaBoostRegressor, AdaBoostSettings, DecisionTreeRegressor, ForestRegressor,
+    ForestRegressorParams, ForestSettings, GbmSettings, GradientBoostingRegressor, HistGbmSettings,
+    HistGradientBoostingRegressor, HistGradientBoostingRegressorValidParams, TreeError,
+    TreeSettings,
 };
 use crate::error::{Error, Result};
 
-/// A regressor's kind and hyperparameters (scikit-learn's defaults unless set).
+/// A regressor's kind and settings (scikit-learn's defaults unless set). The artifact records
+/// it as `{"kind": "gbm", "n_estimators": 100, ...}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum ModelSpec {
     /// Ordinary least squares (`LinearRegression`).
     Linear,
-    /// L1-penalised least squares (`Lasso(alpha)`).
-    Lasso {
-        /// Penalty strength.
-        alpha: f64,
-    },
-    /// L1 + L2 penalised least squares (`ElasticNet(alpha, l1_ratio)`).
-    ElasticNet {
-        /// Penalty strength.
-        alpha: f64,
-        /// Share of the L1 penalty.
-        l1_ratio: f64,
-    },
-    /// k-nearest neighbours (`KNeighborsRegressor(n_neighbors)`).
-    Knn {
-        /// Neighbours averaged.
-        k: usize,
-    },
+    /// L1-penalised least squares (`Lasso`).
+    Lasso(LassoSettings),
+    /// L1 + L2 penalised least squares (`ElasticNet`).
+    ElasticNet(ElasticNetSettings),
+    /// k-nearest neighbours (`KNeighborsRegressor`).
+    Knn(KnnSettings),
     /// A CART regression tree (`DecisionTreeRegressor`).
-    Tree {
-        /// Depth limit (None: grow until pure).
-        max_depth: Option<usize>,
-        /// Fewest rows in a leaf.
-        min_samples_leaf: usize,
-        /// Seed of the feature order.
-        seed: u64,
-    },
+    Tree(TreeSettings),
     /// Bagged trees (`RandomForestRegressor`).
-    RandomForest {
-        /// Trees.
-        n_estimators: usize,
-        /// Depth limit per tree.
-        max_depth: Option<usize>,
-        /// Seed.
-        seed: u64,
-    },
+    RandomForest(ForestSettings),
     /// Extremely randomised trees (`ExtraTreesRegressor`).
-    ExtraTrees {
-        /// Trees.
-        n_estimators: usize,
-        /// Depth limit per tree.
-        max_depth: Option<usize>,
-        /// Seed.
-        seed: u64,
-    },
+    ExtraTrees(ForestSettings),
     /// Gradient boosting with squared loss (`GradientBoostingRegressor`).
-    Gbm {
-        /// Boosting stages.
-        n_estimators: usize,
-        /// Shrinkage per stage.
-        learning_rate: f64,
-        /// Depth of each tree.
-        max_depth: usize,
-        /// Share of rows drawn per stage.
-        subsample: f64,
-        /// Seed.
-        seed: u64,
-    },
+    Gbm(GbmSettings),
     /// Histogram gradient boosting (`HistGradientBoostingRegressor`): binned features,
     /// leaf-wise trees, native missing values.
-    HistGbm {
-        /// Boosting iterations.
-        max_iter: usize,
-        /// Shrinkage per iteration.
-        learning_rate: f64,
-        /// Most leaves per tree.
-        max_leaf_nodes: usize,
-        /// Fewest rows in a leaf.
-        min_samples_leaf: usize,
-        /// L2 penalty on leaf values.
-        l2_regularization: f64,
-        /// Bins for non-missing values.
-        max_bins: usize,
-        /// Stop on a validation split when the loss stops improving.
-        early_stopping: bool,
-        /// Seed.
-        seed: u64,
-    },
+    HistGbm(HistGbmSettings),
     /// AdaBoost.R2 over depth-3 trees (`AdaBoostRegressor`).
-    AdaBoost {
-        /// Most boosting stages.
-        n_estimators: usize,
-        /// Shrinks each tree's weight and the reweighting.
-        learning_rate: f64,
-        /// Seed.
-        seed: u64,
-    },
+    AdaBoost(AdaBoostSettings),
     /// ε-support vector regression with an RBF kernel (`SVR`).
-    Svr {
-        /// Penalty.
-        c: f64,
-        /// Width of the insensitive tube.
-        epsilon: f64,
-        /// RBF coefficient (None: scikit-learn's "scale").
-        gamma: Option<f64>,
-    },
+    Svr(SvrSettings),
 }
 
 /// What the registry knows of one model.
@@ -139,6 +70,8 @@ pub struct ModelInfo {
     pub description: &'static str,
     /// The model with scikit-learn's defaults.
     pub defaults: fn() -> ModelSpec,
+    /// Its hyperparameters (the seed among them, set by the run's `--seed`).
+    pub params: &'static [ParamDef],
     /// Whether the chapter's spot check includes it.
     pub spot_check: bool,
     /// The hyperparameter whose smaller values are scored from one fit of the largest value
@@ -153,6 +86,7 @@ impl ModelInfo {
         sklearn: &'static str,
         description: &'static str,
         defaults: fn() -> ModelSpec,
+        params: &'static [ParamDef],
     ) -> ModelInfo {
         ModelInfo {
             name,
@@ -160,6 +94,7 @@ impl ModelInfo {
             sklearn,
             description,
             defaults,
+            params,
             spot_check: true,
             staged: None,
         }
@@ -183,69 +118,67 @@ pub const MODELS: &[ModelInfo] = &[
         "LinearRegression",
         "ordinary least squares",
         || ModelSpec::Linear,
+        &[],
     )
     .aliases(&["ols"]),
-    ModelInfo::new("lasso", "Lasso", "Lasso, alpha 1", || ModelSpec::Lasso {
-        alpha: 1.0,
-    }),
+    ModelInfo::new(
+        "lasso",
+        "Lasso",
+        "Lasso, alpha 1",
+        || ModelSpec::Lasso(LassoSettings::default()),
+        LassoSettings::PARAMS,
+    ),
     ModelInfo::new(
         "elastic-net",
         "ElasticNet",
         "ElasticNet, alpha 1, l1_ratio 0.5",
-        || ModelSpec::ElasticNet {
-            alpha: 1.0,
-            l1_ratio: 0.5,
-        },
+        || ModelSpec::ElasticNet(ElasticNetSettings::default()),
+        ElasticNetSettings::PARAMS,
     )
     .aliases(&["elasticnet"]),
-    ModelInfo::new("knn", "KNeighbors", "k-nearest neighbours, k 5", || {
-        ModelSpec::Knn { k: 5 }
-    }),
-    ModelInfo::new("tree", "DecisionTree", "CART regression tree", || {
-        ModelSpec::Tree {
-            max_depth: None,
-            min_samples_leaf: 1,
-            seed: 0,
-        }
-    })
+    ModelInfo::new(
+        "knn",
+        "KNeighbors",
+        "k-nearest neighbours, k 5",
+        || ModelSpec::Knn(KnnSettings::default()),
+        KnnSettings::PARAMS,
+    ),
+    ModelInfo::new(
+        "tree",
+        "DecisionTree",
+        "CART regression tree",
+        || ModelSpec::Tree(TreeSettings::default()),
+        TreeSettings::PARAMS,
+    )
     .aliases(&["cart"]),
     ModelInfo::new(
         "svr",
         "SVR",
         "support vector regression, RBF, C 1, epsilon 0.1",
-        || ModelSpec::Svr {
-            c: 1.0,
-            epsilon: 0.1,
-            gamma: None,
-        },
+        || ModelSpec::Svr(SvrSettings::default()),
+        SvrSettings::PARAMS,
     ),
-    ModelInfo::new("forest", "RandomForest", "random forest, 100 trees", || {
-        ModelSpec::RandomForest {
-            n_estimators: 100,
-            max_depth: None,
-            seed: 0,
-        }
-    })
+    ModelInfo::new(
+        "forest",
+        "RandomForest",
+        "random forest, 100 trees",
+        || ModelSpec::RandomForest(ForestSettings::default()),
+        ForestSettings::PARAMS,
+    )
     .aliases(&["random-forest"]),
     ModelInfo::new(
         "extra-trees",
         "ExtraTrees",
         "extra trees, 100 trees",
-        || ModelSpec::ExtraTrees {
-            n_estimators: 100,
-            max_depth: None,
-            seed: 0,
-        },
+        || ModelSpec::ExtraTrees(ForestSettings::default()),
+        ForestSettings::PARAMS,
     ),
     ModelInfo::new(
         "adaboost",
         "AdaBoost",
         "AdaBoost.R2, 50 depth-3 trees, learning rate 1",
-        || ModelSpec::AdaBoost {
-            n_estimators: 50,
-            learning_rate: 1.0,
-            seed: 0,
-        },
+        || ModelSpec::AdaBoost(AdaBoostSettings::default()),
+        AdaBoostSettings::PARAMS,
     )
     .aliases(&["ada-boost"]),
     ModelInfo::new(
@@ -253,6 +186,7 @@ pub const MODELS: &[ModelInfo] = &[
         "GradientBoosting",
         "gradient boosting, 100 stages, learning rate 0.1, depth 3",
         ModelSpec::gbm,
+        GbmSettings::PARAMS,
     )
     .aliases(&["gradient-boosting"])
     .staged("n_estimators"),
@@ -261,6 +195,7 @@ pub const MODELS: &[ModelInfo] = &[
         "HistGradientBoosting",
         "histogram gradient boosting, 100 iterations, 31 leaves, learning rate 0.1, missing values native",
         ModelSpec::hist_gbm,
+        HistGbmSettings::PARAMS,
     )
     .aliases(&["hgb", "histgradientboosting"])
     .staged("max_iter"),
@@ -293,13 +228,7 @@ pub fn spot_check_models(seed: u64) -> Vec<(String, ModelSpec)> {
 impl ModelSpec {
     /// Gradient boosting with scikit-learn's defaults (100 stages, learning rate 0.1, depth 3).
     pub fn gbm() -> ModelSpec {
-        ModelSpec::Gbm {
-            n_estimators: 100,
-            learning_rate: 0.1,
-            max_depth: 3,
-            subsample: 1.0,
-            seed: 0,
-        }
+        ModelSpec::Gbm(GbmSettings::default())
     }
 
     /// The model called `name` (see [`MODELS`]) with scikit-learn's defaults.
@@ -309,22 +238,13 @@ impl ModelSpec {
 
     /// Histogram gradient boosting with scikit-learn's defaults (100 iterations, 31 leaves).
     pub fn hist_gbm() -> ModelSpec {
-        ModelSpec::HistGbm {
-            max_iter: 100,
-            learning_rate: 0.1,
-            max_leaf_nodes: 31,
-            min_samples_leaf: 20,
-            l2_regularization: 0.0,
-            max_bins: 255,
-            early_stopping: false,
-            seed: 0,
-        }
+        ModelSpec::HistGbm(HistGbmSettings::default())
     }
 
     /// Whether the model takes missing values (NaN) itself, so the preprocessing need not
     /// impute them.
     pub fn handles_missing(&self) -> bool {
-        matches!(self, ModelSpec::HistGbm { .. })
+        matches!(self, ModelSpec::HistGbm(_))
     }
 
     /// The registry's entry for this model.
@@ -342,7 +262,7 @@ impl ModelSpec {
     }
 
     /// The hyperparameters as a JSON object (without the kind).
-    pub fn params(&self) -> serde_json::Value {
+    pub fn params(&self) -> Value {
         let mut v = serde_json::to_value(self).unwrap_or_default();
         if let Some(map) = v.as_object_mut() {
             map.remove("kind");
@@ -352,130 +272,64 @@ impl ModelSpec {
 
     /// `params` as a JSON object whose values have this model's parameter types: whole
     /// numbers for counts (`"n_estimators": 200`), floats otherwise (`"alpha": 1.0`).
-    pub fn typed_params(&self, params: &ParamSet) -> serde_json::Value {
+    pub fn typed_params(&self, params: &ParamSet) -> Value {
         let map = params
             .iter()
             .map(|(k, v)| {
-                // Set the value and read it back: the spec's own field says integer or float.
-                let mut spec = self.clone();
-                let as_set = spec
-                    .set(k, *v)
-                    .ok()
-                    .and_then(|()| spec.params().get(k).cloned());
-                let value = match as_set {
-                    Some(n) if n.is_u64() => n,
-                    _ => serde_json::Value::from(*v),
+                let value = match self.param(k) {
+                    Some(def) => def.kind.typed(*v),
+                    None => Value::from(*v),
                 };
                 (k.clone(), value)
             })
             .collect();
-        serde_json::Value::Object(map)
+        Value::Object(map)
+    }
+
+    /// The hyperparameter `key` names (by its name or an alias), if the model has it.
+    pub fn param(&self, key: &str) -> Option<&'static ParamDef> {
+        self.info().params.iter().find(|p| p.is(key))
     }
 
     /// Sets the seed of models that draw random numbers (others ignore it).
-    pub fn with_seed(mut self, new_seed: u64) -> ModelSpec {
-        match &mut self {
-            ModelSpec::Tree { seed, .. }
-            | ModelSpec::RandomForest { seed, .. }
-            | ModelSpec::ExtraTrees { seed, .. }
-            | ModelSpec::Gbm { seed, .. }
-            | ModelSpec::HistGbm { seed, .. }
-            | ModelSpec::AdaBoost { seed, .. } => *seed = new_seed,
-            _ => {}
+    pub fn with_seed(mut self, seed: u64) -> ModelSpec {
+        if self.param("seed").is_some() {
+            // A seed always fits its field: the write cannot fail.
+            let _ = self.write("seed", Value::from(seed));
         }
         self
     }
 
-    /// Sets one hyperparameter by name (for grid search); the error lists the valid names.
+    /// Sets one hyperparameter by name (for `--param` and grid search), checked against its
+    /// type; the error lists the model's parameters.
     pub fn set(&mut self, key: &str, value: f64) -> Result<()> {
-        let count = |v: f64| -> Result<usize> {
-            if v >= 0.0 && v.fract() == 0.0 && v <= 1e9 {
-                Ok(v as usize)
-            } else {
-                Err(Error::invalid(
-                    key,
-                    format!("must be a whole number, got {v}"),
-                ))
-            }
+        let Some(def) = self.param(key).filter(|p| p.kind != ParamKind::Seed) else {
+            let keys: Vec<&str> = self
+                .info()
+                .params
+                .iter()
+                .filter(|p| p.kind != ParamKind::Seed)
+                .map(|p| p.name)
+                .collect();
+            return Err(Error::invalid(
+                "grid",
+                format!(
+                    "{} has no parameter {key:?}; it has: {}",
+                    self.name(),
+                    keys.join(", ")
+                ),
+            ));
         };
-        let flag = |v: f64| -> Result<bool> {
-            match v {
-                0.0 => Ok(false),
-                1.0 => Ok(true),
-                _ => Err(Error::invalid(key, format!("must be 0 or 1, got {v}"))),
-            }
-        };
-        let name = self.name();
-        match (self, key) {
-            (ModelSpec::Lasso { alpha } | ModelSpec::ElasticNet { alpha, .. }, "alpha") => {
-                *alpha = value
-            }
-            (ModelSpec::ElasticNet { l1_ratio, .. }, "l1_ratio") => *l1_ratio = value,
-            (ModelSpec::Knn { k }, "k" | "n_neighbors") => *k = count(value)?,
-            (
-                ModelSpec::RandomForest { n_estimators, .. }
-                | ModelSpec::ExtraTrees { n_estimators, .. }
-                | ModelSpec::Gbm { n_estimators, .. }
-                | ModelSpec::AdaBoost { n_estimators, .. },
-                "n_estimators",
-            ) => *n_estimators = count(value)?,
-            (
-                ModelSpec::Tree { max_depth, .. }
-                | ModelSpec::RandomForest { max_depth, .. }
-                | ModelSpec::ExtraTrees { max_depth, .. },
-                "max_depth",
-            ) => *max_depth = Some(count(value)?),
-            (ModelSpec::Gbm { max_depth, .. }, "max_depth") => *max_depth = count(value)?,
-            (
-                ModelSpec::Tree {
-                    min_samples_leaf, ..
-                },
-                "min_samples_leaf",
-            ) => *min_samples_leaf = count(value)?,
-            (
-                ModelSpec::Gbm { learning_rate, .. } | ModelSpec::AdaBoost { learning_rate, .. },
-                "learning_rate",
-            ) => *learning_rate = value,
-            (ModelSpec::Gbm { subsample, .. }, "subsample") => *subsample = value,
-            (ModelSpec::HistGbm { max_iter, .. }, "max_iter") => *max_iter = count(value)?,
-            (ModelSpec::HistGbm { learning_rate, .. }, "learning_rate") => *learning_rate = value,
-            (ModelSpec::HistGbm { max_leaf_nodes, .. }, "max_leaf_nodes") => {
-                *max_leaf_nodes = count(value)?
-            }
-            (
-                ModelSpec::HistGbm {
-                    min_samples_leaf, ..
-                },
-                "min_samples_leaf",
-            ) => *min_samples_leaf = count(value)?,
-            (
-                ModelSpec::HistGbm {
-                    l2_regularization, ..
-                },
-                "l2_regularization",
-            ) => *l2_regularization = value,
-            (ModelSpec::HistGbm { max_bins, .. }, "max_bins") => *max_bins = count(value)?,
-            (ModelSpec::HistGbm { early_stopping, .. }, "early_stopping") => {
-                *early_stopping = flag(value)?
-            }
-            (ModelSpec::Svr { c, .. }, "c" | "C") => *c = value,
-            (ModelSpec::Svr { epsilon, .. }, "epsilon") => *epsilon = value,
-            (ModelSpec::Svr { gamma, .. }, "gamma") => *gamma = Some(value),
-            (spec, _) => {
-                let keys: Vec<String> = spec
-                    .params()
-                    .as_object()
-                    .map(|m| m.keys().filter(|k| *k != "seed").cloned().collect())
-                    .unwrap_or_default();
-                return Err(Error::invalid(
-                    "grid",
-                    format!(
-                        "{name} has no parameter {key:?}; it has: {}",
-                        keys.join(", ")
-                    ),
-                ));
-            }
+        self.write(def.name, def.kind.value(key, value)?)
+    }
+
+    /// Writes `value` into the field `name` through the artifact's form of the spec.
+    fn write(&mut self, name: &str, value: Value) -> Result<()> {
+        let mut form = serde_json::to_value(&*self).map_err(|e| Error::model(self.name(), e))?;
+        if let Some(map) = form.as_object_mut() {
+            map.insert(name.to_string(), value);
         }
+        *self = serde_json::from_value(form).map_err(|e| Error::model(self.name(), e))?;
         Ok(())
     }
 
@@ -483,124 +337,34 @@ impl ModelSpec {
     pub fn fit(&self, x: ArrayView2<f64>, y: ArrayView1<f64>) -> Result<FittedModel> {
         check_training_data(self.name(), x, y, self.handles_missing())?;
         let tree_err = |e: TreeError| Error::model(self.name(), e);
-        let data = || Dataset::new(x.to_owned(), y.to_owned());
-        Ok(match *self {
+        Ok(match self {
             ModelSpec::Linear => FittedModel::Linear(fit_ols(x, y)?),
-            ModelSpec::Lasso { alpha } => FittedModel::Linear(fit_elastic_net(x, y, alpha, 1.0)?),
-            ModelSpec::ElasticNet { alpha, l1_ratio } => {
-                FittedModel::Linear(fit_elastic_net(x, y, alpha, l1_ratio)?)
-            }
-            ModelSpec::Knn { k } => FittedModel::Knn(KnnRegressor::fit(x, y, k)?),
-            ModelSpec::Tree {
-                max_depth,
-                min_samples_leaf,
-                seed,
-            } => FittedModel::Tree(
-                DecisionTreeRegressor::params()
-                    .max_depth(max_depth)
-                    .min_samples_leaf(min_samples_leaf)
-                    .seed(seed)
-                    .fit(&data())
+            ModelSpec::Lasso(s) => FittedModel::Linear(s.fit(x, y)?),
+            ModelSpec::ElasticNet(s) => FittedModel::Linear(s.fit(x, y)?),
+            ModelSpec::Knn(s) => FittedModel::Knn(s.fit(x, y)?),
+            ModelSpec::Tree(s) => FittedModel::Tree(s.fit(x, y).map_err(tree_err)?),
+            ModelSpec::RandomForest(s) => FittedModel::Forest(
+                s.fit(ForestRegressorParams::random_forest(), x, y)
                     .map_err(tree_err)?,
             ),
-            ModelSpec::RandomForest {
-                n_estimators,
-                max_depth,
-                seed,
-            }
-            | ModelSpec::ExtraTrees {
-                n_estimators,
-                max_depth,
-                seed,
-            } => {
-                let base = if matches!(self, ModelSpec::RandomForest { .. }) {
-                    ForestRegressorParams::random_forest()
-                } else {
-                    ForestRegressorParams::extra_trees()
-                };
-                FittedModel::Forest(
-                    base.n_estimators(n_estimators)
-                        .max_depth(max_depth)
-                        .seed(seed)
-                        .fit(&data())
-                        .map_err(tree_err)?,
-                )
-            }
-            ModelSpec::Gbm { .. } => {
-                FittedModel::Gbm(self.gbm_params()?.fit(&data()).map_err(tree_err)?)
-            }
-            ModelSpec::HistGbm { .. } => FittedModel::HistGbm(
-                self.hist_gbm_params()?
-                    // Views, not copies: at a million rows the matrix is the largest thing.
-                    .fit(&DatasetBase::new(x, y))
+            ModelSpec::ExtraTrees(s) => FittedModel::Forest(
+                s.fit(ForestRegressorParams::extra_trees(), x, y)
                     .map_err(tree_err)?,
             ),
-            ModelSpec::AdaBoost {
-                n_estimators,
-                learning_rate,
-                seed,
-            } => FittedModel::AdaBoost(
-                AdaBoostRegressor::params()
-                    .n_estimators(n_estimators)
-                    .learning_rate(learning_rate)
-                    .seed(seed)
-                    .fit(&data())
-                    .map_err(tree_err)?,
-            ),
-            ModelSpec::Svr { c, epsilon, gamma } => {
-                FittedModel::Svr(Box::new(SvrModel::fit(x, y, c, epsilon, gamma)?))
-            }
+            ModelSpec::Gbm(s) => FittedModel::Gbm(s.fit(x, y).map_err(tree_err)?),
+            ModelSpec::HistGbm(s) => FittedModel::HistGbm(s.fit(x, y).map_err(tree_err)?),
+            ModelSpec::AdaBoost(s) => FittedModel::AdaBoost(s.fit(x, y).map_err(tree_err)?),
+            ModelSpec::Svr(s) => FittedModel::Svr(Box::new(s.fit(x, y)?)),
         })
     }
 
     /// The checked parameters of a `HistGbm` spec.
     pub fn hist_gbm_params(&self) -> Result<HistGradientBoostingRegressorValidParams> {
-        match *self {
-            ModelSpec::HistGbm {
-                max_iter,
-                learning_rate,
-                max_leaf_nodes,
-                min_samples_leaf,
-                l2_regularization,
-                max_bins,
-                early_stopping,
-                seed,
-            } => HistGradientBoostingRegressor::params()
-                .max_iter(max_iter)
-                .learning_rate(learning_rate)
-                .max_leaf_nodes(Some(max_leaf_nodes))
-                .min_samples_leaf(min_samples_leaf)
-                .l2_regularization(l2_regularization)
-                .max_bins(max_bins)
-                .early_stopping(early_stopping)
-                .seed(seed)
-                .check()
-                .map_err(|e| Error::model(self.name(), e)),
+        match self {
+            ModelSpec::HistGbm(s) => s.params().map_err(|e| Error::model(self.name(), e)),
             _ => Err(Error::invalid(
                 "model",
                 format!("{} is not histogram gradient boosting", self.name()),
-            )),
-        }
-    }
-
-    /// The gradient-boosting parameters of a `Gbm` spec.
-    pub fn gbm_params(&self) -> Result<GradientBoostingRegressorParams> {
-        match *self {
-            ModelSpec::Gbm {
-                n_estimators,
-                learning_rate,
-                max_depth,
-                subsample,
-                seed,
-            } => Ok(GradientBoostingRegressor::params()
-                .n_estimators(n_estimators)
-                .learning_rate(learning_rate)
-                .max_depth(Some(max_depth))
-                .subsample(subsample)
-                .seed(seed)),
-            _ => Err(Error::invalid(
-                "model",
-                format!("{} is not gradient boosting", self.name()),
             )),
         }
     }

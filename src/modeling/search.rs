@@ -335,10 +335,10 @@ mod tests {
         assert_eq!(s.len(), 6);
         assert_eq!(
             s[5].1,
-            ModelSpec::ElasticNet {
+            ModelSpec::ElasticNet(crate::modeling::linear::ElasticNetSettings {
                 alpha: 1.0,
                 l1_ratio: 0.8
-            }
+            })
         );
         let err = Grid::one("depth", [1.0])
             .settings(&ModelSpec::Linear)

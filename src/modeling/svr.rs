@@ -8,6 +8,7 @@ use ndarray::{Array1, ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::modeling::hyperparams::settings;
 
 /// A fitted ε-SVR with an RBF kernel.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -69,5 +70,24 @@ impl SvrModel {
     /// Predictions for the rows of `x`.
     pub fn predict(&self, x: ArrayView2<f64>) -> Array1<f64> {
         self.svm.predict(&x.to_owned())
+    }
+}
+
+settings! {
+    /// SVR's settings (`SVR(C, epsilon, gamma)`, RBF kernel).
+    SvrSettings {
+        /// Penalty.
+        c ["C"]: f64 = 1.0;
+        /// Width of the insensitive tube.
+        epsilon: f64 = 0.1;
+        /// RBF coefficient (None: scikit-learn's "scale").
+        gamma: Option<f64> = None;
+    }
+}
+
+impl SvrSettings {
+    /// Fits the support vector regressor.
+    pub fn fit(&self, x: ArrayView2<f64>, y: ArrayView1<f64>) -> Result<SvrModel> {
+        SvrModel::fit(x, y, self.c, self.epsilon, self.gamma)
     }
 }

@@ -49,7 +49,7 @@ pub fn binned_spec(config: &TrainConfig) -> Result<Option<ModelSpec>> {
     for (k, v) in config.final_params.iter().flatten() {
         spec.set(k, *v)?;
     }
-    Ok(matches!(spec, ModelSpec::HistGbm { .. }).then_some(spec))
+    Ok(matches!(spec, ModelSpec::HistGbm(_)).then_some(spec))
 }
 
 /// Trains `config` (histogram boosting, one fit: see [`binned_spec`]) on the columns of

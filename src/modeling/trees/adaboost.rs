@@ -21,8 +21,10 @@ use super::builder::{check_targets, TrainingData};
 use super::params::{check_n_estimators, param_accessors, param_guard, TreeError};
 use super::row_scoring::{check_width, map_rows, row_predictions};
 use super::tree::DecisionTreeRegressor;
+use crate::modeling::hyperparams::settings;
 use crate::modeling::sklearn_rng::NumpyRandomState;
 use crate::numpy_sum::pairwise_sum;
+use ndarray::{ArrayView1, ArrayView2};
 
 /// How a row's error counts once divided by the largest error of the stage.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
@@ -331,6 +333,33 @@ impl<D: Data<Elem = f64>, T: AsSingleTargets<Elem = f64>> Fit<ArrayBase<D, Ix2>,
 }
 
 row_predictions!(AdaBoostRegressor);
+
+settings! {
+    /// AdaBoost.R2's settings in the registry (`AdaBoostRegressor`).
+    AdaBoostSettings {
+        /// Most boosting stages.
+        n_estimators: usize = 50;
+        /// Shrinks each tree's weight and the reweighting.
+        learning_rate: f64 = 1.0;
+        /// Seed.
+        seed: u64 = 0;
+    }
+}
+
+impl AdaBoostSettings {
+    /// Fits the ensemble on rows `x` and targets `y`.
+    pub fn fit(
+        &self,
+        x: ArrayView2<f64>,
+        y: ArrayView1<f64>,
+    ) -> Result<AdaBoostRegressor, TreeError> {
+        AdaBoostRegressor::params()
+            .n_estimators(self.n_estimators)
+            .learning_rate(self.learning_rate)
+            .seed(self.seed)
+            .fit(&DatasetBase::new(x.to_owned(), y.to_owned()))
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -29,8 +29,10 @@ use super::params::{
 };
 use super::row_scoring::{check_width, map_rows, row_predictions, staged_predictions};
 use super::tree::{mean_importances, DecisionTreeRegressor};
+use crate::modeling::hyperparams::settings;
 use crate::modeling::sklearn_rng::NumpyRandomState;
 use crate::numpy_sum::pairwise_sum;
+use ndarray::ArrayView2;
 
 /// Checked hyper-parameters of a [`GradientBoostingRegressor`].
 ///
@@ -396,6 +398,39 @@ impl<D: Data<Elem = f64>, T: AsSingleTargets<Elem = f64>> Fit<ArrayBase<D, Ix2>,
 }
 
 row_predictions!(GradientBoostingRegressor);
+
+settings! {
+    /// Gradient boosting's settings in the registry (`GradientBoostingRegressor`).
+    GbmSettings {
+        /// Boosting stages.
+        n_estimators: usize = 100;
+        /// Shrinkage per stage.
+        learning_rate: f64 = 0.1;
+        /// Depth of each tree.
+        max_depth: usize = 3;
+        /// Share of rows drawn per stage.
+        subsample: f64 = 1.0;
+        /// Seed.
+        seed: u64 = 0;
+    }
+}
+
+impl GbmSettings {
+    /// Fits the ensemble on rows `x` and targets `y`.
+    pub fn fit(
+        &self,
+        x: ArrayView2<f64>,
+        y: ArrayView1<f64>,
+    ) -> Result<GradientBoostingRegressor, TreeError> {
+        GradientBoostingRegressor::params()
+            .n_estimators(self.n_estimators)
+            .learning_rate(self.learning_rate)
+            .max_depth(Some(self.max_depth))
+            .subsample(self.subsample)
+            .seed(self.seed)
+            .fit(&DatasetBase::new(x.to_owned(), y.to_owned()))
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -26,7 +26,9 @@ use super::params::{
 };
 use super::row_scoring::{check_width, map_rows, row_predictions};
 use super::tree::{mean_importances, DecisionTreeRegressor};
+use crate::modeling::hyperparams::settings;
 use crate::modeling::sklearn_rng::NumpyRandomState;
+use ndarray::{ArrayView1, ArrayView2};
 
 /// Rows × trees above which batch prediction is spread over rayon's threads.
 const PARALLEL_PREDICT_WORK: usize = 200_000;
@@ -286,6 +288,33 @@ impl<D: Data<Elem = f64>, T: AsSingleTargets<Elem = f64>> Fit<ArrayBase<D, Ix2>,
 }
 
 row_predictions!(ForestRegressor, own try_predict);
+
+settings! {
+    /// A forest's settings in the registry (`RandomForestRegressor`, `ExtraTreesRegressor`).
+    ForestSettings {
+        /// Trees.
+        n_estimators: usize = 100;
+        /// Depth limit per tree.
+        max_depth: Option<usize> = None;
+        /// Seed.
+        seed: u64 = 0;
+    }
+}
+
+impl ForestSettings {
+    /// Grows the forest `base` (random forest or extra trees) on rows `x` and targets `y`.
+    pub fn fit(
+        &self,
+        base: ForestRegressorParams,
+        x: ArrayView2<f64>,
+        y: ArrayView1<f64>,
+    ) -> Result<ForestRegressor, TreeError> {
+        base.n_estimators(self.n_estimators)
+            .max_depth(self.max_depth)
+            .seed(self.seed)
+            .fit(&DatasetBase::new(x.to_owned(), y.to_owned()))
+    }
+}
 
 #[cfg(test)]
 mod tests {

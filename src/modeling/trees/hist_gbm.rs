@@ -32,7 +32,10 @@ use super::hist_tree::{
 use super::histogram::RowBins;
 use super::params::{check_n_estimators, param_accessors, param_guard, TreeError};
 use super::row_scoring::{check_width, map_rows, row_predictions, staged_predictions};
+use crate::modeling::hyperparams::settings;
 use crate::modeling::split::{train_test_split, Split};
+use linfa::ParamGuard;
+use ndarray::{ArrayView1, ArrayView2};
 
 /// Rows a thread scores at a time in [`HistGradientBoostingRegressor::predict_binned`]: their
 /// bins (a byte a feature) stay in cache while every tree walks them.
@@ -553,6 +556,54 @@ fn mse(predicted: &[f64], y: &[f64]) -> f64 {
 }
 
 row_predictions!(HistGradientBoostingRegressor);
+
+settings! {
+    /// Histogram boosting's settings in the registry (`HistGradientBoostingRegressor`).
+    HistGbmSettings {
+        /// Boosting iterations.
+        max_iter: usize = 100;
+        /// Shrinkage per iteration.
+        learning_rate: f64 = 0.1;
+        /// Most leaves per tree.
+        max_leaf_nodes: usize = 31;
+        /// Fewest rows in a leaf.
+        min_samples_leaf: usize = 20;
+        /// L2 penalty on leaf values.
+        l2_regularization: f64 = 0.0;
+        /// Bins for non-missing values.
+        max_bins: usize = 255;
+        /// Stop on a validation split when the loss stops improving.
+        early_stopping: bool = false;
+        /// Seed.
+        seed: u64 = 0;
+    }
+}
+
+impl HistGbmSettings {
+    /// The model's own checked parameters.
+    pub fn params(&self) -> Result<HistGradientBoostingRegressorValidParams, TreeError> {
+        HistGradientBoostingRegressor::params()
+            .max_iter(self.max_iter)
+            .learning_rate(self.learning_rate)
+            .max_leaf_nodes(Some(self.max_leaf_nodes))
+            .min_samples_leaf(self.min_samples_leaf)
+            .l2_regularization(self.l2_regularization)
+            .max_bins(self.max_bins)
+            .early_stopping(self.early_stopping)
+            .seed(self.seed)
+            .check()
+    }
+
+    /// Fits the ensemble on rows `x` (NaN is a missing value) and targets `y`, read in place.
+    pub fn fit(
+        &self,
+        x: ArrayView2<f64>,
+        y: ArrayView1<f64>,
+    ) -> Result<HistGradientBoostingRegressor, TreeError> {
+        // Views, not copies: at a million rows the matrix is the largest thing.
+        self.params()?.fit(&DatasetBase::new(x, y))
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -24,12 +24,12 @@ pub mod partition;
 pub(crate) mod row_scoring;
 pub mod tree;
 
-pub use adaboost::{AdaBoostRegressor, AdaBoostRegressorParams};
-pub use boosting::{GradientBoostingRegressor, GradientBoostingRegressorParams};
-pub use forest::{ForestRegressor, ForestRegressorParams};
+pub use adaboost::{AdaBoostRegressor, AdaBoostRegressorParams, AdaBoostSettings};
+pub use boosting::{GbmSettings, GradientBoostingRegressor, GradientBoostingRegressorParams};
+pub use forest::{ForestRegressor, ForestRegressorParams, ForestSettings};
 pub use hist_gbm::{
-    HistGradientBoostingRegressor, HistGradientBoostingRegressorParams,
+    HistGbmSettings, HistGradientBoostingRegressor, HistGradientBoostingRegressorParams,
     HistGradientBoostingRegressorValidParams,
 };
 pub use params::{MaxFeatures, Splitter, TreeError, MAX_ESTIMATORS};
-pub use tree::{DecisionTreeRegressor, DecisionTreeRegressorParams, TreeNode};
+pub use tree::{DecisionTreeRegressor, DecisionTreeRegressorParams, TreeNode, TreeSettings};

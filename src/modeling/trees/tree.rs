@@ -37,7 +37,9 @@ use super::params::{
     param_accessors, param_guard, validate_tree_params, MaxFeatures, Splitter, TreeError,
 };
 use super::row_scoring::{check_width, map_rows, row_predictions};
+use crate::modeling::hyperparams::settings;
 use crate::modeling::sklearn_rng::NumpyRandomState;
+use ndarray::ArrayView2;
 
 /// Checked hyper-parameters of a [`DecisionTreeRegressor`].
 ///
@@ -175,6 +177,33 @@ pub(crate) fn mean_importances<'a>(
     }
     acc
 }
+settings! {
+    /// The tree's settings in the registry (`DecisionTreeRegressor`).
+    TreeSettings {
+        /// Depth limit (None: grow until pure).
+        max_depth: Option<usize> = None;
+        /// Fewest rows in a leaf.
+        min_samples_leaf: usize = 1;
+        /// Seed of the feature order.
+        seed: u64 = 0;
+    }
+}
+
+impl TreeSettings {
+    /// Grows the tree on rows `x` and targets `y`.
+    pub fn fit(
+        &self,
+        x: ArrayView2<f64>,
+        y: ArrayView1<f64>,
+    ) -> Result<DecisionTreeRegressor, TreeError> {
+        DecisionTreeRegressor::params()
+            .max_depth(self.max_depth)
+            .min_samples_leaf(self.min_samples_leaf)
+            .seed(self.seed)
+            .fit(&DatasetBase::new(x.to_owned(), y.to_owned()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::fixtures::{fit, sklearn_reference_data, synthetic};
