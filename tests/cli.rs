@@ -217,6 +217,33 @@ fn train_help_lists_every_model_with_its_description() {
 }
 
 #[test]
+fn train_help_lists_each_models_parameters_with_type_and_default() {
+    let out = run(&["train", "--help"]);
+    let help = String::from_utf8_lossy(&out.stdout);
+    for m in ml_workflow::modeling::MODELS {
+        for p in m.params.iter().filter(|p| p.name != "seed") {
+            let line = help
+                .lines()
+                .find(|l| {
+                    l.trim_start().starts_with(&format!("{}:", p.name))
+                        || l.trim_start().starts_with(&format!("{} (also", p.name))
+                })
+                .unwrap_or_else(|| panic!("{} {} missing from:\n{help}", m.name, p.name));
+            assert!(line.contains(p.kind.label()), "{line}");
+        }
+    }
+    for line in [
+        "max_iter: integer, default 100. Boosting iterations.",
+        "early_stopping: true/false, default false.",
+        "max_depth: integer or none, default none.",
+        "k (also n_neighbors): integer, default 5.",
+        "gamma: number or none, default none.",
+    ] {
+        assert!(help.contains(line), "{line:?} missing from:\n{help}");
+    }
+}
+
+#[test]
 fn a_closed_pipe_ends_quietly() {
     // `ml-workflow describe height-weight | head -0`: the reader is gone before the write.
     let mut child = ml_workflow()

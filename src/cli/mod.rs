@@ -53,6 +53,7 @@ pub(crate) enum Command {
     /// `--dataset NAME` runs the dataset's preset (boston-housing: the chapter's pipeline as it
     /// is); `--csv FILE --target COL` runs the same steps on any numeric CSV. Flags given
     /// override the preset.
+    #[command(after_long_help = train::model_parameters())]
     Train(train::TrainArgs),
     /// Predict with a saved model for a pandas-JSON DataFrame read from a file or stdin.
     ///

@@ -9,6 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use ml_workflow::datasets;
 use ml_workflow::ingest::csv::Separator;
 use ml_workflow::ingest::{self, Cache};
+use ml_workflow::modeling::hyperparams::ParamKind;
 use ml_workflow::modeling::train::{self, TrainConfig};
 use ml_workflow::modeling::{Grid, ModelSpec, MODELS};
 use ml_workflow::serving::Artifact;
@@ -99,6 +100,48 @@ fn model_parser() -> impl TypedValueParser<Value = ModelSpec> {
             .aliases(m.aliases.iter().copied())
     }))
     .try_map(|name| ModelSpec::from_name(&name))
+}
+
+/// `train --help`'s list of every model's parameters, from the registry: name, type, default
+/// and what it does.
+pub(crate) fn model_parameters() -> String {
+    let mut text = String::from(
+        "Model parameters (--param KEY=VALUE, --grid KEY=V1,V2 or KEY=START:STOP:STEP; \
+         true/false as 1/0 in a grid):",
+    );
+    for model in MODELS {
+        let defaults = (model.defaults)().params();
+        let params: Vec<String> = model
+            .params
+            .iter()
+            .filter(|p| p.kind != ParamKind::Seed)
+            .map(|p| {
+                let default = defaults.get(p.name).map_or("none".into(), |v| match v {
+                    serde_json::Value::Null => "none".to_string(),
+                    other => other.to_string(),
+                });
+                let aliases = if p.aliases.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (also {})", p.aliases.join(", "))
+                };
+                format!(
+                    "    {}{aliases}: {}, default {default}. {}",
+                    p.name,
+                    p.kind.label(),
+                    p.help.trim()
+                )
+            })
+            .collect();
+        text.push_str(&format!("\n\n  {} ({})", model.name, model.description));
+        if params.is_empty() {
+            text.push_str("\n    no parameters");
+        } else {
+            text.push('\n');
+            text.push_str(&params.join("\n"));
+        }
+    }
+    text
 }
 
 /// The training configuration: the dataset's preset (or CSV defaults) with the flags applied.
