@@ -4,7 +4,9 @@
 //!
 //! The `tempfile` crate creates the temporary file; this module adds the checks on the target
 //! (a target that exists and is not a regular file — a directory, a link, a device — is
-//! refused) and the fsyncs that make the rename durable.
+//! refused) and the fsyncs that make the rename durable. The file gets the mode an ordinary
+//! new file gets (0666 less the umask: 0644 under 022), not the temporary file's private 0600,
+//! so an artifact or a download can be shared as any file the user writes.
 
 use std::fs::File;
 use std::io::Write;
@@ -29,9 +31,11 @@ impl AtomicFile {
             _ => Path::new("."),
         };
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        let temp = tempfile::Builder::new()
-            .prefix(".ml-workflow-")
-            .suffix(".tmp")
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".ml-workflow-").suffix(".tmp");
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+        let temp = builder
             .tempfile_in(dir)
             .map_err(|e| Error::io(dir, e))?;
         Ok(AtomicFile {
@@ -118,6 +122,21 @@ mod tests {
         drop(pending);
         assert_eq!(std::fs::read(&path).unwrap(), b"old");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_written_file_has_the_mode_an_ordinary_new_file_has() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        // An ordinary new file shows what the umask gives.
+        let plain = dir.path().join("plain");
+        File::create(&plain).unwrap();
+        let written = dir.path().join("written.json");
+        write_atomically(&written, b"{}").unwrap();
+        assert_eq!(mode(&written), mode(&plain));
+        assert_ne!(mode(&written), 0o600, "the temporary file's private mode");
     }
 
     #[cfg(unix)]
