@@ -35,9 +35,7 @@ impl AtomicFile {
         builder.prefix(".ml-workflow-").suffix(".tmp");
         #[cfg(unix)]
         builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-        let temp = builder
-            .tempfile_in(dir)
-            .map_err(|e| Error::io(dir, e))?;
+        let temp = builder.tempfile_in(dir).map_err(|e| Error::io(dir, e))?;
         Ok(AtomicFile {
             temp,
             target: target.to_path_buf(),

@@ -44,6 +44,10 @@ pub mod table;
 
 pub use error::{Error, Result};
 
+/// The crate's polars, so that a notebook uses polars' own API on the crate's frames without a
+/// `:dep` of its own (which could pick another version): `use ml_workflow::polars::prelude::*;`.
+pub use polars;
+
 /// Everything a notebook needs, in one import.
 pub mod prelude {
     pub use crate::datasets::{dataset, preset, BOSTON_DROPPED};
@@ -53,7 +57,7 @@ pub mod prelude {
         Summary,
     };
     pub use crate::error::{Error, Result};
-    pub use crate::ingest::csv::{parse_delimited, Separator};
+    pub use crate::ingest::csv::{CsvReader, Separator};
     pub use crate::ingest::{load_dataset, read_csv};
     pub use crate::modeling::gradient_descent::{GdParams, Init};
     pub use crate::modeling::search::{spot_check, Grid};

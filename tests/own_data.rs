@@ -5,14 +5,16 @@
 mod common;
 
 use common::{assert_close, mixed_csv};
-use ml_workflow::ingest::csv::{parse_delimited, Separator};
+use ml_workflow::ingest::csv::CsvReader;
 use ml_workflow::modeling::train::{train, train_owned, train_whole, Prepared, TrainConfig};
 use ml_workflow::modeling::{ColumnType, Encoding, ModelSpec};
 use ml_workflow::serving::{predict, predict_csv, Artifact, PayloadError, PredictError};
 use polars::prelude::DataFrame;
 
 fn mixed(n: usize) -> DataFrame {
-    parse_delimited(mixed_csv(n).as_bytes(), "mixed.csv", Separator::Sniff).expect("mixed table")
+    CsvReader::new()
+        .parse(mixed_csv(n).as_bytes(), "mixed.csv")
+        .expect("mixed table")
 }
 
 /// Least squares on every row (no held-out rows), 2 folds: for the small edge-case tables.
@@ -251,7 +253,9 @@ fn high_cardinality_and_identifier_columns_are_refused_with_a_way_out() {
     for i in 0..300 {
         csv.push_str(&format!("id-{i},z{},{}\n", i % 130, i % 7));
     }
-    let df = parse_delimited(csv.as_bytes(), "wide.csv", Separator::Sniff).expect("frame");
+    let df = CsvReader::new()
+        .parse(csv.as_bytes(), "wide.csv")
+        .expect("frame");
     let config = TrainConfig {
         model: ModelSpec::Linear,
         ..TrainConfig::for_target("y")
@@ -280,7 +284,7 @@ fn high_cardinality_and_identifier_columns_are_refused_with_a_way_out() {
 #[test]
 fn a_text_or_gappy_target_names_the_rows() {
     let text = b"a,grade,price\n1,1,100\n2,2,210\n3,A,290\n";
-    let df = parse_delimited(text, "m.csv", Separator::Sniff).expect("frame");
+    let df = CsvReader::new().parse(text, "m.csv").expect("frame");
     let err = train(&df, &TrainConfig::for_target("grade"), None)
         .map(|_| ())
         .expect_err("text target")
@@ -290,7 +294,7 @@ fn a_text_or_gappy_target_names_the_rows() {
         "{err}"
     );
     let gaps = b"a,price\n1,100\n2,\n3,290\n4,NA\n";
-    let df = parse_delimited(gaps, "g.csv", Separator::Sniff).expect("frame");
+    let df = CsvReader::new().parse(gaps, "g.csv").expect("frame");
     let err = train(&df, &TrainConfig::for_target("price"), None)
         .map(|_| ())
         .expect_err("gaps")
@@ -383,7 +387,7 @@ fn the_cli_trains_on_a_csv_and_predicts_what_the_crate_predicts() {
 #[test]
 fn feature_names_follow_the_encoded_order_when_text_comes_first() {
     let csv = b"city,size,y\nb,1,10\na,2,20\nb,3,30\na,4,40\nb,5,50\n";
-    let df = parse_delimited(csv, "t.csv", Separator::Sniff).expect("frame");
+    let df = CsvReader::new().parse(csv, "t.csv").expect("frame");
     let config = all_rows_linear("y");
     let data = Prepared::new(&df, &config).expect("prepared");
     // Numbers first, then the one-hot block, as scikit-learn's ColumnTransformer names them.
@@ -398,10 +402,10 @@ fn feature_names_follow_the_encoded_order_when_text_comes_first() {
 #[test]
 fn nan_is_a_gap_and_an_infinity_is_named() {
     let csv = b"x,y\n1,1\nNAN,2\n3,3\nnan,4\n5,5\n";
-    let df = parse_delimited(csv, "n.csv", Separator::Sniff).expect("frame");
+    let df = CsvReader::new().parse(csv, "n.csv").expect("frame");
     assert_eq!(df.column("x").expect("x").null_count(), 2);
     let inf = b"x,y\n1,1\ninf,2\n3,3\n";
-    let df = parse_delimited(inf, "i.csv", Separator::Sniff).expect("frame");
+    let df = CsvReader::new().parse(inf, "i.csv").expect("frame");
     let config = all_rows_linear("y");
     let err = refused(train(&df, &config, None));
     assert!(
@@ -413,7 +417,7 @@ fn nan_is_a_gap_and_an_infinity_is_named() {
 #[test]
 fn a_model_of_constant_inputs_predicts_the_mean() {
     let csv = b"c,y\nk,1\nk,2\nk,3\nk,6\n";
-    let df = parse_delimited(csv, "c.csv", Separator::Sniff).expect("frame");
+    let df = CsvReader::new().parse(csv, "c.csv").expect("frame");
     let config = all_rows_linear("y");
     let report = train(&df, &config, None).expect("training");
     let artifact = Artifact::from_report(&report, "c", "test");

@@ -1,5 +1,5 @@
 """The dtypes and values pandas' read_csv gives for the small CSV texts that
-src/ingest/csv.rs tests against (run with compare/.venv/bin/python; its output is written as
+src/ingest/csv/reader.rs tests against (run with compare/.venv/bin/python; its output is written as
 literals in the tests)."""
 
 import io, json, math

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use ml_workflow::datasets;
 use ml_workflow::eda::{describe, describe_all};
-use ml_workflow::ingest::csv::Separator;
+use ml_workflow::ingest::csv::{CsvReader, Separator};
 use ml_workflow::ingest::{self, Cache};
 use ml_workflow::{Error, Result};
 use polars::prelude::DataFrame;
@@ -54,6 +54,6 @@ fn load_source(source: &str, sep: Separator) -> Result<DataFrame> {
             "source",
             format!("{source:?} is neither a file nor a registered dataset ({unknown})"),
         )),
-        Err(_) => ingest::read_csv_with(PathBuf::from(source), sep),
+        Err(_) => CsvReader::new().separator(sep).read(PathBuf::from(source)),
     }
 }

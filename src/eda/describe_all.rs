@@ -201,7 +201,11 @@ impl fmt::Display for DescribeAll {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::parse_csv;
+    use crate::ingest::CsvReader;
+
+    fn parse_csv(bytes: &[u8], source: &str) -> crate::Result<polars::prelude::DataFrame> {
+        CsvReader::new().parse(bytes, source)
+    }
 
     /// pandas 3.1's `describe(include="all").to_json()` of the same bytes.
     #[test]

@@ -16,10 +16,10 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::DataFrame;
 
-use super::blocks::Blocks;
-use super::csv::{read_csv_columns, read_csv_with, read_file_blocks, read_header, Separator};
-use super::parallel::PARALLEL_MIN_BYTES;
-use super::typed_columns::PartType;
+use super::csv::blocks::Blocks;
+use super::csv::parallel::PARALLEL_MIN_BYTES;
+use super::csv::typed_columns::PartType;
+use super::csv::{CsvReader, Separator};
 use crate::error::{Error, Result};
 use crate::modeling::train::{default_value_budget, ColumnSource, NumberVisit};
 use crate::table::ColumnType;
@@ -49,7 +49,7 @@ impl CsvColumns {
     /// The file's header, and how many columns a pass reads (see the module docs).
     pub fn open(path: impl AsRef<Path>, separator: Separator) -> Result<CsvColumns> {
         let path = path.as_ref().to_path_buf();
-        let names = read_header(&path, separator)?;
+        let names = CsvReader::new().separator(separator).header(&path)?;
         let size = std::fs::metadata(&path)
             .map_err(|e| Error::io(&path, e))?
             .len();
@@ -125,15 +125,21 @@ impl ColumnSource for CsvColumns {
     }
 
     fn take_all(&mut self) -> Result<DataFrame> {
-        read_csv_with(&self.path, self.separator)
+        CsvReader::new().separator(self.separator).read(&self.path)
     }
 
     fn take(&mut self, names: &[String]) -> Result<DataFrame> {
         if !self.streams || self.blocks.is_some() {
-            return read_csv_columns(&self.path, self.separator, names);
+            return CsvReader::new()
+                .separator(self.separator)
+                .columns(names)
+                .read(&self.path);
         }
-        let (frame, blocks) =
-            read_file_blocks(&self.path, self.separator, names, self.parallel_min)?;
+        let (frame, blocks) = CsvReader::new()
+            .separator(self.separator)
+            .columns(names)
+            .parallel_from(self.parallel_min)
+            .read_blocks(&self.path)?;
         self.blocks = blocks;
         Ok(frame)
     }

@@ -5,15 +5,9 @@
 //! file without touching the network and downloads it on first use. A cached file whose
 //! SHA-256 differs from the registry's is an error, never silently used.
 
-mod blocks;
 pub mod by_columns;
 pub mod cache;
 pub mod csv;
-mod fields;
-mod number_stream;
-mod parallel;
-mod typed_columns;
-mod utf8;
 
 use std::path::Path;
 
@@ -21,10 +15,7 @@ use polars::prelude::DataFrame;
 
 pub use by_columns::CsvColumns;
 pub use cache::{data_dir, sha256_bytes, sha256_file, Cache, CacheState, DATA_DIR_ENV};
-pub use csv::{
-    parse_csv, parse_delimited, parse_whitespace, read_csv, read_csv_columns, read_csv_with,
-    read_header, read_whitespace, Separator,
-};
+pub use csv::{CsvReader, Separator};
 
 use crate::datasets::{dataset, DatasetSpec, Format};
 use crate::error::Result;
@@ -43,10 +34,19 @@ pub fn load_dataset(name: &str) -> Result<DataFrame> {
     read_dataset_file(&spec, &path)
 }
 
+/// Reads a CSV file with a header, as `pandas.read_csv(path)` does: [`CsvReader`] with every
+/// option at its default (see [`csv`] for the types columns get).
+pub fn read_csv(path: impl AsRef<Path>) -> Result<DataFrame> {
+    CsvReader::new().read(path)
+}
+
 /// Reads (streams) a dataset file laid out as `spec` says.
 pub fn read_dataset_file(spec: &DatasetSpec, path: &Path) -> Result<DataFrame> {
     match spec.format {
         Format::Csv => read_csv(path),
-        Format::Whitespace => csv::read_whitespace(path, &spec.columns),
+        Format::Whitespace => CsvReader::new()
+            .separator(Separator::Whitespace)
+            .names(&spec.columns)
+            .read(path),
     }
 }

@@ -134,7 +134,7 @@ impl ParamDef {
 /// Declares a model's settings: a struct whose fields are its hyperparameters, each with its
 /// help (the doc line), type and default, and `PARAMS`, their table.
 ///
-/// ```ignore
+/// ```text
 /// settings! {
 ///     /// Gradient boosting's settings.
 ///     GbmSettings {

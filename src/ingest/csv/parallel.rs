@@ -387,7 +387,30 @@ mod tests {
     use polars::prelude::DataFrame;
 
     use super::*;
-    use crate::ingest::csv::{read_file, read_file_columns, Separator};
+    use crate::error::Result;
+    use crate::ingest::csv::{CsvReader, Separator};
+
+    /// The whole file, in parallel blocks from `parallel_min` bytes.
+    fn read_file(path: &Path, separator: Separator, parallel_min: u64) -> Result<DataFrame> {
+        CsvReader::new()
+            .separator(separator)
+            .parallel_from(parallel_min)
+            .read(path)
+    }
+
+    /// The columns `keep`, in parallel blocks from `parallel_min` bytes.
+    fn read_file_columns(
+        path: &Path,
+        separator: Separator,
+        keep: &[String],
+        parallel_min: u64,
+    ) -> Result<DataFrame> {
+        CsvReader::new()
+            .separator(separator)
+            .columns(keep)
+            .parallel_from(parallel_min)
+            .read(path)
+    }
 
     /// `text` in a file of a temporary folder (removed when the folder is dropped).
     fn temp_csv(text: &str) -> (tempfile::TempDir, std::path::PathBuf) {

@@ -193,7 +193,7 @@ mod tests {
     use std::fmt::Write as _;
     use std::sync::Mutex;
 
-    use crate::ingest::parallel::first_pass;
+    use crate::ingest::csv::parallel::first_pass;
     use crate::table::ColumnType;
 
     /// Four threads, whatever the machine has.

@@ -1,27 +1,8 @@
-//! CSV reading as `pandas.read_csv` reads: the separator sniffed among `,` `;` tab and runs of
-//! whitespace (or given), a header row, quoted fields with embedded separators, quotes and
-//! newlines, a UTF-8 byte-order mark, CRLF or LF line ends, and pandas' default missing-value
-//! markers. Each column gets the type pandas infers:
-//!
-//! * every non-missing cell an integer and none missing: `Int64`;
-//! * every non-missing cell a number (integers with gaps too): `Float64`, gaps as nulls;
-//! * every non-missing cell `True`/`False` (any case pandas accepts): `Boolean` (pandas makes a
-//!   column with gaps `object`; here it stays `Boolean` with nulls);
-//! * anything else: `String`, text kept as written (numbers are read with surrounding spaces
-//!   ignored, text is not trimmed, as in pandas), gaps as nulls.
-//!
-//! A column with no value at all is `Float64` of nulls, as in pandas. Unlike pandas, a row
-//! with too few or too many fields is an error naming its line, rather than padded with gaps.
-//!
-//! The file is streamed, twice at most, and never held whole: the first pass types every
-//! column and keeps only numeric and boolean values (`ingest/columns.rs`); a second pass, only
-//! when some column turned out to be text, collects those columns' text. UTF-8 is checked as
-//! the bytes stream past (`ingest/utf8.rs`). So a numeric file costs about 9 bytes a cell
-//! while it is read, whatever its text looked like.
-//!
-//! The `csv` crate tokenises and the frame is built column by column, rather than through
-//! polars' CSV reader, whose cargo feature pulls an object-store and async stack into every
-//! build (the notebooks' kernel included).
+//! The one-thread reader under [`super::CsvReader`]: the input opened past its byte-order
+//! mark with UTF-8 checked as it streams, the layout (a separator sniffed from the header line,
+//! or runs of whitespace), the rows tokenised by the `csv` crate, the first pass typing every
+//! column, a second pass for the text columns, and errors that name the line. A large file's
+//! first pass goes to `parallel.rs` when it can.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
@@ -34,12 +15,10 @@ use super::fields::{
     check_unique, header_names, keep_mask, new_columns, push_fields, push_text, reserve_for,
     SIZE_SAMPLE_ROWS,
 };
-use super::parallel::{first_pass, PARALLEL_MIN_BYTES};
+use super::parallel::first_pass;
 use super::typed_columns::{TextColumn, TypedColumn};
 use super::utf8::{not_utf8, Utf8Reader};
 use crate::error::{Error, Result};
-
-pub use crate::table::pandas_text::{boolean, is_missing, NA_MARKERS};
 
 /// How fields are separated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,132 +32,27 @@ pub enum Separator {
     Whitespace,
 }
 
-/// Reads a CSV file with a header into a DataFrame, the separator sniffed (see the module
-/// docs for the types each column gets).
-pub fn read_csv(path: impl AsRef<Path>) -> Result<DataFrame> {
-    read_csv_with(path, Separator::Sniff)
-}
-
-/// [`read_csv`] with the separator given (`--sep`).
-pub fn read_csv_with(path: impl AsRef<Path>, separator: Separator) -> Result<DataFrame> {
-    read_file(path.as_ref(), separator, PARALLEL_MIN_BYTES)
-}
-
-/// [`read_csv_with`], in parallel blocks from `parallel_min` bytes (see `ingest/parallel.rs`).
-pub(super) fn read_file(path: &Path, separator: Separator, parallel_min: u64) -> Result<DataFrame> {
-    let source = path.display().to_string();
-    read(
-        &Input::File(path),
-        &source,
-        separator,
-        None,
-        None,
-        parallel_min,
-    )
-}
-
-/// [`read_csv_with`] keeping only the columns named in `keep` (in the file's order, as
-/// pandas' `usecols`): the others are split off each row but never parsed or held. Each column
-/// is typed exactly as the whole file's read types it. A name the header lacks is an error.
-/// Reading a big table a few columns at a time keeps memory to those columns (histogram
-/// boosting's training does: [`crate::modeling::binned`]).
-pub fn read_csv_columns(
-    path: impl AsRef<Path>,
-    separator: Separator,
-    keep: &[String],
-) -> Result<DataFrame> {
-    read_file_columns(path.as_ref(), separator, keep, PARALLEL_MIN_BYTES)
-}
-
-/// [`read_csv_columns`], in parallel blocks from `parallel_min` bytes.
-pub(super) fn read_file_columns(
-    path: &Path,
-    separator: Separator,
-    keep: &[String],
-    parallel_min: u64,
-) -> Result<DataFrame> {
-    read_file_blocks(path, separator, keep, parallel_min).map(|(frame, _)| frame)
-}
-
-/// [`read_file_columns`], and the blocks it was read in, to read the file again in them;
-/// `None` when it was read on one thread.
-pub(super) fn read_file_blocks(
-    path: &Path,
-    separator: Separator,
-    keep: &[String],
-    parallel_min: u64,
-) -> Result<(DataFrame, Option<Blocks>)> {
-    let source = path.display().to_string();
-    let input = Input::File(path);
-    read_parts(&input, &source, separator, None, Some(keep), parallel_min)
-}
-
-/// The header's names of a delimited file (the separator sniffed unless given), as
-/// [`read_csv_with`] names its columns.
-pub fn read_header(path: impl AsRef<Path>, separator: Separator) -> Result<Vec<String>> {
-    let path = path.as_ref();
-    let source = path.display().to_string();
-    let input = Input::File(path);
-    let layout = layout(&input, &source, separator)?;
+/// The header's names of `input` (the separator sniffed unless given), as [`read`] names its
+/// columns.
+pub(super) fn header(input: &Input, source: &str, separator: Separator) -> Result<Vec<String>> {
+    let layout = layout(input, source, separator)?;
     let mut names = None;
     // The first row is the header; the error only stops the reading there.
-    let read = each_row(&input, &source, layout, &mut |_, _, fields| {
+    let read = each_row(input, source, layout, &mut |_, _, fields| {
         names = Some(header_names(fields));
         Err(Error::invalid("csv", "stop after the header"))
     });
     match names {
         Some(names) if !names.is_empty() && !names.iter().all(String::is_empty) => {
-            check_unique(&names, &source)?;
+            check_unique(&names, source)?;
             Ok(names)
         }
-        Some(_) => Err(parse_error(&source, 1, "the file has no header row".into())),
+        Some(_) => Err(parse_error(source, 1, "the file has no header row".into())),
         None => {
             read?;
-            Err(parse_error(&source, 1, "the file has no header row".into()))
+            Err(parse_error(source, 1, "the file has no header row".into()))
         }
     }
-}
-
-/// Parses CSV bytes with a header, the separator sniffed; `source` names the input in errors.
-pub fn parse_csv(bytes: &[u8], source: &str) -> Result<DataFrame> {
-    parse_delimited(bytes, source, Separator::Sniff)
-}
-
-/// Parses delimited bytes with a header row.
-pub fn parse_delimited(bytes: &[u8], source: &str, separator: Separator) -> Result<DataFrame> {
-    read(
-        &Input::Bytes(bytes),
-        source,
-        separator,
-        None,
-        None,
-        u64::MAX,
-    )
-}
-
-/// Parses a header-less file whose fields are separated by runs of spaces or tabs.
-pub fn parse_whitespace(bytes: &[u8], names: &[String], source: &str) -> Result<DataFrame> {
-    read(
-        &Input::Bytes(bytes),
-        source,
-        Separator::Whitespace,
-        Some(names),
-        None,
-        u64::MAX,
-    )
-}
-
-/// Reads a header-less, whitespace-separated file (streamed) with the given column names.
-pub fn read_whitespace(path: &Path, names: &[String]) -> Result<DataFrame> {
-    let source = path.display().to_string();
-    read(
-        &Input::File(path),
-        &source,
-        Separator::Whitespace,
-        Some(names),
-        None,
-        u64::MAX,
-    )
 }
 
 /// Where the text comes from; each pass opens it afresh.
@@ -189,7 +63,7 @@ pub(super) enum Input<'a> {
 
 impl Input<'_> {
     /// A buffered reader past any byte-order mark, checking UTF-8 as it goes.
-    fn open(&self) -> Result<BufReader<Utf8Reader<Box<dyn Read + '_>>>> {
+    pub(super) fn open(&self) -> Result<BufReader<Utf8Reader<Box<dyn Read + '_>>>> {
         let mut raw: BufReader<Box<dyn Read + '_>> = match self {
             Input::File(path) => BufReader::with_capacity(
                 1 << 16,
@@ -243,7 +117,7 @@ fn layout(input: &Input, source: &str, separator: Separator) -> Result<Layout> {
 /// Reads `input` in at most two passes: names, then typed columns, then text columns; only
 /// the columns in `keep` when given. A file of `parallel_min` bytes or more has its first pass
 /// in parallel blocks when it can.
-fn read(
+pub(super) fn read(
     input: &Input,
     source: &str,
     separator: Separator,
@@ -255,7 +129,7 @@ fn read(
 }
 
 /// [`read`], and the blocks of a file read in parallel.
-fn read_parts(
+pub(super) fn read_parts(
     input: &Input,
     source: &str,
     separator: Separator,
@@ -548,6 +422,18 @@ fn parse_error(source: &str, line: usize, message: String) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::csv::CsvReader;
+
+    fn parse_csv(bytes: &[u8], source: &str) -> Result<DataFrame> {
+        CsvReader::new().parse(bytes, source)
+    }
+
+    fn parse_whitespace(bytes: &[u8], names: &[String], source: &str) -> Result<DataFrame> {
+        CsvReader::new()
+            .separator(Separator::Whitespace)
+            .names(names)
+            .parse(bytes, source)
+    }
 
     #[test]
     fn bom_crlf_and_no_final_newline() {
