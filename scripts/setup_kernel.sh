@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Install the notebooks' Rust kernel: evcxr_jupyter (pinned), registered inside the project's
-# venv (never in the user's home), with the environment the kernel needs in its kernelspec.
-# Idempotent: skips the ~8-minute `cargo install` when the pinned version is on the PATH.
+# Install the notebooks' Rust kernel: evcxr_jupyter (pinned, patched: scripts/install_evcxr.sh),
+# registered inside the project's venv (never in the user's home), with the environment the
+# kernel needs in its kernelspec. Idempotent: skips the ~12-minute install when it is done.
 #
 #   scripts/setup_kernel.sh            # called by 'make setup'
 #
@@ -19,16 +19,9 @@ EVCXR_VERSION="${EVCXR_VERSION:-0.22.0}"
 EVCXR_TMPDIR="${EVCXR_TMPDIR:-${XDG_CACHE_HOME:-$HOME/.cache}/ml-workflow/evcxr}"
 [[ -x "${VENV}/bin/python" ]] || die "no venv at ${VENV}: run 'make setup'"
 
-# cargo install puts binaries in $CARGO_HOME/bin, which may not be on the PATH yet.
+# evcxr_jupyter, pinned and patched (scripts/install_evcxr.sh: skipped when installed).
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:${PATH}"
-if ! command -v evcxr_jupyter >/dev/null ||
-    ! grep -q "^evcxr_jupyter v${EVCXR_VERSION}:" <<<"$(cargo install --list)"; then
-    echo "==> cargo install --locked evcxr_jupyter --version ${EVCXR_VERSION} (about 8 minutes on 2 cores)"
-    # Its own, throwaway target folder: not the project's build cache.
-    build="$(mktemp -d)"
-    trap 'rm -rf "${build}"' EXIT
-    CARGO_TARGET_DIR="${build}" cargo install --locked evcxr_jupyter --version "${EVCXR_VERSION}"
-fi
+EVCXR_VERSION="${EVCXR_VERSION}" scripts/install_evcxr.sh
 
 # The kernel builds each cell as a cdylib linked to the toolchain's libstd. Pin the toolchain
 # for the kernel's cargo (it runs in the build folder, outside this checkout's
@@ -40,15 +33,29 @@ host="$(rustc -vV | sed -n 's/^host: //p')"
 libstd_dir="${sysroot}/lib/rustlib/${host}/lib"
 compgen -G "${libstd_dir}/libstd-*.so" >/dev/null || die "no libstd-*.so in ${libstd_dir}"
 
+# A build folder last built with static linking (evcxr's default, before scripts/evcxr/evcxr.toml)
+# holds libraries evcxr would link statically again: start it afresh, once, and the slots
+# copied from it too (scripts/evcxr_kernel.sh seeds new slots from a warm one).
+linking_stamp="${EVCXR_TMPDIR}/.ml-workflow-dynamic-linking"
+if [[ -d "${EVCXR_TMPDIR}/target" && ! -f "${linking_stamp}" ]]; then
+    echo "==> ${EVCXR_TMPDIR}: built with static linking; starting it afresh for dynamic linking"
+    rm -rf "${EVCXR_TMPDIR}/target"
+    for slot in "${EVCXR_TMPDIR}"-[0-9]*; do
+        [[ -d "${slot}" ]] && rm -rf "${slot}"
+    done
+fi
+
 kernels="${VENV}/share/jupyter"
 JUPYTER_PATH="${kernels}" evcxr_jupyter --install >/dev/null
 spec="${kernels}/kernels/rust/kernel.json"
 [[ -f "${spec}" ]] || die "evcxr_jupyter --install did not write ${spec}"
 mkdir -p "${EVCXR_TMPDIR}"
+touch "${linking_stamp}"
+config_dir="$(cd scripts/evcxr && pwd)"
 launcher="$(cd scripts && pwd)/evcxr_kernel.sh"
-"${VENV}/bin/python" - "${spec}" "$(command -v evcxr_jupyter)" "${EVCXR_TMPDIR}" "${toolchain}" "${libstd_dir}" "${launcher}" <<'PY'
+"${VENV}/bin/python" - "${spec}" "$(command -v evcxr_jupyter)" "${EVCXR_TMPDIR}" "${toolchain}" "${libstd_dir}" "${launcher}" "${config_dir}" <<'PY'
 import json, sys
-path, binary, tmpdir, toolchain, libstd_dir, launcher = sys.argv[1:]
+path, binary, tmpdir, toolchain, libstd_dir, launcher, config_dir = sys.argv[1:]
 spec = json.load(open(path))
 # The launcher gives each running kernel its own build folder (two notebooks open at once),
 # then runs evcxr_jupyter by its absolute path (jupyter may start without ~/.cargo/bin).
@@ -56,6 +63,7 @@ spec["argv"] = [launcher, binary] + spec["argv"][1:]
 spec["display_name"] = "Rust (ml-workflow)"
 spec["env"] = {
     "EVCXR_TMPDIR": tmpdir,                # persistent build folder: warm kernels in seconds
+    "EVCXR_CONFIG_DIR": config_dir,        # evcxr.toml: dependencies linked dynamically
     "RUSTUP_TOOLCHAIN": toolchain,
     "LD_LIBRARY_PATH": libstd_dir,
 }
