@@ -1,5 +1,5 @@
 //! A CSV file as a [`ColumnSource`], so that training histogram boosting on a big file holds
-//! the bins, never the whole table as `f64` ([`crate::modeling::binned`]).
+//! the bins, never the whole table as `f64` (`modeling::train`, a column at a time).
 //!
 //! A file under [`ONE_PASS_BYTES`] is read whole, in one pass. A larger one is streamed: the
 //! target is read alone (a pass that also cuts the file into blocks and counts their rows),

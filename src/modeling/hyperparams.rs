@@ -1,4 +1,4 @@
-//! Hyperparameters written once. A model's settings are declared with [`settings!`]: each
+//! Hyperparameters written once. A model's settings are declared with `settings!`: each
 //! field's name, type, default and help in one line, from which come the struct (what the
 //! artifact records), its `Default` (scikit-learn's defaults), and its table of [`ParamDef`]s,
 //! which drives `--param` and `--grid` (a value set by name, checked against its type), the

@@ -89,7 +89,7 @@ enum Encoded {
 
 /// One input column fitted by itself on the training rows, with its features over every row
 /// of the frame: for a model fed a column at a time, so that a big table never becomes a
-/// matrix of `f64` (histogram boosting's training: [`crate::modeling::binned`]). Without
+/// matrix of `f64` (histogram boosting's column road: [`crate::modeling::train`]). Without
 /// scaling only (that model bins by rank); the features equal what the
 /// [`Preprocessor::from_columns`] of these columns encodes.
 pub struct ColumnFeatures {

@@ -2,7 +2,7 @@
 //! parallel pass cut ([`Blocks`]): each block types its rows as the reader types them
 //! ([`TypedColumn`]) and hands each column's numbers on every [`FLUSH_ROWS`] rows, so that a
 //! caller bins them as they come and no column is ever held whole
-//! ([`crate::modeling::binned`]'s streamed training). A pass may read only some rows (a
+//! (`modeling::train`'s streamed road). A pass may read only some rows (a
 //! sorted list): the others are split off their line and never parsed.
 //!
 //! The blocks' row counts come from the first pass, so every row has its place in the table

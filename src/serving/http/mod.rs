@@ -65,7 +65,7 @@ impl Server {
     }
 
     /// Reloads the model from `source` on SIGHUP, and on a change of the file when
-    /// `source.watch` is set (see [`reload`]).
+    /// `source.watch` is set (see `reload.rs`).
     pub fn reload_from(mut self, source: ModelSource) -> Server {
         self.source = Some(source);
         self
