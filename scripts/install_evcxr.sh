@@ -38,6 +38,19 @@ installed() {
 }
 installed && exit 0
 
+# `patch` applies the patch: with apt-get when running as root, else the user is told.
+if ! command -v patch >/dev/null; then
+    if [[ "$(id -u)" -eq 0 ]] && command -v apt-get >/dev/null; then
+        echo "==> Installing patch with apt-get"
+        if ! DEBIAN_FRONTEND=noninteractive apt-get update -qq ||
+            ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends patch; then
+            die "apt-get could not install patch"
+        fi
+    else
+        die "patch is not installed: install it ('sudo apt-get install patch' on Debian/Ubuntu)"
+    fi
+fi
+
 work="$(mktemp -d)"
 trap 'rm -rf "${work}"' EXIT
 
