@@ -64,8 +64,11 @@ pub enum Error {
         /// What was wrong.
         message: String,
     },
-    /// A column that is not in the frame.
-    #[error("column {name:?} not found; the columns are: {available}")]
+    /// A column that is not in the frame (with the closest column's name when one is close).
+    #[error(
+        "column {name:?} not found{}; the columns are: {available}",
+        did_you_mean(name, available)
+    )]
     MissingColumn {
         /// The column asked for.
         name: String,
@@ -163,5 +166,35 @@ impl Error {
             path: path.into(),
             source,
         }
+    }
+}
+
+/// `; did you mean "x"?` when one of the comma-separated `available` names is close to `name`.
+fn did_you_mean(name: &str, available: &str) -> String {
+    let candidates: Vec<&str> = available.split(", ").collect();
+    crate::table::names::suggest(name, &candidates)
+        .map(|close| format!("; did you mean {close:?}?"))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_column_names_the_close_one() {
+        let err = Error::MissingColumn {
+            name: "Hwy".into(),
+            available: "displ, hwy, cty".into(),
+        };
+        assert_eq!(
+            err.to_string(),
+            "column \"Hwy\" not found; did you mean \"hwy\"?; the columns are: displ, hwy, cty"
+        );
+        let far = Error::MissingColumn {
+            name: "price".into(),
+            available: "displ, hwy".into(),
+        };
+        assert!(!far.to_string().contains("did you mean"), "{far}");
     }
 }

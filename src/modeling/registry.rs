@@ -26,6 +26,7 @@ use super::trees::{
     TreeSettings,
 };
 use crate::error::{Error, Result};
+use crate::table::names::suggest;
 
 /// A regressor's kind and settings (scikit-learn's defaults unless set). The artifact records
 /// it as `{"kind": "gbm", "n_estimators": 100, ...}`.
@@ -165,7 +166,7 @@ pub const MODELS: &[ModelInfo] = &[
         || ModelSpec::RandomForest(ForestSettings::default()),
         ForestSettings::PARAMS,
     )
-    .aliases(&["random-forest"]),
+    .aliases(&["random-forest", "rf"]),
     ModelInfo::new(
         "extra-trees",
         "ExtraTrees",
@@ -203,14 +204,32 @@ pub const MODELS: &[ModelInfo] = &[
 
 /// The registry's entry for `name` (or one of its aliases); the error lists the names.
 pub fn model_info(name: &str) -> Result<&'static ModelInfo> {
+    let names = || {
+        MODELS
+            .iter()
+            .flat_map(|m| std::iter::once(m.name).chain(m.aliases.iter().copied()))
+    };
     MODELS
         .iter()
         .find(|m| m.name == name || m.aliases.contains(&name))
         .ok_or_else(|| {
             let known: Vec<&str> = MODELS.iter().map(|m| m.name).collect();
+            // The closest name or alias, said as the model's own name.
+            let candidates: Vec<&str> = names().collect();
+            let hint = suggest(name, &candidates)
+                .and_then(|close| {
+                    MODELS
+                        .iter()
+                        .find(|m| m.name == close || m.aliases.contains(&close.as_str()))
+                })
+                .map(|m| format!(" (did you mean {:?}?)", m.name))
+                .unwrap_or_default();
             Error::invalid(
                 "model",
-                format!("unknown model {name:?}; choose one of {}", known.join(", ")),
+                format!(
+                    "unknown model {name:?}{hint}; choose one of {}",
+                    known.join(", ")
+                ),
             )
         })
 }
@@ -554,6 +573,11 @@ mod tests {
                 assert_eq!(ModelSpec::from_name(alias).unwrap().name(), m.name);
             }
         }
+        let err = ModelSpec::from_name("randomforest")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("did you mean \"forest\""), "{err}");
+        assert_eq!(ModelSpec::from_name("rf").unwrap().name(), "forest");
         let err = ModelSpec::from_name("nope").unwrap_err().to_string();
         assert!(
             err.contains("\"nope\"") && err.contains("extra-trees"),

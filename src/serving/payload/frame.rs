@@ -5,8 +5,9 @@
 
 use std::collections::HashSet;
 
-use super::payload_error::{suggest, PayloadError};
+use super::payload_error::PayloadError;
 use super::positions::Positions;
+use crate::table::names::suggest;
 use crate::table::Cell;
 
 /// Index labels written as JSON numbers must come back through `f64` unchanged: 15 digits do.
