@@ -97,6 +97,13 @@ impl CsvColumns {
     }
 }
 
+impl CsvColumns {
+    /// The reader of this file, with its separator.
+    fn reader(&self) -> CsvReader {
+        CsvReader::new().separator(self.separator)
+    }
+}
+
 /// The mean length in bytes of the lines in the file's first megabyte.
 fn line_length(path: &Path) -> Result<usize> {
     let mut head = Vec::with_capacity(SAMPLE_BYTES);
@@ -125,18 +132,15 @@ impl ColumnSource for CsvColumns {
     }
 
     fn take_all(&mut self) -> Result<DataFrame> {
-        CsvReader::new().separator(self.separator).read(&self.path)
+        self.reader().read(&self.path)
     }
 
     fn take(&mut self, names: &[String]) -> Result<DataFrame> {
         if !self.streams || self.blocks.is_some() {
-            return CsvReader::new()
-                .separator(self.separator)
-                .columns(names)
-                .read(&self.path);
+            return self.reader().columns(names).read(&self.path);
         }
-        let (frame, blocks) = CsvReader::new()
-            .separator(self.separator)
+        let (frame, blocks) = self
+            .reader()
             .columns(names)
             .parallel_from(self.parallel_min)
             .read_blocks(&self.path)?;

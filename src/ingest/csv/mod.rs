@@ -135,7 +135,7 @@ impl CsvReader {
 
     /// Parses `bytes`; `source` names the input in errors.
     pub fn parse(&self, bytes: &[u8], source: &str) -> Result<DataFrame> {
-        reader::read(
+        reader::read_parts(
             &Input::Bytes(bytes),
             source,
             self.separator,
@@ -143,6 +143,7 @@ impl CsvReader {
             self.columns.as_deref(),
             u64::MAX,
         )
+        .map(|(frame, _)| frame)
     }
 
     /// The header's names of the file at `path`, as [`CsvReader::read`] names its columns.

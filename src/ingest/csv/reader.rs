@@ -32,7 +32,7 @@ pub enum Separator {
     Whitespace,
 }
 
-/// The header's names of `input` (the separator sniffed unless given), as [`read`] names its
+/// The header's names of `input` (the separator sniffed unless given), as [`read_parts`] names its
 /// columns.
 pub(super) fn header(input: &Input, source: &str, separator: Separator) -> Result<Vec<String>> {
     let layout = layout(input, source, separator)?;
@@ -116,19 +116,7 @@ fn layout(input: &Input, source: &str, separator: Separator) -> Result<Layout> {
 
 /// Reads `input` in at most two passes: names, then typed columns, then text columns; only
 /// the columns in `keep` when given. A file of `parallel_min` bytes or more has its first pass
-/// in parallel blocks when it can.
-pub(super) fn read(
-    input: &Input,
-    source: &str,
-    separator: Separator,
-    names: Option<&[String]>,
-    keep: Option<&[String]>,
-    parallel_min: u64,
-) -> Result<DataFrame> {
-    read_parts(input, source, separator, names, keep, parallel_min).map(|(frame, _)| frame)
-}
-
-/// [`read`], and the blocks of a file read in parallel.
+/// in parallel blocks when it can; the blocks come back with the frame then.
 pub(super) fn read_parts(
     input: &Input,
     source: &str,
