@@ -1,18 +1,24 @@
 #!/usr/bin/env bash
-# Installs evcxr_jupyter (pinned) with the project's one-function patch to evcxr
-# (scripts/evcxr/evcxr-0.22.0-dylib-metadata.patch): the kernel links the notebooks'
-# dependencies dynamically (scripts/evcxr/evcxr.toml), and evcxr 0.22.0 then hands rustc the
-# standard library's and the dependencies' shared objects alone, which from Rust 1.95 on hold
-# only a stub of their metadata ("only metadata stub found for `dylib` dependency `core`"); the
-# patch passes the `.rmeta` beside each as well. Small on purpose, so that it can be offered
-# upstream; drop it when an evcxr release does the same.
+# Installs evcxr_jupyter (pinned) with the project's two small patches to evcxr
+# (scripts/evcxr/evcxr-VERSION-*.patch, applied in name order):
+# - cargo-lock: with EVCXR_CARGO_LOCK set (the kernelspec sets it to the project's Cargo.lock),
+#   each new set of dependencies starts from that lock, so the kernel builds the versions CI
+#   tested instead of resolving the newest releases. evcxr compiles an empty crate at every
+#   start, which prunes any lock left in its build folder; hence a patch, not a copied file.
+# - dylib-metadata: the kernel links the notebooks' dependencies dynamically
+#   (scripts/evcxr/evcxr.toml), and evcxr 0.22.0 then hands rustc the standard library's and
+#   the dependencies' shared objects alone, which from Rust 1.95 on hold only a stub of their
+#   metadata ("only metadata stub found for `dylib` dependency `core`"); the patch passes the
+#   `.rmeta` beside each as well.
+# Each is one function, small on purpose, so that it can be offered upstream; drop one when an
+# evcxr release does the same.
 #
 #   scripts/install_evcxr.sh          # called by scripts/setup_kernel.sh; idempotent
 #
 # The crates' sources come from crates.io through cargo (a throwaway project's `cargo
 # metadata` unpacks them); the build uses evcxr_jupyter's own Cargo.lock, only evcxr's entry
 # pointed at the patched copy. Environment: EVCXR_VERSION (0.22.0), EVCXR_SRC (where the
-# patched sources are built from); the install is redone when the version, the patch or the
+# patched sources are built from); the install is redone when the version, the patches or the
 # installed binary changes.
 set -euo pipefail
 # shellcheck source=scripts/common.sh
@@ -22,16 +28,16 @@ cd_repo_root
 DIE_PREFIX="install_evcxr: "
 EVCXR_VERSION="${EVCXR_VERSION:-0.22.0}"
 EVCXR_SRC="${EVCXR_SRC:-${XDG_CACHE_HOME:-$HOME/.cache}/ml-workflow/evcxr-src}"
-patch_file="$(pwd)/scripts/evcxr/evcxr-${EVCXR_VERSION}-dylib-metadata.patch"
-[[ -f "${patch_file}" ]] || die "no patch for evcxr ${EVCXR_VERSION} at ${patch_file}"
+patches=("$(pwd)/scripts/evcxr/evcxr-${EVCXR_VERSION}-"*.patch)
+[[ -f "${patches[0]}" ]] || die "no patches for evcxr ${EVCXR_VERSION} in scripts/evcxr/"
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:${PATH}"
 
 jupyter_src="${EVCXR_SRC}/evcxr_jupyter-${EVCXR_VERSION}"
-# The stamp beside the binary names the version, the patch and the binary it was written for,
+# The stamp beside the binary names the version, the patches and the binary it was written for,
 # so another install of evcxr_jupyter over it is noticed.
 bin_dir="${CARGO_HOME:-$HOME/.cargo}/bin"
 stamp="${bin_dir}/.evcxr_jupyter.ml-workflow"
-want="${EVCXR_VERSION} $(sha256sum "${patch_file}" | cut -d' ' -f1)"
+want="${EVCXR_VERSION} $(cat "${patches[@]}" | sha256sum | cut -d' ' -f1)"
 installed() {
     [[ -x "${bin_dir}/evcxr_jupyter" ]] &&
         [[ "$(cat "${stamp}" 2>/dev/null)" == "${want} $(sha256sum "${bin_dir}/evcxr_jupyter" | cut -d' ' -f1)" ]]
@@ -77,14 +83,16 @@ jupyter_dir="$(dirname "$(sed -n 's/^evcxr_jupyter //p' <<<"${manifests}")")"
 [[ -f "${evcxr_dir}/src/module.rs" && -f "${jupyter_dir}/Cargo.lock" ]] ||
     die "cargo did not unpack evcxr ${EVCXR_VERSION} and evcxr_jupyter ${EVCXR_VERSION}"
 
-# Fresh copies, the patch applied, evcxr_jupyter's build pointed at the patched evcxr.
+# Fresh copies, the patches applied, evcxr_jupyter's build pointed at the patched evcxr.
 rm -rf "${EVCXR_SRC}"
 mkdir -p "${EVCXR_SRC}"
 cp -R "${evcxr_dir}" "${EVCXR_SRC}/evcxr-${EVCXR_VERSION}"
 cp -R "${jupyter_dir}" "${jupyter_src}"
 chmod -R u+w "${EVCXR_SRC}"
-patch --quiet --directory "${EVCXR_SRC}/evcxr-${EVCXR_VERSION}" -p1 <"${patch_file}" ||
-    die "the patch does not apply to evcxr ${EVCXR_VERSION}"
+for patch_file in "${patches[@]}"; do
+    patch --quiet --directory "${EVCXR_SRC}/evcxr-${EVCXR_VERSION}" -p1 <"${patch_file}" ||
+        die "$(basename "${patch_file}") does not apply to evcxr ${EVCXR_VERSION}"
+done
 cat >>"${jupyter_src}/Cargo.toml" <<EOF
 
 [patch.crates-io]

@@ -45,6 +45,10 @@ if [[ -d "${EVCXR_TMPDIR}/target" && ! -f "${linking_stamp}" ]]; then
     done
 fi
 
+# The kernel builds offline (scripts/evcxr/evcxr.toml) the versions of the project's Cargo.lock
+# (EVCXR_CARGO_LOCK below, honoured by install_evcxr.sh's patch): fetch them now, while online.
+cargo fetch --locked --quiet || die "cargo fetch --locked failed: the kernel needs the locked crates downloaded once"
+
 kernels="${VENV}/share/jupyter"
 JUPYTER_PATH="${kernels}" evcxr_jupyter --install >/dev/null
 spec="${kernels}/kernels/rust/kernel.json"
@@ -53,9 +57,10 @@ mkdir -p "${EVCXR_TMPDIR}"
 touch "${linking_stamp}"
 config_dir="$(cd scripts/evcxr && pwd)"
 launcher="$(cd scripts && pwd)/evcxr_kernel.sh"
-"${VENV}/bin/python" - "${spec}" "$(command -v evcxr_jupyter)" "${EVCXR_TMPDIR}" "${toolchain}" "${libstd_dir}" "${launcher}" "${config_dir}" <<'PY'
+lock_file="$(pwd)/Cargo.lock"
+"${VENV}/bin/python" - "${spec}" "$(command -v evcxr_jupyter)" "${EVCXR_TMPDIR}" "${toolchain}" "${libstd_dir}" "${launcher}" "${config_dir}" "${lock_file}" <<'PY'
 import json, sys
-path, binary, tmpdir, toolchain, libstd_dir, launcher, config_dir = sys.argv[1:]
+path, binary, tmpdir, toolchain, libstd_dir, launcher, config_dir, lock_file = sys.argv[1:]
 spec = json.load(open(path))
 # The launcher gives each running kernel its own build folder (two notebooks open at once),
 # then runs evcxr_jupyter by its absolute path (jupyter may start without ~/.cargo/bin).
@@ -63,7 +68,8 @@ spec["argv"] = [launcher, binary] + spec["argv"][1:]
 spec["display_name"] = "Rust (ml-workflow)"
 spec["env"] = {
     "EVCXR_TMPDIR": tmpdir,                # persistent build folder: warm kernels in seconds
-    "EVCXR_CONFIG_DIR": config_dir,        # evcxr.toml: dependencies linked dynamically
+    "EVCXR_CONFIG_DIR": config_dir,        # evcxr.toml: dynamic linking, offline builds
+    "EVCXR_CARGO_LOCK": lock_file,         # the versions CI tested (install_evcxr.sh's patch)
     "RUSTUP_TOOLCHAIN": toolchain,
     "LD_LIBRARY_PATH": libstd_dir,
 }
