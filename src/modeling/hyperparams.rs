@@ -41,6 +41,17 @@ impl ParamKind {
         }
     }
 
+    /// What a value of this kind is, for an error: "an integer", "a number or none".
+    pub fn expected(self) -> &'static str {
+        match self {
+            ParamKind::Count | ParamKind::Seed => "an integer",
+            ParamKind::OptionalCount => "an integer or none",
+            ParamKind::Float => "a number",
+            ParamKind::OptionalFloat => "a number or none",
+            ParamKind::Flag => "true or false",
+        }
+    }
+
     /// `value` as this kind's JSON value, or an error naming `key`.
     pub fn value(self, key: &str, value: f64) -> Result<Value> {
         let count = || -> Result<Value> {
@@ -65,6 +76,33 @@ impl ParamKind {
             ParamKind::Flag if value == 0.0 => Ok(Value::Bool(false)),
             ParamKind::Flag if value == 1.0 => Ok(Value::Bool(true)),
             ParamKind::Flag => Err(Error::invalid(key, format!("must be 0 or 1, got {value}"))),
+        }
+    }
+
+    /// `text` as this kind's JSON value: a number, `true`/`false` for a flag, `none` for an
+    /// optional one (what `--param KEY=VALUE` and a notebook's text settings write).
+    pub fn parse(self, key: &str, text: &str) -> Result<Value> {
+        let text = text.trim();
+        match (self, text.to_ascii_lowercase().as_str()) {
+            (ParamKind::OptionalCount | ParamKind::OptionalFloat, "none" | "null") => {
+                return Ok(Value::Null)
+            }
+            (_, "none" | "null") => {
+                return Err(Error::invalid(
+                    key,
+                    format!("{text:?} is not {}", self.expected()),
+                ))
+            }
+            (ParamKind::Flag, "true") => return Ok(Value::Bool(true)),
+            (ParamKind::Flag, "false") => return Ok(Value::Bool(false)),
+            _ => {}
+        }
+        match text.parse::<f64>() {
+            Ok(number) => self.value(key, number),
+            Err(_) => Err(Error::invalid(
+                key,
+                format!("{text:?} is not {}", self.expected()),
+            )),
         }
     }
 
@@ -157,6 +195,8 @@ macro_rules! settings {
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        // An artifact written before a parameter existed reads it as its default.
+        #[serde(default)]
         pub struct $name {
             $(
                 #[doc = $help]
@@ -238,5 +278,38 @@ mod tests {
         assert!(ParamKind::Flag.value("f", 0.5).is_err());
         assert_eq!(ParamKind::Count.typed(200.0).to_string(), "200");
         assert_eq!(ParamKind::Float.typed(1.0).to_string(), "1.0");
+    }
+
+    #[test]
+    fn text_values_take_none_and_true_false_where_the_kind_allows() {
+        assert_eq!(
+            ParamKind::OptionalCount.parse("d", "none").unwrap(),
+            Value::Null
+        );
+        assert_eq!(
+            ParamKind::OptionalFloat.parse("g", "None").unwrap(),
+            Value::Null
+        );
+        let no_none = ParamKind::Count.parse("max_iter", "none").unwrap_err();
+        assert!(no_none.to_string().contains("max_iter"), "{no_none}");
+        assert_eq!(
+            ParamKind::Flag.parse("f", "true").unwrap(),
+            Value::Bool(true)
+        );
+        assert_eq!(
+            ParamKind::Flag.parse("f", "False").unwrap(),
+            Value::Bool(false)
+        );
+        assert_eq!(ParamKind::Flag.parse("f", "1").unwrap(), Value::Bool(true));
+        assert_eq!(
+            ParamKind::Count.parse("n", " 300 ").unwrap(),
+            Value::from(300)
+        );
+        let word = ParamKind::Float
+            .parse("rate", "fast")
+            .unwrap_err()
+            .to_string();
+        assert!(word.contains("rate") && word.contains("fast"), "{word}");
+        assert!(ParamKind::Count.parse("n", "true").is_err());
     }
 }

@@ -244,6 +244,24 @@ pub fn spot_check_models(seed: u64) -> Vec<(String, ModelSpec)> {
         .collect()
 }
 
+/// A model by its registry name or alias, with scikit-learn's defaults: `"hist-gbm".parse()`.
+///
+/// ```
+/// use ml_workflow::modeling::ModelSpec;
+///
+/// let model: ModelSpec = "rf".parse()?;
+/// assert_eq!(model.name(), "forest");
+/// assert!("randomforest".parse::<ModelSpec>().unwrap_err().to_string().contains("forest"));
+/// # Ok::<(), ml_workflow::Error>(())
+/// ```
+impl std::str::FromStr for ModelSpec {
+    type Err = Error;
+
+    fn from_str(name: &str) -> Result<ModelSpec> {
+        ModelSpec::from_name(name)
+    }
+}
+
 impl ModelSpec {
     /// Gradient boosting with scikit-learn's defaults (100 stages, learning rate 0.1, depth 3).
     pub fn gbm() -> ModelSpec {
@@ -319,27 +337,55 @@ impl ModelSpec {
         self
     }
 
-    /// Sets one hyperparameter by name (for `--param` and grid search), checked against its
-    /// type; the error lists the model's parameters.
+    /// Sets one hyperparameter by name (for grid search), checked against its type; the error
+    /// lists the model's parameters.
     pub fn set(&mut self, key: &str, value: f64) -> Result<()> {
-        let Some(def) = self.param(key).filter(|p| p.kind != ParamKind::Seed) else {
-            let keys: Vec<&str> = self
-                .info()
-                .params
-                .iter()
-                .filter(|p| p.kind != ParamKind::Seed)
-                .map(|p| p.name)
-                .collect();
-            return Err(Error::invalid(
-                "grid",
-                format!(
-                    "{} has no parameter {key:?}; it has: {}",
-                    self.name(),
-                    keys.join(", ")
-                ),
-            ));
-        };
+        let def = self.settable(key)?;
         self.write(def.name, def.kind.value(key, value)?)
+    }
+
+    /// Sets one hyperparameter from its text (`--param KEY=VALUE`): a number, `true`/`false`,
+    /// or `none` where the parameter is optional.
+    ///
+    /// ```
+    /// use ml_workflow::modeling::ModelSpec;
+    ///
+    /// let mut spec: ModelSpec = "forest".parse()?;
+    /// spec.set_text("max_depth", "none")?;
+    /// spec.set_text("n_estimators", "50")?;
+    /// assert_eq!(spec.params()["n_estimators"], 50);
+    /// # Ok::<(), ml_workflow::Error>(())
+    /// ```
+    pub fn set_text(&mut self, key: &str, text: &str) -> Result<()> {
+        let def = self.settable(key)?;
+        self.write(def.name, def.kind.parse(key, text)?)
+    }
+
+    /// The parameter `key` names, unless it is the seed (set by the run's seed); the error
+    /// lists the parameters and suggests the closest name.
+    fn settable(&self, key: &str) -> Result<&'static ParamDef> {
+        if let Some(def) = self.param(key).filter(|p| p.kind != ParamKind::Seed) {
+            return Ok(def);
+        }
+        let keys: Vec<&str> = self
+            .info()
+            .params
+            .iter()
+            .filter(|p| p.kind != ParamKind::Seed)
+            .map(|p| p.name)
+            .collect();
+        let hint = suggest(key, &keys)
+            .map(|close| format!(" (did you mean {close:?}?)"))
+            .unwrap_or_default();
+        let listed = if keys.is_empty() {
+            "it has none".to_string()
+        } else {
+            format!("it has: {}", keys.join(", "))
+        };
+        Err(Error::invalid(
+            "parameter",
+            format!("{} has no parameter {key:?}{hint}; {listed}", self.name()),
+        ))
     }
 
     /// Writes `value` into the field `name` through the artifact's form of the spec.

@@ -60,10 +60,12 @@ impl Grid {
                 "{text:?} is not KEY=V1,V2,... or KEY=START:STOP:STEP"
             ))
         })?;
-        let num = |s: &str| {
-            s.trim()
+        let num = |s: &str| match s.trim() {
+            "true" | "True" => Ok(1.0),
+            "false" | "False" => Ok(0.0),
+            number => number
                 .parse::<f64>()
-                .map_err(|_| bad(format!("{s:?} in {text:?} is not a number")))
+                .map_err(|_| bad(format!("{s:?} in {text:?} is not a number"))),
         };
         let values = if let [a, b, c] = values.split(':').collect::<Vec<_>>()[..] {
             let (start, stop, step) = (num(a)?, num(b)?, num(c)?);

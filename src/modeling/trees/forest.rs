@@ -294,8 +294,14 @@ settings! {
     ForestSettings {
         /// Trees.
         n_estimators: usize = 100;
-        /// Depth limit per tree.
+        /// Depth limit per tree (none: grow until pure).
         max_depth: Option<usize> = None;
+        /// Fewest rows a node needs to be split.
+        min_samples_split: usize = 2;
+        /// Fewest rows in a leaf (larger: smaller trees, a smaller artifact).
+        min_samples_leaf: usize = 1;
+        /// Candidate features per split: a share in (0, 1] or a count above 1 (none: all).
+        max_features: Option<f64> = None;
         /// Seed.
         seed: u64 = 0;
     }
@@ -311,6 +317,9 @@ impl ForestSettings {
     ) -> Result<ForestRegressor, TreeError> {
         base.n_estimators(self.n_estimators)
             .max_depth(self.max_depth)
+            .min_samples_split(self.min_samples_split)
+            .min_samples_leaf(self.min_samples_leaf)
+            .max_features(MaxFeatures::from_setting(self.max_features))
             .seed(self.seed)
             .fit(&DatasetBase::new(x.to_owned(), y.to_owned()))
     }

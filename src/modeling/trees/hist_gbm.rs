@@ -572,8 +572,16 @@ settings! {
         l2_regularization: f64 = 0.0;
         /// Bins for non-missing values.
         max_bins: usize = 255;
+        /// Depth limit per tree (none: only the leaf count limits it).
+        max_depth: Option<usize> = None;
         /// Stop on a validation split when the loss stops improving.
         early_stopping: bool = false;
+        /// Share of the rows held out for early stopping.
+        validation_fraction: f64 = 0.1;
+        /// Iterations without improvement before early stopping.
+        n_iter_no_change: usize = 10;
+        /// The least improvement of the validation loss that counts.
+        tol: f64 = 1e-7;
         /// Seed.
         seed: u64 = 0;
     }
@@ -589,7 +597,11 @@ impl HistGbmSettings {
             .min_samples_leaf(self.min_samples_leaf)
             .l2_regularization(self.l2_regularization)
             .max_bins(self.max_bins)
+            .max_depth(self.max_depth)
             .early_stopping(self.early_stopping)
+            .validation_fraction(self.validation_fraction)
+            .n_iter_no_change(self.n_iter_no_change)
+            .tol(self.tol)
             .seed(self.seed)
             .check()
     }

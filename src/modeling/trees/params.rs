@@ -137,6 +137,20 @@ pub enum MaxFeatures {
 }
 
 impl MaxFeatures {
+    /// The registry's `max_features` setting: none is every feature, a share in (0, 1] a
+    /// fraction, a whole number above 1 a count (checked when the model is fitted).
+    pub fn from_setting(setting: Option<f64>) -> MaxFeatures {
+        match setting {
+            None => MaxFeatures::All,
+            Some(share) if share <= 1.0 => MaxFeatures::Fraction(share),
+            Some(count) if count.fract() == 0.0 && count <= usize::MAX as f64 => {
+                MaxFeatures::Count(count as usize)
+            }
+            // Not whole: refused by the check as a fraction out of range.
+            Some(other) => MaxFeatures::Fraction(other),
+        }
+    }
+
     /// Checks the setting independently of the data.
     pub fn validate(&self) -> Result<(), TreeError> {
         match *self {

@@ -180,10 +180,14 @@ pub(crate) fn mean_importances<'a>(
 settings! {
     /// The tree's settings in the registry (`DecisionTreeRegressor`).
     TreeSettings {
-        /// Depth limit (None: grow until pure).
+        /// Depth limit (none: grow until pure).
         max_depth: Option<usize> = None;
+        /// Fewest rows a node needs to be split.
+        min_samples_split: usize = 2;
         /// Fewest rows in a leaf.
         min_samples_leaf: usize = 1;
+        /// Candidate features per split: a share in (0, 1] or a count above 1 (none: all).
+        max_features: Option<f64> = None;
         /// Seed of the feature order.
         seed: u64 = 0;
     }
@@ -198,7 +202,9 @@ impl TreeSettings {
     ) -> Result<DecisionTreeRegressor, TreeError> {
         DecisionTreeRegressor::params()
             .max_depth(self.max_depth)
+            .min_samples_split(self.min_samples_split)
             .min_samples_leaf(self.min_samples_leaf)
+            .max_features(MaxFeatures::from_setting(self.max_features))
             .seed(self.seed)
             .fit(&DatasetBase::new(x.to_owned(), y.to_owned()))
     }
