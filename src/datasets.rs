@@ -87,6 +87,7 @@ pub fn registry() -> Vec<Dataset> {
                 train: TrainConfig {
                     features: strings(&["Height-Inches"]),
                     model: ModelSpec::Linear,
+                    folds: 10,
                     scale: false,
                     seed: 42,
                     ..TrainConfig::for_target("Weight-Pounds")
@@ -112,6 +113,7 @@ pub fn registry() -> Vec<Dataset> {
                     features: strings(&["CHAS", "RM", "TAX", "PTRATIO", "B", "LSTAT"]),
                     model: ModelSpec::gbm().with_seed(7),
                     grid: Grid::one("n_estimators", (1..=8).map(|i| 50.0 * f64::from(i))),
+                    folds: 10,
                     seed: 7,
                     final_params: Some(ParamSet::from([("n_estimators".to_string(), 400.0)])),
                     ..TrainConfig::for_target("MEDV")
