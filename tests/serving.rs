@@ -344,7 +344,6 @@ fn bad_inputs() -> Vec<BadInput> {
         ("string value", Some("application/json"), format!("[{}]", row.replace("6.5", "\"six\"")), 422, vec!["RM"]),
         ("numeric string", Some("application/json"), format!("[{}]", row.replace("6.5", "\"6.5\"")), 422, vec!["RM"]),
         ("bool value", Some("application/json"), format!("[{}]", row.replace("6.5", "true")), 422, vec!["RM"]),
-        ("unknown column", Some("application/json"), format!("[{}]", row.replace("\"LSTAT\"", "\"LSTAT\":4.98,\"colour\"")), 422, vec!["colour", "unknown"]),
         ("-Infinity literal", Some("application/json"), format!("[{}]", row.replace("6.5", "-Infinity")), 422, vec!["RM", "finite"]),
         ("Infinity literal", Some("application/json"), format!("[{}]", row.replace("6.5", "Infinity")), 422, vec!["RM", "finite"]),
         ("overflowing number", Some("application/json"), format!("[{}]", row.replace("6.5", "1e999")), 422, vec!["RM", "overflows"]),
@@ -399,6 +398,23 @@ fn bad_inputs_get_a_4xx_that_names_the_problem_and_the_server_keeps_serving() {
         assert_eq!(predictions(&post(&good)), expected, "after {name}");
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn an_extra_column_is_ignored_with_a_warning_not_refused() {
+    let row = r#"{"CHAS":0,"RM":6.5,"TAX":296,"PTRATIO":15.3,"B":396.9,"LSTAT":4.98}"#;
+    let plain = post(&format!("[{row}]"));
+    let extra = post(&format!("[{}]", row.replace("{", r#"{"house_id":17,"#)));
+    assert_eq!(extra.status, 200, "{}", extra.body);
+    assert_eq!(predictions(&extra), predictions(&plain));
+    let answer = extra.json();
+    assert_eq!(answer["ignored_columns"], json!(["house_id"]));
+    let warning = answer["warnings"][0].as_str().unwrap_or_default();
+    assert!(
+        warning.contains("\"house_id\"") && warning.contains("ignored"),
+        "{warning}"
+    );
+    assert!(plain.json()["warnings"].is_null());
 }
 
 #[test]

@@ -3,9 +3,10 @@
 use std::io::Read;
 
 use anyhow::Context;
+use ml_workflow::ingest::csv::{CsvReader, Separator};
 use ml_workflow::serving;
 
-use super::args::ModelFile;
+use super::args::{separator, ModelFile};
 use super::output::emit;
 
 /// `predict`'s flags: the rows come as pandas JSON (any `DataFrame.to_json` orient, or MLflow's
@@ -17,9 +18,14 @@ pub(crate) struct PredictArgs {
     /// The rows: a file, or `-` (the default) for stdin.
     #[arg(long, default_value = "-")]
     input: String,
-    /// The input's format [default: csv for a file ending in .csv, else json].
+    /// The input's format [default: csv for a file ending in .csv, .tsv or .txt, or when
+    /// --sep is given; else json].
     #[arg(long, value_enum)]
     format: Option<InputFormat>,
+    /// The CSV's separator, as `train` and `describe` take it: `,` `;` `tab`, any one
+    /// character, or `whitespace` [default: sniffed from the header line].
+    #[arg(long, value_parser = separator)]
+    sep: Option<Separator>,
     /// How to print the predictions: json (`{"prediction": [...]}`) or csv (a header
     /// `prediction`, then one value per row).
     #[arg(long, value_enum, default_value = "json")]
@@ -44,7 +50,9 @@ enum OutputFormat {
 pub(crate) fn run(args: &PredictArgs) -> anyhow::Result<()> {
     let (input, format, output) = (args.input.as_str(), args.format, args.output_format);
     let artifact = args.model.load()?;
-    let format = format.unwrap_or(if input.to_ascii_lowercase().ends_with(".csv") {
+    let lower = input.to_ascii_lowercase();
+    let tabular = [".csv", ".tsv", ".txt"].iter().any(|e| lower.ends_with(e));
+    let format = format.unwrap_or(if tabular || args.sep.is_some() {
         InputFormat::Csv
     } else {
         InputFormat::Json
@@ -59,7 +67,13 @@ pub(crate) fn run(args: &PredictArgs) -> anyhow::Result<()> {
     }
     let prediction = match format {
         InputFormat::Json => serving::predict(&artifact, &body)?,
-        InputFormat::Csv => serving::predict_csv(&artifact, &body)?,
+        // The reader `train` and `describe` use: the same separators, gaps and types.
+        InputFormat::Csv => {
+            let sep = args.sep.unwrap_or(Separator::Sniff);
+            let df = CsvReader::new().separator(sep).parse(&body, input)?;
+            let rows: Vec<usize> = (0..df.height()).collect();
+            serving::predict_frame(&artifact, &serving::request_rows(&df, &rows)?)?
+        }
     };
     match output {
         OutputFormat::Json => emit(format_args!("{}\n", serde_json::to_string(&prediction)?)),

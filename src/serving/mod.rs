@@ -29,6 +29,11 @@ pub struct Prediction {
     /// Payload columns the model does not use (ignored).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ignored_columns: Vec<String>,
+    /// What the caller should know about the answer: columns that were not in the training
+    /// table at all (an ID, a typo of an input's name), ignored as MLflow's schema enforcement
+    /// ignores them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 impl std::fmt::Display for Prediction {
@@ -98,28 +103,16 @@ pub fn predict_csv(
 }
 
 /// Predicts for an already parsed frame: the model's input columns matched by name and read
-/// through the artifact's preprocessing (a gap imputed, a category one-hot encoded); other
-/// columns of the training table (the target, dropped columns) are ignored and reported; any
-/// other column, or a cell of the wrong type, is an error naming it.
+/// through the artifact's preprocessing (a gap imputed, a category one-hot encoded). Other
+/// columns are ignored and listed in `ignored_columns`; one the training table did not have
+/// (an ID, a misspelt input) also gets a warning, with the closest input's name. A missing
+/// input, or a cell of the wrong type, is an error naming it.
 pub fn predict_frame(
     artifact: &Artifact,
     frame: &Frame,
 ) -> std::result::Result<Prediction, PredictError> {
     let (columns, ignored_columns) = frame.select(&artifact.features)?;
-    let known = &artifact.preprocessing.ignored_columns;
-    let unknown: Vec<String> = ignored_columns
-        .iter()
-        .filter(|c| !known.contains(c))
-        .cloned()
-        .collect();
-    if !unknown.is_empty() {
-        return Err(PayloadError::UnknownColumns {
-            unknown,
-            inputs: artifact.features.clone(),
-            ignored: known.clone(),
-        }
-        .into());
-    }
+    let warnings = unknown_column_warnings(artifact, &ignored_columns);
     // The training rows' statistics and categories: nothing is fitted on the request. Rows go
     // through in chunks, so that the encoded matrix stays small whatever the body's size and
     // the model's width (a one-hot column makes many features of one cell).
@@ -156,7 +149,35 @@ pub fn predict_frame(
     Ok(Prediction {
         prediction,
         ignored_columns,
+        warnings,
     })
+}
+
+/// One warning for the ignored columns the training table did not have, if any.
+fn unknown_column_warnings(artifact: &Artifact, ignored: &[String]) -> Vec<String> {
+    let known = &artifact.preprocessing.ignored_columns;
+    let unknown: Vec<&String> = ignored.iter().filter(|c| !known.contains(c)).collect();
+    if unknown.is_empty() {
+        return vec![];
+    }
+    let inputs: Vec<&str> = artifact.features.iter().map(String::as_str).collect();
+    let named: Vec<String> = unknown
+        .iter()
+        .map(|c| match crate::table::names::suggest(c, &inputs) {
+            Some(close) => format!("{c:?} (did you mean {close:?}?)"),
+            None => format!("{c:?}"),
+        })
+        .collect();
+    let plural = if unknown.len() == 1 {
+        "column"
+    } else {
+        "columns"
+    };
+    vec![format!(
+        "{plural} {} not among the model's inputs ({}): ignored",
+        named.join(", "),
+        inputs.join(", ")
+    )]
 }
 
 /// Rows of a dataset as a request frame (every column, labels = row positions; text as

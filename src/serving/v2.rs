@@ -216,14 +216,10 @@ pub fn infer_response(artifact: &Artifact, id: Option<&str>, prediction: &Predic
     response
 }
 
-/// The request's tensors as a frame with the model's input columns (and any tensor named after
-/// a column of the training table the model ignores, so that `/predict`'s rule applies). The
-/// request is consumed: tensors move into the frame without copies.
-pub fn request_frame(
-    request: InferRequest,
-    features: &[String],
-    ignored: &[String],
-) -> Result<Frame, V2Error> {
+/// The request's tensors as a frame with the model's input columns (and any other tensor, which
+/// `predict_frame` ignores and reports as `/predict` does). The request is consumed: tensors
+/// move into the frame without copies.
+pub fn request_frame(request: InferRequest, features: &[String]) -> Result<Frame, V2Error> {
     let bad = |m: String| V2Error(m);
     if request.inputs.is_empty() {
         return Err(bad("the request has no inputs".into()));
@@ -259,13 +255,6 @@ pub fn request_frame(
                 "input {:?} has shape {:?}: send one tensor of shape [N, {width}] (the features in \
                  the model's order) or one tensor of shape [N] per feature",
                 input.name, input.shape
-            )));
-        }
-        if !features.contains(&input.name) && !ignored.contains(&input.name) {
-            return Err(bad(format!(
-                "input {:?} is not a feature of the model; its features are {}",
-                input.name,
-                features.join(", ")
             )));
         }
     }
@@ -482,24 +471,25 @@ mod tests {
         let matrix = request(json!({"inputs": [
             {"name": "x", "shape": [2, 2], "datatype": "FP64", "data": [[1.0, 2.0], [3.0, 4.0]]}
         ]}));
-        let frame = request_frame(matrix, &features(), &[]).unwrap();
+        let frame = request_frame(matrix, &features()).unwrap();
         assert_eq!(frame.numbers("b"), Some([2.0, 4.0].to_vec()));
         let columns = request(json!({"inputs": [
             {"name": "b", "shape": [2], "datatype": "INT64", "data": [2, 4]},
             {"name": "a", "shape": [2, 1], "datatype": "FP32", "data": [1.0, 3.0]}
         ]}));
-        assert_eq!(request_frame(columns, &features(), &[]).unwrap(), frame);
+        assert_eq!(request_frame(columns, &features()).unwrap(), frame);
     }
 
     #[test]
-    fn a_tensor_named_after_an_ignored_column_rides_along() {
+    fn a_tensor_the_model_does_not_take_rides_along_after_the_inputs() {
         let columns = request(json!({"inputs": [
+            {"name": "id", "shape": [1], "datatype": "FP64", "data": [7.0]},
             {"name": "a", "shape": [1], "datatype": "FP64", "data": [1.0]},
             {"name": "b", "shape": [1], "datatype": "FP64", "data": [2.0]},
             {"name": "target", "shape": [1], "datatype": "FP64", "data": [9.0]}
         ]}));
-        let frame = request_frame(columns, &features(), &["target".into()]).unwrap();
-        assert_eq!(frame.columns, ["a", "b", "target"]);
+        let frame = request_frame(columns, &features()).unwrap();
+        assert_eq!(frame.columns, ["a", "b", "id", "target"]);
     }
 
     #[test]
@@ -527,7 +517,7 @@ mod tests {
             ),
             (
                 json!([{"name": "c", "shape": [1], "datatype": "FP64", "data": [1]}]),
-                "\"c\" is not a feature",
+                "\"a\" is missing",
             ),
             (
                 json!([{"name": "a", "shape": [1], "datatype": "FP64", "data": ["1"]}]),
@@ -535,8 +525,7 @@ mod tests {
             ),
         ];
         for (inputs, needle) in cases {
-            let err =
-                request_frame(request(json!({ "inputs": inputs })), &features(), &[]).unwrap_err();
+            let err = request_frame(request(json!({ "inputs": inputs })), &features()).unwrap_err();
             assert!(err.0.contains(needle), "{needle}: {err}");
         }
     }
@@ -552,7 +541,7 @@ mod tests {
             body.extend_from_slice(&v.to_le_bytes());
         }
         let request = parse_request(&body, Some(header.len())).unwrap();
-        let frame = request_frame(request, &features(), &[]).unwrap();
+        let frame = request_frame(request, &features()).unwrap();
         assert_eq!(frame.numbers("a"), Some([1.5, -2.0].to_vec()));
         assert_eq!(frame.numbers("b"), Some([7.0, 9.0].to_vec()));
         let err = parse_request(&body[..body.len() - 1], Some(header.len())).unwrap_err();

@@ -40,6 +40,9 @@ pub(crate) struct PredictionBody {
     prediction: Vec<f64>,
     /// Request columns the model does not use (absent when none).
     ignored_columns: Option<Vec<String>>,
+    /// Columns the training table did not have (an ID, a misspelt input), ignored (absent when
+    /// none).
+    warnings: Option<Vec<String>>,
 }
 
 /// `POST /invocations`' answer (MLflow's).

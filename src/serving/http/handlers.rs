@@ -145,7 +145,7 @@ pub(crate) async fn not_found(State(state): State<Arc<AppState>>) -> ApiError {
     tag = "predict",
     request_body(
         content((Vec<Features> = "application/json"), (String = "text/csv")),
-        description = "A pandas DataFrame: `df.to_json()` in any orient (records shown; columns, index, split and MLflow's wrappers too), or CSV with a header row. Columns are matched by name; columns of the training table the model does not use (the target) are ignored and reported, any other is a 422; text as strings, a gap as null."
+        description = "A pandas DataFrame: `df.to_json()` in any orient (records shown; columns, index, split and MLflow's wrappers too), or CSV with a header row. Columns are matched by name; columns the model does not use are ignored and reported (`ignored_columns`), with a warning for one the training table did not have (an ID, a misspelt input); text as strings, a gap as null."
     ),
     responses(
         (status = 200, description = "One prediction per row, in row order", body = PredictionBody),

@@ -30,6 +30,10 @@ pub(crate) fn with_summary(
     prediction: &Prediction,
     model: Arc<Loaded>,
 ) -> Response {
+    if !prediction.warnings.is_empty() {
+        // Column names only, never cell values.
+        tracing::warn!(ignored = ?prediction.ignored_columns, "{}", prediction.warnings.join("; "));
+    }
     response.extensions_mut().insert(Predicted {
         rows: prediction.prediction.len(),
         shown: summarise(&prediction.prediction),

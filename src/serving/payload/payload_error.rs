@@ -116,20 +116,6 @@ pub enum PayloadError {
         expected: String,
         found: String,
     },
-    /// Columns that are neither inputs of the model nor columns of its training table.
-    #[error(
-        "unknown {} {}: the model's inputs are {}{}",
-        if .unknown.len() == 1 { "column" } else { "columns" },
-        quoted_list(.unknown),
-        quoted_list(.inputs),
-        ignored_note(.ignored)
-    )]
-    UnknownColumns {
-        unknown: Vec<String>,
-        inputs: Vec<String>,
-        /// Columns of the training table that may be sent and are ignored.
-        ignored: Vec<String>,
-    },
     /// A cell is NaN, an infinity, or a number too large for `f64`.
     #[error(
         "column {} row {}: {} is not a finite number{}",
@@ -223,7 +209,6 @@ impl PayloadError {
             | Self::NoFeaturesFound { .. }
             | Self::NotAValue { .. }
             | Self::WrongType { .. }
-            | Self::UnknownColumns { .. }
             | Self::NotFinite { .. }
             | Self::MissingCell { .. }
             | Self::IndexMismatch { .. }
@@ -273,17 +258,6 @@ pub(super) fn quoted_list(labels: &[String]) -> String {
         String::new()
     };
     format!("[{}{tail}]", shown.join(", "))
-}
-
-pub(super) fn ignored_note(ignored: &[String]) -> String {
-    if ignored.is_empty() {
-        String::new()
-    } else {
-        format!(
-            " (the training table's {} may also be sent, and are ignored)",
-            quoted_list(ignored)
-        )
-    }
 }
 
 pub(super) fn overflow_note(value: &str) -> &'static str {
