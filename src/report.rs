@@ -52,6 +52,9 @@ impl GridSearch {
             })
             .collect();
         let caption = match self.best_result() {
+            Some(best) if best.params.is_empty() => {
+                "one setting, the model as given (--grid searches several)".into()
+            }
             Some(best) => format!("best: {}", format_params(&best.params)),
             None => "no cross-validation (folds 0)".into(),
         };

@@ -567,7 +567,7 @@ fn param_sets_a_hyperparameter_of_a_single_fit() {
     assert_eq!(report["final"]["early_stopping"], true);
     for (bad, says) in [
         ("max_iter", "KEY=VALUE"),
-        ("max_iter=many", "not a number"),
+        ("max_iter=many", "\"many\" is not an integer"),
         ("depth=3", "\"depth\""),
         ("early_stopping=2", "0 or 1"),
     ] {
@@ -640,4 +640,191 @@ fn hist_gbm_once(csv: &std::path::Path, extra: &[&str]) -> Command {
         .args(["--json", "--no-save"])
         .args(extra);
     command
+}
+
+/// A small generated table (seeded arithmetic, no data file): price from size and city.
+fn houses_csv(dir: &std::path::Path, sep: char) -> std::path::PathBuf {
+    let path = dir.join(if sep == ',' {
+        "houses.csv"
+    } else {
+        "houses.txt"
+    });
+    let mut text = format!("size{sep}city{sep}price\n");
+    for i in 0..120 {
+        let size = 40 + (i * 37) % 160;
+        let city = ["north", "south", "east"][i % 3];
+        let price = size * 2 + [30, 0, 10][i % 3] + (i * 7) % 5;
+        text.push_str(&format!("{size}{sep}{city}{sep}{price}\n"));
+    }
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn param_takes_none_true_false_and_a_misspelt_name_says_parameter() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = houses_csv(dir.path(), ',');
+    let csv = csv.to_str().unwrap();
+    let base = [
+        "train",
+        "--csv",
+        csv,
+        "--target",
+        "price",
+        "--no-save",
+        "--json",
+    ];
+    let run_with = |extra: &[&str]| run(&[&base[..], extra].concat());
+    let v = stdout_json(&run_with(&[
+        "--model",
+        "rf",
+        "--param",
+        "max_depth=none",
+        "--param",
+        "n_estimators=5",
+        "--folds",
+        "2",
+    ]));
+    assert_eq!(v["model"], "forest");
+    assert!(v["final"]["max_depth"].is_null(), "{}", v["final"]);
+    assert_eq!(v["final"]["n_estimators"], 5);
+    let v = stdout_json(&run_with(&[
+        "--param",
+        "early_stopping=true",
+        "--param",
+        "validation_fraction=0.2",
+        "--param",
+        "n_iter_no_change=3",
+        "--param",
+        "tol=0.001",
+        "--folds",
+        "0",
+    ]));
+    assert_eq!(v["final"]["early_stopping"], true);
+    assert_eq!(v["final"]["n_iter_no_change"], 3);
+    let out = run_with(&["--param", "max_iters=10"]);
+    let err = stderr_of(&out);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("parameter")
+            && !err.contains("grid")
+            && err.contains("did you mean \"max_iter\""),
+        "{err}"
+    );
+    let err = stderr_of(&run_with(&["--param", "max_iter=none"]));
+    assert!(
+        err.contains("max_iter") && err.contains("\"none\" is not an integer"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_unknown_model_gets_the_closest_name_and_the_csv_default_is_said() {
+    let out = run(&[
+        "train",
+        "--dataset",
+        "boston-housing",
+        "--model",
+        "randomforest",
+    ]);
+    let err = stderr_of(&out);
+    assert!(!out.status.success());
+    assert!(err.contains("did you mean \"forest\""), "{err}");
+    let help = String::from_utf8_lossy(&run(&["train", "--help"]).stdout).to_string();
+    assert!(help.contains("hist-gbm with 5 folds"), "{help}");
+    assert!(!help.contains("any numeric CSV"), "{help}");
+    // The default a user's own CSV gets: hist-gbm, 5 folds.
+    let dir = tempfile::tempdir().unwrap();
+    let csv = houses_csv(dir.path(), ',');
+    let v = stdout_json(&run(&[
+        "train",
+        "--csv",
+        csv.to_str().unwrap(),
+        "--target",
+        "price",
+        "--no-save",
+        "--json",
+    ]));
+    assert_eq!(
+        (v["model"].as_str(), v["folds"].as_u64()),
+        (Some("hist-gbm"), Some(5))
+    );
+}
+
+#[test]
+fn predict_reads_csv_as_train_does_sniffed_or_with_sep() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = houses_csv(dir.path(), ',');
+    let model = dir.path().join("m.json");
+    let out = run(&[
+        "train",
+        "--csv",
+        csv.to_str().unwrap(),
+        "--target",
+        "price",
+        "--model",
+        "linear",
+        "--folds",
+        "0",
+        "--out",
+        model.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let model = model.to_str().unwrap();
+    let predict = |input: &std::path::Path, extra: &[&str]| {
+        stdout_json(&run(&[
+            &[
+                "predict",
+                "--model",
+                model,
+                "--input",
+                input.to_str().unwrap(),
+            ][..],
+            extra,
+        ]
+        .concat()))["prediction"]
+            .clone()
+    };
+    let comma = predict(&csv, &[]);
+    assert_eq!(comma.as_array().map(Vec::len), Some(120));
+    // A ;-separated .txt is sniffed as train sniffs it; --sep says it outright.
+    let semi = houses_csv(dir.path(), ';');
+    assert_eq!(predict(&semi, &[]), comma);
+    assert_eq!(predict(&semi, &["--sep", ";"]), comma);
+    let tsv = dir.path().join("houses.tsv");
+    std::fs::write(
+        &tsv,
+        std::fs::read_to_string(&csv).unwrap().replace(',', "\t"),
+    )
+    .unwrap();
+    assert_eq!(predict(&tsv, &[]), comma);
+}
+
+#[test]
+fn the_report_has_no_empty_best_line_and_says_when_nothing_is_held_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = houses_csv(dir.path(), ',');
+    let out = run(&[
+        "train",
+        "--csv",
+        csv.to_str().unwrap(),
+        "--target",
+        "price",
+        "--model",
+        "linear",
+        "--folds",
+        "3",
+        "--test-size",
+        "0",
+        "--no-save",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(!text.lines().any(|l| l.trim() == "best:"), "{text}");
+    assert!(!text.contains("{}"), "{text}");
+    assert!(
+        text.contains("no held-out evaluation (--test-size 0)"),
+        "{text}"
+    );
+    assert!(text.contains("predicted from 2 columns"), "{text}");
 }

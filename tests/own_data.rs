@@ -8,7 +8,7 @@ use common::{assert_close, mixed_csv};
 use ml_workflow::ingest::csv::CsvReader;
 use ml_workflow::modeling::train::{train, train_owned, train_whole, Prepared, TrainConfig};
 use ml_workflow::modeling::{ColumnType, Encoding, ModelSpec};
-use ml_workflow::serving::{predict, predict_csv, Artifact, PayloadError, PredictError};
+use ml_workflow::serving::{predict, predict_csv, Artifact, PredictError};
 use polars::prelude::DataFrame;
 
 fn mixed(n: usize) -> DataFrame {
@@ -147,23 +147,31 @@ fn a_linear_model_equals_scikit_learns_pipeline_and_serves_gaps_and_unseen_categ
     // The same row as CSV, where the field types come from the model's columns.
     let csv = predict_csv(&artifact, b"size,rooms,city,garden\n,3,harbour,True\n").expect("csv");
     assert_eq!(csv.prediction, answer.prediction);
-    // The target may ride along (ignored); a column the model never saw may not.
+    // The target may ride along (ignored, no warning); a column the training table never had
+    // (an ID, a misspelt input) is ignored too, with a warning that names it and the close input.
     let with_target = br#"[{"size":50,"rooms":3,"city":"east","garden":false,"price":1}]"#;
-    assert_eq!(
-        predict(&artifact, with_target)
-            .expect("target")
-            .ignored_columns,
-        ["price"]
-    );
-    let err = predict(
+    let answer = predict(&artifact, with_target).expect("target");
+    assert_eq!(answer.ignored_columns, ["price"]);
+    assert!(answer.warnings.is_empty(), "{:?}", answer.warnings);
+    let answer = predict(
         &artifact,
-        br#"[{"size":50,"rooms":3,"city":"east","garden":false,"colour":1}]"#,
+        br#"[{"id":7,"size":50,"rooms":3,"city":"east","garden":false,"City":1}]"#,
     )
-    .expect_err("unknown column");
+    .expect("extra columns are ignored");
+    assert_eq!(answer.ignored_columns, ["id", "City"]);
+    let [warning] = answer.warnings.as_slice() else {
+        panic!("one warning: {:?}", answer.warnings)
+    };
     assert!(
-        matches!(&err, PredictError::Payload(PayloadError::UnknownColumns { unknown, .. }) if unknown == &["colour"]),
-        "{err}"
+        warning.contains("\"id\"") && warning.contains("\"City\" (did you mean \"city\"?)"),
+        "{warning}"
     );
+    let plain = predict(
+        &artifact,
+        br#"[{"size":50,"rooms":3,"city":"east","garden":false}]"#,
+    )
+    .expect("inputs only");
+    assert_eq!(answer.prediction, plain.prediction);
 }
 
 #[test]
@@ -249,7 +257,7 @@ fn refused<T>(result: ml_workflow::Result<T>) -> String {
 
 #[test]
 fn high_cardinality_and_identifier_columns_are_refused_with_a_way_out() {
-    let mut csv = String::from("code,zone,y\n");
+    let mut csv = String::from("Individual ID,zone,y\n");
     for i in 0..300 {
         csv.push_str(&format!("id-{i},z{},{}\n", i % 130, i % 7));
     }
@@ -262,11 +270,14 @@ fn high_cardinality_and_identifier_columns_are_refused_with_a_way_out() {
     };
     let err = refused(train(&df, &config, None));
     assert!(
-        err.contains("\"code\"") && err.contains("identifier") && err.contains("--drop code"),
+        // The suggested command is shell-quoted: the name has a space.
+        err.contains("\"Individual ID\"")
+            && err.contains("identifier")
+            && err.contains("--drop 'Individual ID'"),
         "{err}"
     );
     let dropped = TrainConfig {
-        drop: vec!["code".into()],
+        drop: vec!["Individual ID".into()],
         ..config.clone()
     };
     let err = refused(train(&df, &dropped, None));

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+use clap::builder::{PossibleValue, TypedValueParser};
 use indicatif::{ProgressBar, ProgressStyle};
 use ml_workflow::datasets;
 use ml_workflow::ingest::csv::Separator;
@@ -25,7 +25,8 @@ pub(crate) struct TrainArgs {
     /// A registered dataset, trained as its preset says (see `datasets`).
     #[arg(long, conflicts_with = "csv", required_unless_present = "csv")]
     dataset: Option<String>,
-    /// Any CSV with a header and numeric columns.
+    /// A CSV with a header: numbers, text, booleans and gaps. Unless flags say otherwise it
+    /// trains hist-gbm with 5 folds on 80 % of the rows and evaluates on the rest, seed 0.
     #[arg(long, requires = "target")]
     csv: Option<PathBuf>,
     /// The CSV's separator: `,` `;` `tab`, any one character, or `whitespace` [default:
@@ -46,7 +47,7 @@ pub(crate) struct TrainArgs {
     #[arg(long)]
     max_categories: Option<usize>,
     /// The model, with scikit-learn's defaults.
-    #[arg(long, value_parser = model_parser())]
+    #[arg(long, value_parser = ModelParser)]
     model: Option<ModelSpec>,
     /// A hyperparameter of the model, `KEY=VALUE` (repeatable): `--param max_iter=300`,
     /// `--param early_stopping=true`. It also overrides the preset's final fit.
@@ -92,22 +93,44 @@ pub(crate) struct TrainArgs {
     json: bool,
 }
 
-/// `--model`'s values, names and aliases from the model registry, each with its description.
-fn model_parser() -> impl TypedValueParser<Value = ModelSpec> {
-    PossibleValuesParser::new(MODELS.iter().map(|m| {
-        PossibleValue::new(m.name)
-            .help(m.description)
-            .aliases(m.aliases.iter().copied())
-    }))
-    .try_map(|name| ModelSpec::from_name(&name))
+/// `--model`'s parser: the registry's names and aliases (listed in the help, each with its
+/// description); an unknown name gets the registry's error, which suggests the closest model.
+#[derive(Clone)]
+struct ModelParser;
+
+impl TypedValueParser for ModelParser {
+    type Value = ModelSpec;
+
+    fn parse_ref(
+        &self,
+        _cmd: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> std::result::Result<ModelSpec, clap::Error> {
+        let name = value.to_string_lossy();
+        ModelSpec::from_name(&name).map_err(|e| {
+            clap::Error::raw(
+                clap::error::ErrorKind::InvalidValue,
+                format!("--model: {e}\n"),
+            )
+        })
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(MODELS.iter().map(|m| {
+            PossibleValue::new(m.name)
+                .help(m.description)
+                .aliases(m.aliases.iter().copied())
+        })))
+    }
 }
 
 /// `train --help`'s list of every model's parameters, from the registry: name, type, default
 /// and what it does.
 pub(crate) fn model_parameters() -> String {
     let mut text = String::from(
-        "Model parameters (--param KEY=VALUE, --grid KEY=V1,V2 or KEY=START:STOP:STEP; \
-         true/false as 1/0 in a grid):",
+        "Model parameters (--param KEY=VALUE, with true/false for a flag and none for an \
+         optional one; --grid KEY=V1,V2 or KEY=START:STOP:STEP, true/false as 1/0):",
     );
     for model in MODELS {
         let defaults = (model.defaults)().params();
@@ -177,9 +200,17 @@ fn train_config(args: &TrainArgs) -> anyhow::Result<TrainConfig> {
         config.final_params = None;
     }
     for entry in &args.params {
-        let (key, value) = param_entry(entry)?;
-        config.model.set(key, value)?;
+        let (key, text) = param_entry(entry)?;
+        config.model.set_text(key, text)?;
         if let Some(fixed) = config.final_params.as_mut().filter(|f| f.contains_key(key)) {
+            // The preset's final fit takes the value too (numbers and flags only).
+            let value = match config.model.params().get(key) {
+                Some(serde_json::Value::Bool(flag)) => f64::from(u8::from(*flag)),
+                Some(value) => value.as_f64().with_context(|| {
+                    format!("--param {entry:?}: the preset's final fit needs a number")
+                })?,
+                None => continue,
+            };
             fixed.insert(key.to_string(), value);
         }
     }
@@ -201,19 +232,13 @@ fn train_config(args: &TrainArgs) -> anyhow::Result<TrainConfig> {
     Ok(config)
 }
 
-/// `KEY=VALUE` of `--param`: a number, or `true`/`false` (as 1 and 0).
-fn param_entry(entry: &str) -> anyhow::Result<(&str, f64)> {
+/// `KEY=VALUE` of `--param` (the value is checked against the parameter's type when set: a
+/// number, `true`/`false`, or `none` for an optional one).
+fn param_entry(entry: &str) -> anyhow::Result<(&str, &str)> {
     let Some((key, value)) = entry.split_once('=') else {
         anyhow::bail!("--param {entry:?}: expected KEY=VALUE, such as max_iter=300");
     };
-    let value = match value.trim() {
-        "true" | "True" => 1.0,
-        "false" | "False" => 0.0,
-        v => v
-            .parse()
-            .with_context(|| format!("--param {entry:?}: {v:?} is not a number"))?,
-    };
-    Ok((key.trim(), value))
+    Ok((key.trim(), value.trim()))
 }
 
 /// Trains, evaluates, saves the artifact and prints the report.

@@ -59,18 +59,19 @@ pub(crate) fn train_text(report: &TrainReport, name: &str, saved: &Saved) -> Str
     let inputs = report.preprocessor.input_names();
     let _ = writeln!(
         t,
-        "{name}: {} predicted from {} ({} training rows, {} held out)",
+        "{name}: {} predicted from {} ({} training rows, {} held out):\n{}",
         report.config.target,
-        inputs.join(", "),
+        counted(inputs.len(), "column"),
         report.rows_train,
-        report.rows_test
+        report.rows_test,
+        wrapped(&inputs)
     );
     if inputs != report.features {
         let _ = writeln!(
             t,
-            "  encoded as {} features: {}",
-            report.features.len(),
-            report.features.join(", ")
+            "  encoded as {}:\n{}",
+            counted(report.features.len(), "feature"),
+            wrapped(&report.features)
         );
     }
     if report.config.folds == 0 {
@@ -88,10 +89,10 @@ pub(crate) fn train_text(report: &TrainReport, name: &str, saved: &Saved) -> Str
     }
     let _ = writeln!(
         t,
-        "\nfinal model: {} {} ({:.3} s)",
+        "\nfinal model: {} ({:.3} s)\n{}",
         report.final_spec.name(),
-        report.final_spec.params(),
-        report.seconds_fit
+        report.seconds_fit,
+        wrapped(&settings(&report.final_spec.params()))
     );
     if let Some(fixed) = report.final_override() {
         let _ = writeln!(
@@ -106,13 +107,21 @@ pub(crate) fn train_text(report: &TrainReport, name: &str, saved: &Saved) -> Str
                 .unwrap_or_default()
         );
     }
-    if let Some(evaluation) = &report.evaluation {
-        let _ = write!(
-            t,
-            "\nheld-out evaluation:\n{}{}",
-            evaluation.metrics_table(),
-            evaluation.head(5)
-        );
+    match &report.evaluation {
+        Some(evaluation) => {
+            let _ = write!(
+                t,
+                "\nheld-out evaluation:\n{}{}",
+                evaluation.metrics_table(),
+                evaluation.head(5)
+            );
+        }
+        None => {
+            let _ = writeln!(
+                t,
+                "\nno held-out evaluation (--test-size 0): every row trained the model"
+            );
+        }
     }
     if let Some(path) = saved.path {
         let _ = writeln!(
@@ -124,4 +133,64 @@ pub(crate) fn train_text(report: &TrainReport, name: &str, saved: &Saved) -> Str
         );
     }
     t
+}
+
+/// `12 columns`, `1 column`.
+fn counted(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
+/// A model's parameters as `key=value` words (`none` for an unset optional one).
+fn settings(params: &serde_json::Value) -> Vec<String> {
+    let Some(map) = params.as_object().filter(|m| !m.is_empty()) else {
+        return vec!["no parameters".into()];
+    };
+    map.iter()
+        .map(|(k, v)| match v {
+            serde_json::Value::Null => format!("{k}=none"),
+            other => format!("{k}={other}"),
+        })
+        .collect()
+}
+
+/// Names as indented lines of at most about 88 characters, comma separated.
+fn wrapped<S: AsRef<str>>(names: &[S]) -> String {
+    const WIDTH: usize = 88;
+    const INDENT: &str = "   ";
+    let mut text = String::from(INDENT);
+    let mut line_len = INDENT.len();
+    for (i, name) in names.iter().enumerate() {
+        let comma = if i + 1 < names.len() { "," } else { "" };
+        let word = format!(" {}{comma}", name.as_ref());
+        if line_len + word.len() > WIDTH && line_len > INDENT.len() {
+            text.push('\n');
+            text.push_str(INDENT);
+            line_len = INDENT.len();
+        }
+        text.push_str(&word);
+        line_len += word.len();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_lists_wrap_under_a_count_and_parameters_read_as_key_value() {
+        let names: Vec<String> = (0..40).map(|i| format!("column_{i}")).collect();
+        let text = wrapped(&names);
+        assert!(text.lines().count() > 3, "{text}");
+        assert!(
+            text.lines().all(|l| l.len() <= 88 && l.starts_with("    ")),
+            "{text}"
+        );
+        assert!(text.ends_with("column_39"), "{text}");
+        assert_eq!(counted(1, "column"), "1 column");
+        assert_eq!(counted(3, "feature"), "3 features");
+        let params = serde_json::json!({"max_depth": null, "n_estimators": 100});
+        assert_eq!(settings(&params), ["max_depth=none", "n_estimators=100"]);
+        assert_eq!(settings(&serde_json::json!({})), ["no parameters"]);
+    }
 }

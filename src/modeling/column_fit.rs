@@ -10,6 +10,7 @@ use polars::prelude::DataFrame;
 use crate::error::{Error, Result};
 use crate::polars_ext::{column_by_name, column_gaps_as_nan_into};
 use crate::table::cell::{bool_category, Value};
+use crate::table::names::shell_quote;
 use crate::table::{ColumnType, Encoding, InputColumn};
 
 /// The most distinct values a text column may have by default (`--max-categories`).
@@ -65,8 +66,9 @@ pub(crate) fn read_column_into<'a>(
     let dtype = ColumnType::of(column.dtype()).ok_or_else(|| Error::BadColumn {
         column: name.into(),
         message: format!(
-            "its type {} cannot be a model input (numbers, booleans and text can); --drop {name}",
-            column.dtype()
+            "its type {} cannot be a model input (numbers, booleans and text can); --drop {}",
+            column.dtype(),
+            shell_quote(name)
         ),
     })?;
     let data = match dtype {
@@ -154,7 +156,10 @@ pub(crate) fn fit_median(
     if present.is_empty() {
         return Err(Error::BadColumn {
             column: name.into(),
-            message: format!("no value in the training rows, so nothing to learn; --drop {name}"),
+            message: format!(
+                "no value in the training rows, so nothing to learn; --drop {}",
+                shell_quote(name)
+            ),
         });
     }
     // A selection, not a sort: linear time, and the same values a sort would put there.
@@ -204,7 +209,8 @@ pub(crate) fn fit_categories(
             column: name.into(),
             message: format!(
                 "a different value in each of the {present} training rows, like an identifier, \
-                 which a model cannot learn from; --drop {name}"
+                 which a model cannot learn from; --drop {}",
+                shell_quote(name)
             ),
         });
     }
@@ -213,8 +219,9 @@ pub(crate) fn fit_categories(
             column: name.into(),
             message: format!(
                 "{distinct} distinct values in the training rows, more than {} for one-hot \
-                 encoding; --drop {name} (or raise --max-categories)",
-                options.max_categories
+                 encoding; --drop {} (or raise --max-categories)",
+                options.max_categories,
+                shell_quote(name)
             ),
         });
     }

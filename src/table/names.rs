@@ -25,6 +25,17 @@ pub fn suggest(wanted: &str, candidates: &[&str]) -> Option<String> {
         .map(|(_, c)| (*c).to_owned())
 }
 
+/// `name` as a shell reads it back as one word: as it is when it is safe (letters, digits and
+/// `_-.,/:+@%`), else in single quotes (`'Individual ID'`), for the commands an error suggests.
+pub fn shell_quote(name: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "_-.,/:+@%".contains(c);
+    if !name.is_empty() && name.chars().all(safe) {
+        name.to_owned()
+    } else {
+        format!("'{}'", name.replace('\'', r"'\''"))
+    }
+}
+
 /// Lowercase letters and digits only: `"L_STAT"` and `"lstat"` are the same name.
 pub fn normalise(s: &str) -> String {
     s.chars()
@@ -51,4 +62,19 @@ pub fn edit_distance(a: &str, b: &str) -> Option<usize> {
         previous = current;
     }
     previous.last().copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_quoted_only_when_a_shell_would_split_or_expand_them() {
+        assert_eq!(shell_quote("price"), "price");
+        assert_eq!(shell_quote("Height-Inches"), "Height-Inches");
+        assert_eq!(shell_quote("Individual ID"), "'Individual ID'");
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+        assert_eq!(shell_quote("$HOME"), "'$HOME'");
+        assert_eq!(shell_quote(""), "''");
+    }
 }

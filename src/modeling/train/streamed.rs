@@ -32,6 +32,7 @@ use super::bins::{BinnedColumn, ColumnErrors, FeatureBins, Rows};
 use super::source::ColumnSource;
 use crate::error::{Error, Result};
 use crate::modeling::trees::binning::{bin_value, feature_thresholds};
+use crate::table::names::shell_quote;
 use crate::table::{ColumnType, Encoding, InputColumn};
 
 /// A column the binning subsample found numeric, and its thresholds.
@@ -368,7 +369,8 @@ fn medians(
                 Error::BadColumn {
                     column: name.clone(),
                     message: format!(
-                        "no value in the training rows, so nothing to learn; --drop {name}"
+                        "no value in the training rows, so nothing to learn; --drop {}",
+                        shell_quote(name)
                     ),
                 },
             ),
