@@ -828,3 +828,71 @@ fn the_report_has_no_empty_best_line_and_says_when_nothing_is_held_out() {
     );
     assert!(text.contains("predicted from 2 columns"), "{text}");
 }
+
+#[test]
+fn na_values_and_decimal_commas_read_numbers_and_a_stray_value_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("cars.csv");
+    let mut text = String::from("displ;class;hwy\n");
+    for i in 0..60 {
+        let displ = if i == 7 {
+            "?".to_string()
+        } else {
+            format!("{},{}", 1 + i % 4, i % 10)
+        };
+        text.push_str(&format!("{displ};{};{}\n", ["a", "b"][i % 2], 20 + i % 9));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let csv = csv.to_str().unwrap();
+    // As written: displ is text (decimal commas, one "?"), and describe says so.
+    let out = run(&["describe", csv, "--json"]);
+    let v = stdout_json(&out);
+    assert!(v.get("displ").is_none(), "{v}");
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("\"displ\" was read as text") && err.contains("\"?\" on line 9"),
+        "{err}"
+    );
+    // With pandas' decimal and na_values: a numeric column, and nothing to say.
+    let out = run(&[
+        "describe",
+        csv,
+        "--json",
+        "--decimal",
+        ",",
+        "--na-values",
+        "?",
+    ]);
+    let v = stdout_json(&out);
+    assert_eq!(v["displ"]["count"], 59.0);
+    assert!(
+        !stderr_of(&out).contains("was read as text"),
+        "{}",
+        stderr_of(&out)
+    );
+    // train says it too, in its JSON; and reads the file the same way with the flags.
+    let train = |extra: &[&str]| {
+        stdout_json(&run(&[
+            &[
+                "train", "--csv", csv, "--target", "hwy", "--model", "linear", "--folds", "0",
+            ][..],
+            &["--no-save", "--json"][..],
+            extra,
+        ]
+        .concat()))
+    };
+    let v = train(&[]);
+    assert!(
+        v["warnings"][0]
+            .as_str()
+            .unwrap_or_default()
+            .contains("\"displ\""),
+        "{v}"
+    );
+    let v = train(&["--decimal", ",", "--na-values", "?"]);
+    assert_eq!(v["warnings"], serde_json::json!([]));
+    assert_eq!(
+        v["features"],
+        serde_json::json!(["displ", "class_a", "class_b"])
+    );
+}

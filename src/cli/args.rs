@@ -1,8 +1,8 @@
-//! Flags more than one command takes: the saved model to read, and a CSV's separator.
+//! Flags more than one command takes: the saved model to read, and how to read a CSV.
 
 use std::path::PathBuf;
 
-use ml_workflow::ingest::csv::Separator;
+use ml_workflow::ingest::csv::{CsvReader, Separator};
 use ml_workflow::serving::{artifact, Artifact};
 use ml_workflow::Result;
 
@@ -33,5 +33,41 @@ pub(crate) fn separator(text: &str) -> std::result::Result<Separator, String> {
         other => Err(format!(
             "{other:?}: give one character such as , or ;, or tab, or whitespace"
         )),
+    }
+}
+
+/// How to read a CSV, as `describe`, `train` and `predict` all take it (pandas' `sep`,
+/// `na_values` and `decimal`).
+#[derive(clap::Args, Clone, Default)]
+pub(crate) struct CsvOptions {
+    /// The CSV's separator: `,` `;` `tab`, any one character, or `whitespace` (runs of spaces)
+    /// [default: sniffed from the header line].
+    #[arg(long, value_parser = separator)]
+    pub(crate) sep: Option<Separator>,
+    /// More missing-value markers beside pandas' defaults (empty, NA, NaN, null, ...), comma
+    /// separated: `--na-values '?,-999'`.
+    #[arg(long, value_delimiter = ',', value_name = "MARKERS")]
+    pub(crate) na_values: Vec<String>,
+    /// The decimal mark of numbers: `.` or `,` (`1,5` with `--sep ';'`).
+    #[arg(long, value_parser = decimal, default_value = ".")]
+    pub(crate) decimal: u8,
+}
+
+impl CsvOptions {
+    /// The reader these flags describe.
+    pub(crate) fn reader(&self) -> CsvReader {
+        CsvReader::new()
+            .separator(self.sep.unwrap_or(Separator::Sniff))
+            .na_values(&self.na_values)
+            .decimal(self.decimal)
+    }
+}
+
+/// `--decimal`: `.` or `,`.
+fn decimal(text: &str) -> std::result::Result<u8, String> {
+    match text {
+        "." => Ok(b'.'),
+        "," => Ok(b','),
+        other => Err(format!("{other:?}: give . or ,")),
     }
 }

@@ -4,12 +4,12 @@ use std::path::{Path, PathBuf};
 
 use ml_workflow::datasets;
 use ml_workflow::eda::{describe, describe_all};
-use ml_workflow::ingest::csv::{CsvReader, Separator};
+use ml_workflow::ingest::csv::CsvReader;
 use ml_workflow::ingest::{self, Cache};
 use ml_workflow::{Error, Result};
 use polars::prelude::DataFrame;
 
-use super::args::separator;
+use super::args::CsvOptions;
 use super::output::emit;
 
 /// `describe`'s flags.
@@ -17,10 +17,8 @@ use super::output::emit;
 pub(crate) struct DescribeArgs {
     /// A dataset name (see `datasets`) or a path to a CSV file with a header.
     source: String,
-    /// The CSV's separator: `,` `;` `tab`, any one character, or `whitespace` (runs of
-    /// spaces) [default: sniffed from the header line].
-    #[arg(long, value_parser = separator)]
-    sep: Option<Separator>,
+    #[command(flatten)]
+    csv: CsvOptions,
     /// `all` adds the text and boolean columns (count, unique, top, freq), as pandas'
     /// `describe(include="all")`.
     #[arg(long, value_parser = ["numeric", "all"], default_value = "numeric")]
@@ -32,7 +30,10 @@ pub(crate) struct DescribeArgs {
 
 /// Prints the describe table.
 pub(crate) fn run(args: &DescribeArgs) -> anyhow::Result<()> {
-    let df = load_source(&args.source, args.sep.unwrap_or(Separator::Sniff))?;
+    let df = load_source(&args.source, args.csv.reader())?;
+    for warning in ingest::text_column_warnings(&df) {
+        tracing::warn!("{warning}");
+    }
     match (args.include.as_str(), args.json) {
         ("all", true) => emit(format_args!("{}\n", describe_all(&df)?.to_json())),
         ("all", false) => emit(describe_all(&df)?),
@@ -42,7 +43,7 @@ pub(crate) fn run(args: &DescribeArgs) -> anyhow::Result<()> {
 }
 
 /// A registered dataset by name, else a CSV file by path.
-fn load_source(source: &str, sep: Separator) -> Result<DataFrame> {
+fn load_source(source: &str, reader: CsvReader) -> Result<DataFrame> {
     match datasets::dataset(source) {
         Ok(spec) => {
             let path = Cache::new(ingest::data_dir())
@@ -54,6 +55,6 @@ fn load_source(source: &str, sep: Separator) -> Result<DataFrame> {
             "source",
             format!("{source:?} is neither a file nor a registered dataset ({unknown})"),
         )),
-        Err(_) => CsvReader::new().separator(sep).read(PathBuf::from(source)),
+        Err(_) => reader.read(PathBuf::from(source)),
     }
 }

@@ -3,10 +3,9 @@
 use std::io::Read;
 
 use anyhow::Context;
-use ml_workflow::ingest::csv::{CsvReader, Separator};
 use ml_workflow::serving;
 
-use super::args::{separator, ModelFile};
+use super::args::{CsvOptions, ModelFile};
 use super::output::emit;
 
 /// `predict`'s flags: the rows come as pandas JSON (any `DataFrame.to_json` orient, or MLflow's
@@ -22,10 +21,9 @@ pub(crate) struct PredictArgs {
     /// --sep is given; else json].
     #[arg(long, value_enum)]
     format: Option<InputFormat>,
-    /// The CSV's separator, as `train` and `describe` take it: `,` `;` `tab`, any one
-    /// character, or `whitespace` [default: sniffed from the header line].
-    #[arg(long, value_parser = separator)]
-    sep: Option<Separator>,
+    /// How a CSV input is read, as `train` and `describe` read it.
+    #[command(flatten)]
+    csv: CsvOptions,
     /// How to print the predictions: json (`{"prediction": [...]}`) or csv (a header
     /// `prediction`, then one value per row).
     #[arg(long, value_enum, default_value = "json")]
@@ -52,7 +50,7 @@ pub(crate) fn run(args: &PredictArgs) -> anyhow::Result<()> {
     let artifact = args.model.load()?;
     let lower = input.to_ascii_lowercase();
     let tabular = [".csv", ".tsv", ".txt"].iter().any(|e| lower.ends_with(e));
-    let format = format.unwrap_or(if tabular || args.sep.is_some() {
+    let format = format.unwrap_or(if tabular || args.csv.sep.is_some() {
         InputFormat::Csv
     } else {
         InputFormat::Json
@@ -69,8 +67,7 @@ pub(crate) fn run(args: &PredictArgs) -> anyhow::Result<()> {
         InputFormat::Json => serving::predict(&artifact, &body)?,
         // The reader `train` and `describe` use: the same separators, gaps and types.
         InputFormat::Csv => {
-            let sep = args.sep.unwrap_or(Separator::Sniff);
-            let df = CsvReader::new().separator(sep).parse(&body, input)?;
+            let df = args.csv.reader().parse(&body, input)?;
             let rows: Vec<usize> = (0..df.height()).collect();
             serving::predict_frame(&artifact, &serving::request_rows(&df, &rows)?)?
         }

@@ -7,7 +7,6 @@ use anyhow::Context;
 use clap::builder::{PossibleValue, TypedValueParser};
 use indicatif::{ProgressBar, ProgressStyle};
 use ml_workflow::datasets;
-use ml_workflow::ingest::csv::Separator;
 use ml_workflow::ingest::{self, Cache};
 use ml_workflow::modeling::hyperparams::ParamKind;
 use ml_workflow::modeling::train::{self, TrainConfig};
@@ -15,7 +14,7 @@ use ml_workflow::modeling::{Grid, ModelSpec, MODELS};
 use ml_workflow::serving::Artifact;
 use ml_workflow::Result;
 
-use super::args::separator;
+use super::args::CsvOptions;
 use super::output::emit;
 use super::train_output::{train_json, train_text, Saved};
 
@@ -29,10 +28,9 @@ pub(crate) struct TrainArgs {
     /// trains hist-gbm with 5 folds on 80 % of the rows and evaluates on the rest, seed 0.
     #[arg(long, requires = "target")]
     csv: Option<PathBuf>,
-    /// The CSV's separator: `,` `;` `tab`, any one character, or `whitespace` [default:
-    /// sniffed from the header line].
-    #[arg(long, value_parser = separator, requires = "csv")]
-    sep: Option<Separator>,
+    /// How the CSV is read.
+    #[command(flatten)]
+    csv_options: CsvOptions,
     /// The column to predict.
     #[arg(long)]
     target: Option<String>,
@@ -263,13 +261,12 @@ pub(crate) fn run(args: TrainArgs) -> anyhow::Result<()> {
             )
         }
         (None, Some(csv)) => {
-            let sep = args.sep.unwrap_or(Separator::Sniff);
             // The file's digest (for the artifact's provenance) is computed beside the training.
             let (sha, report) = std::thread::scope(|scope| {
                 let sha = scope.spawn(|| ingest::sha256_file(csv));
                 // The road decides how the file is read: whole, a few columns a pass, or
                 // (histogram boosting on a large file) streamed into bins.
-                let mut source = ingest::CsvColumns::open(csv, sep)?;
+                let mut source = ingest::CsvColumns::open(csv, args.csv_options.reader())?;
                 let report = train::train_from(&mut source, &config, Some(&progress));
                 Ok::<_, ml_workflow::Error>((sha.join(), report))
             })?;
@@ -279,6 +276,10 @@ pub(crate) fn run(args: TrainArgs) -> anyhow::Result<()> {
         (None, None) => anyhow::bail!("give --dataset NAME or --csv FILE --target COLUMN"),
     };
     progress.finish_and_clear();
+    let warnings = ingest::category_warnings(&report.preprocessor.columns);
+    for warning in &warnings {
+        tracing::warn!("{warning}");
+    }
 
     let mut artifact = Artifact::from_report(&report, &name, &sha256)
         .with_identity(args.name.as_deref(), args.model_version.as_deref())?;
@@ -301,7 +302,9 @@ pub(crate) fn run(args: TrainArgs) -> anyhow::Result<()> {
         path: out.as_deref(),
     };
     if args.json {
-        emit(format_args!("{}\n", train_json(&report, &name, &saved)))
+        let mut json = train_json(&report, &name, &saved);
+        json["warnings"] = serde_json::json!(warnings);
+        emit(format_args!("{json}\n"))
     } else {
         emit(train_text(&report, &name, &saved))
     }

@@ -19,7 +19,7 @@ use polars::prelude::DataFrame;
 use super::csv::blocks::Blocks;
 use super::csv::parallel::PARALLEL_MIN_BYTES;
 use super::csv::typed_columns::PartType;
-use super::csv::{CsvReader, Separator};
+use super::csv::CsvReader;
 use crate::error::{Error, Result};
 use crate::modeling::train::{default_value_budget, ColumnSource, NumberVisit};
 use crate::table::ColumnType;
@@ -32,7 +32,8 @@ const SAMPLE_BYTES: usize = 1 << 20;
 /// A CSV file whose columns are read a few at a time.
 pub struct CsvColumns {
     path: PathBuf,
-    separator: Separator,
+    /// How the file is read (separator, missing-value markers, decimal mark).
+    reader: CsvReader,
     names: Vec<String>,
     batch: usize,
     /// Whether numeric columns are streamed into their bins (see the module docs).
@@ -46,10 +47,11 @@ pub struct CsvColumns {
 }
 
 impl CsvColumns {
-    /// The file's header, and how many columns a pass reads (see the module docs).
-    pub fn open(path: impl AsRef<Path>, separator: Separator) -> Result<CsvColumns> {
+    /// The file's header, and how many columns a pass reads (see the module docs); `reader`
+    /// says how to read it (its separator and cell rules; its columns are chosen per pass).
+    pub fn open(path: impl AsRef<Path>, reader: CsvReader) -> Result<CsvColumns> {
         let path = path.as_ref().to_path_buf();
-        let names = CsvReader::new().separator(separator).header(&path)?;
+        let names = reader.header(&path)?;
         let size = std::fs::metadata(&path)
             .map_err(|e| Error::io(&path, e))?
             .len();
@@ -62,7 +64,7 @@ impl CsvColumns {
         };
         Ok(CsvColumns {
             path,
-            separator,
+            reader,
             names,
             batch,
             // Streaming reads in parallel blocks, which one thread does not cut.
@@ -98,9 +100,9 @@ impl CsvColumns {
 }
 
 impl CsvColumns {
-    /// The reader of this file, with its separator.
+    /// The reader of this file, with its separator and cell rules.
     fn reader(&self) -> CsvReader {
-        CsvReader::new().separator(self.separator)
+        self.reader.clone()
     }
 }
 
@@ -194,7 +196,7 @@ mod tests {
         config.model.set("max_iter", 20.0).unwrap();
         config.folds = 0;
         let whole = train_whole(crate::ingest::read_csv(&path).unwrap(), &config, None).unwrap();
-        let mut source = CsvColumns::open(&path, Separator::Sniff)
+        let mut source = CsvColumns::open(&path, CsvReader::new())
             .unwrap()
             .with_batch(2);
         assert_eq!(source.names(), ["city", "a", "b", "n", "y"]);
@@ -274,7 +276,7 @@ mod tests {
         config: &TrainConfig,
         budget: Option<usize>,
     ) -> (Result<crate::modeling::train::TrainReport>, CsvColumns) {
-        let mut source = CsvColumns::open(path, Separator::Sniff)
+        let mut source = CsvColumns::open(path, CsvReader::new())
             .unwrap()
             .with_streaming(true);
         if let Some(values) = budget {
@@ -430,7 +432,7 @@ mod tests {
         let path = dir.path().join("t.csv");
         std::fs::write(&path, "a,b,c\n1,2,3\n").unwrap();
         assert_eq!(
-            CsvColumns::open(&path, Separator::Sniff).unwrap().batch(),
+            CsvColumns::open(&path, CsvReader::new()).unwrap().batch(),
             3
         );
         // Lines of 160 bytes: 10 columns' f64 values take half the file.

@@ -7,6 +7,7 @@
 
 pub mod by_columns;
 pub mod cache;
+pub mod column_checks;
 pub mod csv;
 
 use std::path::Path;
@@ -15,6 +16,7 @@ use polars::prelude::DataFrame;
 
 pub use by_columns::CsvColumns;
 pub use cache::{data_dir, sha256_bytes, sha256_file, Cache, CacheState, DATA_DIR_ENV};
+pub use column_checks::{category_warnings, text_column_warnings};
 pub use csv::{CsvReader, Separator};
 
 use crate::datasets::{dataset, DatasetSpec, Format};

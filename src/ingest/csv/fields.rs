@@ -2,6 +2,7 @@
 //! parallel first pass in `parallel.rs`): header names, the columns asked for, one row's
 //! fields pushed into typed or text columns, and the columns sized from the bytes so far.
 
+use super::cell_rules::CellRules;
 use super::typed_columns::{TextColumn, TypedColumn};
 use crate::error::{Error, Result};
 
@@ -81,35 +82,44 @@ pub(super) fn reserve_for(columns: &mut [TypedColumn], size: Option<u64>, byte: 
     }
 }
 
-/// Adds one row's cells of the columns at `text_at` to `text` (in the same order).
+/// Adds one row's cells of the columns at `text_at` to `text` (in the same order), a user's
+/// missing-value marker as a gap.
 pub(super) fn push_text<'f>(
     text: &mut [TextColumn],
     text_at: &[usize],
     fields: impl Iterator<Item = &'f str>,
+    rules: &CellRules,
 ) {
     let mut k = 0;
     for (j, cell) in fields.enumerate() {
         if text_at.get(k) == Some(&j) {
             if let Some(column) = text.get_mut(k) {
-                column.push(cell);
+                column.push(rules.text(cell));
             }
             k += 1;
         }
     }
 }
 
-/// Adds one row's fields to the columns; a row of the wrong width names its line and column.
+/// Adds one row's fields to the columns, through the user's cell rules; a row of the wrong
+/// width names its line (`at`: line and source) and column.
 pub(super) fn push_fields<'f>(
     columns: &mut [TypedColumn],
     fields: impl Iterator<Item = &'f str>,
-    line: usize,
+    at: (usize, &str),
     names: &[String],
-    source: &str,
+    rules: &CellRules,
 ) -> Result<()> {
+    let (line, source) = at;
     let mut n = 0;
+    let plain = rules.is_plain();
     for (j, cell) in fields.enumerate() {
         if let Some(column) = columns.get_mut(j) {
-            column.push(cell);
+            if plain {
+                column.push(cell);
+            } else {
+                column.push(&rules.rewrite(cell));
+            }
         }
         n = j + 1;
     }

@@ -32,6 +32,7 @@
 //! `number_stream.rs` (a large file's numbers read again a chunk of rows at a time).
 
 pub(crate) mod blocks;
+mod cell_rules;
 mod fields;
 pub(crate) mod number_stream;
 pub(crate) mod parallel;
@@ -45,6 +46,7 @@ use polars::prelude::DataFrame;
 
 use crate::error::Result;
 use blocks::Blocks;
+pub use cell_rules::CellRules;
 use parallel::PARALLEL_MIN_BYTES;
 use reader::Input;
 pub use reader::Separator;
@@ -65,6 +67,7 @@ pub use reader::Separator;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CsvReader {
     separator: Separator,
+    rules: CellRules,
     names: Option<Vec<String>>,
     columns: Option<Vec<String>>,
     parallel_min: u64,
@@ -74,6 +77,7 @@ impl Default for CsvReader {
     fn default() -> Self {
         CsvReader {
             separator: Separator::Sniff,
+            rules: CellRules::default(),
             names: None,
             columns: None,
             parallel_min: PARALLEL_MIN_BYTES,
@@ -90,6 +94,27 @@ impl CsvReader {
     /// How fields are separated (pandas' `sep`; `--sep`).
     pub fn separator(mut self, separator: Separator) -> CsvReader {
         self.separator = separator;
+        self
+    }
+
+    /// More missing-value markers beside pandas' defaults (pandas' `na_values`; `--na-values`):
+    /// a cell whose trimmed text is one of them is a gap, so `?` in a numeric column no longer
+    /// makes it text. Replaces markers given before.
+    pub fn na_values(mut self, markers: &[String]) -> CsvReader {
+        let mark = if self.rules.decimal_comma() {
+            b','
+        } else {
+            b'.'
+        };
+        self.rules = CellRules::new(markers, mark);
+        self
+    }
+
+    /// The decimal mark (pandas' `decimal`; `--decimal`), `b'.'` by default: `b','` reads `1,5`
+    /// as 1.5 in a numeric column (with `;` or tab as the separator). Text columns keep their
+    /// text.
+    pub fn decimal(mut self, mark: u8) -> CsvReader {
+        self.rules = CellRules::new(self.rules.na_values(), mark);
         self
     }
 
@@ -126,7 +151,7 @@ impl CsvReader {
         reader::read_parts(
             &Input::File(path),
             &source,
-            self.separator,
+            (self.separator, &self.rules),
             self.names.as_deref(),
             self.columns.as_deref(),
             self.parallel_min,
@@ -138,7 +163,7 @@ impl CsvReader {
         reader::read_parts(
             &Input::Bytes(bytes),
             source,
-            self.separator,
+            (self.separator, &self.rules),
             self.names.as_deref(),
             self.columns.as_deref(),
             u64::MAX,

@@ -70,6 +70,7 @@ impl Blocks {
             path: &self.path,
             source: &self.source,
             delimiter: self.delimiter,
+            rules: &self.rules,
             names: &self.names,
             stop: &stop,
         };
@@ -144,7 +145,8 @@ impl Pass<'_> {
                 next += 1;
             }
             // The first pass read this line without error, so an error means a changed file.
-            push_fields(&mut columns, fields, 0, &blocks.names, &blocks.source).ok()?;
+            let at = (0, blocks.source.as_str());
+            push_fields(&mut columns, fields, at, &blocks.names, &blocks.rules).ok()?;
             pushed += 1;
             if pushed - flushed == FLUSH_ROWS {
                 self.flush(&mut columns, offset + flushed, &mut types, &mut buffer);
@@ -193,6 +195,7 @@ mod tests {
     use std::fmt::Write as _;
     use std::sync::Mutex;
 
+    use crate::ingest::csv::cell_rules::PLAIN;
     use crate::ingest::csv::parallel::first_pass;
     use crate::table::ColumnType;
 
@@ -215,7 +218,7 @@ mod tests {
         std::fs::write(&path, &text).expect("written");
         let pool = four();
         let blocks = pool
-            .install(|| first_pass(&path, "data.csv", b',', None, 0))
+            .install(|| first_pass(&path, "data.csv", b',', None, 0, &PLAIN))
             .expect("read")
             .expect("blocks")
             .blocks();

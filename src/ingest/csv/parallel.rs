@@ -27,6 +27,7 @@ use rayon::prelude::*;
 use polars::prelude::Column;
 
 use super::blocks::Blocks;
+use super::cell_rules::CellRules;
 use super::fields::{
     check_unique, header_names, keep_mask, new_columns, push_fields, push_text, reserve_for,
     SIZE_SAMPLE_ROWS,
@@ -51,6 +52,7 @@ pub struct FirstPass<'a> {
     path: &'a Path,
     source: &'a str,
     delimiter: u8,
+    rules: &'a CellRules,
     cuts: Vec<u64>,
     /// Each block's rows.
     rows: Vec<usize>,
@@ -65,6 +67,7 @@ pub fn first_pass<'a>(
     delimiter: u8,
     keep: Option<&[String]>,
     min_bytes: u64,
+    rules: &'a CellRules,
 ) -> Result<Option<FirstPass<'a>>> {
     let Some(size) = std::fs::metadata(path).ok().map(|m| m.len()) else {
         return Ok(None);
@@ -80,14 +83,21 @@ pub fn first_pass<'a>(
     let Some(cuts) = cuts(path, body, size, threads) else {
         return Ok(None);
     };
-    Ok(read_blocks(path, source, delimiter, names, &keep, cuts))
+    Ok(read_blocks(
+        path,
+        source,
+        (delimiter, rules),
+        names,
+        &keep,
+        cuts,
+    ))
 }
 
 /// The blocks between `cuts`, read in parallel and appended in order.
 fn read_blocks<'a>(
     path: &'a Path,
     source: &'a str,
-    delimiter: u8,
+    (delimiter, rules): (u8, &'a CellRules),
     names: Vec<String>,
     keep: &[bool],
     cuts: Vec<u64>,
@@ -97,6 +107,7 @@ fn read_blocks<'a>(
         path,
         source,
         delimiter,
+        rules,
         names: &names,
         stop: &stop,
     };
@@ -122,6 +133,7 @@ fn read_blocks<'a>(
         path,
         source,
         delimiter,
+        rules,
         cuts,
         rows,
     })
@@ -134,6 +146,7 @@ impl FirstPass<'_> {
             path: self.path.to_path_buf(),
             source: self.source.to_string(),
             delimiter: self.delimiter,
+            rules: self.rules.clone(),
             names: self.names.clone(),
             cuts: self.cuts.clone(),
             rows: self.rows.clone(),
@@ -152,6 +165,7 @@ impl FirstPass<'_> {
             path: self.path,
             source: self.source,
             delimiter: self.delimiter,
+            rules: self.rules,
             names: &self.names,
             stop: &stop,
         };
@@ -234,6 +248,7 @@ pub(super) struct Block<'a> {
     pub(super) path: &'a Path,
     pub(super) source: &'a str,
     pub(super) delimiter: u8,
+    pub(super) rules: &'a CellRules,
     pub(super) names: &'a [String],
     /// Set by the first block that meets a quote or an error; every block then stops.
     pub(super) stop: &'a AtomicBool,
@@ -250,7 +265,14 @@ impl Block<'_> {
             if rows == SIZE_SAMPLE_ROWS {
                 reserve_for(&mut columns, Some(end - start), at, rows);
             }
-            push_fields(&mut columns, fields, 0, self.names, self.source).ok()
+            push_fields(
+                &mut columns,
+                fields,
+                (0, self.source),
+                self.names,
+                self.rules,
+            )
+            .ok()
         })?;
         Some(columns)
     }
@@ -262,7 +284,7 @@ impl Block<'_> {
             .map(|&j| TextColumn::new(&self.names[j], 0))
             .collect();
         self.each_line(start, end, &mut |_, fields| {
-            push_text(&mut text, text_at, fields);
+            push_text(&mut text, text_at, fields, self.rules);
             Some(())
         })?;
         Some(text)
@@ -388,6 +410,7 @@ mod tests {
 
     use super::*;
     use crate::error::Result;
+    use crate::ingest::csv::cell_rules::PLAIN;
     use crate::ingest::csv::{CsvReader, Separator};
 
     /// The whole file, in parallel blocks from `parallel_min` bytes.
@@ -426,8 +449,12 @@ mod tests {
             .num_threads(4)
             .build()
             .expect("pool");
-        pool.install(|| first_pass(path, "data.csv", b',', None, 0).ok().flatten())
-            .map(|first| (first.names, first.columns))
+        pool.install(|| {
+            first_pass(path, "data.csv", b',', None, 0, &PLAIN)
+                .ok()
+                .flatten()
+        })
+        .map(|first| (first.names, first.columns))
     }
 
     /// Reads `text` from a file on one thread and in four blocks.
@@ -534,7 +561,7 @@ mod tests {
             .expect("pool");
         let text = pool
             .install(|| {
-                let first = first_pass(&path, "data.csv", b',', None, 0).ok()??;
+                let first = first_pass(&path, "data.csv", b',', None, 0, &PLAIN).ok()??;
                 let text_at: Vec<usize> = (0..first.columns.len())
                     .filter(|&j| first.columns[j].is_text())
                     .collect();
@@ -636,7 +663,9 @@ mod tests {
             .build()
             .expect("pool");
         assert!(pool
-            .install(|| first_pass(&path, "data.csv", b'\t', None, 0).ok().flatten())
+            .install(|| first_pass(&path, "data.csv", b'\t', None, 0, &PLAIN)
+                .ok()
+                .flatten())
             .is_none());
     }
 

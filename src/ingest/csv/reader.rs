@@ -11,6 +11,7 @@ use std::path::Path;
 use polars::prelude::{Column, DataFrame};
 
 use super::blocks::Blocks;
+use super::cell_rules::CellRules;
 use super::fields::{
     check_unique, header_names, keep_mask, new_columns, push_fields, push_text, reserve_for,
     SIZE_SAMPLE_ROWS,
@@ -120,20 +121,26 @@ fn layout(input: &Input, source: &str, separator: Separator) -> Result<Layout> {
 pub(super) fn read_parts(
     input: &Input,
     source: &str,
-    separator: Separator,
+    (separator, rules): (Separator, &CellRules),
     names: Option<&[String]>,
     keep: Option<&[String]>,
     parallel_min: u64,
 ) -> Result<(DataFrame, Option<Blocks>)> {
     let layout = layout(input, source, separator)?;
+    let pass = Pass {
+        input,
+        source,
+        layout,
+        rules,
+    };
     if let (Input::File(path), Layout::Delimited(delimiter), None) = (input, layout, names) {
-        if let Some(first) = first_pass(path, source, delimiter, keep, parallel_min)? {
+        if let Some(first) = first_pass(path, source, delimiter, keep, parallel_min, rules)? {
             let text_at = text_columns(&first.columns);
             if let Some(text) = first.text_pass(&text_at) {
                 let blocks = first.blocks();
                 return Ok((assemble(first.names, first.columns, text)?, Some(blocks)));
             }
-            let frame = second_pass(input, source, layout, true, first.names, first.columns)?;
+            let frame = second_pass(&pass, true, first.names, first.columns)?;
             return Ok((frame, None));
         }
     }
@@ -159,16 +166,27 @@ pub(super) fn read_parts(
             typed = new_columns(&keep_mask(&header, keep)?);
             return Ok(());
         }
-        push_fields(&mut typed, fields, line, names.unwrap_or(&header), source)
+        push_fields(
+            &mut typed,
+            fields,
+            (line, source),
+            names.unwrap_or(&header),
+            rules,
+        )
     })?;
     let names: Vec<String> = names.map_or(header, <[String]>::to_vec);
     if typed.is_empty() {
         return Err(parse_error(source, 1, "the file has no header row".into()));
     }
-    Ok((
-        second_pass(input, source, layout, has_header, names, typed)?,
-        None,
-    ))
+    Ok((second_pass(&pass, has_header, names, typed)?, None))
+}
+
+/// What the passes over one input share: where it comes from, how rows split, the cell rules.
+struct Pass<'a> {
+    input: &'a Input<'a>,
+    source: &'a str,
+    layout: Layout,
+    rules: &'a CellRules,
 }
 
 /// The positions of the columns the first pass found to be text.
@@ -179,9 +197,7 @@ fn text_columns(typed: &[TypedColumn]) -> Vec<usize> {
 /// The text of the columns the first pass found to be text (none: no second pass), and the
 /// frame.
 fn second_pass(
-    input: &Input,
-    source: &str,
-    layout: Layout,
+    pass: &Pass,
     has_header: bool,
     names: Vec<String>,
     typed: Vec<TypedColumn>,
@@ -191,16 +207,14 @@ fn second_pass(
         Vec::new()
     } else {
         let rows = typed.iter().map(TypedColumn::len).max().unwrap_or(0);
-        text_pass(input, source, layout, has_header, &names, &text_at, rows)?
+        text_pass(pass, has_header, &names, &text_at, rows)?
     };
     assemble(names, typed, text)
 }
 
 /// The second pass: the text of the columns at `text_at`, in order.
 fn text_pass(
-    input: &Input,
-    source: &str,
-    layout: Layout,
+    pass: &Pass,
     has_header: bool,
     names: &[String],
     text_at: &[usize],
@@ -211,17 +225,17 @@ fn text_pass(
         .map(|&j| TextColumn::new(&names[j], 0))
         .collect();
     let mut header_seen = !has_header;
-    each_row(input, source, layout, &mut |_, _, fields| {
+    each_row(pass.input, pass.source, pass.layout, &mut |_, _, fields| {
         if !header_seen {
             header_seen = true;
             return Ok(());
         }
-        push_text(&mut text, text_at, fields);
+        push_text(&mut text, text_at, fields, pass.rules);
         Ok(())
     })?;
     if text.iter().any(|c| c.len() != rows) {
         return Err(parse_error(
-            source,
+            pass.source,
             0,
             "the file changed while it was being read (its rows differ between two passes)".into(),
         ));
