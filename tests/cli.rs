@@ -896,3 +896,42 @@ fn na_values_and_decimal_commas_read_numbers_and_a_stray_value_is_named() {
         serde_json::json!(["displ", "class_a", "class_b"])
     );
 }
+
+#[test]
+fn train_warns_when_the_artifact_is_over_the_serving_cap_and_names_what_shrinks_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = houses_csv(dir.path(), ',');
+    let out_path = dir.path().join("forest.json");
+    let train = |cap: &str| {
+        ml_workflow()
+            .args([
+                "train",
+                "--csv",
+                csv.to_str().unwrap(),
+                "--target",
+                "price",
+                "--json",
+            ])
+            .args([
+                "--model",
+                "forest",
+                "--param",
+                "n_estimators=20",
+                "--folds",
+                "0",
+            ])
+            .args(["--out", out_path.to_str().unwrap()])
+            .env("ML_WORKFLOW_MAX_MODEL_BYTES", cap)
+            .output()
+            .expect("run")
+    };
+    let v = stdout_json(&train("1000"));
+    let warning = v["warnings"][0].as_str().unwrap_or_default();
+    assert!(
+        warning.contains("over the 1000 bytes")
+            && warning.contains("max_depth, min_samples_leaf, n_estimators"),
+        "{v}"
+    );
+    let v = stdout_json(&train("100000000"));
+    assert_eq!(v["warnings"], serde_json::json!([]));
+}

@@ -11,7 +11,7 @@ use ml_workflow::ingest::{self, Cache};
 use ml_workflow::modeling::hyperparams::ParamKind;
 use ml_workflow::modeling::train::{self, TrainConfig};
 use ml_workflow::modeling::{Grid, ModelSpec, MODELS};
-use ml_workflow::serving::Artifact;
+use ml_workflow::serving::{artifact, Artifact};
 use ml_workflow::Result;
 
 use super::args::CsvOptions;
@@ -276,10 +276,7 @@ pub(crate) fn run(args: TrainArgs) -> anyhow::Result<()> {
         (None, None) => anyhow::bail!("give --dataset NAME or --csv FILE --target COLUMN"),
     };
     progress.finish_and_clear();
-    let warnings = ingest::category_warnings(&report.preprocessor.columns);
-    for warning in &warnings {
-        tracing::warn!("{warning}");
-    }
+    let mut warnings = ingest::category_warnings(&report.preprocessor.columns);
 
     let mut artifact = Artifact::from_report(&report, &name, &sha256)
         .with_identity(args.name.as_deref(), args.model_version.as_deref())?;
@@ -294,8 +291,12 @@ pub(crate) fn run(args: TrainArgs) -> anyhow::Result<()> {
             .clone()
             .unwrap_or_else(|| default_artifact_path(&name));
         artifact.save(&path)?;
+        warnings.extend(size_warning(&path, &report.final_spec));
         Some(path)
     };
+    for warning in &warnings {
+        tracing::warn!("{warning}");
+    }
     let saved = Saved {
         name: &artifact.name,
         version: &artifact.version,
@@ -307,6 +308,45 @@ pub(crate) fn run(args: TrainArgs) -> anyhow::Result<()> {
         emit(format_args!("{json}\n"))
     } else {
         emit(train_text(&report, &name, &saved))
+    }
+}
+
+/// A warning when the artifact at `path` is over the size `predict` and `serve` load (their
+/// `ML_WORKFLOW_MAX_MODEL_BYTES`, else 64 MiB), naming the settings of `spec` that shrink it.
+fn size_warning(path: &Path, spec: &ModelSpec) -> Option<String> {
+    let size = std::fs::metadata(path).ok()?.len();
+    let cap = std::env::var("ML_WORKFLOW_MAX_MODEL_BYTES")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(artifact::DEFAULT_MAX_BYTES);
+    if size <= cap {
+        return None;
+    }
+    let shrink: Vec<&str> = ["max_depth", "min_samples_leaf", "n_estimators", "max_iter"]
+        .into_iter()
+        .filter(|p| spec.param(p).is_some())
+        .collect();
+    let how = if shrink.is_empty() {
+        String::new()
+    } else {
+        format!("; smaller with {} (--param)", shrink.join(", "))
+    };
+    Some(format!(
+        "the artifact {} is {}, {} over the {} that predict and serve load (raise it with \
+         --max-model-bytes or ML_WORKFLOW_MAX_MODEL_BYTES){how}",
+        path.display(),
+        bytes(size),
+        bytes(size - cap),
+        bytes(cap)
+    ))
+}
+
+/// A size as people read it: `674.2 MiB`, `1000 bytes`.
+fn bytes(n: u64) -> String {
+    if n >= 1 << 20 {
+        format!("{:.1} MiB", n as f64 / f64::from(1u32 << 20))
+    } else {
+        format!("{n} bytes")
     }
 }
 

@@ -10,19 +10,23 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 
 use crate::atomic_file::write_atomically;
 use crate::error::{Error, Result};
-use crate::ingest::sha256_bytes;
 use crate::modeling::metrics::Metrics;
 use crate::modeling::train::TrainReport;
 use crate::modeling::{FittedModel, ModelSpec, ParamSet, Preprocessor};
 
 /// The `format` field every artifact carries.
 pub const FORMAT: &str = "ml-workflow-model";
-/// The artifact layout version this build writes and reads (2: an input schema with text
-/// columns and missing values; files of version 1 are refused with a request to retrain).
-pub const FORMAT_VERSION: u32 = 2;
+/// The artifact layout version this build writes (3: tree nodes in the compact form of
+/// `modeling/trees/compact.rs`); it reads [`OLDEST_FORMAT_VERSION`] and later (2: an input
+/// schema with text columns and missing values; files of version 1 are refused with a request
+/// to retrain).
+pub const FORMAT_VERSION: u32 = 3;
+/// The oldest layout version this build reads.
+pub const OLDEST_FORMAT_VERSION: u32 = 2;
 /// The largest artifact file [`Artifact::load`] reads: 64 MiB, over sixty times the chapter's
 /// 400-stage model (under 1 MiB); `load_limited` (and `--max-model-bytes`) sets another.
 pub const DEFAULT_MAX_BYTES: u64 = 64 << 20;
@@ -277,13 +281,13 @@ impl Artifact {
         }
         let version = map.get("format_version").and_then(Value::as_u64);
         match version {
-            Some(v) if v == u64::from(FORMAT_VERSION) => {}
+            Some(v) if (u64::from(OLDEST_FORMAT_VERSION)..=u64::from(FORMAT_VERSION)).contains(&v) => {}
             Some(v) if v > u64::from(FORMAT_VERSION) => {
                 return Err(bad(format!(
                     "format version {v} is newer than this build of ml-workflow reads ({FORMAT_VERSION}); upgrade ml-workflow"
                 )))
             }
-            Some(v) => return Err(bad(format!("format version {v} is not supported (this build reads {FORMAT_VERSION}); train the model again"))),
+            Some(v) => return Err(bad(format!("format version {v} is not supported (this build reads {OLDEST_FORMAT_VERSION} to {FORMAT_VERSION}); train the model again"))),
             None => return Err(bad("no \"format_version\" field".into())),
         }
         let recorded = match map.remove("sha256") {
@@ -366,47 +370,58 @@ fn is_identifier(s: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
 }
 
-/// SHA-256 of the canonical JSON text of `value`.
+/// SHA-256 of the canonical JSON text of `value`, hashed as it is written (an artifact of a
+/// large forest is hundreds of megabytes: no second copy of it is made).
 fn digest(value: &Value) -> Result<String> {
-    let mut text = String::new();
-    canonical(value, &mut text)?;
-    Ok(sha256_bytes(text.as_bytes()))
+    let mut hashing = Hashing(Sha256::new());
+    canonical(value, &mut hashing)?;
+    Ok(format!("{:x}", hashing.0.finalize()))
+}
+
+/// A writer that feeds a SHA-256.
+struct Hashing(Sha256);
+
+impl std::io::Write for Hashing {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.update(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Compact JSON with object keys sorted at every level, whatever map type serde_json uses.
-fn canonical(value: &Value, out: &mut String) -> Result<()> {
+fn canonical(value: &Value, out: &mut Hashing) -> Result<()> {
     match value {
         Value::Object(map) => {
             let mut keys: Vec<&String> = map.keys().collect();
             keys.sort();
-            out.push('{');
+            out.0.update(b"{");
             for (i, k) in keys.into_iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.0.update(b",");
                 }
-                out.push_str(&to_json_text(k)?);
-                out.push(':');
+                serde_json::to_writer(&mut *out, k).map_err(json_error)?;
+                out.0.update(b":");
                 canonical(&map[k.as_str()], out)?;
             }
-            out.push('}');
+            out.0.update(b"}");
         }
         Value::Array(items) => {
-            out.push('[');
+            out.0.update(b"[");
             for (i, v) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.0.update(b",");
                 }
                 canonical(v, out)?;
             }
-            out.push(']');
+            out.0.update(b"]");
         }
-        scalar => out.push_str(&to_json_text(scalar)?),
+        scalar => serde_json::to_writer(&mut *out, scalar).map_err(json_error)?,
     }
     Ok(())
-}
-
-fn to_json_text(value: &impl Serialize) -> Result<String> {
-    serde_json::to_string(value).map_err(json_error)
 }
 
 fn json_error(source: serde_json::Error) -> Error {

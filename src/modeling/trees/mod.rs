@@ -11,6 +11,7 @@ pub mod adaboost;
 pub mod binning;
 pub mod boosting;
 pub(crate) mod builder;
+pub(crate) mod compact;
 pub(crate) mod fitted_tree;
 #[cfg(test)]
 pub(crate) mod fixtures;
@@ -23,6 +24,7 @@ pub mod params;
 pub mod partition;
 pub(crate) mod row_scoring;
 pub mod tree;
+pub(crate) mod tree_node;
 
 pub use adaboost::{AdaBoostRegressor, AdaBoostRegressorParams, AdaBoostSettings};
 pub use boosting::{GbmSettings, GradientBoostingRegressor, GradientBoostingRegressorParams};

@@ -498,6 +498,26 @@ mod tests {
             .iter()
             .zip(b.iter())
             .all(|(p, q)| p.to_bits() == q.to_bits()));
+        // Written compact (a string, a third of the node list's size); a node list, as
+        // artifacts of format 2 hold it, reads back to the same tree.
+        assert!(
+            json.contains("\"compact\"") && !json.contains("\"nodes\""),
+            "{json}"
+        );
+        let listed = serde_json::json!({
+            "n_features": tree.n_features(),
+            "nodes": tree.nodes(),
+            "importances": tree.importances,
+        });
+        let from_list: DecisionTreeRegressor =
+            serde_json::from_value(listed.clone()).expect("list");
+        assert_eq!(from_list, tree);
+        assert!(
+            json.len() * 3 < listed.to_string().len(),
+            "{} vs {}",
+            json.len(),
+            listed.to_string().len()
+        );
         let params = DecisionTreeRegressor::params().max_features(MaxFeatures::Fraction(0.5));
         let json = serde_json::to_string(&params).expect("serialize");
         assert_eq!(
@@ -506,11 +526,20 @@ mod tests {
         );
     }
 
+    /// The tree with its nodes as a list (format 2's form), for tests that change one node.
+    fn listed(tree: &DecisionTreeRegressor) -> serde_json::Value {
+        serde_json::json!({
+            "n_features": tree.n_features(),
+            "nodes": tree.nodes(),
+            "importances": tree.importances,
+        })
+    }
+
     #[test]
     fn corrupt_model_is_rejected_on_load() {
         let x = array![[0.0], [1.0], [2.0]];
         let tree = fit(DecisionTreeRegressor::params(), &x, &array![0.0, 1.0, 2.0]);
-        let mut v: serde_json::Value = serde_json::to_value(&tree).expect("to_value");
+        let mut v = listed(&tree);
         v["nodes"][0]["left"] = serde_json::json!(0);
         assert!(serde_json::from_value::<DecisionTreeRegressor>(v.clone()).is_err());
         v["nodes"][0]["left"] = serde_json::json!(1);
@@ -526,7 +555,7 @@ mod tests {
             &x,
             &array![0.0, 1.0, 2.0, 3.0],
         );
-        let v: serde_json::Value = serde_json::to_value(&tree).expect("to_value");
+        let v = listed(&tree);
         assert!(serde_json::from_value::<DecisionTreeRegressor>(v.clone()).is_ok());
         // Root's right child made equal to its left child: a graph, not a tree.
         let mut shared = v.clone();
