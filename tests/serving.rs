@@ -989,3 +989,22 @@ fn metrics_are_per_route_and_name_the_model_the_build_and_the_process() {
         assert!(text.contains(needle), "{needle} missing from:\n{text}");
     }
 }
+
+#[test]
+fn the_home_pages_example_uses_the_address_the_client_reached() {
+    let addr = server();
+    let page = request(addr, "GET", "/", None, b"").body;
+    assert!(page.contains(&format!("http://{addr}/predict")), "{page}");
+    // A Host that is not a plain address (it comes from the client) is never echoed.
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("timeout");
+    stream
+        .write_all(b"GET / HTTP/1.1\r\nHost: <script>x</script>\r\nConnection: close\r\n\r\n")
+        .expect("write");
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    let text = String::from_utf8_lossy(&raw);
+    assert!(!text.contains("<script>x"), "{text}");
+}

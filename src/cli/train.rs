@@ -242,11 +242,12 @@ fn param_entry(entry: &str) -> anyhow::Result<(&str, &str)> {
 /// Trains, evaluates, saves the artifact and prints the report.
 pub(crate) fn run(args: TrainArgs) -> anyhow::Result<()> {
     let config = train_config(&args)?;
+    // Nothing is drawn until the training road sets the number of fold fits (no "0/0" first,
+    // and no bar at all with --folds 0).
     let progress = ProgressBar::new(0).with_style(
-        ProgressStyle::with_template("{msg} {bar:30} {pos}/{len} fold fits [{elapsed}]")
+        ProgressStyle::with_template("cross-validation {bar:30} {pos}/{len} fold fits [{elapsed}]")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    progress.set_message("cross-validation");
     let (report, name, sha256) = match (&args.dataset, &args.csv) {
         (Some(name), _) => {
             let spec = datasets::dataset(name)?;

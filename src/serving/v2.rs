@@ -219,7 +219,11 @@ pub fn infer_response(artifact: &Artifact, id: Option<&str>, prediction: &Predic
 /// The request's tensors as a frame with the model's input columns (and any other tensor, which
 /// `predict_frame` ignores and reports as `/predict` does). The request is consumed: tensors
 /// move into the frame without copies.
-pub fn request_frame(request: InferRequest, features: &[String]) -> Result<Frame, V2Error> {
+pub fn request_frame(
+    request: InferRequest,
+    features: &[String],
+    non_numeric: &[String],
+) -> Result<Frame, V2Error> {
     let bad = |m: String| V2Error(m);
     if request.inputs.is_empty() {
         return Err(bad("the request has no inputs".into()));
@@ -239,6 +243,15 @@ pub fn request_frame(request: InferRequest, features: &[String]) -> Result<Frame
             && input.shape[1] == width as i64
             && !features.contains(&input.name)
         {
+            if !non_numeric.is_empty() {
+                return Err(bad(format!(
+                    "input {:?} is one [N, {width}] tensor, which carries one datatype, but this \
+                     model takes text or boolean columns ({}): send one tensor of shape [N] per \
+                     column, named after it (BYTES for text, BOOL for booleans, FP64 for numbers)",
+                    input.name,
+                    non_numeric.join(", ")
+                )));
+            }
             let n = data.len() / width.max(1);
             let mut columns: Vec<Vec<Cell>> = (0..width).map(|_| Vec::with_capacity(n)).collect();
             for (k, cell) in std::mem::take(data).into_iter().enumerate() {
@@ -471,13 +484,13 @@ mod tests {
         let matrix = request(json!({"inputs": [
             {"name": "x", "shape": [2, 2], "datatype": "FP64", "data": [[1.0, 2.0], [3.0, 4.0]]}
         ]}));
-        let frame = request_frame(matrix, &features()).unwrap();
+        let frame = request_frame(matrix, &features(), &[]).unwrap();
         assert_eq!(frame.numbers("b"), Some([2.0, 4.0].to_vec()));
         let columns = request(json!({"inputs": [
             {"name": "b", "shape": [2], "datatype": "INT64", "data": [2, 4]},
             {"name": "a", "shape": [2, 1], "datatype": "FP32", "data": [1.0, 3.0]}
         ]}));
-        assert_eq!(request_frame(columns, &features()).unwrap(), frame);
+        assert_eq!(request_frame(columns, &features(), &[]).unwrap(), frame);
     }
 
     #[test]
@@ -488,7 +501,7 @@ mod tests {
             {"name": "b", "shape": [1], "datatype": "FP64", "data": [2.0]},
             {"name": "target", "shape": [1], "datatype": "FP64", "data": [9.0]}
         ]}));
-        let frame = request_frame(columns, &features()).unwrap();
+        let frame = request_frame(columns, &features(), &[]).unwrap();
         assert_eq!(frame.columns, ["a", "b", "id", "target"]);
     }
 
@@ -525,7 +538,8 @@ mod tests {
             ),
         ];
         for (inputs, needle) in cases {
-            let err = request_frame(request(json!({ "inputs": inputs })), &features()).unwrap_err();
+            let err =
+                request_frame(request(json!({ "inputs": inputs })), &features(), &[]).unwrap_err();
             assert!(err.0.contains(needle), "{needle}: {err}");
         }
     }
@@ -541,10 +555,23 @@ mod tests {
             body.extend_from_slice(&v.to_le_bytes());
         }
         let request = parse_request(&body, Some(header.len())).unwrap();
-        let frame = request_frame(request, &features()).unwrap();
+        let frame = request_frame(request, &features(), &[]).unwrap();
         assert_eq!(frame.numbers("a"), Some([1.5, -2.0].to_vec()));
         assert_eq!(frame.numbers("b"), Some([7.0, 9.0].to_vec()));
         let err = parse_request(&body[..body.len() - 1], Some(header.len())).unwrap_err();
         assert!(err.0.contains("\"b\""), "{err}");
+    }
+
+    #[test]
+    fn one_matrix_tensor_for_a_model_with_text_columns_says_to_send_one_per_column() {
+        let matrix = request(json!({"inputs": [
+            {"name": "x", "shape": [1, 2], "datatype": "FP64", "data": [1.0, 2.0]}
+        ]}));
+        let err = request_frame(matrix, &features(), &["b".into()]).unwrap_err();
+        assert!(
+            err.0.contains("text or boolean columns (b)")
+                && err.0.contains("one tensor of shape [N] per"),
+            "{err}"
+        );
     }
 }

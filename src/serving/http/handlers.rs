@@ -5,7 +5,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use axum::extract::State;
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
@@ -29,8 +29,27 @@ use super::state::AppState;
         body = String
     ))
 )]
-pub(crate) async fn home(State(state): State<Arc<AppState>>) -> Html<String> {
-    Html(state.model.load().home.clone())
+pub(crate) async fn home(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Html<String> {
+    let page = &state.model.load().home;
+    // The example's address is the one the client reached; a Host that is not a plain
+    // address (it comes from the client) keeps the placeholder.
+    match headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| is_plain_host(h))
+    {
+        Some(host) => Html(page.replace("http://HOST/", &format!("http://{host}/"))),
+        None => Html(page.clone()),
+    }
+}
+
+/// A host name or address with an optional port: letters, digits, `.-:[]`, at most 255 bytes.
+fn is_plain_host(host: &str) -> bool {
+    !host.is_empty()
+        && host.len() <= 255
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
 }
 
 /// Readiness under its short name, as `/health/ready`.

@@ -273,7 +273,14 @@ async fn infer(
         let bad = |e: v2::V2Error| ApiError::new(StatusCode::BAD_REQUEST, e.0);
         let mut request = v2::parse_request(&body.bytes, body.header_length).map_err(bad)?;
         let id = request.id.take();
-        let frame = v2::request_frame(request, &artifact.features).map_err(bad)?;
+        let non_numeric: Vec<String> = artifact
+            .preprocessing
+            .columns
+            .iter()
+            .filter(|c| !c.dtype.is_numeric())
+            .map(|c| c.name.clone())
+            .collect();
+        let frame = v2::request_frame(request, &artifact.features, &non_numeric).map_err(bad)?;
         let prediction = predict_frame(artifact, &frame)?;
         let answer = v2::infer_response(artifact, id.as_deref(), &prediction);
         Ok((answer, prediction))

@@ -51,6 +51,13 @@ pub(super) fn detect<'a>(json: &'a Json, features: &[String]) -> Result<Shape<'a
         // `{}` is what pandas writes for an empty frame.
         return Err(PayloadError::NoRows);
     }
+    // `df.to_dict("list")`: every value a list of plain cells, as MLflow's columnar `inputs`.
+    let list_of_cells =
+        |v: &Json| matches!(v, Json::Array(items) if items.iter().all(|c| !c.is_container()));
+    // (Not with split's keys: `{"columns": [...], "index": [...]}` is a split missing its data.)
+    if !has("columns") && !has("data") && entries.iter().all(|(_, v)| list_of_cells(v)) {
+        return Ok(Shape::Lists(entries));
+    }
     if !all_objects {
         return Err(unknown_object(entries));
     }
@@ -93,7 +100,7 @@ pub(super) fn mlflow(entries: &[(String, Json)]) -> Result<Option<Shape<'_>>, Pa
     )))
 }
 
-/// Rule 5: says why an object that is neither split nor an object of objects was refused.
+/// Rule 6: says why an object that is neither split nor an object of objects was refused.
 pub(super) fn unknown_object(entries: &[(String, Json)]) -> PayloadError {
     let has = |key: &str| entries.iter().any(|(k, _)| k == key);
     if has("columns") || has("data") {
@@ -120,7 +127,7 @@ pub(super) fn unknown_object(entries: &[(String, Json)]) -> PayloadError {
     ))
 }
 
-/// Rule 4: `columns` or `index` orient, whichever has more expected features in its place.
+/// Rule 5: `columns` or `index` orient, whichever has more expected features in its place.
 pub(super) fn orient_by_features<'a>(
     entries: &'a [(String, Json)],
     features: &[String],

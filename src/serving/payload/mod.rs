@@ -11,6 +11,7 @@
 //! | `index` | `{"0":{"RM":6.575,"LSTAT":4.98},"1":{"RM":7.1,"LSTAT":9.1}}` |
 //! | `records` | `[{"RM":6.575,"LSTAT":4.98},{"RM":7.1,"LSTAT":9.1}]` |
 //! | `split` | `{"columns":["RM","LSTAT"],"index":[0,1],"data":[[6.575,4.98],[7.1,9.1]]}` |
+//! | `df.to_dict("list")` | `{"RM":[6.575,7.1],"LSTAT":[4.98,9.1]}` |
 //! | MLflow | `{"dataframe_split":split}`, `{"dataframe_records":records}`, `{"instances":records}` |
 //!
 //! # How the shape is detected, in this order
@@ -20,17 +21,19 @@
 //! 2. An object with exactly one key, `dataframe_split`, `dataframe_records`, `instances` or
 //!    `inputs`, is an MLflow wrapper (`inputs`, MLflow's tensor input, is rejected with a pointer
 //!    to the others). Exception: when the value is an object of plain values, the body is a
-//!    one-column (or one-row) frame that happens to use that word as a name, and rule 4 applies.
+//!    one-column (or one-row) frame that happens to use that word as a name, and rule 5 applies.
 //! 3. An object with keys `columns` and `data` whose values are not all objects is `split`
 //!    orient. pandas' `split` holds lists while `columns`/`index` orient only ever holds objects,
 //!    so a frame with columns named "columns" and "data" is still read as what it is.
-//! 4. An object whose values are all objects is `columns` or `index` orient. The two look alike,
+//! 4. An object whose values are all lists is `df.to_dict("list")`: each key a column, its
+//!    list the column's values in row order (as MLflow's columnar `inputs`).
+//! 5. An object whose values are all objects is `columns` or `index` orient. The two look alike,
 //!    so the expected feature names decide: `index` orient when more expected features appear as
 //!    inner keys than as outer keys, otherwise `columns` (pandas' default, also used when no
 //!    features are given). When no expected feature appears at all, that is the error. Row
 //!    labels must therefore not be feature names, or a frame could be read transposed.
-//! 5. Anything else is an unknown shape, answered with the accepted shapes and a hint where the
-//!    mistake is a common one (a single record not wrapped in a list, a dict of lists).
+//! 6. Anything else is an unknown shape, answered with the accepted shapes and a hint where the
+//!    mistake is a common one (a single record not wrapped in a list, lists mixed with objects).
 //!
 //! Rows keep the body's order: for `columns` orient, the order of the row labels in the first
 //! column; the other columns are aligned to it by label.

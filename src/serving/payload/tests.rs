@@ -286,8 +286,8 @@ fn bad_inputs() -> Vec<Case> {
             &["row 0 is a number"],
         ),
         case(
-            "dict of lists",
-            r#"{"RM":[6.5],"LSTAT":[4.9]}"#,
+            "dict of lists mixed with an object",
+            r#"{"RM":[6.5],"LSTAT":{"0":4.9}}"#,
             Malformed,
             &[r#"value of "RM" is an array"#, "dict of lists"],
         ),
@@ -765,4 +765,24 @@ proptest! {
             }
         }
     }
+}
+
+#[test]
+fn a_dict_of_lists_is_columns_in_row_order_as_pandas_to_dict_list_writes() {
+    // `df.to_dict("list")`: each column's values, rows in order, labels 0, 1, ...
+    let features = ["RM".to_string(), "LSTAT".to_string()];
+    let frame = parse(br#"{"RM":[6.5,7.1],"LSTAT":[4.9,null]}"#, &features).expect("dict of lists");
+    let records = parse(
+        br#"[{"RM":6.5,"LSTAT":4.9},{"RM":7.1,"LSTAT":null}]"#,
+        &features,
+    )
+    .expect("records");
+    assert_eq!(frame, records);
+    let ragged = parse(br#"{"RM":[6.5,7.1],"LSTAT":[4.9]}"#, &features)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        ragged.contains("LSTAT") || ragged.contains("RM"),
+        "{ragged}"
+    );
 }
