@@ -69,9 +69,9 @@ test: lint
 test-notebooks: setup
 	$(VENV)/bin/pytest -p no:cacheprovider --nbval --nbval-cell-timeout=3600 notebooks/
 	$(VENV)/bin/python scripts/check_notebooks.py notebooks/*.ipynb
+	JUPYTER_PATH=$(VENV)/share/jupyter $(VENV)/bin/python scripts/check_two_kernels.py
 	$(VENV)/bin/python scripts/check_kernel_lock.py --self-test
 	$(VENV)/bin/python scripts/check_kernel_lock.py Cargo.lock $(VENV)/share/jupyter/kernels/rust/kernel.json
-	JUPYTER_PATH=$(VENV)/share/jupyter $(VENV)/bin/python scripts/check_two_kernels.py
 	scripts/check_kernel_slots.sh
 	VENV=$(VENV) scripts/check_notebook_guard.sh
 	VENV=$(VENV) scripts/check_binder.sh

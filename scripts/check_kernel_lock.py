@@ -10,6 +10,10 @@ in the project's lock.
 
     python scripts/check_kernel_lock.py PROJECT_LOCK BUILD_FOLDER
     python scripts/check_kernel_lock.py PROJECT_LOCK KERNEL_JSON   # its EVCXR_TMPDIR
+
+Given the kernelspec, only the build folders a kernel used since the kernelspec was written
+(`make setup` writes it) are checked: a slot left by an older run is re-seeded from the lock
+when a kernel next takes it.
     python scripts/check_kernel_lock.py --self-test      # proves the check can fail
 
 Exit status: 0 when every build folder matches, 1 with one line per drift, 2 on bad usage.
@@ -31,10 +35,15 @@ def locked_packages(lock: Path) -> set:
     return {(p["name"], p["version"], p.get("source", "path")) for p in data.get("package", [])}
 
 
-def build_folders(first: Path) -> list:
-    """The first build folder and its numbered siblings (scripts/evcxr_kernel.sh's slots)."""
+def build_folders(first: Path, since: float = 0.0) -> list:
+    """The first build folder and its numbered siblings (scripts/evcxr_kernel.sh's slots)
+    whose lock was written at or after `since` (a time stamp)."""
     siblings = sorted(first.parent.glob(first.name + "-[0-9]*"))
-    return [d for d in [first, *siblings] if d.is_dir() and (d / "Cargo.lock").is_file()]
+    return [
+        d
+        for d in [first, *siblings]
+        if d.is_dir() and (d / "Cargo.lock").is_file() and (d / "Cargo.lock").stat().st_mtime >= since
+    ]
 
 
 def drifts(project_lock: Path, folder: Path) -> list:
@@ -91,9 +100,11 @@ def main(argv: list) -> int:
         print(__doc__, file=sys.stderr)
         return 2
     project_lock, first = Path(argv[0]), Path(argv[1])
+    since = 0.0
     if first.name == "kernel.json":
+        since = first.stat().st_mtime
         first = Path(json.loads(first.read_text(encoding="utf-8"))["env"]["EVCXR_TMPDIR"])
-    folders = build_folders(first)
+    folders = build_folders(first, since)
     if not folders:
         print(f"check_kernel_lock: no build folder with a Cargo.lock at {first}", file=sys.stderr)
         return 1

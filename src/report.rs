@@ -27,7 +27,14 @@ impl GridSearch {
             .first()
             .map(|r| r.params.keys().cloned().collect())
             .unwrap_or_default();
-        let mut header = keys.clone();
+        // Without a grid the one row is labelled with the model, so that the first column
+        // (left-aligned, as an index) is not a number.
+        let label = keys.is_empty();
+        let mut header = if label {
+            vec!["model".to_string()]
+        } else {
+            keys.clone()
+        };
         header.extend([
             "mean MSE".to_string(),
             "std MSE".to_string(),
@@ -45,6 +52,9 @@ impl GridSearch {
             .enumerate()
             .map(|(i, r)| {
                 let mut row: Vec<String> = keys.iter().map(|k| format_param(r.params[k])).collect();
+                if label {
+                    row.push(self.model.clone());
+                }
                 row.push(format!("{:.6}", r.mean_mse));
                 row.push(format!("{:.6}", r.std_mse));
                 row.push((order.iter().position(|o| *o == i).unwrap_or(0) + 1).to_string());

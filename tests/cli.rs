@@ -935,3 +935,51 @@ fn train_warns_when_the_artifact_is_over_the_serving_cap_and_names_what_shrinks_
     let v = stdout_json(&train("100000000"));
     assert_eq!(v["warnings"], serde_json::json!([]));
 }
+
+/// `serve --help`'s default for `flag`, as clap prints it (`[default: 10s]`).
+fn help_default(help: &str, flag: &str) -> Option<String> {
+    let at = help.find(&format!("{flag} <"))?;
+    let rest = &help[at..];
+    let end = rest[2..].find("\n      --").map_or(rest.len(), |e| e + 2);
+    let block = &rest[..end];
+    let start = block.find("[default: ")? + "[default: ".len();
+    Some(block[start..].split(']').next()?.to_string())
+}
+
+#[test]
+fn the_documented_server_limits_match_serve_help() {
+    let help = String::from_utf8_lossy(&run(&["serve", "--help"]).stdout).to_string();
+    let doc = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/hostile-clients.md"
+    ))
+    .expect("docs/hostile-clients.md");
+    let rows: Vec<(String, String)> = doc
+        .lines()
+        .filter_map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            let flag = cells.get(1)?.strip_prefix("`--")?.strip_suffix('`')?;
+            Some((format!("--{flag}"), cells.get(2)?.to_string()))
+        })
+        .collect();
+    assert!(rows.len() >= 8, "{rows:?}");
+    let bytes = |text: &str| match text.split_once(' ') {
+        Some((n, "MiB")) => n.parse::<u64>().ok().map(|n| (n << 20).to_string()),
+        _ => Some(text.to_string()),
+    };
+    for (flag, documented) in &rows {
+        let shown =
+            help_default(&help, flag).unwrap_or_else(|| panic!("{flag} not in serve --help"));
+        assert_eq!(bytes(documented), Some(shown), "{flag}");
+    }
+    // Every limit serve takes is in the table.
+    for line in help.lines().map(str::trim).filter(|l| l.starts_with("--")) {
+        let flag = line.split(' ').next().unwrap_or_default();
+        let limit =
+            flag.ends_with("-timeout") || flag.starts_with("--max-") || flag == "--body-limit";
+        assert!(
+            !limit || rows.iter().any(|(f, _)| f == flag),
+            "{flag} is not documented"
+        );
+    }
+}
