@@ -660,6 +660,12 @@ fn houses_csv(dir: &std::path::Path, sep: char) -> std::path::PathBuf {
     path
 }
 
+/// `train --csv CSV --target price` with `extra` flags, on a table from [`houses_csv`].
+fn train_houses(csv: &std::path::Path, extra: &[&str]) -> Output {
+    let csv = csv.to_str().expect("a UTF-8 path");
+    run(&[&["train", "--csv", csv, "--target", "price"][..], extra].concat())
+}
+
 #[test]
 fn param_takes_none_true_false_and_a_misspelt_name_says_parameter() {
     let dir = tempfile::tempdir().unwrap();
@@ -756,19 +762,17 @@ fn predict_reads_csv_as_train_does_sniffed_or_with_sep() {
     let dir = tempfile::tempdir().unwrap();
     let csv = houses_csv(dir.path(), ',');
     let model = dir.path().join("m.json");
-    let out = run(&[
-        "train",
-        "--csv",
-        csv.to_str().unwrap(),
-        "--target",
-        "price",
-        "--model",
-        "linear",
-        "--folds",
-        "0",
-        "--out",
-        model.to_str().unwrap(),
-    ]);
+    let out = train_houses(
+        &csv,
+        &[
+            "--model",
+            "linear",
+            "--folds",
+            "0",
+            "--out",
+            model.to_str().unwrap(),
+        ],
+    );
     assert!(out.status.success(), "{}", stderr_of(&out));
     let model = model.to_str().unwrap();
     let predict = |input: &std::path::Path, extra: &[&str]| {
@@ -804,20 +808,18 @@ fn predict_reads_csv_as_train_does_sniffed_or_with_sep() {
 fn the_report_has_no_empty_best_line_and_says_when_nothing_is_held_out() {
     let dir = tempfile::tempdir().unwrap();
     let csv = houses_csv(dir.path(), ',');
-    let out = run(&[
-        "train",
-        "--csv",
-        csv.to_str().unwrap(),
-        "--target",
-        "price",
-        "--model",
-        "linear",
-        "--folds",
-        "3",
-        "--test-size",
-        "0",
-        "--no-save",
-    ]);
+    let out = train_houses(
+        &csv,
+        &[
+            "--model",
+            "linear",
+            "--folds",
+            "3",
+            "--test-size",
+            "0",
+            "--no-save",
+        ],
+    );
     let text = String::from_utf8_lossy(&out.stdout).to_string();
     assert!(out.status.success(), "{}", stderr_of(&out));
     assert!(!text.lines().any(|l| l.trim() == "best:"), "{text}");

@@ -144,6 +144,16 @@ fn a_linear_model_equals_scikit_learns_pipeline_and_serves_gaps_and_unseen_categ
     let body = br#"[{"size":null,"rooms":3,"city":"harbour","garden":true}]"#;
     let answer = predict(&artifact, body).expect("prediction");
     assert_close(answer.prediction[0], 226.76346420507502, 1e-6, "unseen row");
+    // The unseen city is counted in the answer; a seen one is not.
+    assert_eq!(
+        answer.unseen_categories,
+        std::collections::BTreeMap::from([("city".to_string(), 1)])
+    );
+    let seen = br#"[{"size":50,"rooms":3,"city":"east","garden":true}]"#;
+    assert!(predict(&artifact, seen)
+        .expect("seen")
+        .unseen_categories
+        .is_empty());
     // The same row as CSV, where the field types come from the model's columns.
     let csv = predict_csv(&artifact, b"size,rooms,city,garden\n,3,harbour,True\n").expect("csv");
     assert_eq!(csv.prediction, answer.prediction);

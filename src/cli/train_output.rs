@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use ml_workflow::display::thousands;
 use ml_workflow::modeling::train::TrainReport;
 use ml_workflow::modeling::ParamSet;
 use ml_workflow::report::format_params;
@@ -135,19 +136,6 @@ pub(crate) fn train_text(report: &TrainReport, name: &str, saved: &Saved) -> Str
     t
 }
 
-/// `43,152`: a count as people read it.
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// `12 columns`, `1 column`.
 fn counted(n: usize, noun: &str) -> String {
     format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
@@ -202,10 +190,6 @@ mod tests {
         assert!(text.ends_with("column_39"), "{text}");
         assert_eq!(counted(1, "column"), "1 column");
         assert_eq!(counted(3, "feature"), "3 features");
-        assert_eq!(
-            [thousands(7), thousands(43152), thousands(1_000_000)],
-            ["7", "43,152", "1,000,000"]
-        );
         let params = serde_json::json!({"max_depth": null, "n_estimators": 100});
         assert_eq!(settings(&params), ["max_depth=none", "n_estimators=100"]);
         assert_eq!(settings(&serde_json::json!({})), ["no parameters"]);

@@ -7,6 +7,8 @@ pub mod http;
 pub mod payload;
 pub mod v2;
 
+use std::collections::BTreeMap;
+
 use ndarray::ArrayView2;
 use polars::prelude::DataFrame;
 use serde::{Deserialize, Serialize};
@@ -15,6 +17,8 @@ pub use artifact::Artifact;
 pub use payload::{Cell, Frame, Orient, PayloadError};
 
 use crate::error::{Error, Result};
+use crate::table::cell::Value as CellValue;
+use crate::table::Encoding;
 
 /// Encoded values held at once while a request is scored (8 MiB of `f64`).
 const ENCODED_VALUES_PER_CHUNK: usize = 1 << 20;
@@ -34,6 +38,10 @@ pub struct Prediction {
     /// ignores them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// For each text or boolean input, how many rows held a category the training rows never
+    /// had (encoded as all zeros, as scikit-learn's `handle_unknown="ignore"` does).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub unseen_categories: BTreeMap<String, usize>,
 }
 
 impl std::fmt::Display for Prediction {
@@ -150,7 +158,32 @@ pub fn predict_frame(
         prediction,
         ignored_columns,
         warnings,
+        unseen_categories: unseen_categories(artifact, &columns),
     })
+}
+
+/// Rows per input column whose category the training rows never had (the cells were already
+/// read once, so every one reads).
+fn unseen_categories(artifact: &Artifact, columns: &[&[Cell]]) -> BTreeMap<String, usize> {
+    let mut unseen = BTreeMap::new();
+    for (cells, spec) in columns.iter().zip(&artifact.preprocessing.columns) {
+        let Encoding::OneHot { categories, .. } = &spec.encoding else {
+            continue;
+        };
+        let count = cells
+            .iter()
+            .filter(|cell| match cell.read(spec.dtype) {
+                Ok(CellValue::Category(c)) => {
+                    categories.binary_search_by(|k| k.as_str().cmp(c)).is_err()
+                }
+                _ => false,
+            })
+            .count();
+        if count > 0 {
+            unseen.insert(spec.name.clone(), count);
+        }
+    }
+    unseen
 }
 
 /// One warning for the ignored columns the training table did not have, if any.

@@ -43,6 +43,9 @@ pub(crate) struct PredictionBody {
     /// Columns the training table did not have (an ID, a misspelt input), ignored (absent when
     /// none).
     warnings: Option<Vec<String>>,
+    /// Per text or boolean input, the rows whose category training never saw (encoded as all
+    /// zeros; absent when none).
+    unseen_categories: Option<std::collections::BTreeMap<String, usize>>,
 }
 
 /// `POST /invocations`' answer (MLflow's).
