@@ -985,3 +985,79 @@ fn the_documented_server_limits_match_serve_help() {
         );
     }
 }
+
+#[test]
+fn a_refused_payloads_log_line_names_its_kind_and_column_never_the_value() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("hw.json");
+    let out = run(&[
+        "train",
+        "--dataset",
+        "height-weight",
+        "--out",
+        model.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let mut child = ml_workflow()
+        .args([
+            "--log-format",
+            "json",
+            "serve",
+            "--model",
+            model.to_str().unwrap(),
+        ])
+        .args(["--addr", "127.0.0.1:0", "--threads", "1"])
+        .env("RUST_LOG", "info")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let mut addr = None;
+    while addr.is_none() && std::time::Instant::now() < deadline {
+        if let Ok(line) = rx.recv_timeout(std::time::Duration::from_millis(200)) {
+            if let Some(at) = line.find("listening on http://") {
+                let rest = &line[at + "listening on http://".len()..];
+                addr = rest.split(['"', ' ']).next().map(str::to_string);
+            }
+        }
+    }
+    let body = br#"[{"Height-Inches": "tall-9876"}]"#;
+    let reply = addr.as_ref().map(|addr| {
+        let mut stream = std::net::TcpStream::connect(addr).expect("connect");
+        let head = format!(
+            "POST /predict HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        );
+        stream.write_all(head.as_bytes()).unwrap();
+        stream.write_all(body).unwrap();
+        let mut reply = String::new();
+        let _ = stream.read_to_string(&mut reply);
+        reply
+    });
+    let mut logged = None;
+    while logged.is_none() && std::time::Instant::now() < deadline {
+        if let Ok(line) = rx.recv_timeout(std::time::Duration::from_millis(200)) {
+            if line.contains("\"status\":422") {
+                logged = Some(line);
+            }
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let reply = reply.expect("the server said where it listens");
+    assert!(reply.starts_with("HTTP/1.1 422"), "{reply}");
+    let line = logged.expect("a log line for the refused request");
+    assert!(
+        line.contains("\"reason\":\"wrong_type\"") && line.contains("\"column\":\"Height-Inches\""),
+        "{line}"
+    );
+    assert!(!line.contains("tall-9876"), "{line}");
+}

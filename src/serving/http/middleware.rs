@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use tokio::sync::SemaphorePermit;
 use tower_http::request_id::{MakeRequestId, RequestId};
 
-use super::api_error::ApiError;
+use super::api_error::{ApiError, Refusal};
 use super::prometheus::Cutoff;
 use super::routes::{self, Route};
 use super::scoring::{Answered, Predicted};
@@ -107,11 +107,17 @@ pub(crate) async fn observe(
         let micros = (seconds * 1e6).round() as u64;
         let id = id.as_ref().and_then(|v| v.to_str().ok()).unwrap_or("");
         let version = &model.artifact.version;
-        match predicted {
-            Some(p) => {
+        let refusal = response.extensions().get::<Refusal>();
+        match (predicted, refusal) {
+            (Some(p), _) => {
                 tracing::info!(%method, route, status, micros, id, version, rows = p.rows, predictions = %p.shown, "request")
             }
-            None => tracing::info!(%method, route, status, micros, id, version, "request"),
+            // A refused payload: its kind and column, never a cell's value.
+            (None, Some(r)) => {
+                let column = r.column.as_deref().unwrap_or("");
+                tracing::info!(%method, route, status, micros, id, version, reason = r.reason, column, "request")
+            }
+            (None, None) => tracing::info!(%method, route, status, micros, id, version, "request"),
         }
     }
     response

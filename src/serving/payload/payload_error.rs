@@ -194,6 +194,48 @@ pub enum PayloadError {
 }
 
 impl PayloadError {
+    /// What went wrong, as a log field: the variant's name in snake case (`wrong_type`).
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Self::Empty => "empty",
+            Self::InvalidJson { .. } => "invalid_json",
+            Self::NotAFrame { .. } => "not_a_frame",
+            Self::UnknownShape { .. } => "unknown_shape",
+            Self::InvalidCsv { .. } => "invalid_csv",
+            Self::DuplicateKey { .. } => "duplicate_key",
+            Self::DuplicateColumn { .. } => "duplicate_column",
+            Self::DuplicateRowLabel { .. } => "duplicate_row_label",
+            Self::MissingFeatures { .. } => "missing_features",
+            Self::NoFeaturesFound { .. } => "no_features_found",
+            Self::NotAValue { .. } => "not_a_value",
+            Self::WrongType { .. } => "wrong_type",
+            Self::NotFinite { .. } => "not_finite",
+            Self::MissingCell { .. } => "missing_cell",
+            Self::IndexMismatch { .. } => "index_mismatch",
+            Self::RaggedRows { .. } => "ragged_rows",
+            Self::ColumnCountMismatch { .. } => "column_count_mismatch",
+            Self::IndexLengthMismatch { .. } => "index_length_mismatch",
+            Self::NoRows => "no_rows",
+            Self::NoColumns => "no_columns",
+            Self::TooManyColumns { .. } => "too_many_columns",
+            Self::Inconsistent { .. } => "inconsistent",
+        }
+    }
+
+    /// The column the error is about, when it is about one (a name, never a cell's value).
+    pub fn column(&self) -> Option<&str> {
+        match self {
+            Self::DuplicateColumn { column }
+            | Self::NotAValue { column, .. }
+            | Self::WrongType { column, .. }
+            | Self::NotFinite { column, .. }
+            | Self::MissingCell { column, .. }
+            | Self::IndexMismatch { column, .. } => Some(column),
+            Self::MissingFeatures { missing, .. } => missing.first().map(String::as_str),
+            _ => None,
+        }
+    }
+
     /// Whether the body is not a DataFrame (400) or a DataFrame the model cannot use (422).
     pub fn kind(&self) -> ErrorKind {
         match self {
