@@ -314,11 +314,20 @@ fn a_missing_file_is_reported_once() {
     assert!(err.contains("no-such-model.json"), "{err}");
 }
 
-#[test]
-fn serve_resolves_a_host_name() {
-    use std::io::{BufRead, BufReader, Read, Write};
-    let dir = tempfile::tempdir().unwrap();
-    let model = dir.path().join("hw.json");
+/// A server of the height-weight model, trained into `dir`, started with `global` flags before
+/// `serve` and listening on `addr`; its stderr lines arrive on the receiver, and the address it
+/// said it listens on is returned once it said it (within 20 s).
+fn served(
+    dir: &std::path::Path,
+    global: &[&str],
+    addr: &str,
+) -> (
+    std::process::Child,
+    std::sync::mpsc::Receiver<String>,
+    Option<String>,
+) {
+    use std::io::{BufRead, BufReader};
+    let model = dir.join("hw.json");
     let out = run(&[
         "train",
         "--dataset",
@@ -328,8 +337,9 @@ fn serve_resolves_a_host_name() {
     ]);
     assert!(out.status.success(), "{}", stderr_of(&out));
     let mut child = ml_workflow()
+        .args(global)
         .args(["serve", "--model", model.to_str().unwrap()])
-        .args(["--addr", "localhost:0", "--threads", "1"])
+        .args(["--addr", addr, "--threads", "1"])
         .env("RUST_LOG", "info")
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -338,26 +348,45 @@ fn serve_resolves_a_host_name() {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if let Some(at) = line.find("listening on http://") {
-                let rest = &line[at + "listening on http://".len()..];
-                let addr = rest.split_whitespace().next().unwrap_or("").to_string();
-                let _ = tx.send(addr);
-            }
+            let _ = tx.send(line);
         }
     });
-    let addr = rx.recv_timeout(std::time::Duration::from_secs(20));
-    let result = addr.map(|addr| {
-        let mut stream = std::net::TcpStream::connect(&addr).expect("connect");
-        stream
-            .write_all(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-            .unwrap();
-        let mut reply = String::new();
-        let _ = stream.read_to_string(&mut reply);
-        (addr, reply)
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let mut listening = None;
+    while listening.is_none() && std::time::Instant::now() < deadline {
+        if let Ok(line) = rx.recv_timeout(std::time::Duration::from_millis(200)) {
+            if let Some(at) = line.find("listening on http://") {
+                let rest = &line[at + "listening on http://".len()..];
+                listening = rest.split(['"', ' ']).next().map(str::to_string);
+            }
+        }
+    }
+    (child, rx, listening)
+}
+
+/// Sends `request` (a whole HTTP/1.1 request) to `addr` and reads the reply to its end.
+fn exchange(addr: &str, request: &[u8]) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).expect("connect");
+    stream.write_all(request).expect("write");
+    let mut reply = String::new();
+    let _ = stream.read_to_string(&mut reply);
+    reply
+}
+
+#[test]
+fn serve_resolves_a_host_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut child, _lines, addr) = served(dir.path(), &[], "localhost:0");
+    let reply = addr.as_deref().map(|addr| {
+        exchange(
+            addr,
+            b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        )
     });
     let _ = child.kill();
     let _ = child.wait();
-    let (addr, reply) = result.expect("the server said where it listens");
+    let (addr, reply) = addr.zip(reply).expect("the server said where it listens");
     assert!(
         addr.starts_with("127.0.0.1:") || addr.starts_with("[::1]:"),
         "{addr}"
@@ -988,60 +1017,17 @@ fn the_documented_server_limits_match_serve_help() {
 
 #[test]
 fn a_refused_payloads_log_line_names_its_kind_and_column_never_the_value() {
-    use std::io::{BufRead, BufReader, Read, Write};
     let dir = tempfile::tempdir().unwrap();
-    let model = dir.path().join("hw.json");
-    let out = run(&[
-        "train",
-        "--dataset",
-        "height-weight",
-        "--out",
-        model.to_str().unwrap(),
-    ]);
-    assert!(out.status.success(), "{}", stderr_of(&out));
-    let mut child = ml_workflow()
-        .args([
-            "--log-format",
-            "json",
-            "serve",
-            "--model",
-            model.to_str().unwrap(),
-        ])
-        .args(["--addr", "127.0.0.1:0", "--threads", "1"])
-        .env("RUST_LOG", "info")
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    let mut addr = None;
-    while addr.is_none() && std::time::Instant::now() < deadline {
-        if let Ok(line) = rx.recv_timeout(std::time::Duration::from_millis(200)) {
-            if let Some(at) = line.find("listening on http://") {
-                let rest = &line[at + "listening on http://".len()..];
-                addr = rest.split(['"', ' ']).next().map(str::to_string);
-            }
-        }
-    }
-    let body = br#"[{"Height-Inches": "tall-9876"}]"#;
-    let reply = addr.as_ref().map(|addr| {
-        let mut stream = std::net::TcpStream::connect(addr).expect("connect");
-        let head = format!(
-            "POST /predict HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+    let (mut child, rx, addr) = served(dir.path(), &["--log-format", "json"], "127.0.0.1:0");
+    let body = r#"[{"Height-Inches": "tall-9876"}]"#;
+    let reply = addr.as_deref().map(|addr| {
+        let request = format!(
+            "POST /predict HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
             body.len()
         );
-        stream.write_all(head.as_bytes()).unwrap();
-        stream.write_all(body).unwrap();
-        let mut reply = String::new();
-        let _ = stream.read_to_string(&mut reply);
-        reply
+        exchange(addr, request.as_bytes())
     });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     let mut logged = None;
     while logged.is_none() && std::time::Instant::now() < deadline {
         if let Ok(line) = rx.recv_timeout(std::time::Duration::from_millis(200)) {
