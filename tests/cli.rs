@@ -755,6 +755,13 @@ fn param_takes_none_true_false_and_a_misspelt_name_says_parameter() {
 
 #[test]
 fn an_unknown_model_gets_the_closest_name_and_the_csv_default_is_said() {
+    // CSV reading flags with a dataset are refused, not silently ignored.
+    let out = run(&["train", "--dataset", "boston-housing", "--sep", ";"]);
+    let err = stderr_of(&out);
+    assert!(
+        !out.status.success() && err.contains("--sep, --na-values and --decimal"),
+        "{err}"
+    );
     let out = run(&[
         "train",
         "--dataset",

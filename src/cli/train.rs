@@ -241,6 +241,15 @@ fn param_entry(entry: &str) -> anyhow::Result<(&str, &str)> {
 
 /// Trains, evaluates, saves the artifact and prints the report.
 pub(crate) fn run(args: TrainArgs) -> anyhow::Result<()> {
+    let csv = &args.csv_options;
+    if args.dataset.is_some()
+        && (csv.sep.is_some() || !csv.na_values.is_empty() || csv.decimal != b'.')
+    {
+        anyhow::bail!(
+            "--sep, --na-values and --decimal say how to read a --csv file; a --dataset is read \
+             as its registry entry says"
+        );
+    }
     let config = train_config(&args)?;
     // Nothing is drawn until the training road sets the number of fold fits (no "0/0" first,
     // and no bar at all with --folds 0).
