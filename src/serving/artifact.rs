@@ -4,18 +4,25 @@
 //!
 //! The digest covers the canonical JSON of everything but the `sha256` field (keys sorted,
 //! floats in their shortest round-trip form), so loading can recompute it from the parsed file.
+//! The file is written as that canonical text with the `sha256` appended as its last member,
+//! so loading a large model hashes the bytes as it parses them, in one pass and without a
+//! copy; a file re-serialised in another layout still loads, through a slower road that
+//! rebuilds the canonical text.
 
-use std::io::Read;
+use std::fs::File;
+use std::io::{BufReader, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use super::lifting_reader::LiftingReader;
 use crate::atomic_file::write_atomically;
 use crate::error::{Error, Result};
 use crate::modeling::metrics::Metrics;
 use crate::modeling::train::TrainReport;
+use crate::modeling::trees::lifted::Lifting;
 use crate::modeling::{FittedModel, ModelSpec, ParamSet, Preprocessor};
 
 /// The `format` field every artifact carries.
@@ -27,6 +34,8 @@ pub const FORMAT: &str = "ml-workflow-model";
 pub const FORMAT_VERSION: u32 = 3;
 /// The oldest layout version this build reads.
 pub const OLDEST_FORMAT_VERSION: u32 = 2;
+/// How the seal, the content's SHA-256, opens as the file's last member.
+const SEAL_KEY: &str = ",\"sha256\":\"";
 /// The largest artifact file [`Artifact::load`] reads: 64 MiB, over sixty times the chapter's
 /// 400-stage model (under 1 MiB); `load_limited` (and `--max-model-bytes`) sets another.
 pub const DEFAULT_MAX_BYTES: u64 = 64 << 20;
@@ -204,14 +213,18 @@ impl Artifact {
         self
     }
 
-    /// The sealed JSON text (compact): the content plus its `sha256`.
+    /// The sealed JSON text: the content's canonical JSON (compact, keys sorted), then its
+    /// `sha256` as the last member, so a reader can hash the bytes as they stream by
+    /// ([`Artifact::load`]) instead of re-serialising what it parsed.
     pub fn to_json(&self) -> Result<String> {
-        let mut value = serde_json::to_value(self).map_err(json_error)?;
-        let digest = digest(&value)?;
-        if let Value::Object(map) = &mut value {
-            map.insert("sha256".into(), Value::String(digest));
-        }
-        serde_json::to_string(&value).map_err(json_error)
+        let value = serde_json::to_value(self).map_err(json_error)?;
+        let mut bytes = Vec::new();
+        canonical(&value, &mut bytes)?;
+        let digest = format!("{:x}", Sha256::digest(&bytes));
+        // The canonical text of an object ends with its closing brace.
+        bytes.pop();
+        bytes.extend_from_slice(format!("{SEAL_KEY}{digest}\"}}").as_bytes());
+        String::from_utf8(bytes).map_err(|e| Error::invalid("model artifact", e.to_string()))
     }
 
     /// Writes the artifact to `path` (creating folders), atomically: a temporary file created
@@ -250,13 +263,18 @@ impl Artifact {
     /// not a regular file (a folder, device or FIFO), so a wrong path cannot exhaust memory.
     pub fn load_limited(path: impl AsRef<Path>, max_bytes: u64) -> Result<Artifact> {
         let path = path.as_ref();
-        let text = read_limited(path, max_bytes)?;
-        Artifact::from_json(&text).map_err(|e| match e {
+        let in_file = |e: Error| match e {
             Error::Invalid { message, .. } => {
                 Error::invalid(format!("model artifact {}", path.display()), message)
             }
             other => other,
-        })
+        };
+        let file = open_limited(path, max_bytes)?;
+        if let Some(artifact) = streamed(&file).map_err(|e| Error::io(path, e))? {
+            return artifact.checked().map_err(in_file);
+        }
+        let text = read_limited(path, file, max_bytes)?;
+        Artifact::from_json(&text).map_err(in_file)
     }
 
     /// Parses and verifies artifact JSON: format, version, then checksum, then content.
@@ -305,10 +323,15 @@ impl Artifact {
                 "content does not match format {FORMAT_VERSION}: {e}"
             ))
         })?;
-        let mut artifact = artifact;
-        artifact.check_shapes().map_err(bad)?;
-        artifact.fill_identity();
-        Ok(artifact)
+        artifact.checked()
+    }
+
+    /// The artifact once its shapes agree, with its name and version filled in.
+    fn checked(mut self) -> Result<Artifact> {
+        self.check_shapes()
+            .map_err(|m| Error::invalid("model artifact", m))?;
+        self.fill_identity();
+        Ok(self)
     }
 
     /// The input list, the preprocessing and the model must agree.
@@ -335,13 +358,12 @@ impl Artifact {
     }
 }
 
-/// Reads `path` whole if it is a regular file of at most `max_bytes` (checked on the open
-/// file, and again while reading, in case it grows).
-fn read_limited(path: &Path, max_bytes: u64) -> Result<Vec<u8>> {
+/// Opens `path` if it is a regular file of at most `max_bytes`.
+fn open_limited(path: &Path, max_bytes: u64) -> Result<File> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let meta = file.metadata().map_err(|e| Error::io(path, e))?;
     let refuse =
         |message: String| Error::invalid(format!("model artifact {}", path.display()), message);
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let meta = file.metadata().map_err(|e| Error::io(path, e))?;
     if !meta.is_file() {
         return Err(refuse("not a regular file".into()));
     }
@@ -351,16 +373,87 @@ fn read_limited(path: &Path, max_bytes: u64) -> Result<Vec<u8>> {
             meta.len()
         )));
     }
-    let mut text = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    Ok(file)
+}
+
+/// Reads the opened file whole from its start, at most `max_bytes` (checked again while
+/// reading, in case it grew).
+fn read_limited(path: &Path, mut file: File, max_bytes: u64) -> Result<Vec<u8>> {
+    file.seek(SeekFrom::Start(0))
+        .map_err(|e| Error::io(path, e))?;
+    let mut text = Vec::new();
     file.take(max_bytes + 1)
         .read_to_end(&mut text)
         .map_err(|e| Error::io(path, e))?;
     if text.len() as u64 > max_bytes {
-        return Err(refuse(format!(
-            "grew past the limit of {max_bytes} bytes while being read"
-        )));
+        return Err(Error::invalid(
+            format!("model artifact {}", path.display()),
+            format!("grew past the limit of {max_bytes} bytes while being read"),
+        ));
     }
     Ok(text)
+}
+
+/// The fast road for a file as [`Artifact::to_json`] writes it (canonical content, then the
+/// seal as the last member): the content is parsed straight from the file into the model's
+/// arrays while its bytes are hashed, so neither the text nor a JSON tree is held; a forest
+/// of hundreds of megabytes loads in about the memory of its nodes. `None` when the file is
+/// not in that form, fails to parse, or hashes to something else: the caller then takes the
+/// careful road ([`Artifact::from_json`]), which accepts any JSON layout and names the fault.
+fn streamed(mut file: &File) -> std::io::Result<Option<Artifact>> {
+    let len = file.metadata()?.len();
+    let seal_len = SEAL_KEY.len() as u64 + 66;
+    if len <= seal_len {
+        return Ok(None);
+    }
+    let mut seal = Vec::new();
+    file.seek(SeekFrom::Start(len - seal_len))?;
+    file.take(seal_len).read_to_end(&mut seal)?;
+    let Some(recorded) = seal
+        .strip_prefix(SEAL_KEY.as_bytes())
+        .and_then(|rest| rest.strip_suffix(b"\"}"))
+        .filter(|hex| {
+            hex.iter()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b))
+        })
+    else {
+        return Ok(None);
+    };
+    let recorded = recorded.to_vec();
+    file.seek(SeekFrom::Start(0))?;
+    // The content is the file up to its seal, closed again.
+    let mut reader = HashingRead {
+        inner: file.take(len - seal_len).chain(&b"}"[..]),
+        hash: Sha256::new(),
+    };
+    let lifting = Lifting::start();
+    let parsed: Option<Artifact> = {
+        let raw = BufReader::with_capacity(1 << 20, &mut reader);
+        let lifted = BufReader::with_capacity(1 << 16, LiftingReader::new(raw));
+        serde_json::from_reader(lifted).ok()
+    };
+    let parsed = parsed.filter(|_| lifting.all_claimed());
+    drop(lifting);
+    let hex = format!("{:x}", reader.hash.finalize());
+    Ok(parsed.filter(|a| {
+        hex.as_bytes() == recorded
+            && a.format == FORMAT
+            && (OLDEST_FORMAT_VERSION..=FORMAT_VERSION).contains(&a.format_version)
+    }))
+}
+
+/// A reader that hashes what passes through it.
+struct HashingRead<R> {
+    inner: R,
+    hash: Sha256,
+}
+
+impl<R: Read> Read for HashingRead<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hash.update(&buf[..n]);
+        Ok(n)
+    }
 }
 
 /// A name or version that can go into a URL path segment and an HTTP header as it is.
@@ -373,15 +466,15 @@ fn is_identifier(s: &str) -> bool {
 /// SHA-256 of the canonical JSON text of `value`, hashed as it is written (an artifact of a
 /// large forest is hundreds of megabytes: no second copy of it is made).
 fn digest(value: &Value) -> Result<String> {
-    let mut hashing = Hashing(Sha256::new());
+    let mut hashing = HashingWrite(Sha256::new());
     canonical(value, &mut hashing)?;
     Ok(format!("{:x}", hashing.0.finalize()))
 }
 
 /// A writer that feeds a SHA-256.
-struct Hashing(Sha256);
+struct HashingWrite(Sha256);
 
-impl std::io::Write for Hashing {
+impl Write for HashingWrite {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
         self.0.update(bytes);
         Ok(bytes.len())
@@ -393,31 +486,32 @@ impl std::io::Write for Hashing {
 }
 
 /// Compact JSON with object keys sorted at every level, whatever map type serde_json uses.
-fn canonical(value: &Value, out: &mut Hashing) -> Result<()> {
+fn canonical(value: &Value, out: &mut impl Write) -> Result<()> {
+    let io = |e: std::io::Error| json_error(serde_json::Error::io(e));
     match value {
         Value::Object(map) => {
             let mut keys: Vec<&String> = map.keys().collect();
             keys.sort();
-            out.0.update(b"{");
+            out.write_all(b"{").map_err(io)?;
             for (i, k) in keys.into_iter().enumerate() {
                 if i > 0 {
-                    out.0.update(b",");
+                    out.write_all(b",").map_err(io)?;
                 }
                 serde_json::to_writer(&mut *out, k).map_err(json_error)?;
-                out.0.update(b":");
+                out.write_all(b":").map_err(io)?;
                 canonical(&map[k.as_str()], out)?;
             }
-            out.0.update(b"}");
+            out.write_all(b"}").map_err(io)?;
         }
         Value::Array(items) => {
-            out.0.update(b"[");
+            out.write_all(b"[").map_err(io)?;
             for (i, v) in items.iter().enumerate() {
                 if i > 0 {
-                    out.0.update(b",");
+                    out.write_all(b",").map_err(io)?;
                 }
                 canonical(v, out)?;
             }
-            out.0.update(b"]");
+            out.write_all(b"]").map_err(io)?;
         }
         scalar => serde_json::to_writer(&mut *out, scalar).map_err(json_error)?,
     }
@@ -428,5 +522,75 @@ fn json_error(source: serde_json::Error) -> Error {
     Error::Json {
         what: "model artifact".into(),
         source,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::modeling::train::{train, TrainConfig};
+    use crate::polars_ext::from_columns;
+
+    /// A forest on 300 rows, its trees long enough to be lifted, saved under `name`.
+    fn saved_forest(dir: &Path, name: &str) -> (std::path::PathBuf, Artifact) {
+        let x: Vec<f64> = (0..300).map(|i| f64::from((i * 37) % 101)).collect();
+        let y: Vec<f64> = x.iter().map(|v| (v * 0.3).sin() * 10.0 + v).collect();
+        let df = from_columns(vec![("x".into(), x), ("y".into(), y)]).unwrap();
+        let config = TrainConfig::for_target("y")
+            .model("forest")
+            .unwrap()
+            .param("n_estimators", "3")
+            .unwrap()
+            .folds(0);
+        let artifact = Artifact::from_report(&train(&df, &config, None).unwrap(), name, "00");
+        let path = dir.join("model.json");
+        artifact.save(&path).unwrap();
+        (path, artifact)
+    }
+
+    fn same(a: &Artifact, b: &Artifact) {
+        assert_eq!(
+            serde_json::to_value(a).unwrap(),
+            serde_json::to_value(b).unwrap()
+        );
+    }
+
+    #[test]
+    fn a_saved_artifact_is_canonical_text_sealed_last_and_loads_streamed() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, artifact) = saved_forest(dir.path(), "forest");
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with(r#"{"crate_version":"#), "{}", &text[..40]);
+        let tail = &text[text.len() - 77..];
+        assert!(
+            tail.starts_with(SEAL_KEY) && tail.ends_with("\"}"),
+            "{tail}"
+        );
+        let streamed = streamed(&File::open(&path).unwrap()).unwrap();
+        same(&streamed.expect("the streamed road"), &artifact);
+        same(&Artifact::load(&path).unwrap(), &artifact);
+    }
+
+    #[test]
+    fn other_layouts_load_the_careful_way_and_changes_are_caught() {
+        let dir = tempfile::tempdir().unwrap();
+        // A long name is lifted like a tree but claimed by none: the careful road reads it.
+        let long = "n".repeat(5000);
+        let (path, artifact) = saved_forest(dir.path(), &long);
+        assert!(streamed(&File::open(&path).unwrap()).unwrap().is_none());
+        let loaded = Artifact::load(&path).unwrap();
+        assert_eq!(loaded.dataset.name, long);
+        same(&loaded, &artifact);
+        // Pretty-printed by a user: the same content, the seal no longer last.
+        let value: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        std::fs::write(&path, serde_json::to_string_pretty(&value).unwrap()).unwrap();
+        same(&Artifact::load(&path).unwrap(), &artifact);
+        // One threshold changed in a file of the streamed layout.
+        let (path, _) = saved_forest(dir.path(), "forest");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let changed = text.replacen(r#""rows_train":"#, r#""rows_train":1"#, 1);
+        std::fs::write(&path, changed).unwrap();
+        let err = Artifact::load(&path).unwrap_err().to_string();
+        assert!(err.contains("checksum mismatch"), "{err}");
     }
 }

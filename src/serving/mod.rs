@@ -4,6 +4,7 @@
 pub mod artifact;
 #[cfg(feature = "cli")]
 pub mod http;
+mod lifting_reader;
 pub mod payload;
 pub mod v2;
 

@@ -115,7 +115,9 @@ fn shape(splits: impl Iterator<Item = bool>, count: usize) -> Result<Vec<u32>, S
     let mut previous_split = false;
     for (i, split) in splits.enumerate() {
         if i > 0 && !previous_split {
-            let parent = pending.pop().ok_or(format!("node {i} has no parent"))?;
+            let parent = pending
+                .pop()
+                .ok_or_else(|| format!("node {i} has no parent"))?;
             right[parent] = i as u32;
         }
         if split {

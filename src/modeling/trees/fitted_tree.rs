@@ -5,10 +5,10 @@
 use ndarray::Array1;
 use serde::{Deserialize, Serialize};
 
-use super::compact;
 use super::params::TreeError;
 pub use super::tree_node::TreeNode;
 use super::tree_node::LEAF;
+use super::{compact, lifted};
 
 /// Serialized form of a [`DecisionTreeRegressor`], checked on load: the nodes in the compact
 /// form (`compact.rs`) when they are in the builder's order, else as a list (and artifacts
@@ -36,7 +36,10 @@ impl TryFrom<RawTree> for DecisionTreeRegressor {
     fn try_from(raw: RawTree) -> Result<Self, TreeError> {
         let nodes = match (raw.nodes, raw.compact) {
             (Some(nodes), None) => nodes,
-            (None, Some(c)) => compact::decode(&c.data, c.count)?,
+            (None, Some(c)) => match lifted::claim(&c.data) {
+                Some(text) => compact::decode(&text, c.count)?,
+                None => compact::decode(&c.data, c.count)?,
+            },
             _ => {
                 return Err(TreeError::InvalidModel(
                     "a tree needs its nodes, as a list or compact, not both".into(),

@@ -19,6 +19,7 @@ pub mod forest;
 pub mod hist_gbm;
 pub mod hist_tree;
 pub mod histogram;
+pub(crate) mod lifted;
 pub(crate) mod packed;
 pub mod params;
 pub mod partition;

@@ -35,10 +35,19 @@ impl PackedTrees {
     /// Packs `trees`, multiplying each leaf's value by `scale` (a boosting model's learning
     /// rate: the product is the one the trees' own scoring computes).
     pub(crate) fn new<'a>(
-        trees: impl IntoIterator<Item = &'a DecisionTreeRegressor>,
+        trees: impl IntoIterator<Item = &'a DecisionTreeRegressor> + Clone,
         scale: f64,
     ) -> Self {
-        let mut packed = PackedTrees::default();
+        // Sized once: a large forest's nodes are hundreds of megabytes, and a growing vector
+        // would hold up to twice that while it copies.
+        let (count, n_trees) = trees
+            .clone()
+            .into_iter()
+            .fold((0, 0), |(c, t), tree| (c + tree.node_count(), t + 1));
+        let mut packed = PackedTrees {
+            nodes: Vec::with_capacity(count),
+            roots: Vec::with_capacity(n_trees),
+        };
         for tree in trees {
             packed.push(tree, scale);
         }
