@@ -314,13 +314,58 @@ fn a_text_or_gappy_target_names_the_rows() {
         err.contains("\"grade\"") && err.contains("row 2 (\"A\")"),
         "{err}"
     );
-    let gaps = b"a,price\n1,100\n2,\n3,290\n4,NA\n";
-    let df = CsvReader::new().parse(gaps, "g.csv").expect("frame");
-    let err = train(&df, &TrainConfig::for_target("price"), None)
+}
+
+#[test]
+fn rows_without_a_target_are_left_out_and_counted_on_every_road() {
+    // Every seventh row has no price (empty or NA): the same as those rows dropped first.
+    let row = |i: usize| {
+        let size = 40 + (i * 37) % 90;
+        let city = ["north", "south", "east"][i % 3];
+        (size, city, 3 * size + 10 * (i % 3) + (i * 13) % 7)
+    };
+    let mut gappy = String::from("size,city,price\n");
+    let mut clean = gappy.clone();
+    for i in 0..120 {
+        let (size, city, price) = row(i);
+        let price = match i % 7 {
+            0 => String::new(),
+            3 if i % 2 == 0 => "NA".into(),
+            3 => "nan".into(),
+            _ => price.to_string(),
+        };
+        gappy.push_str(&format!("{size},{city},{price}\n"));
+        if !matches!(i % 7, 0 | 3) {
+            clean.push_str(&format!("{size},{city},{price}\n"));
+        }
+    }
+    let read = |t: &str| {
+        CsvReader::new()
+            .parse(t.as_bytes(), "g.csv")
+            .expect("frame")
+    };
+    let (gappy, clean) = (read(&gappy), read(&clean));
+    for (model, folds) in [("linear", 3), ("hist-gbm", 0)] {
+        let config = TrainConfig::for_target("price")
+            .model(model)
+            .expect("model")
+            .folds(folds);
+        let with_gaps = train(&gappy, &config, None).expect("gaps left out");
+        let without = train(&clean, &config, None).expect("clean");
+        assert_eq!(with_gaps.rows_without_target, 35, "{model}");
+        assert_eq!(without.rows_without_target, 0);
+        assert_eq!(
+            (with_gaps.rows_train, with_gaps.rows_test),
+            (without.rows_train, without.rows_test)
+        );
+        assert_eq!(with_gaps.test, without.test, "{model}");
+    }
+    let nothing = read("a,price\n1,\n2,NA\n");
+    let err = train(&nothing, &TrainConfig::for_target("price"), None)
         .map(|_| ())
-        .expect_err("gaps")
+        .expect_err("no target at all")
         .to_string();
-    assert!(err.contains("2 values missing at rows 1, 3"), "{err}");
+    assert!(err.contains("every row's value is missing"), "{err}");
 }
 
 #[test]

@@ -39,7 +39,11 @@ pub(crate) fn train_json(report: &TrainReport, name: &str, saved: &Saved) -> ser
         "inputs": report.preprocessor.columns,
         "model": report.final_spec.name(),
         "folds": report.config.folds,
-        "rows": { "train": report.rows_train, "test": report.rows_test },
+        "rows": {
+            "train": report.rows_train,
+            "test": report.rows_test,
+            "without_target": report.rows_without_target,
+        },
         "cv": cv,
         "best": best.map(|b| typed(&b.params)),
         "best_cv": best.map(|b| serde_json::json!({ "mean_mse": b.mean_mse, "std_mse": b.std_mse })),
@@ -67,6 +71,15 @@ pub(crate) fn train_text(report: &TrainReport, name: &str, saved: &Saved) -> Str
         thousands(report.rows_test),
         wrapped(&inputs)
     );
+    if report.rows_without_target > 0 {
+        let _ = writeln!(
+            t,
+            "  {} without a {} left out (as dropna(subset=[{:?}]) does)",
+            counted(report.rows_without_target, "row"),
+            report.config.target,
+            report.config.target
+        );
+    }
     if inputs != report.features {
         let _ = writeln!(
             t,

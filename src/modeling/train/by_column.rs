@@ -22,7 +22,7 @@ use polars::prelude::{Column, DataFrame};
 use rayon::prelude::*;
 
 use super::bins::{BinnedColumn, ColumnErrors, FeatureBins, Rows};
-use super::config::{resolve_inputs, target_values, TrainConfig, TrainReport};
+use super::config::{resolve_inputs, target_values, TargetValues, TrainConfig, TrainReport};
 use super::source::ColumnSource;
 use super::streamed::bin_streamed;
 use crate::error::{Error, Result};
@@ -108,8 +108,11 @@ pub fn train_binned(source: &mut dyn ColumnSource, config: &TrainConfig) -> Resu
         .collect();
     let mut clock = Phases::default();
     let frame = timed(&mut clock.read, || source.take(&first))?;
-    let y = target_values(&frame, &config.target)?;
-    let rows = timed(&mut clock.split, || split_rows(y.len(), config, &params))?;
+    let target = target_values(&frame, &config.target)?;
+    let height = frame.height();
+    let rows = timed(&mut clock.split, || split_rows(&target, config, &params))?;
+    let without_target = target.without_target;
+    let y = target.into_table_values(height);
     let max_bins = u8::try_from(params.max_bins()).unwrap_or(u8::MAX);
     let mut errors = ColumnErrors::new(&inputs);
     let mut binned = timed(&mut clock.bin, || {
@@ -118,7 +121,7 @@ pub fn train_binned(source: &mut dyn ColumnSource, config: &TrainConfig) -> Resu
     let mut rest = inputs[first.len() - 1..].to_vec();
     if streams {
         if let Some((numeric, others)) = timed(&mut clock.stream, || {
-            bin_streamed(source, &inputs, &rows, y.len(), max_bins, &mut errors)
+            bin_streamed(source, &inputs, &rows, height, max_bins, &mut errors)
         })? {
             binned.extend(numeric);
             rest = others;
@@ -126,14 +129,14 @@ pub fn train_binned(source: &mut dyn ColumnSource, config: &TrainConfig) -> Resu
     }
     for group in rest.chunks(batch) {
         let frame = timed(&mut clock.read, || source.take(group))?;
-        if frame.height() != y.len() {
+        if frame.height() != height {
             return Err(Error::invalid(
                 "table",
                 format!(
                     "columns {} have {} rows, the target {} (did the file change while it was read?)",
                     group.join(", "),
                     frame.height(),
-                    y.len()
+                    height
                 ),
             ));
         }
@@ -172,6 +175,7 @@ pub fn train_binned(source: &mut dyn ColumnSource, config: &TrainConfig) -> Resu
         features: preprocessor.feature_names.clone(),
         rows_train,
         rows_test,
+        rows_without_target: without_target,
         preprocessor,
         search: GridSearch::skipped(&spec),
         final_spec: spec,
@@ -221,11 +225,14 @@ impl Phases {
 /// The split of `n` rows as the pipeline splits them, and early stopping's validation rows
 /// out of the training rows as the model draws them.
 fn split_rows(
-    n: usize,
+    target: &TargetValues,
     config: &TrainConfig,
     params: &HistGradientBoostingRegressorValidParams,
 ) -> Result<Rows> {
-    let split = train_test_split(n, config.test_size, config.seed)?;
+    // The split draws among the rows with a target; the sets hold the table's rows.
+    let mut split = train_test_split(target.values.len(), config.test_size, config.seed)?;
+    split.train = target.table_rows(&split.train);
+    split.test = target.table_rows(&split.test);
     let inner = params
         .validation_split(split.train.len())
         .map_err(|e| Error::model("hist-gbm", e))?;

@@ -152,6 +152,9 @@ pub struct TrainReport {
     pub rows_train: usize,
     /// Rows held out.
     pub rows_test: usize,
+    /// Rows left out of training and evaluation because they have no target.
+    #[serde(default)]
+    pub rows_without_target: usize,
     /// The preprocessing fitted on the training rows.
     pub preprocessor: Preprocessor,
     /// Cross-validation of every grid setting.
@@ -214,32 +217,64 @@ pub fn resolve_inputs(names: &[String], config: &TrainConfig) -> Result<Vec<Stri
     Ok(features)
 }
 
-/// The target as numbers: it must be a numeric column with no missing value; the error names
-/// the rows at fault (counted from 0, as pandas numbers them).
-pub fn target_values(df: &DataFrame, target: &str) -> Result<Vec<f64>> {
+/// The target's values on the rows that have one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetValues {
+    /// One value per row kept, in the table's order.
+    pub values: Vec<f64>,
+    /// The table's row (counted from 0) of each value, when some rows had no target; empty
+    /// when every row has one.
+    pub rows: Vec<usize>,
+    /// How many rows were left out for having no target.
+    pub without_target: usize,
+}
+
+impl TargetValues {
+    /// A value for each of the table's `height` rows, NaN where a row has none (the column
+    /// road picks values by table row).
+    pub fn into_table_values(self, height: usize) -> Vec<f64> {
+        if self.rows.is_empty() {
+            return self.values;
+        }
+        let mut all = vec![f64::NAN; height];
+        for (&r, &v) in self.rows.iter().zip(&self.values) {
+            all[r] = v;
+        }
+        all
+    }
+
+    /// The table's rows at `positions` among the kept rows.
+    pub fn table_rows(&self, positions: &[usize]) -> Vec<usize> {
+        if self.rows.is_empty() {
+            positions.to_vec()
+        } else {
+            positions.iter().map(|&p| self.rows[p]).collect()
+        }
+    }
+}
+
+/// The target as numbers. A row without a target (a gap, or NaN) is left out of training and
+/// evaluation, as pandas users do with `dropna(subset=[target])`, and counted; an infinite
+/// value or text is an error that names the rows at fault (counted from 0, as pandas numbers
+/// them).
+pub fn target_values(df: &DataFrame, target: &str) -> Result<TargetValues> {
     let column = column_by_name(df, target)?;
     let bad = |message: String| Error::BadColumn {
         column: target.into(),
-        message: format!("the target must be numbers with no gaps: {message}"),
+        message: format!("the target must be numbers: {message}"),
     };
     if column.dtype().is_primitive_numeric() {
         // Gaps as NaN: 8 bytes a row, not an `Option`'s 16 (a big table's target is read here).
         let values = crate::polars_ext::column_gaps_as_nan(df, target)?;
-        let missing: Vec<usize> = (0..values.len()).filter(|&r| values[r].is_nan()).collect();
-        if !missing.is_empty() {
-            return Err(bad(format!(
-                "{} missing at {}; drop or fill those rows",
-                plural(missing.len(), "value"),
-                rows_list(&missing)
-            )));
-        }
         let infinite: Vec<usize> = (0..values.len())
             .filter(|&r| values[r].is_infinite())
             .collect();
         if !infinite.is_empty() {
             return Err(bad(format!("infinite at {}", rows_list(&infinite))));
         }
-        return Ok(values);
+        return kept_rows(values).ok_or_else(|| {
+            bad("every row's value is missing: there is nothing to learn from".into())
+        });
     }
     if let Ok(text) = column.str() {
         let offending: Vec<(usize, &str)> = text
@@ -266,12 +301,25 @@ pub fn target_values(df: &DataFrame, target: &str) -> Result<Vec<f64>> {
     Err(bad(format!("it is {}", column.dtype())))
 }
 
-fn plural(n: usize, what: &str) -> String {
-    if n == 1 {
-        format!("1 {what}")
-    } else {
-        format!("{n} {what}s")
+/// The values that are not NaN, with their rows when some are; `None` when none is left.
+fn kept_rows(values: Vec<f64>) -> Option<TargetValues> {
+    let without_target = values.iter().filter(|v| v.is_nan()).count();
+    if without_target == 0 {
+        return Some(TargetValues {
+            values,
+            rows: Vec::new(),
+            without_target,
+        });
     }
+    let rows: Vec<usize> = (0..values.len()).filter(|&r| !values[r].is_nan()).collect();
+    if rows.is_empty() {
+        return None;
+    }
+    Some(TargetValues {
+        values: rows.iter().map(|&r| values[r]).collect(),
+        rows,
+        without_target,
+    })
 }
 
 /// `row 4` or `rows 4, 9, 17 and 12 more`.

@@ -33,14 +33,24 @@ pub struct Prepared {
     pub x_test: Array2<f64>,
     /// Held-out targets.
     pub y_test: Array1<f64>,
+    /// The table's rows (counted from 0) held out, in the order of `x_test`.
+    pub test_rows: Vec<usize>,
+    /// Rows left out because they have no target.
+    pub rows_without_target: usize,
 }
 
 impl Prepared {
     /// Picks, splits and preprocesses `df` as `config` says.
     pub fn new(df: &DataFrame, config: &TrainConfig) -> Result<Prepared> {
         let inputs = resolve_features(df, config)?;
-        let y = Array1::from(target_values(df, &config.target)?);
-        let split = train_test_split(df.height(), config.test_size, config.seed)?;
+        let target = target_values(df, &config.target)?;
+        // The split draws among the rows with a target, as scikit-learn does after dropna.
+        let split = train_test_split(target.values.len(), config.test_size, config.seed)?;
+        let (train_rows, test_rows) = (
+            target.table_rows(&split.train),
+            target.table_rows(&split.test),
+        );
+        let y = Array1::from(target.values);
         let options = PreprocessOptions {
             // Histogram boosting bins each feature by rank: scaling would change nothing but
             // memory, so it is skipped for it (the chapter's GBM keeps its scaler for parity).
@@ -48,9 +58,9 @@ impl Prepared {
             max_categories: config.max_categories,
             impute: !config.model.handles_missing(),
         };
-        let preprocessor = Preprocessor::fit(df, &inputs, &split.train, options)?;
+        let preprocessor = Preprocessor::fit(df, &inputs, &train_rows, options)?;
         let mut x = preprocessor
-            .transform_each(df, &[&split.train, &split.test])?
+            .transform_each(df, &[&train_rows, &test_rows])?
             .into_iter();
         let (Some(x_train), Some(x_test)) = (x.next(), x.next()) else {
             return Err(Error::invalid(
@@ -63,6 +73,8 @@ impl Prepared {
             y_train: y.select(Axis(0), &split.train),
             x_test,
             y_test: y.select(Axis(0), &split.test),
+            test_rows,
+            rows_without_target: target.without_target,
             features: preprocessor.feature_names.clone(),
             preprocessor,
         })
@@ -158,6 +170,7 @@ fn train_prepared(
         config: config.clone(),
         rows_train: data.y_train.len(),
         rows_test: data.y_test.len(),
+        rows_without_target: data.rows_without_target,
         features: data.features,
         preprocessor: data.preprocessor,
         search,

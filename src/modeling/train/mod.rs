@@ -24,7 +24,9 @@ use indicatif::ProgressBar;
 use polars::prelude::DataFrame;
 
 pub use by_column::{binned_spec, train_binned};
-pub use config::{resolve_features, resolve_inputs, target_values, TrainConfig, TrainReport};
+pub use config::{
+    resolve_features, resolve_inputs, target_values, TargetValues, TrainConfig, TrainReport,
+};
 pub use matrix::Prepared;
 pub use source::{default_value_budget, ColumnSource, FrameColumns, NumberVisit};
 
