@@ -3,6 +3,7 @@
 //! the model registry, cross-validation, grid search, evaluation and the headless training
 //! pipeline. Numbers only: tables and charts of these results are in [`crate::report`].
 
+pub mod class_metrics;
 pub(crate) mod column_fit;
 pub mod evaluation;
 pub mod gradient_descent;
@@ -17,6 +18,7 @@ pub mod scaler;
 pub mod search;
 pub mod sklearn_rng;
 pub mod split;
+pub mod stratified;
 pub mod svr;
 pub mod train;
 pub mod trees;
