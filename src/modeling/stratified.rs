@@ -201,17 +201,22 @@ pub fn stratified_kfold(
     for (i, &k) in sorted.iter().enumerate() {
         allocation[i % n_splits][k] += 1;
     }
+    // Each class's fold labels, in fold order, then shuffled class by class.
     let mut rng = NumpyRandomState::new(seed);
+    let mut labels: Vec<Vec<usize>> = (0..seen)
+        .map(|k| {
+            (0..n_splits)
+                .flat_map(|f| std::iter::repeat_n(f, allocation[f][k]))
+                .collect()
+        })
+        .collect();
     let mut fold_of = vec![0usize; n];
-    for k in 0..seen {
-        let mut folds: Vec<usize> = (0..n_splits)
-            .flat_map(|f| std::iter::repeat_n(f, allocation[f][k]))
-            .collect();
+    for (k, folds) in labels.iter_mut().enumerate() {
         if shuffle {
-            rng.shuffle(&mut folds);
+            rng.shuffle(folds);
         }
         let rows = (0..n).filter(|&r| encoded[r] == k);
-        for (r, f) in rows.zip(folds) {
+        for (r, &f) in rows.zip(folds.iter()) {
             fold_of[r] = f;
         }
     }
