@@ -4,6 +4,7 @@
 //! pipeline. Numbers only: tables and charts of these results are in [`crate::report`].
 
 pub mod class_metrics;
+pub mod classify;
 pub(crate) mod column_fit;
 pub mod evaluation;
 pub mod gradient_descent;
