@@ -490,3 +490,39 @@ fn a_model_of_constant_inputs_predicts_the_mean() {
     let answer = predict(&artifact, br#"[{"c":"k"}]"#).expect("predict");
     assert_close(answer.prediction[0], 3.0, 1e-12, "mean");
 }
+
+/// Palmer penguins (`../shared/data`, or `ML_WORKFLOW_DATA`): 344 rows, text columns and gaps.
+fn penguins() -> DataFrame {
+    let dir = std::env::var("ML_WORKFLOW_DATA")
+        .unwrap_or_else(|_| format!("{}/../shared/data", env!("CARGO_MANIFEST_DIR")));
+    CsvReader::new()
+        .read(format!("{dir}/penguins.csv"))
+        .expect("penguins.csv")
+}
+
+// scikit-learn 1.9.1 on the same table: `train_test_split(range(344), test_size=0.2,
+// random_state=0, stratify=species)`, then the ColumnTransformer of
+// compare/python/preprocess_expectations.py and `LogisticRegression(C=1.0)` (run to
+// convergence): held-out rows start 99, 103, 289, 79; accuracy 0.98551, log loss 0.0512635.
+#[test]
+fn a_text_target_is_classified_as_scikit_learns_pipeline_does() {
+    use ml_workflow::modeling::classify::{ClassifierSpec, LogisticSettings};
+    use ml_workflow::modeling::train::train_classifier;
+    let df = penguins();
+    let model = ClassifierSpec::Logistic(LogisticSettings::default());
+    let report =
+        train_classifier(&df, &TrainConfig::for_target("species"), &model).expect("classifier");
+    assert_eq!(report.classes.0, ["Adelie", "Chinstrap", "Gentoo"]);
+    assert_eq!(report.test_rows[..4], [99, 103, 289, 79]);
+    assert_eq!((report.rows_train, report.rows_test), (275, 69));
+    let test = report.test.expect("held-out metrics");
+    assert_close(test.accuracy, 0.9855072463768116, 1e-12, "accuracy");
+    assert_close(test.log_loss, 0.051263501110221245, 1e-3, "log loss");
+    assert_eq!(report.cv_accuracy.len(), 5);
+    // A numeric target is a regressor's.
+    let err = train_classifier(&df, &TrainConfig::for_target("body_mass_g"), &model)
+        .map(|_| ())
+        .expect_err("numeric target")
+        .to_string();
+    assert!(err.contains("regressor"), "{err}");
+}

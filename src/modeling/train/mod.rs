@@ -9,12 +9,16 @@
 //! - **streamed** (`streamed.rs`): on that road, a source that streams (a large CSV) hands its
 //!   numeric columns a chunk of rows at a time, binned as they come.
 //!
+//! A text or boolean target is classified (`classifier.rs`, [`train_classifier`]): the whole
+//! table, stratified split and folds, a classifier from `modeling::classify`.
+//!
 //! What every road shares lives beside them: the configuration and report (`config.rs`), the
 //! source (`source.rs`), and the column road's row sets and bins (`bins.rs`). [`train`] and
 //! [`train_owned`] are the road for a frame.
 
 mod bins;
 mod by_column;
+mod classifier;
 mod config;
 mod matrix;
 mod source;
@@ -24,6 +28,7 @@ use indicatif::ProgressBar;
 use polars::prelude::DataFrame;
 
 pub use by_column::{binned_spec, train_binned};
+pub use classifier::{train_classifier, ClassifierReport};
 pub use config::{
     resolve_features, resolve_inputs, target_values, TargetValues, TrainConfig, TrainReport,
 };
