@@ -1054,3 +1054,130 @@ fn a_refused_payloads_log_line_names_its_kind_and_column_never_the_value() {
     );
     assert!(!line.contains("tall-9876"), "{line}");
 }
+
+/// `../shared/data/penguins.csv` (or under `ML_WORKFLOW_DATA`).
+fn penguins_csv() -> String {
+    let dir = std::env::var("ML_WORKFLOW_DATA")
+        .unwrap_or_else(|_| format!("{}/../shared/data", env!("CARGO_MANIFEST_DIR")));
+    format!("{dir}/penguins.csv")
+}
+
+#[test]
+fn a_text_target_trains_a_classifier_whose_artifact_answers_labels_and_probabilities() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let model = dir.path().join("penguins.json");
+    let csv = penguins_csv();
+    let json = stdout_json(&run(&[
+        "train",
+        "--csv",
+        &csv,
+        "--target",
+        "species",
+        "--out",
+        model.to_str().expect("path"),
+        "--json",
+    ]));
+    assert_eq!(json["task"], "classification");
+    assert_eq!(json["model"], "logistic");
+    assert_eq!(
+        json["classes"],
+        serde_json::json!(["Adelie", "Chinstrap", "Gentoo"])
+    );
+    // scikit-learn's held-out rows and accuracy (tests/own_data.rs has the comparison).
+    assert_close(
+        json["test"]["accuracy"].as_f64().expect("accuracy"),
+        0.9855072463768116,
+        1e-12,
+        "accuracy",
+    );
+    assert_eq!(json["rows"]["test"], 69);
+
+    // A row with gaps is answered too; the labels keep the target's text.
+    let rows = dir.path().join("rows.csv");
+    std::fs::write(
+        &rows,
+        "island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,sex,year\n\
+         Torgersen,39.1,18.7,181,3750,male,2007\nBiscoe,,,,,,2009\n",
+    )
+    .expect("rows");
+    let answer = stdout_json(&run(&[
+        "predict",
+        "--model",
+        model.to_str().expect("path"),
+        "--input",
+        rows.to_str().expect("path"),
+    ]));
+    assert_eq!(answer["prediction"][0], "Adelie");
+    assert_eq!(answer["classes"].as_array().map(Vec::len), Some(3));
+    for row in answer["probabilities"].as_array().expect("probabilities") {
+        let sum: f64 = row
+            .as_array()
+            .expect("row")
+            .iter()
+            .filter_map(|p| p.as_f64())
+            .sum();
+        assert_close(sum, 1.0, 1e-12, "probabilities sum");
+    }
+    let out = run(&[
+        "predict",
+        "--model",
+        model.to_str().expect("path"),
+        "--input",
+        rows.to_str().expect("path"),
+        "--output-format",
+        "csv",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with(
+            "prediction,probability_Adelie,probability_Chinstrap,probability_Gentoo\nAdelie,"
+        ),
+        "{text}"
+    );
+
+    // `tree` for a text target is linfa-trees' classifier; a regressor-only model is refused.
+    let json = stdout_json(&run(&[
+        "train",
+        "--csv",
+        &csv,
+        "--target",
+        "species",
+        "--model",
+        "tree",
+        "--param",
+        "max_depth=3",
+        "--no-save",
+        "--json",
+    ]));
+    assert_eq!(
+        (json["task"].as_str(), json["model"].as_str()),
+        (Some("classification"), Some("tree"))
+    );
+    let out = run(&[
+        "train",
+        "--csv",
+        &csv,
+        "--target",
+        "species",
+        "--model",
+        "svr",
+        "--no-save",
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        stderr_of(&out).contains("not a classifier"),
+        "{}",
+        stderr_of(&out)
+    );
+    // A text target with gaps: the rows without one are counted.
+    let json = stdout_json(&run(&[
+        "train",
+        "--csv",
+        &csv,
+        "--target",
+        "sex",
+        "--no-save",
+        "--json",
+    ]));
+    assert_eq!(json["rows"]["without_target"], 11);
+}

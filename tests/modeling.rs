@@ -321,14 +321,15 @@ fn penguins_standardised() -> (ndarray::Array2<f64>, Vec<String>) {
 // criterion=..., random_state=0)`, each fitted on every row.
 #[test]
 fn logistic_probabilities_equal_scikit_learns() {
-    use ml_workflow::modeling::classify::{Classes, ClassifierSpec, LogisticSettings};
+    use ml_workflow::modeling::classify::{Classes, LogisticSettings};
+    use ml_workflow::modeling::ModelSpec;
     let (x, species) = penguins_standardised();
     assert_eq!(species.len(), 342);
     let (classes, codes) = Classes::encode(&species);
     assert_eq!(classes.0, ["Adelie", "Chinstrap", "Gentoo"]);
     let y = ndarray::Array1::from(codes.clone());
-    let model = ClassifierSpec::Logistic(LogisticSettings::default())
-        .fit(x.view(), y.view(), 3)
+    let model = ModelSpec::Logistic(LogisticSettings::default())
+        .fit_classifier(x.view(), y.view(), 3)
         .expect("multinomial");
     let proba = model.predict_proba(x.view()).expect("proba");
     let expected = [
@@ -380,11 +381,11 @@ fn logistic_probabilities_equal_scikit_learns() {
             .map(|&c| usize::from(c == 1))
             .collect::<Vec<_>>(),
     );
-    let model = ClassifierSpec::Logistic(LogisticSettings {
+    let model = ModelSpec::Logistic(LogisticSettings {
         c: 0.5,
         ..LogisticSettings::default()
     })
-    .fit(x.view(), chinstrap.view(), 2)
+    .fit_classifier(x.view(), chinstrap.view(), 2)
     .expect("binary");
     let proba = model.predict_proba(x.view()).expect("proba");
     for (r, p1) in [
@@ -403,19 +404,25 @@ fn logistic_probabilities_equal_scikit_learns() {
 
 #[test]
 fn linfa_trees_grow_scikit_learns_shallow_tree_with_its_leaf_shares() {
-    use ml_workflow::modeling::classify::{ClassTreeSettings, Classes, ClassifierSpec, Criterion};
+    use ml_workflow::modeling::classify::{ClassTreeSettings, Classes};
+    use ml_workflow::modeling::ModelSpec;
     let (x, species) = penguins_standardised();
     let (_, codes) = Classes::encode(&species);
     let y = ndarray::Array1::from(codes.clone());
-    for criterion in [Criterion::Gini, Criterion::Entropy] {
-        let spec = ClassifierSpec::Tree(ClassTreeSettings {
-            criterion,
+    for entropy in [false, true] {
+        let criterion = if entropy { "entropy" } else { "gini" };
+        let spec = ModelSpec::TreeClassifier(ClassTreeSettings {
+            entropy,
             max_depth: Some(3),
             ..ClassTreeSettings::default()
         });
-        let model = spec.fit(x.view(), y.view(), 3).expect("tree");
+        let model = spec.fit_classifier(x.view(), y.view(), 3).expect("tree");
         let predicted = model.predict(x.view()).expect("predict");
-        let right = predicted.iter().zip(&codes).filter(|(p, c)| p == c).count();
+        let right = predicted
+            .iter()
+            .zip(&codes)
+            .filter(|(p, c)| **p == **c as f64)
+            .count();
         // scikit-learn: 0.9708 with either criterion; within a percentage point.
         let accuracy = right as f64 / 342.0;
         assert!(

@@ -234,7 +234,10 @@ fn a_wrong_type_names_the_column_and_the_row() {
 #[test]
 fn every_model_in_the_registry_trains_on_the_mixed_table() {
     let df = mixed(150);
-    for info in ml_workflow::modeling::MODELS.iter() {
+    let regressors = ml_workflow::modeling::MODELS
+        .iter()
+        .filter(|m| m.task == ml_workflow::modeling::Task::Regression);
+    for info in regressors {
         let config = TrainConfig {
             model: (info.defaults)(),
             folds: 3,
@@ -506,12 +509,12 @@ fn penguins() -> DataFrame {
 // convergence): held-out rows start 99, 103, 289, 79; accuracy 0.98551, log loss 0.0512635.
 #[test]
 fn a_text_target_is_classified_as_scikit_learns_pipeline_does() {
-    use ml_workflow::modeling::classify::{ClassifierSpec, LogisticSettings};
     use ml_workflow::modeling::train::train_classifier;
     let df = penguins();
-    let model = ClassifierSpec::Logistic(LogisticSettings::default());
-    let report =
-        train_classifier(&df, &TrainConfig::for_target("species"), &model).expect("classifier");
+    let config = TrainConfig::for_target("species")
+        .model("logistic")
+        .expect("a classifier");
+    let report = train_classifier(&df, &config).expect("classifier");
     assert_eq!(report.classes.0, ["Adelie", "Chinstrap", "Gentoo"]);
     assert_eq!(report.test_rows[..4], [99, 103, 289, 79]);
     assert_eq!((report.rows_train, report.rows_test), (275, 69));
@@ -520,9 +523,60 @@ fn a_text_target_is_classified_as_scikit_learns_pipeline_does() {
     assert_close(test.log_loss, 0.051263501110221245, 1e-3, "log loss");
     assert_eq!(report.cv_accuracy.len(), 5);
     // A numeric target is a regressor's.
-    let err = train_classifier(&df, &TrainConfig::for_target("body_mass_g"), &model)
+    let numeric = TrainConfig {
+        target: "bill_length_mm".into(),
+        ..config.clone()
+    };
+    let err = train_classifier(&df, &numeric)
         .map(|_| ())
         .expect_err("numeric target")
         .to_string();
     assert!(err.contains("regressor"), "{err}");
+}
+
+#[test]
+fn a_classifier_artifact_round_trips_and_answers_every_protocol_with_probabilities() {
+    use ml_workflow::modeling::train::train_classifier;
+    use ml_workflow::serving::v2;
+    let config = TrainConfig::for_target("species")
+        .model("tree")
+        .expect("tree")
+        .param("max_depth", "4")
+        .expect("max_depth")
+        .folds(0);
+    let report = train_classifier(&penguins(), &config).expect("classifier");
+    let artifact = Artifact::from_classifier_report(&report, "penguins", "test");
+    let loaded = Artifact::from_json(artifact.to_json().expect("json").as_bytes()).expect("load");
+    let body = br#"[{"island":"Biscoe","bill_length_mm":47.5,"bill_depth_mm":15.0,"flipper_length_mm":218,"body_mass_g":4950,"sex":"female","year":2008},
+                    {"island":"Dream","bill_length_mm":null,"bill_depth_mm":null,"flipper_length_mm":null,"body_mass_g":null,"sex":null,"year":2009}]"#;
+    let answer = predict(&loaded, body).expect("predict");
+    assert_eq!(answer, predict(&artifact, body).expect("original"));
+    let json = serde_json::to_value(&answer).expect("json");
+    assert_eq!(json["prediction"][0], "Gentoo");
+    assert_eq!(
+        json["classes"],
+        serde_json::json!(["Adelie", "Chinstrap", "Gentoo"])
+    );
+    assert_eq!(json["probabilities"].as_array().map(Vec::len), Some(2));
+    // Open Inference Protocol v2: the labels as BYTES and the probabilities as FP64 [N, K].
+    let v2 = v2::infer_response(&loaded, None, &answer);
+    assert_eq!(v2["outputs"][0]["datatype"], "BYTES");
+    assert_eq!(v2["outputs"][0]["data"][0], "Gentoo");
+    assert_eq!(v2["outputs"][1]["name"], "predict_proba");
+    assert_eq!(v2["outputs"][1]["shape"], serde_json::json!([2, 3]));
+    let metadata = v2::model_metadata(&loaded);
+    assert_eq!(metadata["outputs"][1]["shape"], serde_json::json!([-1, 3]));
+    // A regressor's answer has no probabilities.
+    let regressor = Artifact::from_report(
+        &train(&mixed(60), &linear_config(), None).expect("regressor"),
+        "mixed",
+        "test",
+    );
+    let plain = predict(
+        &regressor,
+        br#"[{"size":50,"rooms":2,"city":"north","garden":true}]"#,
+    )
+    .expect("regression");
+    let json = serde_json::to_value(&plain).expect("json");
+    assert!(json.get("probabilities").is_none() && json["prediction"][0].is_f64());
 }

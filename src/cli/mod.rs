@@ -3,6 +3,7 @@
 //! `output` the one way they write to stdout.
 
 mod args;
+mod classifier_output;
 mod dataset_list;
 mod describe;
 mod output;

@@ -74,12 +74,42 @@ pub(crate) fn run(args: &PredictArgs) -> anyhow::Result<()> {
     };
     match output {
         OutputFormat::Json => emit(format_args!("{}\n", serde_json::to_string(&prediction)?)),
-        OutputFormat::Csv => {
-            let mut text = String::from("prediction\n");
-            for value in &prediction.prediction {
-                text.push_str(&format!("{value}\n"));
-            }
-            emit(text)
+        OutputFormat::Csv => emit(prediction_csv(&prediction)),
+    }
+}
+
+/// The predictions as CSV: a `prediction` column (a classifier's label), and for a classifier
+/// one `probability_<class>` column per class.
+fn prediction_csv(prediction: &serving::Prediction) -> String {
+    let text = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => csv_field(s),
+        other => other.to_string(),
+    };
+    let mut out = String::from("prediction");
+    for class in prediction.classes.iter().flatten() {
+        out.push(',');
+        out.push_str(&csv_field(&format!(
+            "probability_{}",
+            text(class).trim_matches('"')
+        )));
+    }
+    out.push('\n');
+    let probabilities = prediction.probabilities.as_deref().unwrap_or(&[]);
+    for (i, value) in prediction.values().iter().enumerate() {
+        out.push_str(&text(value));
+        for p in probabilities.get(i).into_iter().flatten() {
+            out.push_str(&format!(",{p}"));
         }
+        out.push('\n');
+    }
+    out
+}
+
+/// A CSV field, quoted when it holds a separator, a quote or a line break.
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
     }
 }

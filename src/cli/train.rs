@@ -9,12 +9,13 @@ use indicatif::{ProgressBar, ProgressStyle};
 use ml_workflow::datasets;
 use ml_workflow::ingest::{self, Cache};
 use ml_workflow::modeling::hyperparams::ParamKind;
-use ml_workflow::modeling::train::{self, TrainConfig};
-use ml_workflow::modeling::{Grid, ModelSpec, MODELS};
+use ml_workflow::modeling::train::{self, FrameColumns, TrainConfig, Trained};
+use ml_workflow::modeling::{Grid, ModelInfo, ModelSpec, Task, MODELS};
 use ml_workflow::serving::{artifact, Artifact};
 use ml_workflow::Result;
 
 use super::args::CsvOptions;
+use super::classifier_output::{classifier_json, classifier_text};
 use super::output::emit;
 use super::train_output::{train_json, train_text, Saved};
 
@@ -34,6 +35,10 @@ pub(crate) struct TrainArgs {
     /// The column to predict.
     #[arg(long)]
     target: Option<String>,
+    /// What to predict [default: from the target: text or booleans are classified, numbers
+    /// regressed]. `classification` classifies an integer target (0/1, grades).
+    #[arg(long, value_enum)]
+    task: Option<TaskArg>,
     /// Input columns, comma separated [default: every column but the target]. Numeric columns
     /// are imputed with the training median and scaled; text and boolean ones one-hot encoded.
     #[arg(long, value_delimiter = ',')]
@@ -91,6 +96,52 @@ pub(crate) struct TrainArgs {
     json: bool,
 }
 
+/// `--task`'s values.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum TaskArg {
+    /// A class for each row, with each class's probability.
+    Classification,
+    /// A number for each row.
+    Regression,
+}
+
+impl From<TaskArg> for Task {
+    fn from(t: TaskArg) -> Task {
+        match t {
+            TaskArg::Classification => Task::Classification,
+            TaskArg::Regression => Task::Regression,
+        }
+    }
+}
+
+/// The task a target's column asks for: classification for text or booleans, else
+/// regression. For a CSV only its first rows are read (the whole file is read to train).
+fn target_task(df: &polars::prelude::DataFrame, target: &str) -> Task {
+    use polars::prelude::DataType;
+    match df.column(target).map(|c| c.dtype().clone()) {
+        Ok(DataType::String | DataType::Boolean) => Task::Classification,
+        _ => Task::Regression,
+    }
+}
+
+/// [`target_task`] on the first 256 KiB of `csv` (cut after its last whole line); regression
+/// when that cannot be read (training then reads the file and says what is wrong).
+fn csv_target_task(csv: &Path, options: &CsvOptions, target: &str) -> Task {
+    use std::io::Read as _;
+    let mut head = Vec::new();
+    let read = std::fs::File::open(csv).and_then(|f| f.take(256 << 10).read_to_end(&mut head));
+    if read.is_err() {
+        return Task::Regression;
+    }
+    if let Some(end) = head.iter().rposition(|&b| b == b'\n') {
+        head.truncate(end + 1);
+    }
+    let reader = options.reader().columns(&[target.to_string()]);
+    reader
+        .parse(&head, &csv.display().to_string())
+        .map_or(Task::Regression, |df| target_task(&df, target))
+}
+
 /// `--model`'s parser: the registry's names and aliases (listed in the help, each with its
 /// description); an unknown name gets the registry's error, which suggests the closest model.
 #[derive(Clone)]
@@ -115,7 +166,11 @@ impl TypedValueParser for ModelParser {
     }
 
     fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
-        Some(Box::new(MODELS.iter().map(|m| {
+        // `tree` names a regressor and a classifier: listed once (the target picks which).
+        let first = |m: &&ModelInfo| {
+            MODELS.iter().find(|o| o.name == m.name).map(|o| o.task) == Some(m.task)
+        };
+        Some(Box::new(MODELS.iter().filter(first).map(|m| {
             PossibleValue::new(m.name)
                 .help(m.description)
                 .aliases(m.aliases.iter().copied())
@@ -154,7 +209,14 @@ pub(crate) fn model_parameters() -> String {
                 )
             })
             .collect();
-        text.push_str(&format!("\n\n  {} ({})", model.name, model.description));
+        let task = match model.task {
+            Task::Regression => "",
+            Task::Classification => ", for a text or boolean target",
+        };
+        text.push_str(&format!(
+            "\n\n  {} ({}{task})",
+            model.name, model.description
+        ));
         if params.is_empty() {
             text.push_str("\n    no parameters");
         } else {
@@ -166,7 +228,7 @@ pub(crate) fn model_parameters() -> String {
 }
 
 /// The training configuration: the dataset's preset (or CSV defaults) with the flags applied.
-fn train_config(args: &TrainArgs) -> anyhow::Result<TrainConfig> {
+fn train_config(args: &TrainArgs, task: Task) -> anyhow::Result<TrainConfig> {
     let mut config = match (&args.dataset, &args.target) {
         (Some(name), None) => datasets::preset(name)?,
         (Some(name), Some(target)) => {
@@ -187,6 +249,22 @@ fn train_config(args: &TrainArgs) -> anyhow::Result<TrainConfig> {
         config.model = model.clone();
         config.final_params = None;
         config.grid = Grid::default();
+    }
+    if task == Task::Classification {
+        // `tree` names a regressor and a classifier; without --model, logistic regression.
+        config.model = match &args.model {
+            Some(model) => model.clone().for_task(task)?,
+            None => "logistic".parse()?,
+        };
+        config.final_params = None;
+        config.grid = Grid::default();
+        if !args.grid.is_empty() {
+            anyhow::bail!(
+                "--grid: a classifier's grid search is not there yet; give its settings with --param"
+            );
+        }
+    } else if config.model.task() != task {
+        config.model = config.model.clone().for_task(task)?;
     }
     if !args.grid.is_empty() {
         let entries = args
@@ -250,46 +328,68 @@ pub(crate) fn run(args: TrainArgs) -> anyhow::Result<()> {
              as its registry entry says"
         );
     }
-    let config = train_config(&args)?;
     // Nothing is drawn until the training road sets the number of fold fits (no "0/0" first,
     // and no bar at all with --folds 0).
     let progress = ProgressBar::new(0).with_style(
         ProgressStyle::with_template("cross-validation {bar:30} {pos}/{len} fold fits [{elapsed}]")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let (report, name, sha256) = match (&args.dataset, &args.csv) {
+    let (trained, name, sha256) = match (&args.dataset, &args.csv) {
         (Some(name), _) => {
             let spec = datasets::dataset(name)?;
             let path = Cache::new(ingest::data_dir())
                 .with_progress(true)
                 .fetch(&spec)?;
             let df = ingest::read_dataset_file(&spec, &path)?;
+            let target = args.target.clone().unwrap_or_default();
+            let task = args
+                .task
+                .map_or_else(|| target_task(&df, &target), Task::from);
+            let config = train_config(&args, task)?;
+            let mut source = FrameColumns::new(df);
             (
-                train::train_owned(df, &config, Some(&progress))?,
+                train::train_source(&mut source, &config, Some(&progress))?,
                 spec.name.to_string(),
                 spec.sha256.to_string(),
             )
         }
         (None, Some(csv)) => {
+            let target = args.target.clone().unwrap_or_default();
+            let task = args.task.map_or_else(
+                || csv_target_task(csv, &args.csv_options, &target),
+                Task::from,
+            );
+            let config = train_config(&args, task)?;
             // The file's digest (for the artifact's provenance) is computed beside the training.
-            let (sha, report) = std::thread::scope(|scope| {
+            let (sha, trained) = std::thread::scope(|scope| {
                 let sha = scope.spawn(|| ingest::sha256_file(csv));
                 // The road decides how the file is read: whole, a few columns a pass, or
                 // (histogram boosting on a large file) streamed into bins.
                 let mut source = ingest::CsvColumns::open(csv, args.csv_options.reader())?;
-                let report = train::train_from(&mut source, &config, Some(&progress));
-                Ok::<_, ml_workflow::Error>((sha.join(), report))
+                let trained = train::train_source(&mut source, &config, Some(&progress));
+                Ok::<_, ml_workflow::Error>((sha.join(), trained))
             })?;
             let sha = sha.map_err(|_| anyhow::anyhow!("hashing {} failed", csv.display()))??;
-            (report?, csv.display().to_string(), sha)
+            (trained?, csv.display().to_string(), sha)
         }
         (None, None) => anyhow::bail!("give --dataset NAME or --csv FILE --target COLUMN"),
     };
     progress.finish_and_clear();
-    let mut warnings = ingest::category_warnings(&report.preprocessor.columns);
-
-    let mut artifact = Artifact::from_report(&report, &name, &sha256)
-        .with_identity(args.name.as_deref(), args.model_version.as_deref())?;
+    let (preprocessor, spec, artifact) = match &trained {
+        Trained::Regression(report) => (
+            &report.preprocessor,
+            &report.final_spec,
+            Artifact::from_report(report, &name, &sha256),
+        ),
+        Trained::Classification(report) => (
+            &report.preprocessor,
+            &report.spec,
+            Artifact::from_classifier_report(report, &name, &sha256),
+        ),
+    };
+    let mut warnings = ingest::category_warnings(&preprocessor.columns);
+    let mut artifact =
+        artifact.with_identity(args.name.as_deref(), args.model_version.as_deref())?;
     if args.timestamp {
         artifact = artifact.stamped();
     }
@@ -301,7 +401,7 @@ pub(crate) fn run(args: TrainArgs) -> anyhow::Result<()> {
             .clone()
             .unwrap_or_else(|| default_artifact_path(&name));
         artifact.save(&path)?;
-        warnings.extend(size_warning(&path, &report.final_spec));
+        warnings.extend(size_warning(&path, spec));
         Some(path)
     };
     for warning in &warnings {
@@ -312,13 +412,23 @@ pub(crate) fn run(args: TrainArgs) -> anyhow::Result<()> {
         version: &artifact.version,
         path: out.as_deref(),
     };
-    if args.json {
-        let mut json = train_json(&report, &name, &saved);
-        json["warnings"] = serde_json::json!(warnings);
-        emit(format_args!("{json}\n"))
-    } else {
-        emit(train_text(&report, &name, &saved))
-    }
+    let text = match (&trained, args.json) {
+        (Trained::Regression(report), true) => {
+            json_with(train_json(report, &name, &saved), &warnings)
+        }
+        (Trained::Classification(report), true) => {
+            json_with(classifier_json(report, &name, &saved), &warnings)
+        }
+        (Trained::Regression(report), false) => train_text(report, &name, &saved),
+        (Trained::Classification(report), false) => classifier_text(report, &name, &saved),
+    };
+    emit(text)
+}
+
+/// The `--json` object with its `warnings`, as one line.
+fn json_with(mut json: serde_json::Value, warnings: &[String]) -> String {
+    json["warnings"] = serde_json::json!(warnings);
+    format!("{json}\n")
 }
 
 /// A warning when the artifact at `path` is over the size `predict` and `serve` load (their

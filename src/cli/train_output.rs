@@ -150,12 +150,12 @@ pub(crate) fn train_text(report: &TrainReport, name: &str, saved: &Saved) -> Str
 }
 
 /// `12 columns`, `1 column`.
-fn counted(n: usize, noun: &str) -> String {
+pub(crate) fn counted(n: usize, noun: &str) -> String {
     format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
 /// A model's parameters as `key=value` words (`none` for an unset optional one).
-fn settings(params: &serde_json::Value) -> Vec<String> {
+pub(crate) fn settings(params: &serde_json::Value) -> Vec<String> {
     let Some(map) = params.as_object().filter(|m| !m.is_empty()) else {
         return vec!["no parameters".into()];
     };
@@ -168,7 +168,7 @@ fn settings(params: &serde_json::Value) -> Vec<String> {
 }
 
 /// Names as indented lines of at most about 88 characters, comma separated.
-fn wrapped<S: AsRef<str>>(names: &[S]) -> String {
+pub(crate) fn wrapped<S: AsRef<str>>(names: &[S]) -> String {
     const WIDTH: usize = 88;
     const INDENT: &str = "   ";
     let mut text = String::from(INDENT);

@@ -7,6 +7,7 @@ pub mod class_metrics;
 pub mod classify;
 pub(crate) mod column_fit;
 pub mod evaluation;
+pub mod fitted_model;
 pub mod gradient_descent;
 pub mod hyperparams;
 pub mod linear;
@@ -30,7 +31,8 @@ pub use evaluation::Evaluation;
 pub use metrics::Metrics;
 pub use preprocess::{PreprocessOptions, Preprocessor};
 pub use registry::{
-    model_info, spot_check_models, FittedModel, ModelInfo, ModelSpec, ParamSet, MODELS,
+    model_info, model_info_for, spot_check_models, FittedModel, ModelInfo, ModelSpec, ParamSet,
+    Task, MODELS,
 };
 pub use scaler::StandardScaler;
 pub use search::{cross_val_mse, grid_search, spot_check, Grid, GridSearch, SpotCheck};

@@ -10,20 +10,19 @@
 
 use std::collections::BTreeMap;
 
-use linfa::prelude::Predict;
-use ndarray::{Array1, ArrayView1, ArrayView2};
+use ndarray::{ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::classify::{fit_class_tree, fit_logistic, ClassTreeSettings, LogisticSettings};
+pub use super::fitted_model::FittedModel;
 use super::hyperparams::{ParamDef, ParamKind};
-use super::linear::{fit_ols, ElasticNetSettings, LassoSettings, LinearModel};
-use super::neighbors::{KnnRegressor, KnnSettings};
-use super::svr::{SvrModel, SvrSettings};
+use super::linear::{fit_ols, ElasticNetSettings, LassoSettings};
+use super::neighbors::KnnSettings;
+use super::svr::SvrSettings;
 use super::trees::{
-    AdaBoostRegressor, AdaBoostSettings, DecisionTreeRegressor, ForestRegressor,
-    ForestRegressorParams, ForestSettings, GbmSettings, GradientBoostingRegressor, HistGbmSettings,
-    HistGradientBoostingRegressor, HistGradientBoostingRegressorValidParams, TreeError,
-    TreeSettings,
+    AdaBoostSettings, ForestRegressorParams, ForestSettings, GbmSettings, HistGbmSettings,
+    HistGradientBoostingRegressorValidParams, TreeError, TreeSettings,
 };
 use crate::error::{Error, Result};
 use crate::table::names::suggest;
@@ -56,6 +55,21 @@ pub enum ModelSpec {
     AdaBoost(AdaBoostSettings),
     /// ε-support vector regression with an RBF kernel (`SVR`).
     Svr(SvrSettings),
+    /// Logistic regression, a classifier (`LogisticRegression`): linfa-logistic.
+    Logistic(LogisticSettings),
+    /// A classification tree (`DecisionTreeClassifier`): linfa-trees.
+    TreeClassifier(ClassTreeSettings),
+}
+
+/// What a model predicts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Task {
+    /// A number.
+    #[default]
+    Regression,
+    /// A class, with each class's probability.
+    Classification,
 }
 
 /// What the registry knows of one model.
@@ -78,6 +92,8 @@ pub struct ModelInfo {
     /// The hyperparameter whose smaller values are scored from one fit of the largest value
     /// (staged prediction), if the model has one.
     pub staged: Option<&'static str>,
+    /// What it predicts.
+    pub task: Task,
 }
 
 impl ModelInfo {
@@ -98,7 +114,15 @@ impl ModelInfo {
             params,
             spot_check: true,
             staged: None,
+            task: Task::Regression,
         }
+    }
+
+    /// A classifier (not in the regression spot check).
+    const fn classifier(mut self) -> ModelInfo {
+        self.task = Task::Classification;
+        self.spot_check = false;
+        self
     }
 
     const fn aliases(mut self, aliases: &'static [&'static str]) -> ModelInfo {
@@ -200,6 +224,24 @@ pub const MODELS: &[ModelInfo] = &[
     )
     .aliases(&["hgb", "histgradientboosting"])
     .staged("max_iter"),
+    ModelInfo::new(
+        "logistic",
+        "LogisticRegression",
+        "logistic regression, L2, C 1 (linfa-logistic)",
+        || ModelSpec::Logistic(LogisticSettings::default()),
+        LogisticSettings::PARAMS,
+    )
+    .aliases(&["logistic-regression", "logreg"])
+    .classifier(),
+    ModelInfo::new(
+        "tree",
+        "DecisionTreeClassifier",
+        "classification tree, gini (linfa-trees)",
+        || ModelSpec::TreeClassifier(ClassTreeSettings::default()),
+        ClassTreeSettings::PARAMS,
+    )
+    .aliases(&["cart"])
+    .classifier(),
 ];
 
 /// The registry's entry for `name` (or one of its aliases); the error lists the names.
@@ -230,6 +272,24 @@ pub fn model_info(name: &str) -> Result<&'static ModelInfo> {
                     "unknown model {name:?}{hint}; choose one of {}",
                     known.join(", ")
                 ),
+            )
+        })
+}
+
+/// The entry called `name` (or an alias) among the models for `task`; the error lists them.
+pub fn model_info_for(name: &str, task: Task) -> Result<&'static ModelInfo> {
+    let models = || MODELS.iter().filter(move |m| m.task == task);
+    models()
+        .find(|m| m.name == name || m.aliases.contains(&name))
+        .ok_or_else(|| {
+            let known: Vec<&str> = models().map(|m| m.name).collect();
+            let what = match task {
+                Task::Regression => "a regressor",
+                Task::Classification => "a classifier",
+            };
+            Error::invalid(
+                "model",
+                format!("{name:?} is not {what}; choose one of {}", known.join(", ")),
             )
         })
 }
@@ -276,6 +336,27 @@ impl ModelSpec {
     /// Histogram gradient boosting with scikit-learn's defaults (100 iterations, 31 leaves).
     pub fn hist_gbm() -> ModelSpec {
         ModelSpec::HistGbm(HistGbmSettings::default())
+    }
+
+    /// What the model predicts.
+    pub fn task(&self) -> Task {
+        self.info().task
+    }
+
+    /// The same model for `task`: itself, or the other task's model of the same name (`tree`
+    /// the regressor ↔ `tree` the classifier) with the settings both have carried over; an
+    /// error when there is none.
+    pub fn for_task(self, task: Task) -> Result<ModelSpec> {
+        if self.task() == task {
+            return Ok(self);
+        }
+        let mut twin = (model_info_for(self.name(), task)?.defaults)();
+        for (key, value) in self.params().as_object().into_iter().flatten() {
+            if twin.param(key).is_some() {
+                twin.write(key, value.clone())?;
+            }
+        }
+        Ok(twin)
     }
 
     /// Whether the model takes missing values (NaN) itself, so the preprocessing need not
@@ -420,6 +501,57 @@ impl ModelSpec {
             ModelSpec::HistGbm(s) => FittedModel::HistGbm(s.fit(x, y).map_err(tree_err)?),
             ModelSpec::AdaBoost(s) => FittedModel::AdaBoost(s.fit(x, y).map_err(tree_err)?),
             ModelSpec::Svr(s) => FittedModel::Svr(Box::new(s.fit(x, y)?)),
+            ModelSpec::Logistic(_) | ModelSpec::TreeClassifier(_) => {
+                return Err(Error::invalid(
+                    "model",
+                    format!(
+                        "{} is a classifier: its target is text or booleans, not numbers",
+                        self.name()
+                    ),
+                ))
+            }
+        })
+    }
+
+    /// Fits a classifier to rows `x` and class codes `y` (`0..n_classes`).
+    pub fn fit_classifier(
+        &self,
+        x: ArrayView2<f64>,
+        y: ArrayView1<usize>,
+        n_classes: usize,
+    ) -> Result<FittedModel> {
+        if n_classes < 2 {
+            return Err(Error::invalid(
+                "target",
+                "a classifier needs at least two classes",
+            ));
+        }
+        if x.nrows() == 0 || x.nrows() != y.len() || y.iter().any(|&c| c >= n_classes) {
+            return Err(Error::model(
+                self.name(),
+                "one class code per row, each below the number of classes",
+            ));
+        }
+        if let Some((i, _)) = x.indexed_iter().find(|(_, v)| !v.is_finite()) {
+            return Err(Error::model(
+                self.name(),
+                format!("feature {} of training row {} is not finite", i.1, i.0),
+            ));
+        }
+        Ok(match self {
+            ModelSpec::Logistic(s) => FittedModel::Logistic(fit_logistic(s, x, y, n_classes)?),
+            ModelSpec::TreeClassifier(s) => {
+                FittedModel::TreeClassifier(fit_class_tree(s, x, y, n_classes)?)
+            }
+            _ => {
+                return Err(Error::invalid(
+                    "model",
+                    format!(
+                        "{} is a regressor: its target is numbers; classifiers: logistic, tree",
+                        self.name()
+                    ),
+                ))
+            }
         })
     }
 
@@ -465,104 +597,6 @@ fn check_training_data(
         ));
     }
     Ok(())
-}
-
-/// A fitted regressor of any kind; serialises into the model artifact.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(tag = "kind", content = "state", rename_all = "kebab-case")]
-pub enum FittedModel {
-    /// OLS, Lasso or ElasticNet.
-    Linear(LinearModel),
-    /// k-nearest neighbours.
-    Knn(KnnRegressor),
-    /// A regression tree.
-    Tree(DecisionTreeRegressor),
-    /// A random forest or extra trees.
-    Forest(ForestRegressor),
-    /// Gradient boosting.
-    Gbm(GradientBoostingRegressor),
-    /// Histogram gradient boosting.
-    HistGbm(HistGradientBoostingRegressor),
-    /// AdaBoost.R2.
-    AdaBoost(AdaBoostRegressor),
-    /// Support vector regression.
-    Svr(Box<SvrModel>),
-}
-
-impl FittedModel {
-    /// Predictions for the rows of `x`.
-    pub fn predict(&self, x: ArrayView2<f64>) -> Result<Array1<f64>> {
-        Ok(match self {
-            FittedModel::Linear(m) => m.predict(x),
-            FittedModel::Knn(m) => m.predict(x)?,
-            FittedModel::Tree(m) => m.predict(&x),
-            FittedModel::Forest(m) => m.predict(&x),
-            FittedModel::Gbm(m) => m.predict(&x),
-            FittedModel::HistGbm(m) => m.predict(&x),
-            FittedModel::AdaBoost(m) => m.predict(&x),
-            FittedModel::Svr(m) => m.predict(x),
-        })
-    }
-
-    /// Predictions for one row (the server's hot path for tree ensembles and linear models).
-    pub fn predict_row(&self, row: &[f64]) -> Result<f64> {
-        Ok(match self {
-            FittedModel::Linear(m) => m.predict_row(row),
-            FittedModel::Tree(m) => m.predict_row(row),
-            FittedModel::Forest(m) => m.predict_row(row),
-            FittedModel::Gbm(m) => m.predict_row(row),
-            FittedModel::HistGbm(m) => m.predict_row(row),
-            FittedModel::AdaBoost(m) => m.predict_row(row),
-            other => {
-                let x = ArrayView2::from_shape((1, row.len()), row)
-                    .map_err(|e| Error::model("predict", e))?;
-                other.predict(x)?[0]
-            }
-        })
-    }
-
-    /// Predictions for the rows of `x` after each of `stages` stages, for a model whose
-    /// registry entry names a staged parameter (its `staged` field).
-    pub fn predict_stages(&self, x: ArrayView2<f64>, stages: &[usize]) -> Result<Vec<Array1<f64>>> {
-        match self {
-            FittedModel::Gbm(m) => m
-                .predict_stages(&x, stages)
-                .map_err(|e| Error::model("gbm", e)),
-            FittedModel::HistGbm(m) => m
-                .predict_stages(&x, stages)
-                .map_err(|e| Error::model("hist-gbm", e)),
-            _ => Err(Error::invalid(
-                "model",
-                "this model has no staged predictions",
-            )),
-        }
-    }
-
-    /// Impurity-based feature importances summing to 1 (scikit-learn's
-    /// `feature_importances_`), for the tree models that define them; None for the others
-    /// (scikit-learn's histogram boosting has none either).
-    pub fn feature_importances(&self) -> Option<Array1<f64>> {
-        match self {
-            FittedModel::Tree(m) => Some(m.feature_importances()),
-            FittedModel::Forest(m) => Some(m.feature_importances()),
-            FittedModel::Gbm(m) => Some(m.feature_importances()),
-            _ => None,
-        }
-    }
-
-    /// Number of features the model takes.
-    pub fn n_features(&self) -> usize {
-        match self {
-            FittedModel::Linear(m) => m.coef.len(),
-            FittedModel::Knn(m) => m.n_features(),
-            FittedModel::Tree(m) => m.n_features(),
-            FittedModel::Forest(m) => m.n_features(),
-            FittedModel::Gbm(m) => m.n_features(),
-            FittedModel::HistGbm(m) => m.n_features(),
-            FittedModel::AdaBoost(m) => m.n_features(),
-            FittedModel::Svr(m) => m.n_features(),
-        }
-    }
 }
 
 /// Hyperparameter values by name, as a grid-search row shows them.

@@ -20,7 +20,10 @@ use sha2::{Digest, Sha256};
 use super::lifting_reader::LiftingReader;
 use crate::atomic_file::write_atomically;
 use crate::error::{Error, Result};
+use crate::modeling::class_metrics::ClassMetrics;
+use crate::modeling::classify::Classes;
 use crate::modeling::metrics::Metrics;
+use crate::modeling::train::ClassifierReport;
 use crate::modeling::train::TrainReport;
 use crate::modeling::trees::lifted::Lifting;
 use crate::modeling::{FittedModel, ModelSpec, ParamSet, Preprocessor};
@@ -64,6 +67,12 @@ pub struct ArtifactMetrics {
     pub best_params: ParamSet,
     /// Held-out metrics, when rows were held out.
     pub test: Option<Metrics>,
+    /// A classifier's mean accuracy over the stratified folds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cv_accuracy: Option<f64>,
+    /// A classifier's held-out metrics.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub classification: Option<ClassMetrics>,
 }
 
 /// A saved model: everything `serving::predict` needs, plus provenance.
@@ -92,6 +101,10 @@ pub struct Artifact {
     pub features: Vec<String>,
     /// The target column.
     pub target: String,
+    /// A classifier's classes, sorted, with the target's type (the probabilities' columns);
+    /// absent for a regressor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub classes: Option<Classes>,
     /// Preprocessing fitted at training time: imputer, scaler and one-hot encoder.
     pub preprocessing: Preprocessor,
     /// The model's kind and hyperparameters.
@@ -117,6 +130,7 @@ impl Artifact {
             created: None,
             features: report.preprocessor.input_names(),
             target: report.config.target.clone(),
+            classes: None,
             preprocessing: report.preprocessor.clone(),
             spec: report.final_spec.clone(),
             model: report.model.clone(),
@@ -125,6 +139,42 @@ impl Artifact {
                 cv_std_mse: best.map(|b| b.std_mse),
                 best_params: best.map(|b| b.params.clone()).unwrap_or_default(),
                 test: report.test,
+                cv_accuracy: None,
+                classification: None,
+            },
+            dataset: DataProvenance {
+                name: name.into(),
+                sha256: sha256.into(),
+                rows_train: report.rows_train,
+                rows_test: report.rows_test,
+            },
+        };
+        artifact.fill_identity();
+        artifact
+    }
+
+    /// An artifact from a classifier's training run on data `name` with checksum `sha256`.
+    pub fn from_classifier_report(report: &ClassifierReport, name: &str, sha256: &str) -> Artifact {
+        let mut artifact = Artifact {
+            format: FORMAT.into(),
+            format_version: FORMAT_VERSION,
+            crate_version: env!("CARGO_PKG_VERSION").into(),
+            name: String::new(),
+            version: String::new(),
+            created: None,
+            features: report.preprocessor.input_names(),
+            target: report.config.target.clone(),
+            classes: Some(report.classes.clone()),
+            preprocessing: report.preprocessor.clone(),
+            spec: report.spec.clone(),
+            model: report.model.clone(),
+            metrics: ArtifactMetrics {
+                cv_mean_mse: None,
+                cv_std_mse: None,
+                best_params: ParamSet::default(),
+                test: None,
+                cv_accuracy: report.cv_mean_std().map(|(mean, _)| mean),
+                classification: report.test.clone(),
             },
             dataset: DataProvenance {
                 name: name.into(),
@@ -191,12 +241,15 @@ impl Artifact {
 
     /// The first 12 hex digits of the SHA-256 of what predicts.
     fn content_hash(&self) -> Result<String> {
-        let what = serde_json::json!({
+        let mut what = serde_json::json!({
             "features": self.features,
             "preprocessing": self.preprocessing,
             "spec": self.spec,
             "model": self.model,
         });
+        if let Some(classes) = &self.classes {
+            what["classes"] = serde_json::json!(classes);
+        }
         Ok(digest(&what)?[..12].to_string())
     }
 
@@ -347,6 +400,18 @@ impl Artifact {
             ));
         }
         self.preprocessing.check()?;
+        match (&self.classes, self.model.n_classes()) {
+            (None, None) => {}
+            (Some(classes), Some(k)) if classes.len() == k && k >= 2 => {}
+            (Some(classes), k) => {
+                return Err(format!(
+                    "it lists {} classes but the model gives {}",
+                    classes.len(),
+                    k.map_or("no class probabilities".to_string(), |k| format!("{k}"))
+                ))
+            }
+            (None, Some(_)) => return Err("a classifier without its classes".into()),
+        }
         let width = self.preprocessing.width();
         if self.model.n_features() != width {
             return Err(format!(

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use ndarray::ArrayView2;
 use polars::prelude::DataFrame;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 pub use artifact::Artifact;
 pub use payload::{Cell, Frame, Orient, PayloadError};
@@ -26,23 +26,70 @@ const ENCODED_VALUES_PER_CHUNK: usize = 1 << 20;
 /// Most rows scored at once.
 const MAX_CHUNK_ROWS: usize = 4096;
 
-/// Predictions for a payload's rows, in the payload's order.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Predictions for a payload's rows, in the payload's order. As JSON (`{"prediction": [...]}`),
+/// a classifier's `prediction` holds its labels (with the target's type), then come each
+/// row's `probabilities` (one per class) and the `classes` in that order.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Prediction {
-    /// One prediction per row.
+    /// One prediction per row: a regressor's number, a classifier's class (its position in
+    /// `classes`).
     pub prediction: Vec<f64>,
+    /// A classifier's labels, row for row (sent as `prediction`).
+    pub labels: Option<Vec<serde_json::Value>>,
+    /// A classifier's probabilities: a row per request row, a column per class.
+    pub probabilities: Option<Vec<Vec<f64>>>,
+    /// A classifier's classes, sorted (the probabilities' columns).
+    pub classes: Option<Vec<serde_json::Value>>,
     /// Payload columns the model does not use (ignored).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ignored_columns: Vec<String>,
     /// What the caller should know about the answer: columns that were not in the training
     /// table at all (an ID, a typo of an input's name), ignored as MLflow's schema enforcement
     /// ignores them.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
     /// For each text or boolean input, how many rows held a category the training rows never
     /// had (encoded as all zeros, as scikit-learn's `handle_unknown="ignore"` does).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub unseen_categories: BTreeMap<String, usize>,
+}
+
+impl Serialize for Prediction {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(None)?;
+        match &self.labels {
+            Some(labels) => map.serialize_entry("prediction", labels)?,
+            None => map.serialize_entry("prediction", &self.prediction)?,
+        }
+        if let Some(probabilities) = &self.probabilities {
+            map.serialize_entry("probabilities", probabilities)?;
+        }
+        if let Some(classes) = &self.classes {
+            map.serialize_entry("classes", classes)?;
+        }
+        if !self.ignored_columns.is_empty() {
+            map.serialize_entry("ignored_columns", &self.ignored_columns)?;
+        }
+        if !self.warnings.is_empty() {
+            map.serialize_entry("warnings", &self.warnings)?;
+        }
+        if !self.unseen_categories.is_empty() {
+            map.serialize_entry("unseen_categories", &self.unseen_categories)?;
+        }
+        map.end()
+    }
+}
+
+impl Prediction {
+    /// Each row's answer as JSON: the label for a classifier, else the number.
+    pub fn values(&self) -> Vec<serde_json::Value> {
+        match &self.labels {
+            Some(labels) => labels.clone(),
+            None => self
+                .prediction
+                .iter()
+                .map(|&v| serde_json::Value::from(v))
+                .collect(),
+        }
+    }
 }
 
 impl std::fmt::Display for Prediction {
@@ -129,6 +176,8 @@ pub fn predict_frame(
     let chunk = (ENCODED_VALUES_PER_CHUNK / width).clamp(1, MAX_CHUNK_ROWS);
     let n = frame.n_rows();
     let mut prediction = Vec::with_capacity(n);
+    let classifier = artifact.classes.is_some();
+    let mut probabilities: Vec<Vec<f64>> = Vec::new();
     for start in (0..n).step_by(chunk) {
         let end = (start + chunk).min(n);
         let part: Vec<&[Cell]> = columns.iter().filter_map(|c| c.get(start..end)).collect();
@@ -141,7 +190,14 @@ pub fn predict_frame(
                 expected: e.mismatch.expected.described().into(),
                 found: e.mismatch.found,
             })?;
-        if end - start == 1 {
+        if classifier {
+            let x = ArrayView2::from_shape((end - start, width), &values)
+                .map_err(|e| Error::model("predict", e))?;
+            let proba = artifact.model.predict_proba(x)?;
+            let codes = crate::modeling::classify::argmax_rows(&proba);
+            prediction.extend(codes.iter().map(|&c| c as f64));
+            probabilities.extend(proba.rows().into_iter().map(|r| r.to_vec()));
+        } else if end - start == 1 {
             prediction.push(artifact.model.predict_row(&values)?);
         } else {
             let x = ArrayView2::from_shape((end - start, width), &values)
@@ -149,14 +205,34 @@ pub fn predict_frame(
             prediction.extend(artifact.model.predict(x)?);
         }
     }
-    if let Some((i, value)) = prediction.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+    let probability_gap = probabilities
+        .iter()
+        .enumerate()
+        .find_map(|(i, row)| row.iter().find(|p| !p.is_finite()).map(|&p| (i, p)));
+    let first_bad = prediction
+        .iter()
+        .enumerate()
+        .find(|(_, v)| !v.is_finite())
+        .map(|(i, &v)| (i, v))
+        .or(probability_gap);
+    if let Some((i, value)) = first_bad {
         return Err(PredictError::NotFinite {
             row: frame.index.get(i).cloned().unwrap_or_else(|| i.to_string()),
-            value: *value,
+            value,
         });
     }
+    let classes = artifact.classes.as_ref().map(|c| c.0.clone());
+    let labels = classes.as_ref().map(|classes| {
+        prediction
+            .iter()
+            .map(|&code| classes.get(code as usize).cloned().unwrap_or_default())
+            .collect()
+    });
     Ok(Prediction {
         prediction,
+        labels,
+        probabilities: classifier.then_some(probabilities),
+        classes,
         ignored_columns,
         warnings,
         unseen_categories: unseen_categories(artifact, &columns),

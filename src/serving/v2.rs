@@ -15,8 +15,10 @@ use serde_json::{json, Value};
 use super::{Artifact, Cell, Frame, Prediction};
 use crate::table::ColumnType;
 
-/// The name of the one output tensor.
+/// The name of the output tensor of predictions (a classifier's labels).
 pub const OUTPUT: &str = "predict";
+/// A classifier's second output tensor: each row's class probabilities.
+pub const PROBA_OUTPUT: &str = "predict_proba";
 
 /// An inference request's body.
 #[derive(Debug, Deserialize)]
@@ -194,21 +196,59 @@ pub fn model_metadata(artifact: &Artifact) -> Value {
         "versions": [artifact.version],
         "platform": "ml-workflow",
         "inputs": inputs,
-        "outputs": [{ "name": OUTPUT, "datatype": "FP64", "shape": [-1] }],
+        "outputs": output_metadata(artifact),
     })
+}
+
+/// The model's outputs: a regressor's `predict` (FP64); a classifier's `predict` (its labels,
+/// with the target's type) and `predict_proba` (FP64, a column per class).
+fn output_metadata(artifact: &Artifact) -> Value {
+    match &artifact.classes {
+        None => json!([{ "name": OUTPUT, "datatype": "FP64", "shape": [-1] }]),
+        Some(classes) => json!([
+            { "name": OUTPUT, "datatype": label_datatype(&classes.0), "shape": [-1] },
+            { "name": PROBA_OUTPUT, "datatype": "FP64", "shape": [-1, classes.len()] },
+        ]),
+    }
+}
+
+/// The v2 datatype of a classifier's labels.
+fn label_datatype(classes: &[Value]) -> &'static str {
+    match classes.first() {
+        Some(Value::Bool(_)) => "BOOL",
+        Some(Value::Number(_)) => "INT64",
+        _ => "BYTES",
+    }
 }
 
 /// The response to an inference request.
 pub fn infer_response(artifact: &Artifact, id: Option<&str>, prediction: &Prediction) -> Value {
+    let n = prediction.prediction.len();
+    let outputs = match (
+        &prediction.labels,
+        &prediction.probabilities,
+        &prediction.classes,
+    ) {
+        (Some(labels), Some(probabilities), Some(classes)) => json!([
+            { "name": OUTPUT, "datatype": label_datatype(classes), "shape": [n], "data": labels },
+            {
+                "name": PROBA_OUTPUT,
+                "datatype": "FP64",
+                "shape": [n, classes.len()],
+                "data": probabilities.iter().flatten().collect::<Vec<_>>(),
+            },
+        ]),
+        _ => json!([{
+            "name": OUTPUT,
+            "datatype": "FP64",
+            "shape": [n],
+            "data": prediction.prediction,
+        }]),
+    };
     let mut response = json!({
         "model_name": artifact.name,
         "model_version": artifact.version,
-        "outputs": [{
-            "name": OUTPUT,
-            "datatype": "FP64",
-            "shape": [prediction.prediction.len()],
-            "data": prediction.prediction,
-        }],
+        "outputs": outputs,
     });
     if let Some(id) = id {
         response["id"] = Value::from(id);

@@ -21,40 +21,19 @@ use ndarray::{Array2, ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::modeling::hyperparams::settings;
 
-/// The impurity a split lowers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum Criterion {
-    /// Gini impurity (scikit-learn's default).
-    #[default]
-    Gini,
-    /// Shannon entropy.
-    Entropy,
-}
-
-/// Settings of a classification tree (scikit-learn's names and defaults).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct ClassTreeSettings {
-    /// `gini` or `entropy`.
-    pub criterion: Criterion,
-    /// Deepest level (None: grown until pure or too small).
-    pub max_depth: Option<usize>,
-    /// Fewest rows a node needs to be split.
-    pub min_samples_split: usize,
-    /// Fewest rows each side of a split keeps.
-    pub min_samples_leaf: usize,
-}
-
-impl Default for ClassTreeSettings {
-    fn default() -> Self {
-        ClassTreeSettings {
-            criterion: Criterion::Gini,
-            max_depth: None,
-            min_samples_split: 2,
-            min_samples_leaf: 1,
-        }
+settings! {
+    /// A classification tree's settings in the registry (`DecisionTreeClassifier`).
+    ClassTreeSettings {
+        /// Depth limit (none: grow until pure).
+        max_depth: Option<usize> = None;
+        /// Fewest rows a node needs to be split.
+        min_samples_split: usize = 2;
+        /// Fewest rows each side of a split keeps.
+        min_samples_leaf: usize = 1;
+        /// Split on entropy instead of Gini impurity (scikit-learn's `criterion="entropy"`).
+        entropy: bool = false;
     }
 }
 
@@ -96,9 +75,10 @@ pub fn fit_class_tree(
             "min_samples_split must be at least 2 and min_samples_leaf at least 1",
         ));
     }
-    let quality = match settings.criterion {
-        Criterion::Gini => SplitQuality::Gini,
-        Criterion::Entropy => SplitQuality::Entropy,
+    let quality = if settings.entropy {
+        SplitQuality::Entropy
+    } else {
+        SplitQuality::Gini
     };
     let data = DatasetBase::new(x, y);
     let fitted = DecisionTree::params()

@@ -12,23 +12,15 @@ use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::modeling::hyperparams::settings;
 
-/// Settings of [`fit_logistic`] (scikit-learn's names and defaults).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct LogisticSettings {
-    /// Inverse of the L2 penalty's strength (scikit-learn's `C`).
-    pub c: f64,
-    /// Most L-BFGS iterations.
-    pub max_iter: u64,
-}
-
-impl Default for LogisticSettings {
-    fn default() -> Self {
-        LogisticSettings {
-            c: 1.0,
-            max_iter: 1000,
-        }
+settings! {
+    /// Logistic regression's settings in the registry (`LogisticRegression`, L2, lbfgs).
+    LogisticSettings {
+        /// Inverse of the L2 penalty's strength (scikit-learn's `C`).
+        c ["C"]: f64 = 1.0;
+        /// Most L-BFGS iterations.
+        max_iter: usize = 1000;
     }
 }
 
@@ -63,7 +55,7 @@ pub fn fit_logistic(
     if n_classes == 2 {
         let fitted = LogisticRegression::default()
             .alpha(alpha)
-            .max_iterations(settings.max_iter)
+            .max_iterations(settings.max_iter as u64)
             .gradient_tolerance(1e-8)
             .fit(&data)
             .map_err(fail)?;
@@ -82,7 +74,7 @@ pub fn fit_logistic(
     }
     let fitted = MultiLogisticRegression::default()
         .alpha(alpha)
-        .max_iterations(settings.max_iter)
+        .max_iterations(settings.max_iter as u64)
         .gradient_tolerance(1e-8)
         .fit(&data)
         .map_err(fail)?;

@@ -3,7 +3,8 @@
 //! kept (`train_test_split(stratify=y)`), the preprocessing fitted on the training rows,
 //! stratified cross-validated accuracy, the final fit and the held-out metrics, each as
 //! scikit-learn computes them. The configuration is the regression road's [`TrainConfig`]
-//! (target, inputs, split, folds, scaling); the classifier is given beside it.
+//! (target, inputs, split, folds, scaling); its model is a classifier of the registry
+//! (`ModelSpec::for_task` turns `tree` the regressor into `tree` the classifier).
 
 use ndarray::{Array1, Axis};
 use polars::prelude::{DataFrame, DataType};
@@ -11,11 +12,11 @@ use polars::prelude::{DataFrame, DataType};
 use super::config::{resolve_features, TrainConfig};
 use crate::error::{Error, Result};
 use crate::modeling::class_metrics::ClassMetrics;
-use crate::modeling::classify::{Classes, ClassifierSpec, FittedClassifier};
+use crate::modeling::classify::{argmax_rows, Classes};
 use crate::modeling::metrics::mean_std;
 use crate::modeling::preprocess::Preprocessor;
 use crate::modeling::stratified::{stratified_kfold, stratified_train_test_split};
-use crate::modeling::PreprocessOptions;
+use crate::modeling::{FittedModel, ModelSpec, PreprocessOptions, Task};
 use crate::polars_ext::column_by_name;
 
 /// The outcome of [`train_classifier`].
@@ -23,14 +24,14 @@ use crate::polars_ext::column_by_name;
 pub struct ClassifierReport {
     /// The configuration that produced it.
     pub config: TrainConfig,
-    /// The classifier's settings.
-    pub spec: ClassifierSpec,
+    /// The classifier and its settings.
+    pub spec: ModelSpec,
     /// The target's classes, sorted (the probabilities' columns).
     pub classes: Classes,
     /// The preprocessing fitted on the training rows.
     pub preprocessor: Preprocessor,
     /// The classifier fitted on every training row.
-    pub model: FittedClassifier,
+    pub model: FittedModel,
     /// Rows trained on.
     pub rows_train: usize,
     /// Rows held out.
@@ -53,40 +54,43 @@ impl ClassifierReport {
     }
 }
 
-/// Trains `model` on `df` as `config` says, for a text or boolean target.
+/// Trains `config.model` (a classifier) on `df` as `config` says, for a text or boolean
+/// target.
 ///
 /// ```
-/// use ml_workflow::modeling::classify::{ClassifierSpec, LogisticSettings};
 /// use ml_workflow::modeling::train::{train_classifier, TrainConfig};
 /// use polars::prelude::*;
 ///
 /// let size: Vec<f64> = (0..60).map(f64::from).collect();
 /// let kind: Vec<&str> = (0..60).map(|i| if i < 30 { "small" } else { "large" }).collect();
 /// let df = df!("size" => size, "kind" => kind)?;
-/// let model = ClassifierSpec::Logistic(LogisticSettings::default());
-/// let report = train_classifier(&df, &TrainConfig::for_target("kind").folds(3), &model)?;
+/// let config = TrainConfig::for_target("kind").model("logistic")?.folds(3);
+/// let report = train_classifier(&df, &config)?;
 /// assert_eq!(report.classes.0, ["large", "small"]);
 /// assert!(report.test.expect("held-out rows").accuracy > 0.9);
 /// # Ok::<(), ml_workflow::Error>(())
 /// ```
-pub fn train_classifier(
-    df: &DataFrame,
-    config: &TrainConfig,
-    model: &ClassifierSpec,
-) -> Result<ClassifierReport> {
+pub fn train_classifier(df: &DataFrame, config: &TrainConfig) -> Result<ClassifierReport> {
+    if !config.grid.0.is_empty() {
+        return Err(Error::invalid(
+            "grid",
+            "a classifier's grid search is not there yet; set its parameters instead",
+        ));
+    }
+    // `tree` names both; a regressor without a classifier twin is an error naming them.
+    let model = &config.model.clone().for_task(Task::Classification)?;
     let inputs = resolve_features(df, config)?;
-    let (labels, rows) = target_labels(df, &config.target)?;
-    let (classes, codes) = Classes::encode(&labels);
+    let (classes, codes, rows) = target_labels(df, &config.target)?;
+    let names = classes.names();
     if classes.len() < 2 {
         return Err(Error::BadColumn {
             column: config.target.clone(),
             message: format!(
-                "a classifier needs two classes or more; the target holds only {:?}",
-                classes.0
+                "a classifier needs two classes or more; the target holds only {names:?}"
             ),
         });
     }
-    let split = stratified_train_test_split(&codes, &classes.0, config.test_size, config.seed)?;
+    let split = stratified_train_test_split(&codes, &names, config.test_size, config.seed)?;
     let table_rows =
         |positions: &[usize]| -> Vec<usize> { positions.iter().map(|&p| rows[p]).collect() };
     let (train_rows, test_rows) = (table_rows(&split.train), table_rows(&split.test));
@@ -114,19 +118,19 @@ pub fn train_classifier(
     if config.folds > 0 {
         let folds = stratified_kfold(
             y_train.as_slice().unwrap_or(&[]),
-            &classes.0,
+            &names,
             config.folds,
             config.shuffle,
             config.seed,
         )?;
         for fold in folds {
-            let fitted = model.fit(
+            let fitted = model.fit_classifier(
                 x_train.select(Axis(0), &fold.train).view(),
                 y_train.select(Axis(0), &fold.train).view(),
                 k,
             )?;
-            let predicted = fitted.predict(x_train.select(Axis(0), &fold.test).view())?;
-            let right = predicted
+            let proba = fitted.predict_proba(x_train.select(Axis(0), &fold.test).view())?;
+            let right = argmax_rows(&proba)
                 .iter()
                 .zip(&fold.test)
                 .filter(|(p, &r)| **p == y_train[r])
@@ -134,12 +138,12 @@ pub fn train_classifier(
             cv_accuracy.push(right as f64 / fold.test.len() as f64);
         }
     }
-    let fitted = model.fit(x_train.view(), y_train.view(), k)?;
+    let fitted = model.fit_classifier(x_train.view(), y_train.view(), k)?;
     let test = if test_rows.is_empty() {
         None
     } else {
         let proba = fitted.predict_proba(x_test.view())?;
-        let predicted = crate::modeling::classify::argmax_rows(&proba);
+        let predicted = argmax_rows(&proba);
         Some(ClassMetrics::new(
             y_test.as_slice().unwrap_or(&[]),
             &predicted,
@@ -162,34 +166,44 @@ pub fn train_classifier(
     })
 }
 
-/// The target's labels on the rows that have one, and those rows: text as it is, booleans as
-/// `false`/`true`.
-fn target_labels(df: &DataFrame, target: &str) -> Result<(Vec<String>, Vec<usize>)> {
+/// The target's classes and each row's code, on the rows that have a target (and those rows):
+/// text, booleans or integers.
+fn target_labels(df: &DataFrame, target: &str) -> Result<(Classes, Vec<usize>, Vec<usize>)> {
     let column = column_by_name(df, target)?;
-    let values: Vec<Option<String>> = match column.dtype() {
-        DataType::String => column
-            .str()
-            .map_err(|e| Error::invalid("target", e.to_string()))?
-            .iter()
-            .map(|v| v.map(str::to_string))
-            .collect(),
-        DataType::Boolean => column
-            .bool()
-            .map_err(|e| Error::invalid("target", e.to_string()))?
-            .iter()
-            .map(|v| v.map(|b| b.to_string()))
-            .collect(),
+    let failed = |e: polars::prelude::PolarsError| Error::invalid("target", e.to_string());
+    let kept =
+        |present: Vec<bool>| -> Vec<usize> { (0..present.len()).filter(|&r| present[r]).collect() };
+    Ok(match column.dtype() {
+        DataType::String => {
+            let values: Vec<Option<&str>> = column.str().map_err(failed)?.iter().collect();
+            let rows = kept(values.iter().map(Option::is_some).collect());
+            let labels: Vec<&str> = values.into_iter().flatten().collect();
+            let (classes, codes) = Classes::encode(&labels);
+            (classes, codes, rows)
+        }
+        DataType::Boolean => {
+            let values: Vec<Option<bool>> = column.bool().map_err(failed)?.iter().collect();
+            let rows = kept(values.iter().map(Option::is_some).collect());
+            let labels: Vec<bool> = values.into_iter().flatten().collect();
+            let (classes, codes) = Classes::encode_booleans(&labels);
+            (classes, codes, rows)
+        }
+        dtype if dtype.is_integer() => {
+            let ints = column.cast(&DataType::Int64).map_err(failed)?;
+            let values: Vec<Option<i64>> = ints.i64().map_err(failed)?.iter().collect();
+            let rows = kept(values.iter().map(Option::is_some).collect());
+            let labels: Vec<i64> = values.into_iter().flatten().collect();
+            let (classes, codes) = Classes::encode_integers(&labels);
+            (classes, codes, rows)
+        }
         other => {
             return Err(Error::BadColumn {
                 column: target.into(),
                 message: format!(
-                    "a classifier's target is text or booleans; this one is {other} (a numeric \
-                     target trains a regressor)"
+                    "a classifier's target is text, booleans or integers; this one is {other} \
+                     (a numeric target trains a regressor)"
                 ),
             })
         }
-    };
-    let rows: Vec<usize> = (0..values.len()).filter(|&r| values[r].is_some()).collect();
-    let labels = values.into_iter().flatten().collect();
-    Ok((labels, rows))
+    })
 }

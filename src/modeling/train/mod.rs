@@ -50,6 +50,33 @@ pub fn train_from(
     matrix::train_frame(source.take_all()?, config, progress)
 }
 
+/// What [`train_source`] trained: a regressor's report or a classifier's.
+#[derive(Debug, Clone)]
+pub enum Trained {
+    /// A numeric target.
+    Regression(Box<TrainReport>),
+    /// A text, boolean or integer target and a classifier.
+    Classification(Box<ClassifierReport>),
+}
+
+/// Trains `config` on `source` by the task its model names: a classifier on the whole table
+/// ([`train_classifier`]), a regressor by [`train_from`]'s roads.
+pub fn train_source(
+    source: &mut dyn ColumnSource,
+    config: &TrainConfig,
+    progress: Option<&ProgressBar>,
+) -> Result<Trained> {
+    if config.model.task() == crate::modeling::Task::Classification {
+        let df = source.take_all()?;
+        return Ok(Trained::Classification(Box::new(train_classifier(
+            &df, config,
+        )?)));
+    }
+    Ok(Trained::Regression(Box::new(train_from(
+        source, config, progress,
+    )?)))
+}
+
 /// Trains `config` on `df` (see [`train_from`]); the frame is not changed.
 ///
 /// ```

@@ -46,7 +46,8 @@ pub(crate) async fn invocations(
     body: ScoringBody,
 ) -> Result<Response, ApiError> {
     let (prediction, model) = score_body(&state, body).await?;
-    let answer = Json(json!({ "predictions": prediction.prediction }));
+    // A classifier answers its labels, as MLflow's scikit-learn flavour does.
+    let answer = Json(json!({ "predictions": prediction.values() }));
     Ok(with_summary(answer.into_response(), &prediction, model))
 }
 

@@ -1,0 +1,158 @@
+//! What `train` prints for a classifier: the report as text (the held-out metrics, the
+//! confusion matrix and scikit-learn's `classification_report` rows) or as one JSON object.
+
+use ml_workflow::display::thousands;
+use ml_workflow::modeling::class_metrics::ClassMetrics;
+use ml_workflow::modeling::train::ClassifierReport;
+
+use super::train_output::{counted, settings, wrapped, Saved};
+
+/// The report as one JSON object (`--json`): the metrics under `test` with scikit-learn's
+/// names, `"task"` and `"classes"`.
+pub(crate) fn classifier_json(
+    report: &ClassifierReport,
+    name: &str,
+    saved: &Saved,
+) -> serde_json::Value {
+    let cv = report.cv_mean_std().map(|(mean, std)| {
+        serde_json::json!({ "accuracy": report.cv_accuracy, "mean_accuracy": mean, "std_accuracy": std })
+    });
+    serde_json::json!({
+        "dataset": name,
+        "task": "classification",
+        "target": report.config.target,
+        "classes": report.classes,
+        "features": report.preprocessor.feature_names,
+        "inputs": report.preprocessor.columns,
+        "model": report.spec.name(),
+        "folds": report.config.folds,
+        "rows": {
+            "train": report.rows_train,
+            "test": report.rows_test,
+            "without_target": report.rows_without_target,
+        },
+        "cv": cv,
+        "final": report.spec.params(),
+        "test": report.test,
+        "artifact": saved.path,
+        "name": saved.name,
+        "version": saved.version,
+    })
+}
+
+/// The report as text for people.
+pub(crate) fn classifier_text(report: &ClassifierReport, name: &str, saved: &Saved) -> String {
+    use std::fmt::Write as _;
+    let mut t = String::new();
+    let inputs = report.preprocessor.input_names();
+    let classes = report.classes.names();
+    let _ = writeln!(
+        t,
+        "{name}: {} classified from {} ({} training rows, {} held out, stratified):\n{}",
+        report.config.target,
+        counted(inputs.len(), "column"),
+        thousands(report.rows_train),
+        thousands(report.rows_test),
+        wrapped(&inputs)
+    );
+    let _ = writeln!(t, "  {} classes:\n{}", classes.len(), wrapped(&classes));
+    if report.rows_without_target > 0 {
+        let _ = writeln!(
+            t,
+            "  {} without a {} left out",
+            counted(report.rows_without_target, "row"),
+            report.config.target
+        );
+    }
+    match report.cv_mean_std() {
+        Some((mean, std)) => {
+            let _ = writeln!(
+                t,
+                "\n{}-fold stratified cross-validation of {}: accuracy {mean:.4} (std {std:.4})",
+                report.config.folds,
+                report.spec.name()
+            );
+        }
+        None => {
+            let _ = writeln!(t, "\nno cross-validation (--folds 0)");
+        }
+    }
+    let _ = writeln!(
+        t,
+        "\nfinal model: {}\n{}",
+        report.spec.name(),
+        wrapped(&settings(&report.spec.params()))
+    );
+    match &report.test {
+        Some(m) => t.push_str(&metrics_text(m, &classes)),
+        None => {
+            let _ = writeln!(
+                t,
+                "\nno held-out evaluation (--test-size 0): every row trained the model"
+            );
+        }
+    }
+    if let Some(path) = saved.path {
+        let _ = writeln!(
+            t,
+            "\nmodel artifact: {} (name {}, version {})",
+            path.display(),
+            saved.name,
+            saved.version
+        );
+    }
+    t
+}
+
+/// The held-out metrics, the per-class table and the confusion matrix.
+fn metrics_text(m: &ClassMetrics, classes: &[String]) -> String {
+    use std::fmt::Write as _;
+    let mut t = String::from("\nheld-out evaluation:\n");
+    let auc = m
+        .roc_auc
+        .map_or("undefined".to_string(), |a| format!("{a:.4}"));
+    let average = if classes.len() == 2 {
+        "positive class"
+    } else {
+        "macro"
+    };
+    let _ = writeln!(
+        t,
+        "  accuracy {:.4}   balanced accuracy {:.4}   log loss {:.4}   ROC AUC {auc}",
+        m.accuracy, m.balanced_accuracy, m.log_loss
+    );
+    let _ = writeln!(
+        t,
+        "  precision {:.4}   recall {:.4}   F1 {:.4} ({average})",
+        m.precision, m.recall, m.f1
+    );
+    let width = classes.iter().map(String::len).max().unwrap_or(5).max(5);
+    let _ = writeln!(
+        t,
+        "\n  {:width$}  precision  recall      F1  support",
+        "class"
+    );
+    for (name, s) in classes.iter().zip(&m.per_class) {
+        let _ = writeln!(
+            t,
+            "  {name:width$}  {:>9.4}  {:>6.4}  {:>6.4}  {:>7}",
+            s.precision, s.recall, s.f1, s.support
+        );
+    }
+    let _ = writeln!(t, "\n  confusion matrix (rows: actual, columns: predicted)");
+    let _ = writeln!(
+        t,
+        "  {:width$}  {}",
+        "",
+        classes
+            .iter()
+            .map(|c| format!("{c:>width$}"))
+            .collect::<Vec<_>>()
+            .join("  ")
+    );
+    for (name, row) in classes.iter().zip(&m.confusion) {
+        let cells: Vec<String> = row.iter().map(|n| format!("{n:>width$}")).collect();
+        let _ = writeln!(t, "  {name:width$}  {}", cells.join("  "));
+    }
+    t
+}
