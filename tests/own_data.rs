@@ -566,6 +566,9 @@ fn a_classifier_artifact_round_trips_and_answers_every_protocol_with_probabiliti
     assert_eq!(v2["outputs"][1]["shape"], serde_json::json!([2, 3]));
     let metadata = v2::model_metadata(&loaded);
     assert_eq!(metadata["outputs"][1]["shape"], serde_json::json!([-1, 3]));
+    let card = ml_workflow::serving::http::model_card(&loaded);
+    assert_eq!(card["task"], "classification");
+    assert_eq!(card["classes"][2], "Gentoo");
     // A regressor's answer has no probabilities.
     let regressor = Artifact::from_report(
         &train(&mixed(60), &linear_config(), None).expect("regressor"),

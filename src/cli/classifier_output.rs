@@ -92,15 +92,7 @@ pub(crate) fn classifier_text(report: &ClassifierReport, name: &str, saved: &Sav
             );
         }
     }
-    if let Some(path) = saved.path {
-        let _ = writeln!(
-            t,
-            "\nmodel artifact: {} (name {}, version {})",
-            path.display(),
-            saved.name,
-            saved.version
-        );
-    }
+    t.push_str(&saved.line());
     t
 }
 

@@ -26,7 +26,8 @@ pub(crate) struct TrainArgs {
     #[arg(long, conflicts_with = "csv", required_unless_present = "csv")]
     dataset: Option<String>,
     /// A CSV with a header: numbers, text, booleans and gaps. Unless flags say otherwise it
-    /// trains hist-gbm with 5 folds on 80 % of the rows and evaluates on the rest, seed 0.
+    /// trains hist-gbm with 5 folds on 80 % of the rows and evaluates on the rest, seed 0 (a
+    /// text or boolean target: logistic regression, stratified).
     #[arg(long, requires = "target")]
     csv: Option<PathBuf>,
     /// How the CSV is read.

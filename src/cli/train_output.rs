@@ -14,6 +14,20 @@ pub(crate) struct Saved<'a> {
     pub(crate) path: Option<&'a Path>,
 }
 
+impl Saved<'_> {
+    /// The report's last line, where the artifact went (empty with --no-save).
+    pub(crate) fn line(&self) -> String {
+        self.path.map_or_else(String::new, |path| {
+            format!(
+                "\nmodel artifact: {} (name {}, version {})\n",
+                path.display(),
+                self.name,
+                self.version
+            )
+        })
+    }
+}
+
 /// The report as one JSON object (`--json`).
 pub(crate) fn train_json(report: &TrainReport, name: &str, saved: &Saved) -> serde_json::Value {
     let best = report.search.best_result();
@@ -137,15 +151,7 @@ pub(crate) fn train_text(report: &TrainReport, name: &str, saved: &Saved) -> Str
             );
         }
     }
-    if let Some(path) = saved.path {
-        let _ = writeln!(
-            t,
-            "\nmodel artifact: {} (name {}, version {})",
-            path.display(),
-            saved.name,
-            saved.version
-        );
-    }
+    t.push_str(&saved.line());
     t
 }
 

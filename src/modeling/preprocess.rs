@@ -249,6 +249,24 @@ impl Preprocessor {
         })
     }
 
+    /// Fitted on the training rows of a split, with both parts as model features.
+    pub fn fit_split(
+        df: &DataFrame,
+        inputs: &[String],
+        (train, test): (&[usize], &[usize]),
+        options: PreprocessOptions,
+    ) -> Result<(Preprocessor, Array2<f64>, Array2<f64>)> {
+        let preprocessor = Preprocessor::fit(df, inputs, train, options)?;
+        let mut x = preprocessor.transform_each(df, &[train, test])?.into_iter();
+        let (Some(x_train), Some(x_test)) = (x.next(), x.next()) else {
+            return Err(Error::invalid(
+                "split",
+                "the preprocessing lost a part of the split",
+            ));
+        };
+        Ok((preprocessor, x_train, x_test))
+    }
+
     /// Rows `rows` of `df` as model features (rows × [`Preprocessor::width`]).
     pub fn transform(&self, df: &DataFrame, rows: &[usize]) -> Result<Array2<f64>> {
         let mut out = self.transform_each(df, &[rows])?;

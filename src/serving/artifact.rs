@@ -121,20 +121,12 @@ impl Artifact {
     /// An artifact from a training run on data `name` with checksum `sha256`.
     pub fn from_report(report: &TrainReport, name: &str, sha256: &str) -> Artifact {
         let best = report.search.best_result();
-        let mut artifact = Artifact {
-            format: FORMAT.into(),
-            format_version: FORMAT_VERSION,
-            crate_version: env!("CARGO_PKG_VERSION").into(),
-            name: String::new(),
-            version: String::new(),
-            created: None,
-            features: report.preprocessor.input_names(),
-            target: report.config.target.clone(),
-            classes: None,
-            preprocessing: report.preprocessor.clone(),
-            spec: report.final_spec.clone(),
-            model: report.model.clone(),
-            metrics: ArtifactMetrics {
+        Artifact::assembled(
+            &report.preprocessor,
+            &report.config.target,
+            None,
+            (&report.final_spec, &report.model),
+            ArtifactMetrics {
                 cv_mean_mse: best.map(|b| b.mean_mse),
                 cv_std_mse: best.map(|b| b.std_mse),
                 best_params: best.map(|b| b.params.clone()).unwrap_or_default(),
@@ -142,33 +134,23 @@ impl Artifact {
                 cv_accuracy: None,
                 classification: None,
             },
-            dataset: DataProvenance {
+            DataProvenance {
                 name: name.into(),
                 sha256: sha256.into(),
                 rows_train: report.rows_train,
                 rows_test: report.rows_test,
             },
-        };
-        artifact.fill_identity();
-        artifact
+        )
     }
 
     /// An artifact from a classifier's training run on data `name` with checksum `sha256`.
     pub fn from_classifier_report(report: &ClassifierReport, name: &str, sha256: &str) -> Artifact {
-        let mut artifact = Artifact {
-            format: FORMAT.into(),
-            format_version: FORMAT_VERSION,
-            crate_version: env!("CARGO_PKG_VERSION").into(),
-            name: String::new(),
-            version: String::new(),
-            created: None,
-            features: report.preprocessor.input_names(),
-            target: report.config.target.clone(),
-            classes: Some(report.classes.clone()),
-            preprocessing: report.preprocessor.clone(),
-            spec: report.spec.clone(),
-            model: report.model.clone(),
-            metrics: ArtifactMetrics {
+        Artifact::assembled(
+            &report.preprocessor,
+            &report.config.target,
+            Some(report.classes.clone()),
+            (&report.spec, &report.model),
+            ArtifactMetrics {
                 cv_mean_mse: None,
                 cv_std_mse: None,
                 best_params: ParamSet::default(),
@@ -176,12 +158,39 @@ impl Artifact {
                 cv_accuracy: report.cv_mean_std().map(|(mean, _)| mean),
                 classification: report.test.clone(),
             },
-            dataset: DataProvenance {
+            DataProvenance {
                 name: name.into(),
                 sha256: sha256.into(),
                 rows_train: report.rows_train,
                 rows_test: report.rows_test,
             },
+        )
+    }
+
+    /// The artifact of a fitted pipeline, named and versioned by default.
+    fn assembled(
+        preprocessor: &Preprocessor,
+        target: &str,
+        classes: Option<Classes>,
+        (spec, model): (&ModelSpec, &FittedModel),
+        metrics: ArtifactMetrics,
+        dataset: DataProvenance,
+    ) -> Artifact {
+        let mut artifact = Artifact {
+            format: FORMAT.into(),
+            format_version: FORMAT_VERSION,
+            crate_version: env!("CARGO_PKG_VERSION").into(),
+            name: String::new(),
+            version: String::new(),
+            created: None,
+            features: preprocessor.input_names(),
+            target: target.into(),
+            classes,
+            preprocessing: preprocessor.clone(),
+            spec: spec.clone(),
+            model: model.clone(),
+            metrics,
+            dataset,
         };
         artifact.fill_identity();
         artifact

@@ -99,16 +99,8 @@ pub fn train_classifier(df: &DataFrame, config: &TrainConfig) -> Result<Classifi
         max_categories: config.max_categories,
         impute: true,
     };
-    let preprocessor = Preprocessor::fit(df, &inputs, &train_rows, options)?;
-    let mut x = preprocessor
-        .transform_each(df, &[&train_rows, &test_rows])?
-        .into_iter();
-    let (Some(x_train), Some(x_test)) = (x.next(), x.next()) else {
-        return Err(Error::invalid(
-            "split",
-            "the preprocessing lost a part of the split",
-        ));
-    };
+    let (preprocessor, x_train, x_test) =
+        Preprocessor::fit_split(df, &inputs, (&train_rows, &test_rows), options)?;
     let pick =
         |positions: &[usize]| -> Array1<usize> { positions.iter().map(|&p| codes[p]).collect() };
     let (y_train, y_test) = (pick(&split.train), pick(&split.test));

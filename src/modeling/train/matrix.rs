@@ -58,16 +58,8 @@ impl Prepared {
             max_categories: config.max_categories,
             impute: !config.model.handles_missing(),
         };
-        let preprocessor = Preprocessor::fit(df, &inputs, &train_rows, options)?;
-        let mut x = preprocessor
-            .transform_each(df, &[&train_rows, &test_rows])?
-            .into_iter();
-        let (Some(x_train), Some(x_test)) = (x.next(), x.next()) else {
-            return Err(Error::invalid(
-                "split",
-                "the preprocessing lost a part of the split",
-            ));
-        };
+        let (preprocessor, x_train, x_test) =
+            Preprocessor::fit_split(df, &inputs, (&train_rows, &test_rows), options)?;
         Ok(Prepared {
             x_train,
             y_train: y.select(Axis(0), &split.train),

@@ -20,6 +20,8 @@ pub fn model_card(artifact: &Artifact) -> Value {
         "feature_names_out": artifact.preprocessing.feature_names,
         "ignored_columns": artifact.preprocessing.ignored_columns,
         "target": artifact.target,
+        "task": if artifact.classes.is_some() { "classification" } else { "regression" },
+        "classes": artifact.classes,
         "model": { "kind": artifact.spec.name(), "params": artifact.spec.params() },
         "scaler": artifact.preprocessing.scaler,
         "metrics": artifact.metrics,
