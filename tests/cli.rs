@@ -1181,3 +1181,47 @@ fn a_text_target_trains_a_classifier_whose_artifact_answers_labels_and_probabili
     ]));
     assert_eq!(json["rows"]["without_target"], 11);
 }
+
+#[test]
+fn a_whole_number_target_with_few_values_gets_a_hint_and_task_classifies_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = dir.path().join("churn.csv");
+    let mut text = String::from("tenure,plan,churned\n");
+    for i in 0..120 {
+        let tenure = (i * 7) % 60;
+        let churned = u8::from(tenure < 20 || i % 9 == 0);
+        text.push_str(&format!("{tenure},{},{churned}\n", ["basic", "pro"][i % 2]));
+    }
+    std::fs::write(&csv, text).expect("csv");
+    let csv = csv.to_str().expect("path");
+    let json = stdout_json(&run(&[
+        "train",
+        "--csv",
+        csv,
+        "--target",
+        "churned",
+        "--model",
+        "linear",
+        "--no-save",
+        "--json",
+    ]));
+    let warnings = json["warnings"].to_string();
+    assert!(warnings.contains("--task classification"), "{warnings}");
+    let json = stdout_json(&run(&[
+        "train",
+        "--csv",
+        csv,
+        "--target",
+        "churned",
+        "--task",
+        "classification",
+        "--no-save",
+        "--json",
+    ]));
+    assert_eq!(json["task"], "classification");
+    // The classes keep the target's type: integers, sorted by value.
+    assert_eq!(json["classes"], serde_json::json!([0, 1]));
+    assert!(json["test"]["roc_auc"]
+        .as_f64()
+        .is_some_and(|auc| auc > 0.5));
+}

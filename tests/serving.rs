@@ -1008,3 +1008,83 @@ fn the_home_pages_example_uses_the_address_the_client_reached() {
     let text = String::from_utf8_lossy(&raw);
     assert!(!text.contains("<script>x"), "{text}");
 }
+
+/// A classifier on penguins (logistic, no folds), served.
+fn classifier_server() -> SocketAddr {
+    let dir = std::env::var("ML_WORKFLOW_DATA")
+        .unwrap_or_else(|_| format!("{}/../shared/data", env!("CARGO_MANIFEST_DIR")));
+    let df = ml_workflow::ingest::csv::CsvReader::new()
+        .read(format!("{dir}/penguins.csv"))
+        .expect("penguins.csv");
+    let config = ml_workflow::modeling::train::TrainConfig::for_target("species")
+        .model("logistic")
+        .expect("logistic")
+        .folds(0);
+    let report = ml_workflow::modeling::train::train_classifier(&df, &config).expect("classifier");
+    start_with(
+        Artifact::from_classifier_report(&report, "penguins", "test"),
+        ServerConfig::default(),
+    )
+}
+
+#[test]
+fn a_served_classifier_answers_labels_and_probabilities_on_every_protocol() {
+    let addr = classifier_server();
+    let row = r#"{"island":"Dream","bill_length_mm":50,"bill_depth_mm":19,"flipper_length_mm":200,"body_mass_g":3800,"sex":"female","year":2008}"#;
+    let post = |path: &str, body: &str| {
+        request(
+            addr,
+            "POST",
+            path,
+            Some("application/json"),
+            body.as_bytes(),
+        )
+    };
+    let own = post("/predict", &format!("[{row}]")).json();
+    assert_eq!(own["prediction"], json!(["Chinstrap"]));
+    let probabilities = &own["probabilities"][0];
+    assert_eq!(probabilities.as_array().map(Vec::len), Some(3));
+    // MLflow: labels, or the probabilities when params ask for predict_proba.
+    let labels = post(
+        "/invocations",
+        &format!(r#"{{"dataframe_records":[{row}]}}"#),
+    )
+    .json();
+    assert_eq!(labels["predictions"], json!(["Chinstrap"]));
+    let proba = post(
+        "/invocations",
+        &format!(
+            r#"{{"dataframe_records":[{row}],"params":{{"predict_method":"predict_proba"}}}}"#
+        ),
+    )
+    .json();
+    assert_eq!(&proba["predictions"][0], probabilities);
+    let refused = post(
+        "/invocations",
+        &format!(r#"{{"dataframe_records":[{row}],"params":{{"predict_method":"predict_log"}}}}"#),
+    );
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    // v2: both outputs, listed in the metadata.
+    let metadata = request(addr, "GET", "/v2/models/penguins", None, b"").json();
+    assert_eq!(metadata["outputs"][1]["name"], "predict_proba");
+    let card = request(addr, "GET", "/model", None, b"").json();
+    assert_eq!(card["task"], "classification");
+}
+
+#[test]
+fn predict_proba_is_refused_for_a_regressor() {
+    let addr = server();
+    let records = houses(1).to_json(Orient::Records);
+    let body = format!(
+        r#"{{"dataframe_records":{records},"params":{{"predict_method":"predict_proba"}}}}"#
+    );
+    let reply = request(
+        addr,
+        "POST",
+        "/invocations",
+        Some("application/json"),
+        body.as_bytes(),
+    );
+    assert_eq!(reply.status, 400, "{}", reply.body);
+    assert!(reply.body.contains("regressor"), "{}", reply.body);
+}

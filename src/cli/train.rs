@@ -116,23 +116,40 @@ impl From<TaskArg> for Task {
 }
 
 /// The task a target's column asks for: classification for text or booleans, else
-/// regression. For a CSV only its first rows are read (the whole file is read to train).
-fn target_task(df: &polars::prelude::DataFrame, target: &str) -> Task {
+/// regression, with a hint when a whole-number target has few values (0/1, grades), which is
+/// likely a class. For a CSV only its first rows are read (the whole file is read to train).
+fn target_task(df: &polars::prelude::DataFrame, target: &str) -> (Task, Option<String>) {
     use polars::prelude::DataType;
-    match df.column(target).map(|c| c.dtype().clone()) {
-        Ok(DataType::String | DataType::Boolean) => Task::Classification,
-        _ => Task::Regression,
+    let Ok(column) = df.column(target) else {
+        return (Task::Regression, None);
+    };
+    match column.dtype() {
+        DataType::String | DataType::Boolean => (Task::Classification, None),
+        dtype if dtype.is_integer() => {
+            // Two values, or up to ten each on many rows (grades, ratings), look like classes.
+            let distinct = column.n_unique().unwrap_or(usize::MAX);
+            let rows = column.len();
+            let classes_like = distinct <= 2 || (distinct <= 10 && rows >= 20 * distinct);
+            let hint = classes_like.then(|| {
+                format!(
+                    "the target {target:?} holds whole numbers with only {distinct} distinct \
+                     values: it is regressed; pass --task classification to classify it"
+                )
+            });
+            (Task::Regression, hint)
+        }
+        _ => (Task::Regression, None),
     }
 }
 
 /// [`target_task`] on the first 256 KiB of `csv` (cut after its last whole line); regression
 /// when that cannot be read (training then reads the file and says what is wrong).
-fn csv_target_task(csv: &Path, options: &CsvOptions, target: &str) -> Task {
+fn csv_target_task(csv: &Path, options: &CsvOptions, target: &str) -> (Task, Option<String>) {
     use std::io::Read as _;
     let mut head = Vec::new();
     let read = std::fs::File::open(csv).and_then(|f| f.take(256 << 10).read_to_end(&mut head));
     if read.is_err() {
-        return Task::Regression;
+        return (Task::Regression, None);
     }
     if let Some(end) = head.iter().rposition(|&b| b == b'\n') {
         head.truncate(end + 1);
@@ -140,7 +157,7 @@ fn csv_target_task(csv: &Path, options: &CsvOptions, target: &str) -> Task {
     let reader = options.reader().columns(&[target.to_string()]);
     reader
         .parse(&head, &csv.display().to_string())
-        .map_or(Task::Regression, |df| target_task(&df, target))
+        .map_or((Task::Regression, None), |df| target_task(&df, target))
 }
 
 /// `--model`'s parser: the registry's names and aliases (listed in the help, each with its
@@ -335,7 +352,7 @@ pub(crate) fn run(args: TrainArgs) -> anyhow::Result<()> {
         ProgressStyle::with_template("cross-validation {bar:30} {pos}/{len} fold fits [{elapsed}]")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let (trained, name, sha256) = match (&args.dataset, &args.csv) {
+    let (trained, name, sha256, hint) = match (&args.dataset, &args.csv) {
         (Some(name), _) => {
             let spec = datasets::dataset(name)?;
             let path = Cache::new(ingest::data_dir())
@@ -343,23 +360,25 @@ pub(crate) fn run(args: TrainArgs) -> anyhow::Result<()> {
                 .fetch(&spec)?;
             let df = ingest::read_dataset_file(&spec, &path)?;
             let target = args.target.clone().unwrap_or_default();
-            let task = args
-                .task
-                .map_or_else(|| target_task(&df, &target), Task::from);
+            let (task, hint) = match args.task {
+                Some(task) => (task.into(), None),
+                None => target_task(&df, &target),
+            };
             let config = train_config(&args, task)?;
             let mut source = FrameColumns::new(df);
             (
                 train::train_source(&mut source, &config, Some(&progress))?,
                 spec.name.to_string(),
                 spec.sha256.to_string(),
+                hint,
             )
         }
         (None, Some(csv)) => {
             let target = args.target.clone().unwrap_or_default();
-            let task = args.task.map_or_else(
-                || csv_target_task(csv, &args.csv_options, &target),
-                Task::from,
-            );
+            let (task, hint) = match args.task {
+                Some(task) => (task.into(), None),
+                None => csv_target_task(csv, &args.csv_options, &target),
+            };
             let config = train_config(&args, task)?;
             // The file's digest (for the artifact's provenance) is computed beside the training.
             let (sha, trained) = std::thread::scope(|scope| {
@@ -371,7 +390,7 @@ pub(crate) fn run(args: TrainArgs) -> anyhow::Result<()> {
                 Ok::<_, ml_workflow::Error>((sha.join(), trained))
             })?;
             let sha = sha.map_err(|_| anyhow::anyhow!("hashing {} failed", csv.display()))??;
-            (trained?, csv.display().to_string(), sha)
+            (trained?, csv.display().to_string(), sha, hint)
         }
         (None, None) => anyhow::bail!("give --dataset NAME or --csv FILE --target COLUMN"),
     };
@@ -389,6 +408,7 @@ pub(crate) fn run(args: TrainArgs) -> anyhow::Result<()> {
         ),
     };
     let mut warnings = ingest::category_warnings(&preprocessor.columns);
+    warnings.extend(hint);
     let mut artifact =
         artifact.with_identity(args.name.as_deref(), args.model_version.as_deref())?;
     if args.timestamp {

@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 use super::api_doc::{ErrorBody, InvocationsBody, MlflowRequest};
 use super::api_error::ApiError;
-use super::extract::{ScoringBody, V2Body};
+use super::extract::{Format, ScoringBody, V2Body};
 use super::loaded::Loaded;
 use super::routes::{
     MLFLOW_INVOCATIONS, MLFLOW_PING, MLFLOW_VERSION, V2, V2_INFER, V2_INFER_VERSION, V2_LIVE,
@@ -30,7 +30,7 @@ use crate::serving::v2::{self, InferRequest};
     post,
     path = MLFLOW_INVOCATIONS,
     tag = "mlflow",
-    request_body(content((MlflowRequest = "application/json"), (String = "text/csv")), description = "MLflow's scoring input: dataframe_split, dataframe_records, instances or inputs (params accepted and not used), or CSV with a header row"),
+    request_body(content((MlflowRequest = "application/json"), (String = "text/csv")), description = "MLflow's scoring input: dataframe_split, dataframe_records, instances or inputs (params: predict_method \"predict_proba\" answers a classifier's probabilities), or CSV with a header row"),
     responses(
         (status = 200, description = "One prediction per row", body = InvocationsBody),
         (status = 400, description = "Malformed body or unknown shape", body = ErrorBody),
@@ -45,10 +45,48 @@ pub(crate) async fn invocations(
     State(state): State<Arc<AppState>>,
     body: ScoringBody,
 ) -> Result<Response, ApiError> {
+    let method = match body.format {
+        Format::Json => predict_method(&body.bytes),
+        Format::Csv => None,
+    };
     let (prediction, model) = score_body(&state, body).await?;
-    // A classifier answers its labels, as MLflow's scikit-learn flavour does.
-    let answer = Json(json!({ "predictions": prediction.values() }));
+    // A classifier answers its labels, as MLflow's scikit-learn flavour does, or its
+    // probabilities when `params` asks for `predict_method: "predict_proba"`.
+    let predictions = match (method.as_deref(), &prediction.probabilities) {
+        (None | Some("predict"), _) => json!(prediction.values()),
+        (Some("predict_proba"), Some(probabilities)) => json!(probabilities),
+        (Some("predict_proba"), None) => {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "predict_method \"predict_proba\": this model is a regressor, it has no class probabilities",
+            ))
+        }
+        (Some(other), _) => {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                format!("predict_method {other:?} is not one of \"predict\", \"predict_proba\""),
+            ))
+        }
+    };
+    let answer = Json(json!({ "predictions": predictions }));
     Ok(with_summary(answer.into_response(), &prediction, model))
+}
+
+/// MLflow's `params.predict_method` in a JSON body, when it names one (the rest of the body is
+/// skipped, not built).
+fn predict_method(body: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Params {
+        predict_method: Option<String>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Wrapper {
+        params: Option<Params>,
+    }
+    serde_json::from_slice::<Wrapper>(body)
+        .ok()?
+        .params?
+        .predict_method
 }
 
 /// MLflow's `GET /ping`: 200 while ready.

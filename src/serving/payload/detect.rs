@@ -75,7 +75,9 @@ pub(super) fn mlflow(entries: &[(String, Json)]) -> Result<Option<Shape<'_>>, Pa
         return Ok(None);
     }
     if entries.len() > 1 {
-        tracing::info!("MLflow params in the request are accepted and not used by this model");
+        tracing::info!(
+            "MLflow params in the request other than predict_method are accepted and not used"
+        );
     }
     if !MLFLOW_KEYS.contains(&key.as_str()) || value.is_object_of_scalars() {
         return Ok(None);
