@@ -8,7 +8,6 @@ answers for the same rows: the labels, and each row's class probabilities.
 import json
 import os
 import pathlib
-import subprocess
 import urllib.request
 
 import numpy as np
@@ -17,7 +16,7 @@ import pytest
 import tritonclient.http as triton
 from mlflow.pyfunc.scoring_server.client import ScoringServerClient
 
-from test_clients import BIN, ROOT, free_port
+from test_clients import ROOT, trained_server
 
 CLASSES = ["Adelie", "Chinstrap", "Gentoo"]
 
@@ -32,21 +31,9 @@ def penguins():
 def server(tmp_path_factory, penguins):
     model = tmp_path_factory.mktemp("model") / "penguins.json"
     data = pathlib.Path(os.environ.get("ML_WORKFLOW_DATA", ROOT / "data")) / "penguins.csv"
-    subprocess.run(
-        [BIN, "train", "--csv", str(data), "--target", "species", "--out", str(model),
-         "--name", "penguins"],
-        check=True, capture_output=True,
+    yield from trained_server(
+        model, ["--csv", str(data), "--target", "species", "--name", "penguins"]
     )
-    port = free_port()
-    proc = subprocess.Popen(
-        [BIN, "serve", "--model", str(model), "--addr", f"127.0.0.1:{port}"],
-        stderr=subprocess.DEVNULL,
-    )
-    client = ScoringServerClient("127.0.0.1", port)
-    client.wait_server_ready(timeout=30, scoring_server_proc=proc)
-    yield port
-    proc.terminate()
-    proc.wait(timeout=15)
 
 
 def rows(penguins):

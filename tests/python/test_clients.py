@@ -36,14 +36,10 @@ def free_port():
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    model = tmp_path_factory.mktemp("model") / "model.json"
-    subprocess.run(
-        [BIN, "train", "--dataset", "boston-housing", "--out", str(model),
-         "--name", "boston", "--version", "7"],
-        check=True, capture_output=True,
-    )
+def trained_server(model, train_args):
+    """Trains `model` with `train_args`, serves it on a free port and yields the port until the
+    module's tests are done."""
+    subprocess.run([BIN, "train", *train_args, "--out", str(model)], check=True, capture_output=True)
     port = free_port()
     proc = subprocess.Popen(
         [BIN, "serve", "--model", str(model), "--addr", f"127.0.0.1:{port}"],
@@ -54,6 +50,14 @@ def server(tmp_path_factory):
     yield port
     proc.terminate()
     proc.wait(timeout=15)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    model = tmp_path_factory.mktemp("model") / "model.json"
+    yield from trained_server(
+        model, ["--dataset", "boston-housing", "--name", "boston", "--version", "7"]
+    )
 
 
 @pytest.fixture(scope="module")

@@ -72,9 +72,10 @@ pub(crate) async fn invocations(
     Ok(with_summary(answer.into_response(), &prediction, model))
 }
 
-/// MLflow's `params.predict_method` in a JSON body, when it names one (the rest of the body is
-/// skipped, not built).
+/// MLflow's `params.predict_method` in a JSON body, when it names one. Every `/invocations`
+/// body passes here: one without the key is not parsed a second time.
 fn predict_method(body: &[u8]) -> Option<String> {
+    memchr::memmem::find(body, b"predict_method")?;
     #[derive(serde::Deserialize)]
     struct Params {
         predict_method: Option<String>,
