@@ -110,7 +110,7 @@ run: build setup
 	$(BIN) datasets
 	VENV=$(VENV) scripts/run_notebooks.sh
 	@echo
-	@echo "notebooks executed in place: notebooks/01-height-weight.ipynb, notebooks/02-boston-housing.ipynb, notebooks/03-your-own-data.ipynb"
+	@echo "notebooks executed in place: notebooks/01-height-weight.ipynb, notebooks/02-boston-housing.ipynb, notebooks/03-your-own-data.ipynb, notebooks/04-classification.ipynb"
 	@echo "model artifact: models/boston-housing.json  (serve it: make serve, or $(BIN) serve --model models/boston-housing.json)"
 
 serve: build models/boston-housing.json

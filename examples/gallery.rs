@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use ml_workflow::plots::{self, Labels, Line, Svg};
+use ml_workflow::polars_ext::column_gaps_as_nan;
 use ml_workflow::prelude::*;
 use serde_json::{json, Value};
 
@@ -32,6 +33,7 @@ fn main() -> Result<()> {
     );
     let mut entries = height_weight()?;
     entries.extend(boston()?);
+    entries.extend(penguins()?);
     for dir in ["rust", "data"] {
         std::fs::create_dir_all(out.join(dir)).with_context(|| format!("creating {dir}"))?;
     }
@@ -228,6 +230,113 @@ fn boston() -> Result<Vec<Entry>> {
             labels: grid,
             data: json!({"lines": [{"name": "mean MSE", "x": stages, "y": cv}], "log_y": false}),
         },
+    ])
+}
+
+/// Notebook 04's charts, with its calls: the pair plot, the classifiers' spot check, the
+/// confusion matrix (counts and shares), the ROC and precision–recall curves.
+fn penguins() -> Result<Vec<Entry>> {
+    let df = load_dataset("penguins")?;
+    let config = preset("penguins")?;
+    let prepared = ClassPrepared::new(&df, &config)?;
+    let spot = prepared.spot_check(&config)?;
+    let report = train_classifier(&df, &config)?;
+    let test = report.test.as_ref().context("held-out rows")?;
+    let classes = report.classes.names();
+    let numeric = [
+        "bill_length_mm",
+        "bill_depth_mm",
+        "flipper_length_mm",
+        "body_mass_g",
+    ];
+    let columns: serde_json::Map<String, Value> = numeric
+        .iter()
+        .map(|c| Ok((c.to_string(), json!(column_gaps_as_nan(&df, c)?))))
+        .collect::<Result<_>>()?;
+    let species: Vec<Option<String>> = df
+        .column("species")?
+        .str()?
+        .iter()
+        .map(|s| s.map(String::from))
+        .collect();
+    let pair = pairplot(&df, &numeric, "species")?;
+    let pair_title = pair.title().unwrap_or_default();
+    let curves = |positive_share: bool| -> Value {
+        let ks: Vec<usize> = (0..classes.len()).collect();
+        json!(ks
+            .iter()
+            .map(|&c| {
+                let proba = report.test_proba.column(c).to_vec();
+                let actual: Vec<bool> = report.test_actual.iter().map(|&a| a == c).collect();
+                json!({"name": classes[c], "score": proba, "positive": actual,
+                       "share": positive_share})
+            })
+            .collect::<Vec<_>>())
+    };
+    let names: Vec<String> = spot.results.iter().map(|(l, _)| l.clone()).collect();
+    let means: Vec<f64> = spot.results.iter().map(|(_, r)| -r.mean).collect();
+    let stds: Vec<f64> = spot.results.iter().map(|(_, r)| r.std).collect();
+    let spot_svg = spot.chart()?;
+    let entry = |name, kind, svg: Svg, x: &str, y: &str, data| {
+        let title = svg.title().unwrap_or_default();
+        Entry {
+            name,
+            kind,
+            notebook: "04-classification",
+            labels: Labels::new(title, x, y),
+            svg,
+            data,
+        }
+    };
+    Ok(vec![
+        entry(
+            "pairplot",
+            "pairplot",
+            pair,
+            "",
+            "",
+            json!({"columns": columns, "hue": species, "hue_name": "species", "title": pair_title}),
+        ),
+        entry(
+            "class_spot_check",
+            "bar_chart",
+            spot_svg,
+            "Log loss",
+            "",
+            json!({"names": names, "values": means, "errors": stds}),
+        ),
+        entry(
+            "confusion_matrix",
+            "confusion_matrix",
+            report.confusion_chart(false)?,
+            "Predicted label",
+            "True label",
+            json!({"matrix": test.confusion, "classes": classes, "normalize": false}),
+        ),
+        entry(
+            "confusion_matrix_normalized",
+            "confusion_matrix",
+            report.confusion_chart(true)?,
+            "Predicted label",
+            "True label",
+            json!({"matrix": test.confusion, "classes": classes, "normalize": true}),
+        ),
+        entry(
+            "roc_curves",
+            "roc",
+            report.roc_chart()?,
+            "False positive rate",
+            "True positive rate",
+            json!({"curves": curves(false)}),
+        ),
+        entry(
+            "precision_recall",
+            "precision_recall",
+            report.precision_recall_chart()?,
+            "Recall",
+            "Precision",
+            json!({"curves": curves(true)}),
+        ),
     ])
 }
 

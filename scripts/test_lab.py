@@ -42,7 +42,7 @@ if not VENV.is_absolute():
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 NOTEBOOK_TIMEOUT = float(os.environ.get("LAB_TIMEOUT", "900"))
 CONCURRENT = ["01-height-weight.ipynb", "02-boston-housing.ipynb"]
-THEN = ["03-your-own-data.ipynb"]
+THEN = ["03-your-own-data.ipynb", "04-classification.ipynb"]
 
 # JupyterLab's user settings for the run: timing in the cells' metadata, every cell rendered
 # (no windowing: charts below the fold have a real size), no news/update popup, no autosave.

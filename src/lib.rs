@@ -59,17 +59,22 @@ pub mod prelude {
     pub use crate::error::{Error, Result};
     pub use crate::ingest::csv::{CsvReader, Separator};
     pub use crate::ingest::{load_dataset, read_csv};
+    pub use crate::modeling::classify::ClassScoring;
     pub use crate::modeling::gradient_descent::{GdParams, Init};
     pub use crate::modeling::search::{spot_check, Grid};
     pub use crate::modeling::sklearn_rng::NumpyRandomState;
-    pub use crate::modeling::train::{train, Prepared, TrainConfig, TrainReport};
+    pub use crate::modeling::train::{
+        train, train_classifier, ClassPrepared, ClassifierReport, Prepared, TrainConfig,
+        TrainReport,
+    };
     pub use crate::modeling::xy::XySplit;
     pub use crate::modeling::{
         spot_check_models, Evaluation, KFold, Metrics, ModelSpec, Preprocessor, StandardScaler,
     };
     pub use crate::plots::{
-        actual_vs_predicted, bar_chart, feature_importances, fitted_line, heatmap, kde_jointplot,
-        line_chart, lmplot, loss_curve, residuals, scatter, Labels, Line, Svg,
+        actual_vs_predicted, bar_chart, confusion_matrix, feature_importances, fitted_line,
+        heatmap, kde_jointplot, line_chart, lmplot, loss_curve, pairplot, precision_recall_curves,
+        residuals, roc_curves, scatter, Labels, Line, Svg,
     };
     pub use crate::polars_ext::{column_f64, column_names, drop_columns, from_columns, to_matrix};
     pub use crate::report::compare;

@@ -90,7 +90,7 @@ fn errors_are_one_line_with_nonzero_exit() {
 }
 
 #[test]
-fn datasets_lists_both_with_cache_state() {
+fn datasets_lists_every_registered_one() {
     let v = stdout_json(&run(&["datasets", "--json"]));
     let names: Vec<&str> = v["datasets"]
         .as_array()
@@ -98,7 +98,7 @@ fn datasets_lists_both_with_cache_state() {
         .iter()
         .map(|d| d["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["height-weight", "boston-housing"]);
+    assert_eq!(names, ["height-weight", "boston-housing", "penguins"]);
 }
 
 fn stderr_of(out: &Output) -> String {
@@ -180,12 +180,76 @@ fn every_registered_dataset_trains_with_its_preset() {
         ]));
         let preset = ml_workflow::datasets::preset(&spec.name).unwrap();
         assert_eq!(v["target"], preset.target.as_str(), "{}", spec.name);
-        assert!(
-            v["test"]["r2"].as_f64().unwrap() > 0.2,
-            "{}: {v}",
-            spec.name
-        );
+        let score = if v["task"] == "classification" {
+            v["test"]["accuracy"].as_f64().unwrap() - 0.7
+        } else {
+            v["test"]["r2"].as_f64().unwrap() - 0.2
+        };
+        assert!(score > 0.0, "{}: {v}", spec.name);
     }
+}
+
+#[test]
+fn a_classifiers_grid_is_ranked_by_its_scoring() {
+    // The penguins preset: logistic regression's C on 5 stratified folds by log loss.
+    let v = stdout_json(&run(&[
+        "train",
+        "--dataset",
+        "penguins",
+        "--json",
+        "--no-save",
+    ]));
+    assert_eq!(v["task"], "classification");
+    assert_eq!(v["cv"]["scoring"], "neg_log_loss");
+    let grid = v["cv"]["grid"].as_array().expect("the grid's rows");
+    assert_eq!(grid.len(), 5);
+    let means: Vec<f64> = grid.iter().map(|r| r["mean"].as_f64().unwrap()).collect();
+    let best = v["cv"]["best_index"].as_u64().unwrap() as usize;
+    assert!(
+        means.iter().all(|m| *m <= means[best] && *m < 0.0),
+        "{means:?}"
+    );
+    assert_eq!(v["final"]["c"], grid[best]["params"]["C"]);
+    // --scoring picks another ranking; a regressor has none to pick.
+    let v = stdout_json(&run(&[
+        "train",
+        "--dataset",
+        "penguins",
+        "--scoring",
+        "balanced_accuracy",
+        "--grid",
+        "C=0.001,1",
+        "--json",
+        "--no-save",
+    ]));
+    assert_eq!(v["cv"]["scoring"], "balanced_accuracy");
+    assert_eq!(v["cv"]["best_index"], 1, "{v}");
+    let out = run(&[
+        "train",
+        "--dataset",
+        "boston-housing",
+        "--scoring",
+        "accuracy",
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        stderr_of(&out).contains("--scoring accuracy"),
+        "{}",
+        stderr_of(&out)
+    );
+    let out = run(&[
+        "train",
+        "--dataset",
+        "penguins",
+        "--scoring",
+        "auc",
+        "--no-save",
+    ]);
+    assert!(
+        stderr_of(&out).contains("neg_log_loss"),
+        "{}",
+        stderr_of(&out)
+    );
 }
 
 #[test]

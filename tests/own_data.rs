@@ -521,7 +521,7 @@ fn a_text_target_is_classified_as_scikit_learns_pipeline_does() {
     let test = report.test.expect("held-out metrics");
     assert_close(test.accuracy, 0.9855072463768116, 1e-12, "accuracy");
     assert_close(test.log_loss, 0.051263501110221245, 1e-3, "log loss");
-    assert_eq!(report.cv_accuracy.len(), 5);
+    assert_eq!(report.search.results[0].folds.len(), 5);
     // A numeric target is a regressor's.
     let numeric = TrainConfig {
         target: "bill_length_mm".into(),
@@ -559,7 +559,7 @@ fn a_classifier_artifact_round_trips_and_answers_every_protocol_with_probabiliti
     );
     assert_eq!(json["probabilities"].as_array().map(Vec::len), Some(2));
     // Open Inference Protocol v2: the labels as BYTES and the probabilities as FP64 [N, K].
-    let v2 = v2::infer_response(&loaded, None, &answer);
+    let v2 = v2::infer_response(&loaded, None, &answer, None);
     assert_eq!(v2["outputs"][0]["datatype"], "BYTES");
     assert_eq!(v2["outputs"][0]["data"][0], "Gentoo");
     assert_eq!(v2["outputs"][1]["name"], "predict_proba");

@@ -332,7 +332,103 @@ fn all_charts() -> Vec<(&'static str, Svg)> {
             "heatmap",
             heatmap(&correlation(&df).unwrap(), "Correlations").unwrap(),
         ),
+        (
+            "confusion_matrix",
+            confusion_matrix(&confusion(), &species(), false, "Confusion matrix").unwrap(),
+        ),
+        (
+            "confusion_matrix_normalized",
+            confusion_matrix(&confusion(), &species(), true, "Confusion matrix (shares)").unwrap(),
+        ),
+        ("roc_curves", roc_curves(&curves(), "ROC").unwrap()),
+        (
+            "precision_recall",
+            precision_recall_curves(&curves(), &[0.4, 0.35, 0.25], "Precision–recall").unwrap(),
+        ),
+        ("pairplot", pairplot(&by_kind(), &[], "kind").unwrap()),
     ]
+}
+
+fn confusion() -> Vec<Vec<usize>> {
+    vec![vec![29, 1, 0], vec![0, 14, 0], vec![1, 0, 24]]
+}
+
+fn species() -> Vec<String> {
+    ["Adelie", "Chinstrap", "Gentoo"].map(String::from).to_vec()
+}
+
+/// Three made-up curves on the unit square.
+fn curves() -> Vec<Line> {
+    (0..3)
+        .map(|c| Line {
+            name: format!("{} (AUC = 0.9{c})", species()[c]),
+            points: (0..=20)
+                .map(|i| {
+                    let x = f64::from(i) / 20.0;
+                    (x, x.powf(0.2 + 0.1 * c as f64))
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// Two numeric columns, one with a gap, and a text class with a gap.
+fn by_kind() -> polars::prelude::DataFrame {
+    let (x, y) = data(300);
+    let mut x: Vec<Option<f64>> = x.into_iter().map(Some).collect();
+    x[5] = None;
+    let kind: Vec<Option<&str>> = (0..300)
+        .map(|i| match i % 7 {
+            0 => None,
+            1 | 2 => Some("small"),
+            _ => Some("large"),
+        })
+        .collect();
+    polars::df!("width" => x, "height" => y, "kind" => kind).unwrap()
+}
+
+#[test]
+fn classifier_charts_say_what_they_show() {
+    let svg = confusion_matrix(&confusion(), &species(), false, "Confusion matrix").unwrap();
+    assert_labelled(
+        &svg,
+        &["True label", "Predicted label", "Chinstrap", "29", "24"],
+    );
+    let shares = confusion_matrix(&confusion(), &species(), true, "Shares").unwrap();
+    // Adelie's row: 29 of 30 and 1 of 30, two decimals; the colour bar runs 0 to 1.
+    assert_labelled(&shares, &["0.97", "0.03", "1.00"]);
+    assert!(numeric_labels(&shares).iter().any(|t| t == "0.2"));
+    let roc = roc_curves(&curves(), "ROC").unwrap();
+    assert_labelled(
+        &roc,
+        &[
+            "False positive rate",
+            "True positive rate",
+            "Gentoo (AUC = 0.92)",
+            "Chance",
+        ],
+    );
+    let bad = Line {
+        name: "x".into(),
+        points: vec![(0.0, 1.5)],
+    };
+    assert!(
+        roc_curves(&[bad], "ROC").is_err(),
+        "a point off the unit square"
+    );
+    let pair = pairplot(&by_kind(), &[], "kind").unwrap();
+    // Both classes in the legend, sorted; every numeric column named on its axis.
+    let t = texts(&pair);
+    let (large, small) = (
+        t.iter().position(|x| x.trim() == "large").expect("large"),
+        t.iter().position(|x| x.trim() == "small").expect("small"),
+    );
+    assert!(large < small, "{t:?}");
+    assert_labelled(&pair, &["width", "height", "kind"]);
+    assert!(
+        pairplot(&by_kind(), &["kind"], "kind").is_err(),
+        "text is not a pair plot's column"
+    );
 }
 
 #[test]

@@ -1069,6 +1069,53 @@ fn a_served_classifier_answers_labels_and_probabilities_on_every_protocol() {
     assert_eq!(metadata["outputs"][1]["name"], "predict_proba");
     let card = request(addr, "GET", "/model", None, b"").json();
     assert_eq!(card["task"], "classification");
+    // OpenAPI describes the labels (one of the classes) and the probabilities.
+    let doc = request(addr, "GET", "/openapi.json", None, b"").json();
+    let answer = &doc["components"]["schemas"]["PredictionBody"]["properties"];
+    assert_eq!(
+        answer["prediction"]["items"]["enum"],
+        json!(["Adelie", "Chinstrap", "Gentoo"])
+    );
+    assert_eq!(answer["probabilities"]["items"]["maxItems"], 3);
+    // v2 `outputs` picks among them, in the order asked; an unknown name is a 400 naming it.
+    let tensors = r#""inputs":[
+        {"name":"island","shape":[1],"datatype":"BYTES","data":["Dream"]},
+        {"name":"bill_length_mm","shape":[1],"datatype":"FP64","data":[50]},
+        {"name":"bill_depth_mm","shape":[1],"datatype":"FP64","data":[19]},
+        {"name":"flipper_length_mm","shape":[1],"datatype":"FP64","data":[200]},
+        {"name":"body_mass_g","shape":[1],"datatype":"FP64","data":[3800]},
+        {"name":"sex","shape":[1],"datatype":"BYTES","data":["female"]},
+        {"name":"year","shape":[1],"datatype":"INT64","data":[2008]}]"#;
+    let infer = |outputs: &str| {
+        post(
+            "/v2/models/penguins/infer",
+            &format!("{{{tensors}{outputs}}}"),
+        )
+    };
+    let both = infer("").json();
+    let names = |v: &Value| -> Vec<String> {
+        v["outputs"]
+            .as_array()
+            .map(|o| {
+                o.iter()
+                    .map(|t| t["name"].as_str().unwrap_or("").to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    assert_eq!(names(&both), ["predict", "predict_proba"]);
+    let proba_only = infer(r#","outputs":[{"name":"predict_proba"}]"#).json();
+    assert_eq!(names(&proba_only), ["predict_proba"]);
+    assert_eq!(proba_only["outputs"][0]["data"], *probabilities);
+    let reversed = infer(r#","outputs":[{"name":"predict_proba"},{"name":"predict"}]"#).json();
+    assert_eq!(names(&reversed), ["predict_proba", "predict"]);
+    let unknown = infer(r#","outputs":[{"name":"probabilities"}]"#);
+    assert_eq!(unknown.status, 400, "{}", unknown.body);
+    let error = unknown.json()["error"].as_str().unwrap_or("").to_string();
+    assert!(
+        error.contains("\"probabilities\"") && error.contains("predict_proba"),
+        "{error}"
+    );
 }
 
 #[test]

@@ -210,6 +210,72 @@ def draw_heatmap(spec):
     return finish(fig, ax, spec)
 
 
+def draw_pairplot(spec):
+    """`sns.pairplot(df, hue=...)` with its defaults (scatter off the diagonal, filled KDEs on it)."""
+    data = spec["data"]
+    df = pd.DataFrame({name: array(values) for name, values in data["columns"].items()})
+    df[data["hue_name"]] = data["hue"]
+    df = df.dropna(subset=[data["hue_name"]])
+    width, height = spec["size"]
+    k = len(data["columns"])
+    grid = sns.pairplot(df, hue=data["hue_name"], hue_order=sorted(df[data["hue_name"]].unique()),
+                        height=(height / DPI - 0.5) / k, aspect=1)
+    grid.figure.suptitle(data.get("title") or spec.get("title", ""), y=1.0)
+    grid.figure.set_size_inches(width / DPI, height / DPI)
+    return grid.figure
+
+
+def draw_confusion_matrix(spec):
+    """scikit-learn's `ConfusionMatrixDisplay(...).plot(cmap="Blues")`, counts or row shares."""
+    from sklearn.metrics import ConfusionMatrixDisplay
+
+    fig, ax = new_axes(spec)
+    data = spec["data"]
+    matrix = np.asarray(data["matrix"], dtype=float)
+    fmt = "d"
+    if data.get("normalize"):
+        matrix = matrix / matrix.sum(axis=1, keepdims=True)
+        fmt = ".2f"
+    else:
+        matrix = matrix.astype(int)
+    ConfusionMatrixDisplay(matrix, display_labels=data["classes"]).plot(
+        ax=ax, cmap="Blues", values_format=fmt)
+    ax.set_title(spec.get("title", ""))
+    return fig
+
+
+def one_vs_rest(spec):
+    """The curves a spec asks for: the positive class's for two classes, else each class's."""
+    curves = spec["data"]["curves"]
+    return curves[1:] if len(curves) == 2 else curves
+
+
+def draw_roc(spec):
+    """scikit-learn's `RocCurveDisplay.from_predictions` per class, with the chance line."""
+    from sklearn.metrics import RocCurveDisplay
+
+    fig, ax = new_axes(spec)
+    for i, curve in enumerate(one_vs_rest(spec)):
+        RocCurveDisplay.from_predictions(
+            np.asarray(curve["positive"]), array(curve["score"]), name=curve["name"], ax=ax,
+            color=f"C{i}", plot_chance_level=(i == 0))
+    ax.set_title(spec.get("title", ""))
+    return fig
+
+
+def draw_precision_recall(spec):
+    """scikit-learn's `PrecisionRecallDisplay.from_predictions` per class (steps), with chance."""
+    from sklearn.metrics import PrecisionRecallDisplay
+
+    fig, ax = new_axes(spec)
+    for i, curve in enumerate(one_vs_rest(spec)):
+        PrecisionRecallDisplay.from_predictions(
+            np.asarray(curve["positive"]), array(curve["score"]), name=curve["name"], ax=ax,
+            color=f"C{i}", plot_chance_level=True)
+    ax.set_title(spec.get("title", ""))
+    return fig
+
+
 def draw_placeholder(spec, message):
     """A grey image of the spec's size naming the chart and saying why it has no seaborn drawing."""
     fig, ax = new_axes(spec)
@@ -232,6 +298,10 @@ DRAWERS = {
     "bar_chart": draw_bar_chart,
     "feature_importances": draw_feature_importances,
     "heatmap": draw_heatmap,
+    "pairplot": draw_pairplot,
+    "confusion_matrix": draw_confusion_matrix,
+    "roc": draw_roc,
+    "precision_recall": draw_precision_recall,
 }
 
 

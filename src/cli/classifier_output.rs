@@ -14,8 +14,19 @@ pub(crate) fn classifier_json(
     name: &str,
     saved: &Saved,
 ) -> serde_json::Value {
-    let cv = report.cv_mean_std().map(|(mean, std)| {
-        serde_json::json!({ "accuracy": report.cv_accuracy, "mean_accuracy": mean, "std_accuracy": std })
+    let cv = report.search.best_result().map(|best| {
+        serde_json::json!({
+            "scoring": report.search.scoring,
+            "scores": best.folds,
+            "mean": best.mean,
+            "std": best.std,
+            "grid": report.search.results.iter().map(|r| serde_json::json!({
+                "params": report.spec.typed_params(&r.params),
+                "mean": r.mean,
+                "std": r.std,
+            })).collect::<Vec<_>>(),
+            "best_index": report.search.best_index,
+        })
     });
     serde_json::json!({
         "dataset": name,
@@ -68,10 +79,12 @@ pub(crate) fn classifier_text(report: &ClassifierReport, name: &str, saved: &Sav
         Some((mean, std)) => {
             let _ = writeln!(
                 t,
-                "\n{}-fold stratified cross-validation of {}: accuracy {mean:.4} (std {std:.4})",
+                "\n{}-fold stratified cross-validation of {}: {} {mean:.4} (std {std:.4})",
                 report.config.folds,
-                report.spec.name()
+                report.spec.name(),
+                report.search.scoring
             );
+            t.push_str(&grid_text(report));
         }
         None => {
             let _ = writeln!(t, "\nno cross-validation (--folds 0)");
@@ -93,6 +106,41 @@ pub(crate) fn classifier_text(report: &ClassifierReport, name: &str, saved: &Sav
         }
     }
     t.push_str(&saved.line());
+    t
+}
+
+/// The grid's rows, best marked, when there was more than one setting.
+fn grid_text(report: &ClassifierReport) -> String {
+    use std::fmt::Write as _;
+    let search = &report.search;
+    let mut t = String::new();
+    if search.results.len() < 2 {
+        return t;
+    }
+    for (i, r) in search.results.iter().enumerate() {
+        let params: Vec<String> = r
+            .params
+            .iter()
+            .map(|(k, v)| {
+                format!(
+                    "{k}={}",
+                    report.spec.typed_params(&[(k.clone(), *v)].into())[k]
+                )
+            })
+            .collect();
+        let mark = if i == search.best_index {
+            "  ← best"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            t,
+            "  {:<28} {:.4} (std {:.4}){mark}",
+            params.join(" "),
+            r.mean,
+            r.std
+        );
+    }
     t
 }
 

@@ -60,6 +60,11 @@ pub(crate) struct TrainArgs {
     /// A grid entry, `KEY=V1,V2,...` or `KEY=START:STOP:STEP` (repeatable).
     #[arg(long = "grid", value_name = "KEY=VALUES")]
     grid: Vec<String>,
+    /// What ranks a classifier's grid settings, as scikit-learn names it: accuracy,
+    /// neg_log_loss, roc_auc (macro one-vs-rest for more than two classes),
+    /// balanced_accuracy or f1_macro [default: accuracy].
+    #[arg(long, value_name = "NAME")]
+    scoring: Option<String>,
     /// Cross-validation folds (0: none, one fit on the training rows, `"cv": []` in --json).
     #[arg(long)]
     folds: Option<usize>,
@@ -269,20 +274,31 @@ fn train_config(args: &TrainArgs, task: Task) -> anyhow::Result<TrainConfig> {
         config.grid = Grid::default();
     }
     if task == Task::Classification {
-        // `tree` names a regressor and a classifier; without --model, logistic regression.
+        // `tree` names a regressor and a classifier; without --model, a preset's classifier
+        // or logistic regression.
+        let preset_classifies = config.model.task() == task;
         config.model = match &args.model {
             Some(model) => model.clone().for_task(task)?,
+            None if preset_classifies => config.model.clone(),
             None => "logistic".parse()?,
         };
-        config.final_params = None;
-        config.grid = Grid::default();
-        if !args.grid.is_empty() {
+        if !preset_classifies {
+            config.final_params = None;
+            config.grid = Grid::default();
+        }
+        if let Some(scoring) = &args.scoring {
+            config.scoring = scoring.parse()?;
+        }
+    } else {
+        if config.model.task() != task {
+            config.model = config.model.clone().for_task(task)?;
+        }
+        if let Some(scoring) = &args.scoring {
             anyhow::bail!(
-                "--grid: a classifier's grid search is not there yet; give its settings with --param"
+                "--scoring {scoring}: it ranks a classifier's settings; a regressor's grid is \
+                 ranked by the mean squared error"
             );
         }
-    } else if config.model.task() != task {
-        config.model = config.model.clone().for_task(task)?;
     }
     if !args.grid.is_empty() {
         let entries = args
@@ -359,7 +375,11 @@ pub(crate) fn run(args: TrainArgs) -> anyhow::Result<()> {
                 .with_progress(true)
                 .fetch(&spec)?;
             let df = ingest::read_dataset_file(&spec, &path)?;
-            let target = args.target.clone().unwrap_or_default();
+            // The preset's target unless --target names another.
+            let target = match &args.target {
+                Some(target) => target.clone(),
+                None => datasets::preset(name)?.target,
+            };
             let (task, hint) = match args.task {
                 Some(task) => (task.into(), None),
                 None => target_task(&df, &target),

@@ -105,6 +105,20 @@ impl ClassMetrics {
     }
 }
 
+impl ClassMetrics {
+    /// The mean F1 over the classes present among the actual or predicted rows
+    /// (`f1_score(average="macro")`), whatever the number of classes.
+    pub fn f1_macro(&self) -> f64 {
+        let present: Vec<f64> = (0..self.per_class.len())
+            .filter(|&k| {
+                self.per_class[k].support > 0 || self.confusion.iter().any(|row| row[k] > 0)
+            })
+            .map(|k| self.per_class[k].f1)
+            .collect();
+        present.iter().sum::<f64>() / present.len().max(1) as f64
+    }
+}
+
 /// `confusion[actual][predicted]`.
 pub fn confusion_matrix(
     actual: &[usize],

@@ -6,7 +6,7 @@ use linfa::prelude::Predict;
 use ndarray::{Array1, Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
 
-use super::classify::{argmax_rows, ClassTree, LogisticModel};
+use super::classify::{argmax_rows, ClassTree, KnnClassifier, LogisticModel};
 use super::linear::LinearModel;
 use super::neighbors::KnnRegressor;
 use super::svr::SvrModel;
@@ -40,6 +40,8 @@ pub enum FittedModel {
     Logistic(LogisticModel),
     /// A classification tree.
     TreeClassifier(ClassTree),
+    /// k-nearest-neighbours classification.
+    KnnClassifier(KnnClassifier),
 }
 
 impl FittedModel {
@@ -55,7 +57,9 @@ impl FittedModel {
             FittedModel::AdaBoost(m) => m.predict(&x),
             FittedModel::Svr(m) => m.predict(x),
             // A classifier's prediction is its class code.
-            FittedModel::Logistic(_) | FittedModel::TreeClassifier(_) => {
+            FittedModel::Logistic(_)
+            | FittedModel::TreeClassifier(_)
+            | FittedModel::KnnClassifier(_) => {
                 let proba = self.predict_proba(x)?;
                 argmax_rows(&proba).into_iter().map(|c| c as f64).collect()
             }
@@ -77,6 +81,7 @@ impl FittedModel {
         match self {
             FittedModel::Logistic(m) => Ok(m.predict_proba(x)),
             FittedModel::TreeClassifier(t) => Ok(t.predict_proba(x)),
+            FittedModel::KnnClassifier(m) => m.predict_proba(x),
             _ => Err(Error::invalid(
                 "model",
                 "a regressor has no class probabilities",
@@ -89,6 +94,7 @@ impl FittedModel {
         match self {
             FittedModel::Logistic(m) => Some(m.n_classes),
             FittedModel::TreeClassifier(t) => Some(t.proba.ncols()),
+            FittedModel::KnnClassifier(m) => Some(m.n_classes),
             _ => None,
         }
     }
@@ -152,6 +158,7 @@ impl FittedModel {
             FittedModel::Svr(m) => m.n_features(),
             FittedModel::Logistic(m) => m.n_features(),
             FittedModel::TreeClassifier(t) => t.n_features,
+            FittedModel::KnnClassifier(m) => m.n_features(),
         }
     }
 }

@@ -3,6 +3,7 @@
 //! the model registry, cross-validation, grid search, evaluation and the headless training
 //! pipeline. Numbers only: tables and charts of these results are in [`crate::report`].
 
+pub mod class_curves;
 pub mod class_metrics;
 pub mod classify;
 pub(crate) mod column_fit;

@@ -14,7 +14,9 @@ use ndarray::{ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::classify::{fit_class_tree, fit_logistic, ClassTreeSettings, LogisticSettings};
+use super::classify::{
+    fit_class_tree, fit_logistic, ClassTreeSettings, KnnClassifierSettings, LogisticSettings,
+};
 pub use super::fitted_model::FittedModel;
 use super::hyperparams::{ParamDef, ParamKind};
 use super::linear::{fit_ols, ElasticNetSettings, LassoSettings};
@@ -59,6 +61,8 @@ pub enum ModelSpec {
     Logistic(LogisticSettings),
     /// A classification tree (`DecisionTreeClassifier`): linfa-trees.
     TreeClassifier(ClassTreeSettings),
+    /// k-nearest-neighbours classification (`KNeighborsClassifier`): linfa-nn.
+    KnnClassifier(KnnClassifierSettings),
 }
 
 /// What a model predicts.
@@ -118,10 +122,9 @@ impl ModelInfo {
         }
     }
 
-    /// A classifier (not in the regression spot check).
+    /// A classifier (in the classifiers' spot check).
     const fn classifier(mut self) -> ModelInfo {
         self.task = Task::Classification;
-        self.spot_check = false;
         self
     }
 
@@ -242,6 +245,14 @@ pub const MODELS: &[ModelInfo] = &[
     )
     .aliases(&["cart"])
     .classifier(),
+    ModelInfo::new(
+        "knn",
+        "KNeighborsClassifier",
+        "k-nearest neighbours, k 5 (linfa-nn)",
+        || ModelSpec::KnnClassifier(KnnClassifierSettings::default()),
+        KnnClassifierSettings::PARAMS,
+    )
+    .classifier(),
 ];
 
 /// The registry's entry for `name` (or one of its aliases); the error lists the names.
@@ -297,9 +308,15 @@ pub fn model_info_for(name: &str, task: Task) -> Result<&'static ModelInfo> {
 /// The chapter's line-up for the spot check: each regressor with scikit-learn's defaults,
 /// labelled with its scikit-learn class.
 pub fn spot_check_models(seed: u64) -> Vec<(String, ModelSpec)> {
+    spot_check_models_for(Task::Regression, seed)
+}
+
+/// The spot check's line-up for `task`: each of its models with scikit-learn's defaults,
+/// labelled with its scikit-learn class.
+pub fn spot_check_models_for(task: Task, seed: u64) -> Vec<(String, ModelSpec)> {
     MODELS
         .iter()
-        .filter(|m| m.spot_check)
+        .filter(|m| m.spot_check && m.task == task)
         .map(|m| (m.sklearn.to_string(), (m.defaults)().with_seed(seed)))
         .collect()
 }
@@ -501,7 +518,7 @@ impl ModelSpec {
             ModelSpec::HistGbm(s) => FittedModel::HistGbm(s.fit(x, y).map_err(tree_err)?),
             ModelSpec::AdaBoost(s) => FittedModel::AdaBoost(s.fit(x, y).map_err(tree_err)?),
             ModelSpec::Svr(s) => FittedModel::Svr(Box::new(s.fit(x, y)?)),
-            ModelSpec::Logistic(_) | ModelSpec::TreeClassifier(_) => {
+            ModelSpec::Logistic(_) | ModelSpec::TreeClassifier(_) | ModelSpec::KnnClassifier(_) => {
                 return Err(Error::invalid(
                     "model",
                     format!(
@@ -543,14 +560,21 @@ impl ModelSpec {
             ModelSpec::TreeClassifier(s) => {
                 FittedModel::TreeClassifier(fit_class_tree(s, x, y, n_classes)?)
             }
+            ModelSpec::KnnClassifier(s) => FittedModel::KnnClassifier(s.fit(x, y, n_classes)?),
             _ => {
+                let classifiers: Vec<&str> = MODELS
+                    .iter()
+                    .filter(|m| m.task == Task::Classification)
+                    .map(|m| m.name)
+                    .collect();
                 return Err(Error::invalid(
                     "model",
                     format!(
-                        "{} is a regressor: its target is numbers; classifiers: logistic, tree",
-                        self.name()
+                        "{} is a regressor: its target is numbers; classifiers: {}",
+                        self.name(),
+                        classifiers.join(", ")
                     ),
-                ))
+                ));
             }
         })
     }

@@ -249,7 +249,26 @@ where
         .y_label_formatter(y_tick);
     style_mesh(&mut mesh, true);
     mesh.draw().map_err(|e| plot_error(title, e))?;
-    for (i, line) in panel.lines.iter().enumerate() {
+    draw_named(&mut chart, title, panel.lines)?;
+    if panel.lines.len() > 1 {
+        let map = PixelMap::new(chart.plotting_area().get_pixel_range(), xr, yr, panel.log_y);
+        let names: Vec<&str> = panel.lines.iter().map(|l| l.name.as_str()).collect();
+        let points = panel.lines.iter().flat_map(|l| l.points.iter().copied());
+        legend(&mut chart, title, &map, points, &names)?;
+    }
+    Ok(())
+}
+
+/// Each line in the palette's next colour, with its legend entry.
+pub(super) fn draw_named<'a, 'b, CT>(
+    chart: &mut ChartContext<'a, SVGBackend<'b>, CT>,
+    title: &str,
+    lines: &[Line],
+) -> Result<()>
+where
+    CT: plotters::coord::CoordTranslate<From = (f64, f64)>,
+{
+    for (i, line) in lines.iter().enumerate() {
         let color = DEEP[i % DEEP.len()];
         chart
             .draw_series(LineSeries::new(
@@ -261,12 +280,6 @@ where
             .legend(move |(x, y)| {
                 PathElement::new(vec![(x, y), (x + 22, y)], color.stroke_width(2))
             });
-    }
-    if panel.lines.len() > 1 {
-        let map = PixelMap::new(chart.plotting_area().get_pixel_range(), xr, yr, panel.log_y);
-        let names: Vec<&str> = panel.lines.iter().map(|l| l.name.as_str()).collect();
-        let points = panel.lines.iter().flat_map(|l| l.points.iter().copied());
-        legend(&mut chart, title, &map, points, &names)?;
     }
     Ok(())
 }

@@ -20,11 +20,13 @@ mod axes;
 mod bars;
 mod canvas;
 pub mod contour;
+mod curves;
 mod heatmap;
 mod kde;
 mod lines;
 mod lmplot;
 pub mod overlay;
+mod pairplot;
 mod scatter;
 pub mod style;
 
@@ -32,10 +34,12 @@ pub use axes::MAX_POINTS;
 pub use bars::{bar_chart, feature_importances};
 pub(crate) use canvas::{check_pairs, plot_error, render};
 pub use canvas::{Labels, Svg};
-pub use heatmap::heatmap;
+pub use curves::{precision_recall_curves, roc_curves};
+pub use heatmap::{confusion_matrix, heatmap};
 pub use kde::kde_jointplot;
 pub use lines::{line_chart, loss_curve, Line};
 pub use lmplot::{lmplot, t_quantile_975, LineFit};
+pub use pairplot::pairplot;
 pub use scatter::{actual_vs_predicted, fitted_line, residuals, scatter};
 
 use overlay::Overlay;

@@ -21,7 +21,7 @@ use super::lifting_reader::LiftingReader;
 use crate::atomic_file::write_atomically;
 use crate::error::{Error, Result};
 use crate::modeling::class_metrics::ClassMetrics;
-use crate::modeling::classify::Classes;
+use crate::modeling::classify::{ClassScoring, Classes};
 use crate::modeling::metrics::Metrics;
 use crate::modeling::train::ClassifierReport;
 use crate::modeling::train::TrainReport;
@@ -67,9 +67,16 @@ pub struct ArtifactMetrics {
     pub best_params: ParamSet,
     /// Held-out metrics, when rows were held out.
     pub test: Option<Metrics>,
-    /// A classifier's mean accuracy over the stratified folds.
+    /// A classifier's best mean score over the stratified folds (by `scoring`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        alias = "cv_accuracy"
+    )]
+    pub cv_score: Option<f64>,
+    /// What a classifier's folds were scored by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cv_accuracy: Option<f64>,
+    pub scoring: Option<ClassScoring>,
     /// A classifier's held-out metrics.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub classification: Option<ClassMetrics>,
@@ -131,7 +138,8 @@ impl Artifact {
                 cv_std_mse: best.map(|b| b.std_mse),
                 best_params: best.map(|b| b.params.clone()).unwrap_or_default(),
                 test: report.test,
-                cv_accuracy: None,
+                cv_score: None,
+                scoring: None,
                 classification: None,
             },
             DataProvenance {
@@ -145,6 +153,7 @@ impl Artifact {
 
     /// An artifact from a classifier's training run on data `name` with checksum `sha256`.
     pub fn from_classifier_report(report: &ClassifierReport, name: &str, sha256: &str) -> Artifact {
+        let best = report.search.best_result();
         Artifact::assembled(
             &report.preprocessor,
             &report.config.target,
@@ -153,9 +162,10 @@ impl Artifact {
             ArtifactMetrics {
                 cv_mean_mse: None,
                 cv_std_mse: None,
-                best_params: ParamSet::default(),
+                best_params: best.map(|b| b.params.clone()).unwrap_or_default(),
                 test: None,
-                cv_accuracy: report.cv_mean_std().map(|(mean, _)| mean),
+                cv_score: best.map(|b| b.mean),
+                scoring: best.map(|_| report.search.scoring),
                 classification: report.test.clone(),
             },
             DataProvenance {

@@ -94,9 +94,15 @@ impl Prediction {
 
 impl std::fmt::Display for Prediction {
     /// The answer as the server sends it: `{"prediction": [...]}`, with
-    /// `"ignored_columns"` when the payload carried columns the model does not use.
+    /// `"ignored_columns"` when the payload carried columns the model does not use; indented
+    /// with `{:#}`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let json = serde_json::to_string(self).map_err(|_| std::fmt::Error)?;
+        let json = if f.alternate() {
+            serde_json::to_string_pretty(self)
+        } else {
+            serde_json::to_string(self)
+        }
+        .map_err(|_| std::fmt::Error)?;
         f.write_str(&json)
     }
 }

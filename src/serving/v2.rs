@@ -33,6 +33,50 @@ pub struct InferRequest {
     #[serde(default)]
     #[cfg_attr(feature = "cli", schema(value_type = Option<Object>))]
     pub parameters: Option<Value>,
+    /// The outputs wanted, by name (absent: every output of the model).
+    #[serde(default)]
+    pub outputs: Option<Vec<RequestedOutput>>,
+}
+
+/// One output a request asks for.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "cli", derive(utoipa::ToSchema))]
+pub struct RequestedOutput {
+    /// The output's name: `predict`, or a classifier's `predict_proba`.
+    pub name: String,
+    /// Output parameters (accepted, not used).
+    #[serde(default)]
+    #[cfg_attr(feature = "cli", schema(value_type = Option<Object>))]
+    pub parameters: Option<Value>,
+}
+
+impl InferRequest {
+    /// The names of the outputs asked for, checked against the model's (None: all of them);
+    /// an unknown name is an error that lists the model's outputs.
+    pub fn wanted_outputs(&self, artifact: &Artifact) -> Result<Option<Vec<String>>, V2Error> {
+        let Some(outputs) = &self.outputs else {
+            return Ok(None);
+        };
+        let known = output_names(artifact);
+        for o in outputs {
+            if !known.contains(&o.name.as_str()) {
+                return Err(V2Error(format!(
+                    "unknown output {:?}: this model's outputs are {}",
+                    o.name,
+                    known.join(", ")
+                )));
+            }
+        }
+        Ok(Some(outputs.iter().map(|o| o.name.clone()).collect()))
+    }
+}
+
+/// The model's output names.
+fn output_names(artifact: &Artifact) -> Vec<&'static str> {
+    match artifact.classes {
+        None => vec![OUTPUT],
+        Some(_) => vec![OUTPUT, PROBA_OUTPUT],
+    }
 }
 
 /// One input tensor.
@@ -221,8 +265,13 @@ fn label_datatype(classes: &[Value]) -> &'static str {
     }
 }
 
-/// The response to an inference request.
-pub fn infer_response(artifact: &Artifact, id: Option<&str>, prediction: &Prediction) -> Value {
+/// The response to an inference request: every output, or those `wanted` in their order.
+pub fn infer_response(
+    artifact: &Artifact,
+    id: Option<&str>,
+    prediction: &Prediction,
+    wanted: Option<&[String]>,
+) -> Value {
     let n = prediction.prediction.len();
     let outputs = match (
         &prediction.labels,
@@ -244,6 +293,15 @@ pub fn infer_response(artifact: &Artifact, id: Option<&str>, prediction: &Predic
             "shape": [n],
             "data": prediction.prediction,
         }]),
+    };
+    let outputs = match (wanted, outputs) {
+        (Some(names), Value::Array(all)) => Value::Array(
+            names
+                .iter()
+                .filter_map(|n| all.iter().find(|o| o["name"] == n.as_str()).cloned())
+                .collect(),
+        ),
+        (_, all) => all,
     };
     let mut response = json!({
         "model_name": artifact.name,

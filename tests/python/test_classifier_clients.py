@@ -92,3 +92,18 @@ def test_v2_client_gets_both_outputs(server, penguins):
     labels = [v.decode() if isinstance(v, bytes) else v for v in result.as_numpy("predict")]
     assert labels == expected["prediction"]
     assert result.as_numpy("predict_proba").tolist() == expected["probabilities"]
+
+
+def test_the_openapi_document_describes_a_classifiers_answers(server):
+    from openapi_spec_validator import validate
+
+    with urllib.request.urlopen(f"http://127.0.0.1:{server}/openapi.json", timeout=10) as r:
+        spec = json.loads(r.read())
+    validate(spec)
+    schemas = spec["components"]["schemas"]
+    answer = schemas["PredictionBody"]["properties"]
+    assert answer["prediction"]["items"] == {"type": "string", "enum": CLASSES}
+    assert answer["probabilities"]["items"]["minItems"] == len(CLASSES)
+    mlflow = schemas["InvocationsBody"]["properties"]["predictions"]["oneOf"]
+    assert [o["items"].get("type") for o in mlflow] == ["string", "array"]
+

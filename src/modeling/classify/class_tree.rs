@@ -13,7 +13,11 @@
 //! two equally good splits goes to the first feature (scikit-learn's to a random one); values
 //! closer than 1e-5 count as equal; impurities are summed in `f32`; and a split must lower the
 //! impurity by at least `min_impurity_decrease` (linfa needs it above zero: 1e-7 here, where
-//! scikit-learn's default is 0). The thresholds are the same midpoints.
+//! scikit-learn's default is 0); and after growing, a split whose two sides both predict the
+//! same class is pruned back into one leaf (scikit-learn keeps it, and its two leaves'
+//! probabilities differ). The thresholds are the same midpoints. With `balanced`, each
+//! row weighs as its class's `class_weight="balanced"` weight in the impurities and in the
+//! leaves' shares, as scikit-learn weighs them (the row-count limits stay counts of rows).
 
 use linfa::prelude::*;
 use linfa_trees::{DecisionTree, SplitQuality, TreeNode};
@@ -34,7 +38,31 @@ settings! {
         min_samples_leaf: usize = 1;
         /// Split on entropy instead of Gini impurity (scikit-learn's `criterion="entropy"`).
         entropy: bool = false;
+        /// Weigh each class by rows / (classes × its rows): `class_weight="balanced"`.
+        balanced ["class_weight_balanced"]: bool = false;
     }
+}
+
+/// Each class's weight: 1, or with `balanced` rows / (classes × the class's rows), as
+/// scikit-learn's `compute_class_weight("balanced")`.
+pub fn class_weights(y: &[usize], n_classes: usize, balanced: bool) -> Vec<f64> {
+    if !balanced {
+        return vec![1.0; n_classes];
+    }
+    let mut counts = vec![0usize; n_classes];
+    for &c in y {
+        counts[c] += 1;
+    }
+    counts
+        .iter()
+        .map(|&n| {
+            if n == 0 {
+                0.0
+            } else {
+                y.len() as f64 / (n_classes * n) as f64
+            }
+        })
+        .collect()
 }
 
 /// One node: a split sends a row left when `x[index] < threshold`; a leaf (children 0: the
@@ -80,7 +108,11 @@ pub fn fit_class_tree(
     } else {
         SplitQuality::Gini
     };
-    let data = DatasetBase::new(x, y);
+    let codes = y.to_vec();
+    let weight = class_weights(&codes, n_classes, settings.balanced);
+    // linfa-trees weighs each row's impurity by its dataset weight.
+    let data =
+        DatasetBase::new(x, y).with_weights(codes.iter().map(|&c| weight[c] as f32).collect());
     let fitted = DecisionTree::params()
         .split_quality(quality)
         .max_depth(settings.max_depth)
@@ -99,7 +131,7 @@ pub fn fit_class_tree(
     };
     for (row, &class) in x.rows().into_iter().zip(y) {
         let leaf = tree.leaf(&row.to_vec());
-        tree.proba[[leaf, class]] += 1.0;
+        tree.proba[[leaf, class]] += weight[class];
     }
     for mut counts in tree.proba.rows_mut() {
         let total = counts.sum();
@@ -188,5 +220,40 @@ impl ClassTree {
             out.row_mut(i).assign(&self.proba.row(leaf));
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::Array2;
+
+    // scikit-learn 1.9.1: DecisionTreeClassifier(max_depth=1, class_weight=None | "balanced")
+    // on x = 0..20, 17 rows of class 0 and 3 of class 1, all above x = 11.5: it splits there
+    // and predict_proba at x = 15 is [0.625, 0.375], balanced [0.22727…, 0.77272…].
+    #[test]
+    fn balanced_weights_count_a_rare_class_as_much_as_a_common_one() {
+        let x = Array2::from_shape_fn((20, 1), |(i, _)| i as f64);
+        let y: Vec<usize> = [vec![0; 12], vec![1, 0, 1, 0, 1, 0, 0, 0]].concat();
+        let y = ndarray::Array1::from(y);
+        let fit = |balanced| {
+            let settings = ClassTreeSettings {
+                max_depth: Some(1),
+                balanced,
+                ..ClassTreeSettings::default()
+            };
+            let tree = fit_class_tree(&settings, x.view(), y.view(), 2).unwrap();
+            tree.predict_proba(ndarray::array![[5.0], [15.0]].view())
+        };
+        // Unweighted, both sides' majority is class 0, and linfa-trees prunes such a split
+        // (scikit-learn keeps it): one leaf with the root's shares.
+        assert_eq!(fit(false).row(1).to_vec(), [0.85, 0.15]);
+        let balanced = fit(true);
+        assert_eq!(balanced.row(0).to_vec(), [1.0, 0.0]);
+        assert!(
+            (balanced[[1, 1]] - 0.7727272727272727).abs() < 1e-12,
+            "{balanced}"
+        );
+        assert_eq!(class_weights(&[0, 0, 0, 1], 2, true), [4.0 / 6.0, 2.0]);
     }
 }

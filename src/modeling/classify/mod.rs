@@ -5,9 +5,16 @@
 //! `0..n_classes`; [`Classes`] turns a target's values into codes.
 //!
 //! - `logistic.rs`: linfa-logistic, binary and multinomial, scikit-learn's `C`;
-//! - `class_tree.rs`: linfa-trees' `DecisionTree`, with each leaf's class shares.
+//! - `class_tree.rs`: linfa-trees' `DecisionTree`, with each leaf's class shares;
+//! - `knn_classifier.rs`: linfa-nn's k-d tree, each class's share of the k nearest rows.
+//!
+//! `class_scoring.rs` scores their folds (scikit-learn's `scoring` names) and
+//! `class_search.rs` runs the grid search and the spot check on stratified folds.
 
+pub mod class_scoring;
+pub mod class_search;
 pub mod class_tree;
+pub mod knn_classifier;
 pub mod logistic;
 
 use std::collections::BTreeSet;
@@ -16,7 +23,12 @@ use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+pub use class_scoring::ClassScoring;
+pub use class_search::{
+    class_grid_search, class_spot_check, ClassCvResult, ClassData, ClassSearch, ClassSpotCheck,
+};
 pub use class_tree::{fit_class_tree, ClassTree, ClassTreeSettings};
+pub use knn_classifier::{KnnClassifier, KnnClassifierSettings};
 pub use logistic::{fit_logistic, LogisticModel, LogisticSettings};
 
 /// A target's classes, sorted as scikit-learn sorts `classes_` (text by its characters,

@@ -1,30 +1,127 @@
 //! The classification road, on the whole table: a text or boolean target's rows (those with a
 //! value; the rest are counted and left out, as for regression) split with the classes' shares
 //! kept (`train_test_split(stratify=y)`), the preprocessing fitted on the training rows,
-//! stratified cross-validated accuracy, the final fit and the held-out metrics, each as
+//! a grid searched on stratified folds (scored as `config.scoring` says), the final fit and the held-out metrics, each as
 //! scikit-learn computes them. The configuration is the regression road's [`TrainConfig`]
-//! (target, inputs, split, folds, scaling); its model is a classifier of the registry
-//! (`ModelSpec::for_task` turns `tree` the regressor into `tree` the classifier).
+//! (target, inputs, split, folds, grid, scoring, scaling); its model is a classifier of the
+//! registry (`ModelSpec::for_task` turns `tree` the regressor into `tree` the classifier).
 
-use ndarray::{Array1, Axis};
+use ndarray::{Array2, ArrayView1};
 use polars::prelude::{DataFrame, DataType};
 
 use super::config::{resolve_features, TrainConfig};
 use crate::error::{Error, Result};
 use crate::modeling::class_metrics::ClassMetrics;
-use crate::modeling::classify::{argmax_rows, Classes};
-use crate::modeling::metrics::mean_std;
+use crate::modeling::classify::{
+    argmax_rows, class_grid_search, class_spot_check, ClassData, ClassSearch, ClassSpotCheck,
+    Classes,
+};
 use crate::modeling::preprocess::Preprocessor;
+use crate::modeling::registry::spot_check_models_for;
+use crate::modeling::split::Split;
 use crate::modeling::stratified::{stratified_kfold, stratified_train_test_split};
 use crate::modeling::{FittedModel, ModelSpec, PreprocessOptions, Task};
 use crate::polars_ext::column_by_name;
+
+/// A classification table made ready for fitting: the classes, the stratified split, the
+/// preprocessing fitted on the training rows and both sides' features and class codes. The
+/// notebooks use it for the classifiers' spot check before training one.
+#[derive(Debug, Clone)]
+pub struct ClassPrepared {
+    /// The target's classes, sorted (the probabilities' columns).
+    pub classes: Classes,
+    /// The preprocessing fitted on the training rows.
+    pub preprocessor: Preprocessor,
+    /// Training features.
+    pub x_train: Array2<f64>,
+    /// Held-out features.
+    pub x_test: Array2<f64>,
+    /// Training class codes.
+    pub y_train: Vec<usize>,
+    /// Held-out class codes.
+    pub y_test: Vec<usize>,
+    /// The table's rows (from 0) of the training side, in order.
+    pub train_rows: Vec<usize>,
+    /// The table's rows (from 0) held out, in order.
+    pub test_rows: Vec<usize>,
+    /// Rows left out for having no target.
+    pub rows_without_target: usize,
+}
+
+impl ClassPrepared {
+    /// Reads the target's classes, splits with the classes' shares kept and fits the
+    /// preprocessing on the training rows.
+    pub fn new(df: &DataFrame, config: &TrainConfig) -> Result<ClassPrepared> {
+        let inputs = resolve_features(df, config)?;
+        let (classes, codes, rows) = target_labels(df, &config.target)?;
+        let names = classes.names();
+        if classes.len() < 2 {
+            return Err(Error::BadColumn {
+                column: config.target.clone(),
+                message: format!(
+                    "a classifier needs two classes or more; the target holds only {names:?}"
+                ),
+            });
+        }
+        let split = stratified_train_test_split(&codes, &names, config.test_size, config.seed)?;
+        let table_rows = |positions: &[usize]| positions.iter().map(|&p| rows[p]).collect();
+        let (train_rows, test_rows): (Vec<usize>, Vec<usize>) =
+            (table_rows(&split.train), table_rows(&split.test));
+        let options = PreprocessOptions {
+            scale: config.scale,
+            max_categories: config.max_categories,
+            impute: true,
+        };
+        let (preprocessor, x_train, x_test) =
+            Preprocessor::fit_split(df, &inputs, (&train_rows, &test_rows), options)?;
+        let pick = |positions: &[usize]| positions.iter().map(|&p| codes[p]).collect();
+        Ok(ClassPrepared {
+            y_train: pick(&split.train),
+            y_test: pick(&split.test),
+            classes,
+            preprocessor,
+            x_train,
+            x_test,
+            train_rows,
+            test_rows,
+            rows_without_target: df.height() - rows.len(),
+        })
+    }
+
+    /// The training side as a search's data.
+    fn data(&self) -> ClassData<'_> {
+        ClassData {
+            x: self.x_train.view(),
+            y: &self.y_train,
+            n_classes: self.classes.len(),
+        }
+    }
+
+    /// `StratifiedKFold` of the training rows as the configuration asks.
+    fn folds(&self, config: &TrainConfig) -> Result<Vec<Split>> {
+        stratified_kfold(
+            &self.y_train,
+            &self.classes.names(),
+            config.folds,
+            config.shuffle,
+            config.seed,
+        )
+    }
+
+    /// Every classifier of the registry, with scikit-learn's defaults, through the
+    /// configuration's stratified folds, scored by its `scoring`.
+    pub fn spot_check(&self, config: &TrainConfig) -> Result<ClassSpotCheck> {
+        let models = spot_check_models_for(Task::Classification, u64::from(config.seed));
+        class_spot_check(&models, self.data(), &self.folds(config)?, config.scoring)
+    }
+}
 
 /// The outcome of [`train_classifier`].
 #[derive(Debug, Clone)]
 pub struct ClassifierReport {
     /// The configuration that produced it.
     pub config: TrainConfig,
-    /// The classifier and its settings.
+    /// The classifier and its settings (the grid's best).
     pub spec: ModelSpec,
     /// The target's classes, sorted (the probabilities' columns).
     pub classes: Classes,
@@ -38,24 +135,30 @@ pub struct ClassifierReport {
     pub rows_test: usize,
     /// Rows left out for having no target.
     pub rows_without_target: usize,
-    /// Accuracy over the stratified folds: each fold's, then mean and standard deviation
-    /// (empty with `folds` 0).
-    pub cv_accuracy: Vec<f64>,
+    /// The cross-validated scores of each setting of the grid (one row without a grid; none
+    /// with `folds` 0).
+    pub search: ClassSearch,
     /// Held-out metrics (None when `test_size` is 0).
     pub test: Option<ClassMetrics>,
     /// The table's rows (from 0) held out, in the order of the metrics' rows.
     pub test_rows: Vec<usize>,
+    /// The held-out rows' classes (codes), in the order of `test_rows`.
+    pub test_actual: Vec<usize>,
+    /// The held-out rows' probabilities, one column per class.
+    pub test_proba: Array2<f64>,
 }
 
 impl ClassifierReport {
-    /// Mean and standard deviation of the folds' accuracy.
+    /// Mean and standard deviation of the best setting's fold scores (by
+    /// `config.scoring`), if cross-validated.
     pub fn cv_mean_std(&self) -> Option<(f64, f64)> {
-        (!self.cv_accuracy.is_empty()).then(|| mean_std(&self.cv_accuracy))
+        self.search.best_result().map(|r| (r.mean, r.std))
     }
 }
 
-/// Trains `config.model` (a classifier) on `df` as `config` says, for a text or boolean
-/// target.
+/// Trains `config.model` (a classifier) on `df` as `config` says, for a text, boolean or
+/// integer target: a grid searched on stratified folds by `config.scoring`, the best setting
+/// refitted on every training row, then scored on the held-out rows.
 ///
 /// ```
 /// use ml_workflow::modeling::train::{train_classifier, TrainConfig};
@@ -64,97 +167,66 @@ impl ClassifierReport {
 /// let size: Vec<f64> = (0..60).map(f64::from).collect();
 /// let kind: Vec<&str> = (0..60).map(|i| if i < 30 { "small" } else { "large" }).collect();
 /// let df = df!("size" => size, "kind" => kind)?;
-/// let config = TrainConfig::for_target("kind").model("logistic")?.folds(3);
+/// let config = TrainConfig::for_target("kind")
+///     .model("logistic")?
+///     .grid("C", [0.1, 1.0, 10.0])
+///     .scoring("neg_log_loss")?
+///     .folds(3);
 /// let report = train_classifier(&df, &config)?;
 /// assert_eq!(report.classes.0, ["large", "small"]);
+/// assert_eq!(report.search.results.len(), 3);
 /// assert!(report.test.expect("held-out rows").accuracy > 0.9);
 /// # Ok::<(), ml_workflow::Error>(())
 /// ```
 pub fn train_classifier(df: &DataFrame, config: &TrainConfig) -> Result<ClassifierReport> {
-    if !config.grid.0.is_empty() {
-        return Err(Error::invalid(
-            "grid",
-            "a classifier's grid search is not there yet; set its parameters instead",
-        ));
-    }
     // `tree` names both; a regressor without a classifier twin is an error naming them.
-    let model = &config.model.clone().for_task(Task::Classification)?;
-    let inputs = resolve_features(df, config)?;
-    let (classes, codes, rows) = target_labels(df, &config.target)?;
-    let names = classes.names();
-    if classes.len() < 2 {
-        return Err(Error::BadColumn {
-            column: config.target.clone(),
-            message: format!(
-                "a classifier needs two classes or more; the target holds only {names:?}"
-            ),
-        });
-    }
-    let split = stratified_train_test_split(&codes, &names, config.test_size, config.seed)?;
-    let table_rows =
-        |positions: &[usize]| -> Vec<usize> { positions.iter().map(|&p| rows[p]).collect() };
-    let (train_rows, test_rows) = (table_rows(&split.train), table_rows(&split.test));
-    let options = PreprocessOptions {
-        scale: config.scale,
-        max_categories: config.max_categories,
-        impute: true,
-    };
-    let (preprocessor, x_train, x_test) =
-        Preprocessor::fit_split(df, &inputs, (&train_rows, &test_rows), options)?;
-    let pick =
-        |positions: &[usize]| -> Array1<usize> { positions.iter().map(|&p| codes[p]).collect() };
-    let (y_train, y_test) = (pick(&split.train), pick(&split.test));
-    let k = classes.len();
-
-    let mut cv_accuracy = Vec::new();
-    if config.folds > 0 {
-        let folds = stratified_kfold(
-            y_train.as_slice().unwrap_or(&[]),
-            &names,
-            config.folds,
-            config.shuffle,
-            config.seed,
-        )?;
-        for fold in folds {
-            let fitted = model.fit_classifier(
-                x_train.select(Axis(0), &fold.train).view(),
-                y_train.select(Axis(0), &fold.train).view(),
-                k,
-            )?;
-            let proba = fitted.predict_proba(x_train.select(Axis(0), &fold.test).view())?;
-            let right = argmax_rows(&proba)
-                .iter()
-                .zip(&fold.test)
-                .filter(|(p, &r)| **p == y_train[r])
-                .count();
-            cv_accuracy.push(right as f64 / fold.test.len() as f64);
+    let model = config.model.clone().for_task(Task::Classification)?;
+    let model = model.with_seed(u64::from(config.seed));
+    let data = ClassPrepared::new(df, config)?;
+    let search = if config.folds == 0 {
+        if !config.grid.0.is_empty() {
+            return Err(Error::invalid(
+                "folds",
+                "a grid needs cross-validation: give --folds 2 or more",
+            ));
         }
-    }
-    let fitted = model.fit_classifier(x_train.view(), y_train.view(), k)?;
-    let test = if test_rows.is_empty() {
-        None
+        ClassSearch::skipped(&model, config.scoring)
     } else {
-        let proba = fitted.predict_proba(x_test.view())?;
+        let folds = data.folds(config)?;
+        class_grid_search(
+            &model,
+            &config.grid,
+            data.data(),
+            &folds,
+            config.scoring,
+            None,
+        )?
+    };
+    let spec = search.best.clone();
+    let k = data.classes.len();
+    let fitted = spec.fit_classifier(data.x_train.view(), ArrayView1::from(&data.y_train), k)?;
+    let (test, test_proba) = if data.test_rows.is_empty() {
+        (None, Array2::zeros((0, k)))
+    } else {
+        let proba = fitted.predict_proba(data.x_test.view())?;
         let predicted = argmax_rows(&proba);
-        Some(ClassMetrics::new(
-            y_test.as_slice().unwrap_or(&[]),
-            &predicted,
-            proba.view(),
-            k,
-        )?)
+        let metrics = ClassMetrics::new(&data.y_test, &predicted, proba.view(), k)?;
+        (Some(metrics), proba)
     };
     Ok(ClassifierReport {
         config: config.clone(),
-        spec: model.clone(),
-        classes,
-        preprocessor,
+        spec,
+        classes: data.classes,
+        preprocessor: data.preprocessor,
         model: fitted,
-        rows_train: train_rows.len(),
-        rows_test: test_rows.len(),
-        rows_without_target: df.height() - rows.len(),
-        cv_accuracy,
+        rows_train: data.train_rows.len(),
+        rows_test: data.test_rows.len(),
+        rows_without_target: data.rows_without_target,
+        search,
         test,
-        test_rows,
+        test_rows: data.test_rows,
+        test_actual: data.y_test,
+        test_proba,
     })
 }
 

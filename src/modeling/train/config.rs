@@ -6,6 +6,7 @@ use polars::prelude::DataFrame;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::modeling::classify::ClassScoring;
 use crate::modeling::evaluation::Evaluation;
 use crate::modeling::metrics::Metrics;
 use crate::modeling::preprocess::{Preprocessor, DEFAULT_MAX_CATEGORIES};
@@ -43,6 +44,10 @@ pub struct TrainConfig {
     pub scale: bool,
     /// Parameters of the final fit, if not the best setting (the chapter fits 400 stages).
     pub final_params: Option<ParamSet>,
+    /// What ranks a classifier's settings and spot check (scikit-learn's `scoring`;
+    /// `accuracy` by default). Regression ranks by the mean squared error.
+    #[serde(default)]
+    pub scoring: ClassScoring,
 }
 
 fn default_max_categories() -> usize {
@@ -80,6 +85,7 @@ impl TrainConfig {
             test_size: 0.2,
             scale: true,
             final_params: None,
+            scoring: ClassScoring::Accuracy,
         }
     }
 }
@@ -138,6 +144,13 @@ impl TrainConfig {
     pub fn test_size(mut self, share: f64) -> TrainConfig {
         self.test_size = share;
         self
+    }
+
+    /// What ranks a classifier's settings: `"accuracy"`, `"neg_log_loss"`, `"roc_auc"`,
+    /// `"balanced_accuracy"` or `"f1_macro"`.
+    pub fn scoring(mut self, name: &str) -> Result<TrainConfig> {
+        self.scoring = name.parse()?;
+        Ok(self)
     }
 }
 

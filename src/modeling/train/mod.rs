@@ -28,7 +28,7 @@ use indicatif::ProgressBar;
 use polars::prelude::DataFrame;
 
 pub use by_column::{binned_spec, train_binned};
-pub use classifier::{train_classifier, ClassifierReport};
+pub use classifier::{train_classifier, ClassPrepared, ClassifierReport};
 pub use config::{
     resolve_features, resolve_inputs, target_values, TargetValues, TrainConfig, TrainReport,
 };

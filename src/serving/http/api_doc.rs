@@ -3,7 +3,7 @@
 //! generator sees what to send. The routes' part comes from the handlers' `#[utoipa::path]`
 //! attributes, collected where the router is built (`router.rs`).
 
-use serde_json::Value;
+use serde_json::{json, Value};
 use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaType, Type};
 use utoipa::openapi::{OpenApi as Document, RefOr, ServerBuilder};
 use utoipa::{OpenApi, PartialSchema, ToSchema};
@@ -143,5 +143,48 @@ pub(crate) fn for_model(api: &Document, artifact: &Artifact) -> Value {
             .schemas
             .insert("Features".into(), features.into());
     }
-    serde_json::to_value(&doc).unwrap_or(Value::Null)
+    let mut doc = serde_json::to_value(&doc).unwrap_or(Value::Null);
+    if let Some(classes) = &artifact.classes {
+        classifier_answers(&mut doc["components"]["schemas"], &classes.0);
+    }
+    doc
+}
+
+/// A classifier's answers in place of a regressor's: `/predict`'s labels (the target's type,
+/// one of the classes), each row's probabilities and the classes; `/invocations`' labels, or
+/// the probabilities when `params` ask for `predict_proba`.
+fn classifier_answers(schemas: &mut Value, classes: &[Value]) {
+    let kind = match classes.first() {
+        Some(Value::Bool(_)) => "boolean",
+        Some(Value::Number(_)) => "integer",
+        _ => "string",
+    };
+    let label = json!({ "type": kind, "enum": classes });
+    let k = classes.len();
+    let row = json!({
+        "type": "array", "items": { "type": "number", "minimum": 0, "maximum": 1 },
+        "minItems": k, "maxItems": k,
+        "description": "Each class's probability, in the order of `classes`",
+    });
+    if let Some(body) = schemas.get_mut("PredictionBody") {
+        body["properties"]["prediction"] = json!({
+            "type": "array", "items": label,
+            "description": "Each row's class (the most probable), in the request's row order",
+        });
+        body["properties"]["probabilities"] = json!({ "type": "array", "items": row });
+        body["properties"]["classes"] = json!({
+            "type": "array", "items": label, "description": "The classes, sorted",
+        });
+        body["required"] = json!(["prediction", "probabilities", "classes"]);
+    }
+    if let Some(body) = schemas.get_mut("InvocationsBody") {
+        body["properties"]["predictions"] = json!({
+            "description": "Each row's class; each row's probabilities with \
+                            `params.predict_method` `predict_proba`",
+            "oneOf": [
+                { "type": "array", "items": label },
+                { "type": "array", "items": row },
+            ],
+        });
+    }
 }

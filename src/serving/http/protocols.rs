@@ -313,6 +313,7 @@ async fn infer(
         let bad = |e: v2::V2Error| ApiError::new(StatusCode::BAD_REQUEST, e.0);
         let mut request = v2::parse_request(&body.bytes, body.header_length).map_err(bad)?;
         let id = request.id.take();
+        let wanted = request.wanted_outputs(artifact).map_err(bad)?;
         let non_numeric: Vec<String> = artifact
             .preprocessing
             .columns
@@ -322,7 +323,7 @@ async fn infer(
             .collect();
         let frame = v2::request_frame(request, &artifact.features, &non_numeric).map_err(bad)?;
         let prediction = predict_frame(artifact, &frame)?;
-        let answer = v2::infer_response(artifact, id.as_deref(), &prediction);
+        let answer = v2::infer_response(artifact, id.as_deref(), &prediction, wanted.as_deref());
         Ok((answer, prediction))
     })
     .await?;

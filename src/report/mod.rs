@@ -3,6 +3,9 @@
 //!
 //! Presentation depends on modeling, never the reverse: these are `impl` blocks on the
 //! modeling types, kept here so that `modeling` imports neither `display` nor `plots`.
+//! A classifier's tables and charts are in `class_report.rs`.
+
+mod class_report;
 
 use crate::display::{format_float, Table};
 use crate::eda::{describe, Describe};
@@ -22,59 +25,85 @@ use crate::table::Encoding;
 impl GridSearch {
     /// The results as a table: one row per setting, with mean and std of the MSE.
     pub fn table(&self) -> Table {
-        let keys: Vec<String> = self
-            .results
-            .first()
-            .map(|r| r.params.keys().cloned().collect())
-            .unwrap_or_default();
-        // Without a grid the one row is labelled with the model, so that the first column
-        // (left-aligned, as an index) is not a number.
-        let label = keys.is_empty();
-        let mut header = if label {
-            vec!["model".to_string()]
-        } else {
-            keys.clone()
-        };
-        header.extend([
-            "mean MSE".to_string(),
-            "std MSE".to_string(),
-            "rank".to_string(),
-        ]);
-        let mut order: Vec<usize> = (0..self.results.len()).collect();
-        order.sort_by(|a, b| {
-            self.results[*a]
-                .mean_mse
-                .total_cmp(&self.results[*b].mean_mse)
-        });
-        let rows = self
+        let rows: Vec<(&ParamSet, f64, f64)> = self
             .results
             .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                let mut row: Vec<String> = keys.iter().map(|k| format_param(r.params[k])).collect();
-                if label {
-                    row.push(self.model.clone());
-                }
-                row.push(format!("{:.6}", r.mean_mse));
-                row.push(format!("{:.6}", r.std_mse));
-                row.push((order.iter().position(|o| *o == i).unwrap_or(0) + 1).to_string());
-                row
-            })
+            .map(|r| (&r.params, r.mean_mse, r.std_mse))
             .collect();
-        let caption = match self.best_result() {
-            Some(best) if best.params.is_empty() => {
-                "one setting, the model as given (--grid searches several)".into()
-            }
-            Some(best) => format!("best: {}", format_params(&best.params)),
-            None => "no cross-validation (folds 0)".into(),
-        };
-        Table::new(header, rows).with_caption(caption)
+        let best = self.best_result().map(|b| &b.params);
+        ranked_table(&self.model, &rows, ("MSE", Rank::Lowest), best)
     }
 
     /// Shows the table inline in evcxr.
     pub fn evcxr_display(&self) {
         self.table().evcxr_display();
     }
+}
+
+/// Which end of a score ranks first.
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) enum Rank {
+    /// An error: the lowest is best.
+    Lowest,
+    /// A score: the highest is best.
+    Highest,
+}
+
+/// A search's rows as a table: the grid's parameters (or the model's name without a grid),
+/// mean and std of `metric`, and each row's rank; the caption names the best setting.
+pub(crate) fn ranked_table(
+    model: &str,
+    results: &[(&ParamSet, f64, f64)],
+    (metric, rank): (&str, Rank),
+    best: Option<&ParamSet>,
+) -> Table {
+    let keys: Vec<String> = results
+        .first()
+        .map(|r| r.0.keys().cloned().collect())
+        .unwrap_or_default();
+    // Without a grid the one row is labelled with the model, so that the first column
+    // (left-aligned, as an index) is not a number.
+    let label = keys.is_empty();
+    let mut header = if label {
+        vec!["model".to_string()]
+    } else {
+        keys.clone()
+    };
+    header.extend([
+        format!("mean {metric}"),
+        format!("std {metric}"),
+        "rank".to_string(),
+    ]);
+    let mut order: Vec<usize> = (0..results.len()).collect();
+    order.sort_by(|a, b| {
+        let (x, y) = (results[*a].1, results[*b].1);
+        match rank {
+            Rank::Lowest => x.total_cmp(&y),
+            Rank::Highest => y.total_cmp(&x),
+        }
+    });
+    let rows = results
+        .iter()
+        .enumerate()
+        .map(|(i, (params, mean, std))| {
+            let mut row: Vec<String> = keys.iter().map(|k| format_param(params[k])).collect();
+            if label {
+                row.push(model.to_string());
+            }
+            row.push(format!("{mean:.6}"));
+            row.push(format!("{std:.6}"));
+            row.push((order.iter().position(|o| *o == i).unwrap_or(0) + 1).to_string());
+            row
+        })
+        .collect();
+    let caption = match best {
+        Some(best) if best.is_empty() => {
+            "one setting, the model as given (--grid searches several)".into()
+        }
+        Some(best) => format!("best: {}", format_params(best)),
+        None => "no cross-validation (folds 0)".into(),
+    };
+    Table::new(header, rows).with_caption(caption)
 }
 
 /// `{"n_estimators": 200}` as `n_estimators=200`.
@@ -160,47 +189,62 @@ impl Preprocessor {
 impl SpotCheck {
     /// A table of mean and std MSE per model.
     pub fn table(&self) -> Table {
-        let rows = self
+        let rows: Vec<_> = self
             .results
             .iter()
-            .map(|(label, r)| {
-                vec![
-                    label.clone(),
-                    format!("{:.6}", r.mean_mse),
-                    format!("{:.6}", r.std_mse),
-                ]
-            })
+            .map(|(label, r)| (label.as_str(), r.mean_mse, r.std_mse))
             .collect();
-        Table::new(
-            vec!["model".into(), "mean MSE".into(), "std MSE".into()],
-            rows,
-        )
+        spot_table(&rows, "MSE", 6)
     }
 
     /// Bars of mean MSE with ±1 std whiskers.
     pub fn chart(&self) -> Result<Svg> {
-        let names: Vec<String> = self.results.iter().map(|(l, _)| l.clone()).collect();
-        let means: Vec<f64> = self.results.iter().map(|(_, r)| r.mean_mse).collect();
-        let stds: Vec<f64> = self.results.iter().map(|(_, r)| r.std_mse).collect();
-        bar_chart(
-            &names,
-            &means,
-            &stds,
-            &Labels::new(
-                format!(
-                    "Spot check: {}-fold cross-validated MSE (± 1 std)",
-                    self.folds
-                ),
-                "Mean squared error",
-                "",
-            ),
-        )
+        let rows: Vec<_> = self
+            .results
+            .iter()
+            .map(|(label, r)| (label.as_str(), r.mean_mse, r.std_mse))
+            .collect();
+        let title = format!(
+            "Spot check: {}-fold cross-validated MSE (± 1 std)",
+            self.folds
+        );
+        spot_chart(&rows, &Labels::new(title, "Mean squared error", ""))
     }
 
     /// Shows the table inline in evcxr.
     pub fn evcxr_display(&self) {
         self.table().evcxr_display();
     }
+}
+
+/// A spot check's rows, (model, mean, std) each, as a table of `metric` with `decimals`.
+pub(crate) fn spot_table(rows: &[(&str, f64, f64)], metric: &str, decimals: usize) -> Table {
+    let body = rows
+        .iter()
+        .map(|(label, mean, std)| {
+            vec![
+                label.to_string(),
+                format!("{mean:.decimals$}"),
+                format!("{std:.decimals$}"),
+            ]
+        })
+        .collect();
+    Table::new(
+        vec![
+            "model".into(),
+            format!("mean {metric}"),
+            format!("std {metric}"),
+        ],
+        body,
+    )
+}
+
+/// A spot check's rows as bars of the mean with ±1 std whiskers.
+pub(crate) fn spot_chart(rows: &[(&str, f64, f64)], labels: &Labels) -> Result<Svg> {
+    let names: Vec<String> = rows.iter().map(|r| r.0.to_string()).collect();
+    let means: Vec<f64> = rows.iter().map(|r| r.1).collect();
+    let stds: Vec<f64> = rows.iter().map(|r| r.2).collect();
+    bar_chart(&names, &means, &stds, labels)
 }
 
 impl Evaluation {
