@@ -258,7 +258,7 @@ def draw_roc(spec):
     for i, curve in enumerate(one_vs_rest(spec)):
         RocCurveDisplay.from_predictions(
             np.asarray(curve["positive"]), array(curve["score"]), name=curve["name"], ax=ax,
-            color=f"C{i}", plot_chance_level=(i == 0))
+            curve_kwargs={"color": f"C{i}"}, plot_chance_level=(i == 0))
     ax.set_title(spec.get("title", ""))
     return fig
 
