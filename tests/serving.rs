@@ -1135,3 +1135,31 @@ fn predict_proba_is_refused_for_a_regressor() {
     assert_eq!(reply.status, 400, "{}", reply.body);
     assert!(reply.body.contains("regressor"), "{}", reply.body);
 }
+
+/// `tests/fixtures/format-2/`: a regression artifact written by the last release that wrote
+/// format 2 (its README says how), the rows it was asked and what it answered then.
+fn format_2_fixture() -> (Artifact, Vec<u8>, Value) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/format-2");
+    let artifact = Artifact::load(dir.join("houses-gbm.json")).expect("a format-2 artifact loads");
+    let rows = std::fs::read(dir.join("rows.json")).expect("rows.json");
+    let answer = std::fs::read_to_string(dir.join("answer.json")).expect("answer.json");
+    let answer: Value = serde_json::from_str(&answer).expect("answer.json is JSON");
+    (artifact, rows, answer)
+}
+
+#[test]
+fn a_format_2_artifact_still_loads_and_serves_what_it_answered_when_written() {
+    let (artifact, rows, then) = format_2_fixture();
+    assert_eq!(artifact.format_version, 2);
+    assert!(artifact.classes.is_none(), "a regressor");
+    let now = serde_json::to_value(predict(&artifact, &rows).expect("predict")).expect("json");
+    let (then, now_values) = (&then["prediction"], &now["prediction"]);
+    assert_eq!(then.as_array().map(Vec::len), Some(4));
+    // The same numbers, to the last bit of their JSON form.
+    assert_eq!(now_values, then);
+    // Today's answer adds what that build did not say: the city it never saw.
+    assert_eq!(now["unseen_categories"], json!({"city": 1}));
+    let addr = start_with(artifact, ServerConfig::default());
+    let served = request(addr, "POST", "/predict", Some("application/json"), &rows).json();
+    assert_eq!(&served["prediction"], then);
+}

@@ -29,7 +29,7 @@ const MAX_CHUNK_ROWS: usize = 4096;
 /// Predictions for a payload's rows, in the payload's order. As JSON (`{"prediction": [...]}`),
 /// a classifier's `prediction` holds its labels (with the target's type), then come each
 /// row's `probabilities` (one per class) and the `classes` in that order.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Prediction {
     /// One prediction per row: a regressor's number, a classifier's class (its position in
     /// `classes`).

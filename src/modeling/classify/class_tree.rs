@@ -130,7 +130,7 @@ pub fn fit_class_tree(
         n_features: x.ncols(),
     };
     for (row, &class) in x.rows().into_iter().zip(y) {
-        let leaf = tree.leaf(&row.to_vec());
+        let leaf = tree.leaf(row);
         tree.proba[[leaf, class]] += weight[class];
     }
     for mut counts in tree.proba.rows_mut() {
@@ -172,7 +172,7 @@ fn flatten(node: &TreeNode<f64, usize>, out: &mut Vec<ClassNode>, leaves: &mut u
 
 impl ClassTree {
     /// The leaf `row` reaches (its row of `proba`).
-    fn leaf(&self, row: &[f64]) -> usize {
+    fn leaf(&self, row: ArrayView1<f64>) -> usize {
         let mut at = 0;
         loop {
             let node = self.nodes[at];
@@ -216,7 +216,7 @@ impl ClassTree {
     pub fn predict_proba(&self, x: ArrayView2<f64>) -> Array2<f64> {
         let mut out = Array2::zeros((x.nrows(), self.proba.ncols()));
         for (i, row) in x.rows().into_iter().enumerate() {
-            let leaf = self.leaf(&row.to_vec());
+            let leaf = self.leaf(row);
             out.row_mut(i).assign(&self.proba.row(leaf));
         }
         out

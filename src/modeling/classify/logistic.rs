@@ -94,7 +94,16 @@ pub fn fit_logistic(
 impl LogisticModel {
     /// Each row's class probabilities, `[n_rows, n_classes]`.
     pub fn predict_proba(&self, x: ArrayView2<f64>) -> Array2<f64> {
-        let margin = x.dot(&self.coef.t()) + &self.intercept;
+        // Plain loops rather than a matrix product: a served request is one row and a few
+        // classes, where the product's dispatch costs more than the sums.
+        let margin = Array2::from_shape_fn((x.nrows(), self.coef.nrows()), |(r, k)| {
+            self.intercept[k]
+                + x.row(r)
+                    .iter()
+                    .zip(self.coef.row(k))
+                    .map(|(v, c)| v * c)
+                    .sum::<f64>()
+        });
         if self.n_classes == 2 {
             let p1 = margin.column(0).mapv(|z| 1.0 / (1.0 + (-z).exp()));
             let mut out = Array2::zeros((x.nrows(), 2));

@@ -36,7 +36,7 @@ pub(crate) fn with_summary(
     }
     response.extensions_mut().insert(Predicted {
         rows: prediction.prediction.len(),
-        shown: summarise(&prediction.prediction),
+        shown: summarise(prediction),
     });
     response.extensions_mut().insert(Answered(model));
     response
@@ -88,20 +88,46 @@ pub(crate) async fn off_loop_if<T: Send + 'static>(
     Ok((answer, model))
 }
 
-/// The first few predictions for the log line.
-fn summarise(values: &[f64]) -> String {
-    let shown: Vec<String> = values
-        .iter()
-        .take(LOGGED_PREDICTIONS)
-        .map(|v| format!("{v:.4}"))
-        .collect();
-    if values.len() > LOGGED_PREDICTIONS {
-        format!(
-            "[{}, … {} more]",
-            shown.join(", "),
-            values.len() - LOGGED_PREDICTIONS
-        )
+/// The first answers as the log line shows them: a regressor's numbers to four decimals, a
+/// classifier's labels (never the request's values).
+fn summarise(prediction: &Prediction) -> String {
+    let shown: Vec<String> = match &prediction.labels {
+        Some(labels) => labels
+            .iter()
+            .take(LOGGED_PREDICTIONS)
+            .map(|l| l.to_string())
+            .collect(),
+        None => prediction
+            .prediction
+            .iter()
+            .take(LOGGED_PREDICTIONS)
+            .map(|v| format!("{v:.4}"))
+            .collect(),
+    };
+    let n = prediction.prediction.len();
+    if n > LOGGED_PREDICTIONS {
+        format!("[{}, … {} more]", shown.join(", "), n - LOGGED_PREDICTIONS)
     } else {
         format!("[{}]", shown.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_classifiers_log_line_shows_its_labels() {
+        let mut p = Prediction {
+            prediction: vec![2.0; 9],
+            ..Default::default()
+        };
+        assert_eq!(
+            summarise(&p),
+            "[2.0000, 2.0000, 2.0000, 2.0000, 2.0000, 2.0000, 2.0000, 2.0000, … 1 more]"
+        );
+        p.prediction.truncate(2);
+        p.labels = Some(vec!["Gentoo".into(), "Adelie".into()]);
+        assert_eq!(summarise(&p), r#"["Gentoo", "Adelie"]"#);
     }
 }
