@@ -583,3 +583,20 @@ fn a_classifier_artifact_round_trips_and_answers_every_protocol_with_probabiliti
     let json = serde_json::to_value(&plain).expect("json");
     assert!(json.get("probabilities").is_none() && json["prediction"][0].is_f64());
 }
+
+#[test]
+fn the_artifact_keeps_a_whole_number_setting_whole() {
+    let config = TrainConfig::for_target("price")
+        .model("gbm")
+        .expect("gbm")
+        .grid("n_estimators", [5.0, 10.0])
+        .grid("learning_rate", [0.1])
+        .folds(2);
+    let report = train(&mixed(120), &config, None).expect("grid");
+    let artifact = Artifact::from_report(&report, "mixed", "test");
+    let json: serde_json::Value =
+        serde_json::from_str(&artifact.to_json().expect("json")).expect("parse");
+    let best = &json["metrics"]["best_params"];
+    assert!(best["n_estimators"].is_u64(), "{best}");
+    assert!(best["learning_rate"].is_f64(), "{best}");
+}

@@ -63,8 +63,9 @@ pub struct ArtifactMetrics {
     pub cv_mean_mse: Option<f64>,
     /// Its standard deviation over folds.
     pub cv_std_mse: Option<f64>,
-    /// The grid setting that won.
-    pub best_params: ParamSet,
+    /// The grid setting that won, each value with its parameter's type (`"n_estimators":
+    /// 200`, not `200.0`).
+    pub best_params: Value,
     /// Held-out metrics, when rows were held out.
     pub test: Option<Metrics>,
     /// A classifier's best mean score over the stratified folds (by `scoring`).
@@ -124,6 +125,14 @@ pub struct Artifact {
     pub dataset: DataProvenance,
 }
 
+/// A grid setting as JSON with each value of its parameter's type (an empty object without one).
+fn typed(spec: &ModelSpec, params: Option<&ParamSet>) -> Value {
+    params.map_or_else(
+        || Value::Object(Default::default()),
+        |p| spec.typed_params(p),
+    )
+}
+
 impl Artifact {
     /// An artifact from a training run on data `name` with checksum `sha256`.
     pub fn from_report(report: &TrainReport, name: &str, sha256: &str) -> Artifact {
@@ -136,7 +145,7 @@ impl Artifact {
             ArtifactMetrics {
                 cv_mean_mse: best.map(|b| b.mean_mse),
                 cv_std_mse: best.map(|b| b.std_mse),
-                best_params: best.map(|b| b.params.clone()).unwrap_or_default(),
+                best_params: typed(&report.final_spec, best.map(|b| &b.params)),
                 test: report.test,
                 cv_score: None,
                 scoring: None,
@@ -162,7 +171,7 @@ impl Artifact {
             ArtifactMetrics {
                 cv_mean_mse: None,
                 cv_std_mse: None,
-                best_params: best.map(|b| b.params.clone()).unwrap_or_default(),
+                best_params: typed(&report.spec, best.map(|b| &b.params)),
                 test: None,
                 cv_score: best.map(|b| b.mean),
                 scoring: best.map(|_| report.search.scoring),
