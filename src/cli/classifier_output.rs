@@ -4,6 +4,7 @@
 use ml_workflow::display::thousands;
 use ml_workflow::modeling::class_metrics::ClassMetrics;
 use ml_workflow::modeling::train::ClassifierReport;
+use ml_workflow::report::format_params;
 
 use super::train_output::{counted, settings, wrapped, Saved};
 
@@ -118,16 +119,6 @@ fn grid_text(report: &ClassifierReport) -> String {
         return t;
     }
     for (i, r) in search.results.iter().enumerate() {
-        let params: Vec<String> = r
-            .params
-            .iter()
-            .map(|(k, v)| {
-                format!(
-                    "{k}={}",
-                    report.spec.typed_params(&[(k.clone(), *v)].into())[k]
-                )
-            })
-            .collect();
         let mark = if i == search.best_index {
             "  ← best"
         } else {
@@ -136,7 +127,7 @@ fn grid_text(report: &ClassifierReport) -> String {
         let _ = writeln!(
             t,
             "  {:<28} {:.4} (std {:.4}){mark}",
-            params.join(" "),
+            format_params(&r.params),
             r.mean,
             r.std
         );

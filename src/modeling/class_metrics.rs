@@ -154,7 +154,7 @@ fn per_class(confusion: &[Vec<usize>]) -> Vec<ClassScores> {
 
 /// scikit-learn's `log_loss`: probabilities clipped to `[eps, 1 - eps]`, the mean of
 /// `-ln p(true class)`.
-fn log_loss(actual: &[usize], proba: ArrayView2<f64>) -> f64 {
+pub(crate) fn log_loss(actual: &[usize], proba: ArrayView2<f64>) -> f64 {
     let eps = f64::EPSILON;
     let losses: Vec<f64> = actual
         .iter()
@@ -165,7 +165,7 @@ fn log_loss(actual: &[usize], proba: ArrayView2<f64>) -> f64 {
 }
 
 /// Binary ROC AUC on the second class's probability, or the macro one-vs-rest mean.
-fn roc_auc(actual: &[usize], proba: ArrayView2<f64>) -> Option<f64> {
+pub(crate) fn roc_auc(actual: &[usize], proba: ArrayView2<f64>) -> Option<f64> {
     let k = proba.ncols();
     let one = |c: usize| {
         let positive: Vec<bool> = actual.iter().map(|&a| a == c).collect();

@@ -61,7 +61,10 @@ impl FittedModel {
             | FittedModel::TreeClassifier(_)
             | FittedModel::KnnClassifier(_) => {
                 let proba = self.predict_proba(x)?;
-                argmax_rows(&proba).into_iter().map(|c| c as f64).collect()
+                argmax_rows(proba.view())
+                    .into_iter()
+                    .map(|c| c as f64)
+                    .collect()
             }
         })
     }

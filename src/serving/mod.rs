@@ -200,7 +200,7 @@ pub fn predict_frame(
             let x = ArrayView2::from_shape((end - start, width), &values)
                 .map_err(|e| Error::model("predict", e))?;
             let proba = artifact.model.predict_proba(x)?;
-            let codes = crate::modeling::classify::argmax_rows(&proba);
+            let codes = crate::modeling::classify::argmax_rows(proba.view());
             prediction.extend(codes.iter().map(|&c| c as f64));
             probabilities.extend(proba.rows().into_iter().map(|r| r.to_vec()));
         } else if end - start == 1 {

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::argmax_rows;
 use crate::error::{Error, Result};
-use crate::modeling::class_metrics::ClassMetrics;
+use crate::modeling::class_metrics::{log_loss, roc_auc, ClassMetrics};
 
 /// A grid search's or spot check's score for a classifier; higher is better.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -53,19 +53,42 @@ impl ClassScoring {
     /// The score of probabilities `proba` (one column per class) against the `actual` class
     /// codes; the label of a row is its first most probable class.
     pub fn score(self, actual: &[usize], proba: ArrayView2<f64>) -> Result<f64> {
-        let predicted = argmax_rows(&proba.to_owned());
-        let m = ClassMetrics::new(actual, &predicted, proba, proba.ncols())?;
+        if actual.is_empty()
+            || proba.nrows() != actual.len()
+            || actual.iter().any(|&c| c >= proba.ncols())
+        {
+            return Err(Error::invalid(
+                "scoring",
+                format!(
+                    "{} class codes against probabilities {}×{}",
+                    actual.len(),
+                    proba.nrows(),
+                    proba.ncols()
+                ),
+            ));
+        }
+        // Only what the scoring needs: a fold's full metrics sort every class's scores.
+        let predicted = || argmax_rows(proba);
         Ok(match self {
-            ClassScoring::Accuracy => m.accuracy,
-            ClassScoring::NegLogLoss => -m.log_loss,
-            ClassScoring::RocAuc => m.roc_auc.ok_or_else(|| {
+            ClassScoring::Accuracy => {
+                let right = actual.iter().zip(predicted()).filter(|(a, p)| **a == *p);
+                right.count() as f64 / actual.len().max(1) as f64
+            }
+            ClassScoring::NegLogLoss => -log_loss(actual, proba),
+            ClassScoring::RocAuc => roc_auc(actual, proba).ok_or_else(|| {
                 Error::invalid(
                     "scoring",
                     "roc_auc is undefined on a fold without rows of every class",
                 )
             })?,
-            ClassScoring::BalancedAccuracy => m.balanced_accuracy,
-            ClassScoring::F1Macro => m.f1_macro(),
+            ClassScoring::BalancedAccuracy | ClassScoring::F1Macro => {
+                let m = ClassMetrics::new(actual, &predicted(), proba, proba.ncols())?;
+                if self == ClassScoring::F1Macro {
+                    m.f1_macro()
+                } else {
+                    m.balanced_accuracy
+                }
+            }
         })
     }
 }

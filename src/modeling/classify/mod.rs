@@ -19,7 +19,7 @@ pub mod logistic;
 
 use std::collections::BTreeSet;
 
-use ndarray::Array2;
+use ndarray::ArrayView2;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -87,7 +87,7 @@ impl Classes {
 }
 
 /// Each row's first largest column, as numpy's `argmax`.
-pub fn argmax_rows(proba: &Array2<f64>) -> Vec<usize> {
+pub fn argmax_rows(proba: ArrayView2<f64>) -> Vec<usize> {
     proba
         .rows()
         .into_iter()

@@ -209,7 +209,7 @@ pub fn train_classifier(df: &DataFrame, config: &TrainConfig) -> Result<Classifi
         (None, Array2::zeros((0, k)))
     } else {
         let proba = fitted.predict_proba(data.x_test.view())?;
-        let predicted = argmax_rows(&proba);
+        let predicted = argmax_rows(proba.view());
         let metrics = ClassMetrics::new(&data.y_test, &predicted, proba.view(), k)?;
         (Some(metrics), proba)
     };
