@@ -29,7 +29,7 @@ use super::builder::{check_targets, finite_targets};
 use super::hist_tree::{
     grow, BinnedWalk, GrowBuffers, GrowthLimits, HistTree, RootHistogram, TrainingBins,
 };
-use super::histogram::RowBins;
+use super::histogram::{Bin, RowBins};
 use super::params::{check_n_estimators, param_accessors, param_guard, TreeError};
 use super::row_scoring::{check_width, map_rows, row_predictions, staged_predictions};
 use crate::modeling::hyperparams::settings;
@@ -39,7 +39,7 @@ use ndarray::{ArrayView1, ArrayView2};
 
 /// Rows a thread scores at a time in [`HistGradientBoostingRegressor::predict_binned`]: their
 /// bins (a byte a feature) stay in cache while every tree walks them.
-const PREDICT_BLOCK: usize = 4096;
+pub(super) const PREDICT_BLOCK: usize = 4096;
 
 /// Checked hyper-parameters of a [`HistGradientBoostingRegressor`].
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -444,7 +444,7 @@ impl HistGradientBoostingRegressorValidParams {
             validation_score.push(mse(vr, yv));
         }
         let mut trees = Vec::with_capacity(self.max_iter);
-        let mut root = RootHistogram::new();
+        let mut root = RootHistogram::<Bin>::new();
         let mut buffers = GrowBuffers::default();
         let rows = RowBins::of(binned);
         let bins = TrainingBins {
@@ -485,7 +485,7 @@ impl HistGradientBoostingRegressorValidParams {
 
     /// scikit-learn's rule: stop when none of the last `n_iter_no_change` scores beats the one
     /// before them by more than `tol` (scores are losses here, so lower is better).
-    fn should_stop(&self, losses: &[f64]) -> bool {
+    pub(super) fn should_stop(&self, losses: &[f64]) -> bool {
         let k = self.n_iter_no_change;
         if losses.len() <= k {
             return false;
@@ -499,7 +499,7 @@ impl HistGradientBoostingRegressorValidParams {
 
 /// Rows a thread takes at a time in the boosting loop's passes over every row. A sum adds the
 /// blocks' sums in order, so it is the same on any number of threads.
-const ROW_BLOCK: usize = 16_384;
+pub(super) const ROW_BLOCK: usize = 16_384;
 
 /// Squared error's gradients: prediction minus target, for every row.
 fn gradients_from(raw: &[AtomicU64], y: &[f64], g: &mut [f64]) {
@@ -516,7 +516,7 @@ fn gradients_from(raw: &[AtomicU64], y: &[f64], g: &mut [f64]) {
 /// Adds each leaf's value to the predictions of its rows (`samples[start..end]`), leaves in
 /// parallel. Leaves hold disjoint rows, so no prediction is touched by two threads; relaxed
 /// atomics let the compiler know without a lock (they are plain loads and stores on x86-64).
-fn add_leaf_values(raw: &[AtomicU64], samples: &[u32], leaves: &[(usize, usize, f64)]) {
+pub(super) fn add_leaf_values(raw: &[AtomicU64], samples: &[u32], leaves: &[(usize, usize, f64)]) {
     leaves.par_iter().for_each(|&(start, end, value)| {
         for &i in &samples[start..end] {
             let r = &raw[i as usize];
@@ -631,6 +631,33 @@ mod tests {
     ) -> HistGradientBoostingRegressor {
         let data = Dataset::new(x.clone(), y.clone());
         params.check().unwrap().fit(&data).unwrap()
+    }
+
+    #[test]
+    fn a_split_of_the_gaps_from_every_value_is_saved_and_read_back() {
+        // 400 distinct values and a gap in every fifth row; only the gaps move the target, so
+        // the root sends every value left and the gaps right: a threshold of +∞.
+        let x = ndarray::Array2::from_shape_fn((2_000, 1), |(i, _)| {
+            if i % 5 == 0 {
+                f64::NAN
+            } else {
+                (i % 400) as f64
+            }
+        });
+        let y = x.column(0).mapv(|v| if v.is_nan() { 10.0 } else { 0.0 });
+        let model = fit(HistGradientBoostingRegressor::params().max_iter(3), &x, &y);
+        assert_eq!(model.trees()[0].nodes[0].threshold, f64::INFINITY);
+        let text = serde_json::to_string(&model).unwrap();
+        assert!(!text.contains("null"), "{text}");
+        let back: HistGradientBoostingRegressor = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, model);
+        let rows = ndarray::array![[f64::NAN], [399.0], [f64::INFINITY]];
+        let p = back.try_predict(&rows).unwrap();
+        // Three iterations from the mean, 2: the gaps rise, every value (∞ too) falls.
+        assert!(p[0] > 4.0 && p[1] < 1.5 && p[2] == p[1], "{p}");
+        let broken = text.replacen("\"inf\"", "\"infinity\"", 1);
+        let err = serde_json::from_str::<HistGradientBoostingRegressor>(&broken).unwrap_err();
+        assert!(err.to_string().contains("\"infinity\""), "{err}");
     }
 
     #[test]

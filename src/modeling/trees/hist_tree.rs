@@ -10,9 +10,11 @@
 //! hardware cannot predict, so the loops that do it (the histogram and the partition,
 //! `partition.rs`) ask for the bins some rows ahead (`prefetch.rs`).
 //!
-//! Squared error has a constant hessian of 1, so a bin's hessian sum is its count. A split's
-//! gain is `G_L²/(n_L+λ) + G_R²/(n_R+λ) − G²/(n+λ)`; a leaf's value is `−G/(n+λ)` times the
-//! learning rate. Missing values (the last bin) are sent to whichever side gains more when the
+//! A split's gain is `G_L²/(H_L+λ) + G_R²/(H_R+λ) − G²/(H+λ)`; a leaf's value is `−G/(H+λ)`
+//! times the learning rate. Squared error has a constant hessian of 1, so its hessian sums
+//! are counts (the histogram's [`Slot`] is `Bin`); log loss sums hessians too (`HessBin`), and
+//! each side of a split needs a hessian sum of at least 1e-3, as scikit-learn's
+//! `min_hessian_to_split`. Missing values (the last bin) are sent to whichever side gains more when the
 //! feature had missing values in training; otherwise to the child with more rows, as
 //! scikit-learn does.
 
@@ -20,7 +22,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::binning::{BinMapper, Binned};
-use super::histogram::{column_histogram, node_histogram, Bin, RowBins, BINS};
+use super::histogram::{column_histogram, node_histogram, RowBins, Slot, BINS};
 use super::partition::{partition, SplitRule};
 
 /// A node of a fitted histogram tree.
@@ -28,7 +30,8 @@ use super::partition::{partition, SplitRule};
 pub struct HistNode {
     /// The feature split on (0 for a leaf).
     pub feature: u32,
-    /// Values `<= threshold` go left.
+    /// Values `<= threshold` go left (+∞: every value; JSON writes it as `"inf"`).
+    #[serde(with = "threshold_json")]
     pub threshold: f64,
     /// The bin split on: bins `<= bin` go left (for binned data).
     pub bin: u8,
@@ -40,6 +43,37 @@ pub struct HistNode {
     pub right: u32,
     /// A leaf's contribution (learning rate included); 0 for a split.
     pub value: f64,
+}
+
+/// A threshold in JSON: a number, or `"inf"` for the split that sends every value left and
+/// the gaps right (JSON has no infinity; `serde_json` would write `null`, which no reader
+/// takes back).
+mod threshold_json {
+    use serde::{de::Error, Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(value: &f64, out: S) -> Result<S::Ok, S::Error> {
+        if *value == f64::INFINITY {
+            out.serialize_str("inf")
+        } else {
+            out.serialize_f64(*value)
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(input: D) -> Result<f64, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Threshold {
+            Number(f64),
+            Text(String),
+        }
+        match Threshold::deserialize(input)? {
+            Threshold::Number(v) => Ok(v),
+            Threshold::Text(t) if t == "inf" => Ok(f64::INFINITY),
+            Threshold::Text(t) => Err(D::Error::custom(format!(
+                "a threshold is a number or \"inf\", not {t:?}"
+            ))),
+        }
+    }
 }
 
 impl HistNode {
@@ -239,15 +273,20 @@ struct Split {
 }
 
 /// A leaf of the tree being grown: its rows `samples[start..end]`, sums and histogram.
-struct Leaf {
+struct Leaf<S> {
     node: usize,
     start: usize,
     end: usize,
     depth: usize,
     g: f64,
-    hist: Vec<Bin>,
+    h: f64,
+    hist: Vec<S>,
     split: Option<Split>,
 }
+
+/// The fewest hessians each side of a split sums to (scikit-learn's `min_hessian_to_split`);
+/// squared error's sums are counts of at least one row, so it only ever limits log loss.
+const MIN_HESSIAN: f64 = 1e-3;
 
 /// The root's histogram from one tree to the next. Built once from every row, it is then
 /// carried forward: after a tree a row's gradient (prediction minus target, for squared error)
@@ -256,26 +295,26 @@ struct Leaf {
 /// feature (at a million rows, 0.7 s of a fit); the sums differ from rebuilt ones by rounding
 /// only (tested).
 #[derive(Debug, Default)]
-pub struct RootHistogram(Option<Vec<Bin>>);
+pub struct RootHistogram<S>(Option<Vec<S>>);
 
-impl RootHistogram {
+impl<S: Slot> RootHistogram<S> {
     /// No histogram yet: the first tree builds it.
     pub fn new() -> Self {
         RootHistogram(None)
     }
 
     /// The root's histogram for the gradients `g`: the carried one, or built from every row.
-    fn take(&mut self, binned: &Binned, n_features: usize, g: &[f64]) -> Vec<Bin> {
+    fn take(&mut self, binned: &Binned, n_features: usize, g: &[S::Row]) -> Vec<S> {
         self.0
             .take()
             .unwrap_or_else(|| column_histogram(binned, n_features, g))
     }
 
     /// The next tree's root histogram: this tree's, each bin's sum moved by the leaves' values.
-    fn carry(&mut self, mut hist: Vec<Bin>, leaves: &[Leaf], values: &[f64]) {
+    fn carry(&mut self, mut hist: Vec<S>, leaves: &[Leaf<S>], values: &[f64]) {
         for (leaf, &value) in leaves.iter().zip(values) {
             for (h, l) in hist.iter_mut().zip(&leaf.hist) {
-                h.g += value * l.n;
+                h.carry(value, l);
             }
         }
         self.0 = Some(hist);
@@ -287,17 +326,17 @@ impl RootHistogram {
 /// (80 KB each for 20 features: the last tree's leaves', a large node's chunks') for the next
 /// nodes.
 #[derive(Debug, Default)]
-pub struct GrowBuffers {
+pub struct GrowBuffers<S> {
     scratch: Vec<u32>,
-    histograms: Vec<Vec<Bin>>,
+    histograms: Vec<Vec<S>>,
 }
 
-impl GrowBuffers {
+impl<S: Slot> GrowBuffers<S> {
     /// A histogram of `len` empty bins, reusing a spent one when there is one.
-    fn histogram(&mut self, len: usize) -> Vec<Bin> {
+    fn histogram(&mut self, len: usize) -> Vec<S> {
         let mut hist = self.histograms.pop().unwrap_or_default();
         hist.clear();
-        hist.resize(len, Bin::default());
+        hist.resize(len, S::default());
         hist
     }
 }
@@ -316,31 +355,38 @@ pub struct TrainingBins<'a> {
 /// order and is left partitioned by leaf; `root` is carried from the previous tree (see
 /// [`RootHistogram`]). Returns the tree and each leaf's range of `samples` with its value, for
 /// updating the training predictions.
-pub fn grow(
+pub fn grow<S: Slot>(
     bins: TrainingBins,
     mapper: &BinMapper,
-    g: &[f64],
+    g: &[S::Row],
     samples: &mut [u32],
     limits: GrowthLimits,
-    root: &mut RootHistogram,
-    buffers: &mut GrowBuffers,
+    root: &mut RootHistogram<S>,
+    buffers: &mut GrowBuffers<S>,
 ) -> (HistTree, Vec<(usize, usize, f64)>) {
     let binned = bins.columns;
     let n_features = mapper.thresholds.len();
     let mut nodes = vec![leaf_node()];
     let root_hist = root.take(binned, n_features, g);
-    let mut carried = buffers.histogram(root_hist.len());
-    carried.copy_from_slice(&root_hist);
-    // The root's gradient total, summed row by row: any feature's bins sum to it too, but with
-    // other rounding, which can tip a tie between splits on a small table (a child's total
-    // comes from its first feature's bins, as scikit-learn's does).
-    let root_g = g.iter().sum();
+    let carried = S::CARRIES.then(|| {
+        let mut carried = buffers.histogram(root_hist.len());
+        carried.copy_from_slice(&root_hist);
+        carried
+    });
+    // The root's sums, row by row: any feature's bins sum to them too, but with other
+    // rounding, which can tip a tie between splits on a small table (a child's totals come
+    // from its first feature's bins, as scikit-learn's do).
+    let root_sum = g.iter().fold(S::default(), |mut sum, &row| {
+        sum.add(row);
+        sum
+    });
     let mut leaves = vec![Leaf {
         node: 0,
         start: 0,
         end: samples.len(),
         depth: 0,
-        g: root_g,
+        g: root_sum.g(),
+        h: root_sum.h(),
         hist: root_hist,
         split: None,
     }];
@@ -377,13 +423,14 @@ pub fn grow(
     }
     let mut ranges = Vec::with_capacity(leaves.len());
     for leaf in &leaves {
-        let n = (leaf.end - leaf.start) as f64;
-        let value = -leaf.g / (n + limits.l2) * limits.learning_rate;
+        let value = -leaf.g / (leaf.h + limits.l2) * limits.learning_rate;
         nodes[leaf.node].value = value;
         ranges.push((leaf.start, leaf.end, value));
     }
-    let values: Vec<f64> = ranges.iter().map(|r| r.2).collect();
-    root.carry(carried, &leaves, &values);
+    if let Some(carried) = carried {
+        let values: Vec<f64> = ranges.iter().map(|r| r.2).collect();
+        root.carry(carried, &leaves, &values);
+    }
     buffers
         .histograms
         .extend(leaves.into_iter().map(|leaf| leaf.hist));
@@ -403,14 +450,14 @@ fn leaf_node() -> HistNode {
 }
 
 /// The best split of a leaf over every feature (the first feature wins a tie).
-fn best_split(
-    leaf: &Leaf,
+fn best_split<S: Slot>(
+    leaf: &Leaf<S>,
     binned: &Binned,
     mapper: &BinMapper,
     limits: GrowthLimits,
 ) -> Option<Split> {
     let n = (leaf.end - leaf.start) as f64;
-    let parent_score = leaf.g * leaf.g / (n + limits.l2);
+    let parent_score = leaf.g * leaf.g / (leaf.h + limits.l2);
     let per_feature: Vec<Option<Split>> = (0..mapper.thresholds.len())
         .into_par_iter()
         .map(|f| {
@@ -419,8 +466,7 @@ fn best_split(
                 f,
                 mapper,
                 binned.has_missing[f],
-                leaf.g,
-                n,
+                [leaf.g, leaf.h, n],
                 parent_score,
                 limits,
             )
@@ -436,29 +482,29 @@ fn best_split(
 }
 
 /// The best split of one feature: bins left to right with missing values right, then (when
-/// the feature had missing values in training) with missing values left.
+/// the feature had missing values in training) right to left with missing values left. The
+/// last value bin with missing values right sends every value left and the gaps right; its
+/// threshold is +∞, as scikit-learn's.
 #[allow(clippy::too_many_arguments)]
-fn feature_split(
-    hist: &[Bin],
+fn feature_split<S: Slot>(
+    hist: &[S],
     feature: usize,
     mapper: &BinMapper,
     has_missing: bool,
-    g: f64,
-    n: f64,
+    [g, h, n]: [f64; 3],
     parent_score: f64,
     limits: GrowthLimits,
 ) -> Option<Split> {
     let n_bins = mapper.n_bins(feature);
-    let missing = hist[mapper.missing_bin() as usize];
     let min_leaf = limits.min_samples_leaf as f64;
-    let score = |g: f64, n: f64| g * g / (n + limits.l2);
+    let score = |g: f64, h: f64| g * g / (h + limits.l2);
     let mut best: Option<Split> = None;
-    let mut consider = |gl: f64, nl: f64, bin: usize, missing_left: bool| {
-        let (gr, nr) = (g - gl, n - nl);
-        if nl < min_leaf || nr < min_leaf {
+    let mut consider = |[gl, hl, nl]: [f64; 3], bin: usize, missing_left: bool| {
+        let (gr, hr, nr) = (g - gl, h - hl, n - nl);
+        if nl < min_leaf || nr < min_leaf || hl < MIN_HESSIAN || hr < MIN_HESSIAN {
             return;
         }
-        let gain = score(gl, nl) + score(gr, nr) - parent_score;
+        let gain = score(gl, hl) + score(gr, hr) - parent_score;
         if gain > 0.0 && best.is_none_or(|b| gain > b.gain) {
             best = Some(Split {
                 gain,
@@ -468,18 +514,18 @@ fn feature_split(
             });
         }
     };
-    let (mut gl, mut nl) = (0.0, 0.0);
+    let mut left = S::default();
     for (b, slot) in hist.iter().enumerate().take(n_bins) {
-        gl += slot.g;
-        nl += slot.n;
-        consider(gl, nl, b, false);
+        left.merge(slot);
+        consider([left.g(), left.h(), left.n()], b, false);
     }
     if has_missing {
-        let (mut gl, mut nl) = (missing.g, missing.n);
-        for (b, slot) in hist.iter().enumerate().take(n_bins.saturating_sub(1)) {
-            gl += slot.g;
-            nl += slot.n;
-            consider(gl, nl, b, true);
+        // Right to left, the right side's sums added bin by bin, as scikit-learn scans: of
+        // two bins that make the same partition (an empty bin between them), the higher wins.
+        let mut right = S::default();
+        for b in (0..n_bins.saturating_sub(1)).rev() {
+            right.merge(&hist[b + 1]);
+            consider([g - right.g(), h - right.h(), n - right.n()], b, true);
         }
     }
     best
@@ -488,16 +534,16 @@ fn feature_split(
 /// Splits a leaf: partitions its rows, records the split node, and gives both children with
 /// their histograms (the smaller one built, the larger one subtracted from the parent's).
 #[allow(clippy::too_many_arguments)] // the grower's state, passed apart so borrows stay disjoint
-fn split_leaf(
-    parent: Leaf,
+fn split_leaf<S: Slot>(
+    parent: Leaf<S>,
     split: Split,
     training: TrainingBins,
     mapper: &BinMapper,
-    g: &[f64],
+    g: &[S::Row],
     samples: &mut [u32],
-    buffers: &mut GrowBuffers,
+    buffers: &mut GrowBuffers<S>,
     nodes: &mut Vec<HistNode>,
-) -> (Leaf, Leaf) {
+) -> (Leaf<S>, Leaf<S>) {
     let binned = training.columns;
     let f = split.feature;
     let bins = binned.feature(f);
@@ -549,33 +595,47 @@ fn split_leaf(
     );
     let mut large_hist = parent.hist;
     for (l, s) in large_hist.iter_mut().zip(&small_hist) {
-        l.g -= s.g;
-        l.n -= s.n;
+        l.remove(s);
     }
-    let small_g: f64 = small_hist[..BINS].iter().map(|b| b.g).sum();
-    let (left_hist, right_hist, left_g) = if left_smaller {
-        (small_hist, large_hist, small_g)
+    let small_g: f64 = small_hist[..BINS].iter().map(|b| b.g()).sum();
+    let small_h: f64 = small_hist[..BINS].iter().map(|b| b.h()).sum();
+    let (left_hist, right_hist, left_g, left_h) = if left_smaller {
+        (small_hist, large_hist, small_g, small_h)
     } else {
-        (large_hist, small_hist, parent.g - small_g)
+        (
+            large_hist,
+            small_hist,
+            parent.g - small_g,
+            parent.h - small_h,
+        )
     };
-    let child = |node, start, end, g, hist| Leaf {
+    let child = |node, start, end, g, h, hist| Leaf {
         node,
         start,
         end,
         depth: parent.depth + 1,
         g,
+        h,
         hist,
         split: None,
     };
     (
-        child(left_id, parent.start, mid, left_g, left_hist),
-        child(right_id, mid, parent.end, parent.g - left_g, right_hist),
+        child(left_id, parent.start, mid, left_g, left_h, left_hist),
+        child(
+            right_id,
+            mid,
+            parent.end,
+            parent.g - left_g,
+            parent.h - left_h,
+            right_hist,
+        ),
     )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::modeling::trees::histogram::Bin;
 
     #[test]
     fn the_carried_root_histogram_equals_one_built_from_every_row() {
@@ -608,7 +668,7 @@ mod tests {
         };
         let mut raw = vec![y.iter().sum::<f64>() / n as f64; n];
         let mut samples: Vec<u32> = (0..n as u32).collect();
-        let mut root = RootHistogram::new();
+        let mut root = RootHistogram::<Bin>::new();
         let rows = RowBins::of(&binned);
         let bins = TrainingBins {
             columns: &binned,
@@ -632,7 +692,7 @@ mod tests {
             }
         }
         let g: Vec<f64> = raw.iter().zip(&y).map(|(f, t)| f - t).collect();
-        let rebuilt = column_histogram(&binned, 3, &g);
+        let rebuilt = column_histogram::<Bin>(&binned, 3, &g);
         let carried = root.0.expect("carried after a tree");
         assert_eq!(carried.len(), rebuilt.len());
         let scale: f64 = g.iter().map(|v| v.abs()).sum();
