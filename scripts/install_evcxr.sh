@@ -98,9 +98,24 @@ cat >>"${jupyter_src}/Cargo.toml" <<EOF
 [patch.crates-io]
 evcxr = { path = "../evcxr-${EVCXR_VERSION}" }
 EOF
-# Only evcxr's lock entry changes (from the registry to the patched copy); every other
-# version stays the one evcxr_jupyter was published with.
-(cd "${jupyter_src}" && cargo update --offline --package evcxr --quiet)
+# Only evcxr's lock entry changes (from the registry to the patched copy: a path dependency's
+# entry has no source and no checksum); every other version stays the one evcxr_jupyter was
+# published with. Edited as text, not with `cargo update`: offline, that re-resolves whatever
+# the local index lacks to the newest versions it holds (salsa 0.28.7 then broke ra_ap_span's
+# build), and online it may move more than evcxr. `cargo install --locked` below checks the
+# result against the manifest.
+python3 - "${jupyter_src}/Cargo.lock" "${EVCXR_VERSION}" <<'PY' ||
+import re, sys
+path, version = sys.argv[1], sys.argv[2]
+text = open(path).read()
+entry = re.compile(
+    r'(name = "evcxr"\nversion = "' + re.escape(version) + r'"\n)source = [^\n]*\nchecksum = [^\n]*\n')
+text, found = entry.subn(r"\1", text)
+if found != 1:
+    sys.exit(f"found {found} registry entries for evcxr {version} in {path}")
+open(path, "w").write(text)
+PY
+    die "could not point evcxr_jupyter's lock at the patched evcxr"
 
 echo "==> cargo install evcxr_jupyter ${EVCXR_VERSION}, patched (about 12 minutes on 2 cores)"
 # Its own, throwaway target folder: not the project's build cache.
