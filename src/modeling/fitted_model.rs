@@ -11,8 +11,8 @@ use super::linear::LinearModel;
 use super::neighbors::KnnRegressor;
 use super::svr::SvrModel;
 use super::trees::{
-    AdaBoostRegressor, DecisionTreeRegressor, ForestRegressor, GradientBoostingRegressor,
-    HistGradientBoostingRegressor,
+    AdaBoostRegressor, DecisionTreeRegressor, ForestRegressor, GradientBoostingClassifier,
+    GradientBoostingRegressor, HistGradientBoostingClassifier, HistGradientBoostingRegressor,
 };
 use crate::error::{Error, Result};
 
@@ -42,6 +42,10 @@ pub enum FittedModel {
     TreeClassifier(ClassTree),
     /// k-nearest-neighbours classification.
     KnnClassifier(KnnClassifier),
+    /// Histogram gradient boosting with log loss.
+    HistGbmClassifier(HistGradientBoostingClassifier),
+    /// Gradient boosting with log loss.
+    GbmClassifier(GradientBoostingClassifier),
 }
 
 impl FittedModel {
@@ -59,7 +63,9 @@ impl FittedModel {
             // A classifier's prediction is its class code.
             FittedModel::Logistic(_)
             | FittedModel::TreeClassifier(_)
-            | FittedModel::KnnClassifier(_) => {
+            | FittedModel::KnnClassifier(_)
+            | FittedModel::HistGbmClassifier(_)
+            | FittedModel::GbmClassifier(_) => {
                 let proba = self.predict_proba(x)?;
                 argmax_rows(proba.view())
                     .into_iter()
@@ -85,6 +91,8 @@ impl FittedModel {
             FittedModel::Logistic(m) => Ok(m.predict_proba(x)),
             FittedModel::TreeClassifier(t) => Ok(t.predict_proba(x)),
             FittedModel::KnnClassifier(m) => m.predict_proba(x),
+            FittedModel::HistGbmClassifier(m) => m.predict_proba(x),
+            FittedModel::GbmClassifier(m) => m.predict_proba(x),
             _ => Err(Error::invalid(
                 "model",
                 "a regressor has no class probabilities",
@@ -98,6 +106,8 @@ impl FittedModel {
             FittedModel::Logistic(m) => Some(m.n_classes),
             FittedModel::TreeClassifier(t) => Some(t.proba.ncols()),
             FittedModel::KnnClassifier(m) => Some(m.n_classes),
+            FittedModel::HistGbmClassifier(m) => Some(m.n_classes()),
+            FittedModel::GbmClassifier(m) => Some(m.n_classes()),
             _ => None,
         }
     }
@@ -136,6 +146,23 @@ impl FittedModel {
         }
     }
 
+    /// Class probabilities for the rows of `x` after each of `stages` stages, for a classifier
+    /// whose registry entry names a staged parameter.
+    pub fn predict_proba_stages(
+        &self,
+        x: ArrayView2<f64>,
+        stages: &[usize],
+    ) -> Result<Vec<Array2<f64>>> {
+        match self {
+            FittedModel::HistGbmClassifier(m) => m.predict_proba_stages(x, stages),
+            FittedModel::GbmClassifier(m) => m.predict_proba_stages(x, stages),
+            _ => Err(Error::invalid(
+                "model",
+                "this model has no staged probabilities",
+            )),
+        }
+    }
+
     /// Impurity-based feature importances summing to 1 (scikit-learn's
     /// `feature_importances_`), for the tree models that define them; None for the others
     /// (scikit-learn's histogram boosting has none either).
@@ -162,6 +189,8 @@ impl FittedModel {
             FittedModel::Logistic(m) => m.n_features(),
             FittedModel::TreeClassifier(t) => t.n_features,
             FittedModel::KnnClassifier(m) => m.n_features(),
+            FittedModel::HistGbmClassifier(m) => m.n_features(),
+            FittedModel::GbmClassifier(m) => m.n_features(),
         }
     }
 }

@@ -23,8 +23,9 @@ use super::linear::{fit_ols, ElasticNetSettings, LassoSettings};
 use super::neighbors::KnnSettings;
 use super::svr::SvrSettings;
 use super::trees::{
-    AdaBoostSettings, ForestRegressorParams, ForestSettings, GbmSettings, HistGbmSettings,
-    HistGradientBoostingRegressorValidParams, TreeError, TreeSettings,
+    AdaBoostSettings, ForestRegressorParams, ForestSettings, GbmSettings,
+    HistGbmClassifierSettings, HistGbmSettings, HistGradientBoostingRegressorValidParams,
+    TreeError, TreeSettings,
 };
 use crate::error::{Error, Result};
 use crate::table::names::suggest;
@@ -63,6 +64,10 @@ pub enum ModelSpec {
     TreeClassifier(ClassTreeSettings),
     /// k-nearest-neighbours classification (`KNeighborsClassifier`): linfa-nn.
     KnnClassifier(KnnClassifierSettings),
+    /// Histogram gradient boosting with log loss (`HistGradientBoostingClassifier`).
+    HistGbmClassifier(HistGbmClassifierSettings),
+    /// Gradient boosting with log loss (`GradientBoostingClassifier`).
+    GbmClassifier(GbmSettings),
 }
 
 /// What a model predicts.
@@ -253,6 +258,26 @@ pub const MODELS: &[ModelInfo] = &[
         KnnClassifierSettings::PARAMS,
     )
     .classifier(),
+    ModelInfo::new(
+        "gbm",
+        "GradientBoostingClassifier",
+        "gradient boosting, log loss, 100 stages, learning rate 0.1, depth 3",
+        || ModelSpec::GbmClassifier(GbmSettings::default()),
+        GbmSettings::PARAMS,
+    )
+    .aliases(&["gradient-boosting"])
+    .staged("n_estimators")
+    .classifier(),
+    ModelInfo::new(
+        "hist-gbm",
+        "HistGradientBoostingClassifier",
+        "histogram gradient boosting, log loss, 100 iterations, 31 leaves, missing values native",
+        || ModelSpec::HistGbmClassifier(HistGbmClassifierSettings::default()),
+        HistGbmClassifierSettings::PARAMS,
+    )
+    .aliases(&["hgb", "histgradientboosting"])
+    .staged("max_iter")
+    .classifier(),
 ];
 
 /// The registry's entry for `name` (or one of its aliases); the error lists the names.
@@ -379,7 +404,10 @@ impl ModelSpec {
     /// Whether the model takes missing values (NaN) itself, so the preprocessing need not
     /// impute them.
     pub fn handles_missing(&self) -> bool {
-        matches!(self, ModelSpec::HistGbm(_))
+        matches!(
+            self,
+            ModelSpec::HistGbm(_) | ModelSpec::HistGbmClassifier(_)
+        )
     }
 
     /// The registry's entry for this model.
@@ -518,7 +546,11 @@ impl ModelSpec {
             ModelSpec::HistGbm(s) => FittedModel::HistGbm(s.fit(x, y).map_err(tree_err)?),
             ModelSpec::AdaBoost(s) => FittedModel::AdaBoost(s.fit(x, y).map_err(tree_err)?),
             ModelSpec::Svr(s) => FittedModel::Svr(Box::new(s.fit(x, y)?)),
-            ModelSpec::Logistic(_) | ModelSpec::TreeClassifier(_) | ModelSpec::KnnClassifier(_) => {
+            ModelSpec::Logistic(_)
+            | ModelSpec::TreeClassifier(_)
+            | ModelSpec::KnnClassifier(_)
+            | ModelSpec::HistGbmClassifier(_)
+            | ModelSpec::GbmClassifier(_) => {
                 return Err(Error::invalid(
                     "model",
                     format!(
@@ -549,7 +581,11 @@ impl ModelSpec {
                 "one class code per row, each below the number of classes",
             ));
         }
-        if let Some((i, _)) = x.indexed_iter().find(|(_, v)| !v.is_finite()) {
+        let takes_nan = self.handles_missing();
+        if let Some((i, _)) = x
+            .indexed_iter()
+            .find(|(_, v)| !(v.is_finite() || takes_nan && v.is_nan()))
+        {
             return Err(Error::model(
                 self.name(),
                 format!("feature {} of training row {} is not finite", i.1, i.0),
@@ -561,6 +597,12 @@ impl ModelSpec {
                 FittedModel::TreeClassifier(fit_class_tree(s, x, y, n_classes)?)
             }
             ModelSpec::KnnClassifier(s) => FittedModel::KnnClassifier(s.fit(x, y, n_classes)?),
+            ModelSpec::HistGbmClassifier(s) => {
+                FittedModel::HistGbmClassifier(s.fit(x, y, n_classes)?)
+            }
+            ModelSpec::GbmClassifier(s) => {
+                FittedModel::GbmClassifier(s.fit_classifier(x, y, n_classes)?)
+            }
             _ => {
                 let classifiers: Vec<&str> = MODELS
                     .iter()

@@ -234,6 +234,26 @@ pub fn grid_search(
     })
 }
 
+/// For a grid over the staged parameter `param`: each setting's number of stages, and the
+/// setting with the most (the one fitted, once per fold).
+pub(crate) fn stage_counts<'a>(
+    param: &str,
+    settings: &'a [(ParamSet, ModelSpec)],
+) -> Result<(Vec<usize>, &'a ModelSpec)> {
+    // Grid values were checked as whole numbers when the settings were built.
+    let stages: Vec<usize> = settings
+        .iter()
+        .map(|(params, _)| params.get(param).map_or(0, |v| *v as usize))
+        .collect();
+    let largest = settings
+        .iter()
+        .zip(&stages)
+        .max_by_key(|(_, n)| **n)
+        .map(|((_, s), _)| s)
+        .ok_or_else(|| Error::invalid("grid", "the grid has no settings"))?;
+    Ok((stages, largest))
+}
+
 /// Fits the largest setting of the staged parameter `param` once per fold and scores each
 /// setting from its stages.
 fn staged_scores(
@@ -244,17 +264,7 @@ fn staged_scores(
     folds: &[Split],
     progress: Option<&ProgressBar>,
 ) -> Result<Vec<Vec<f64>>> {
-    // Grid values were checked as whole numbers when the settings were built.
-    let stages: Vec<usize> = settings
-        .iter()
-        .map(|(params, _)| params.get(param).map_or(0, |v| *v as usize))
-        .collect();
-    let largest = settings
-        .iter()
-        .zip(&stages)
-        .max_by_key(|(_, n)| **n)
-        .map(|((_, s), _)| s.clone())
-        .ok_or_else(|| Error::invalid("grid", "the grid has no settings"))?;
+    let (stages, largest) = stage_counts(param, settings)?;
     let per_fold = folds
         .par_iter()
         .map(|split| {

@@ -15,7 +15,7 @@ use super::ClassScoring;
 use crate::error::{Error, Result};
 use crate::modeling::metrics::mean_std;
 use crate::modeling::registry::{ModelSpec, ParamSet};
-use crate::modeling::search::Grid;
+use crate::modeling::search::{stage_counts, Grid};
 use crate::modeling::split::Split;
 
 /// One setting's cross-validated score.
@@ -114,6 +114,48 @@ impl ClassData<'_> {
         scoring.score(&actual, proba.view())
     }
 
+    /// Each setting's fold scores (setting-major) for a grid over the staged parameter
+    /// `param`: the largest setting is fitted once per fold and every setting is scored from
+    /// its stages (the first k iterations of a boosted model are the model fitted with k).
+    fn staged_scores(
+        &self,
+        param: &str,
+        settings: &[(ParamSet, ModelSpec)],
+        folds: &[Split],
+        scoring: ClassScoring,
+        progress: Option<&ProgressBar>,
+    ) -> Result<Vec<Vec<f64>>> {
+        let (stages, largest) = stage_counts(param, settings)?;
+        let per_fold = folds
+            .par_iter()
+            .map(|split| {
+                let model = largest.fit_classifier(
+                    self.x.select(Axis(0), &split.train).view(),
+                    split
+                        .train
+                        .iter()
+                        .map(|&r| self.y[r])
+                        .collect::<ndarray::Array1<usize>>()
+                        .view(),
+                    self.n_classes,
+                )?;
+                let actual: Vec<usize> = split.test.iter().map(|&r| self.y[r]).collect();
+                let staged = model
+                    .predict_proba_stages(self.x.select(Axis(0), &split.test).view(), &stages)?;
+                if let Some(p) = progress {
+                    p.inc(1);
+                }
+                staged
+                    .iter()
+                    .map(|proba| scoring.score(&actual, proba.view()))
+                    .collect::<Result<Vec<f64>>>()
+            })
+            .collect::<Result<Vec<Vec<f64>>>>()?;
+        Ok((0..settings.len())
+            .map(|s| per_fold.iter().map(|f| f[s]).collect())
+            .collect())
+    }
+
     /// Every fold's score of `spec`, folds in parallel.
     fn cross_validate(
         &self,
@@ -146,16 +188,29 @@ pub fn class_grid_search(
     progress: Option<&ProgressBar>,
 ) -> Result<ClassSearch> {
     let settings = grid.settings(base)?;
-    if let Some(p) = progress {
-        p.set_length((folds.len() * settings.len()) as u64);
-    }
-    let results = settings
+    let staged = match (base.info().staged, grid.0.as_slice()) {
+        (Some(param), [(key, _)]) if key == param => Some(param),
+        _ => None,
+    };
+    let per_setting: Vec<Vec<f64>> = if let Some(param) = staged {
+        if let Some(p) = progress {
+            p.set_length(folds.len() as u64);
+        }
+        data.staged_scores(param, &settings, folds, scoring, progress)?
+    } else {
+        if let Some(p) = progress {
+            p.set_length((folds.len() * settings.len()) as u64);
+        }
+        settings
+            .iter()
+            .map(|(_, spec)| data.cross_validate(spec, folds, scoring, progress))
+            .collect::<Result<_>>()?
+    };
+    let results: Vec<ClassCvResult> = settings
         .iter()
-        .map(|(params, spec)| {
-            let scores = data.cross_validate(spec, folds, scoring, progress)?;
-            Ok(ClassCvResult::from_folds(params.clone(), scores))
-        })
-        .collect::<Result<Vec<ClassCvResult>>>()?;
+        .zip(per_setting)
+        .map(|((params, _), scores)| ClassCvResult::from_folds(params.clone(), scores))
+        .collect();
     let best_index = results
         .iter()
         .enumerate()
@@ -220,6 +275,35 @@ mod tests {
     }
 
     #[test]
+    fn a_grid_over_iterations_scores_each_setting_as_its_own_fit_would() {
+        let (x, y) = data();
+        let names = vec!["a".to_string(), "b".to_string()];
+        let folds = stratified_kfold(&y, &names, 3, false, 0).unwrap();
+        let data = ClassData {
+            x: x.view(),
+            y: &y,
+            n_classes: 2,
+        };
+        let mut base = "hist-gbm"
+            .parse::<ModelSpec>()
+            .unwrap()
+            .for_task(crate::modeling::Task::Classification)
+            .unwrap();
+        base.set("min_samples_leaf", 5.0).unwrap();
+        let grid = Grid::one("max_iter", [3.0, 10.0, 6.0]);
+        let staged =
+            class_grid_search(&base, &grid, data, &folds, ClassScoring::NegLogLoss, None).unwrap();
+        for ((_, spec), row) in grid.settings(&base).unwrap().iter().zip(&staged.results) {
+            let direct = data
+                .cross_validate(spec, &folds, ClassScoring::NegLogLoss, None)
+                .unwrap();
+            assert_eq!(row.folds, direct, "{:?}", row.params);
+        }
+        // More iterations fit these rows better.
+        assert_eq!(staged.best_index, 1);
+    }
+
+    #[test]
     fn the_best_setting_scores_highest_and_ties_keep_the_first() {
         let (x, y) = data();
         let names = vec!["a".to_string(), "b".to_string()];
@@ -257,7 +341,9 @@ mod tests {
             [
                 "LogisticRegression",
                 "DecisionTreeClassifier",
-                "KNeighborsClassifier"
+                "KNeighborsClassifier",
+                "GradientBoostingClassifier",
+                "HistGradientBoostingClassifier"
             ]
         );
         assert!(spot

@@ -49,7 +49,11 @@ pub fn binned_spec(config: &TrainConfig) -> Result<Option<ModelSpec>> {
     for (k, v) in config.final_params.iter().flatten() {
         spec.set(k, *v)?;
     }
-    Ok(matches!(spec, ModelSpec::HistGbm(_)).then_some(spec))
+    Ok(matches!(
+        spec,
+        ModelSpec::HistGbm(_) | ModelSpec::HistGbmClassifier(_)
+    )
+    .then_some(spec))
 }
 
 /// Trains `config` (histogram boosting, one fit: see [`binned_spec`]) on the columns of
@@ -73,87 +77,27 @@ pub fn binned_spec(config: &TrainConfig) -> Result<Option<ModelSpec>> {
 /// # Ok::<(), ml_workflow::Error>(())
 /// ```
 pub fn train_binned(source: &mut dyn ColumnSource, config: &TrainConfig) -> Result<TrainReport> {
-    let Some(spec) = binned_spec(config)? else {
-        return Err(Error::invalid(
-            "model",
-            "only histogram boosting with --folds 0 and no grid trains a column at a time",
-        ));
-    };
+    let spec = column_road_spec(config)?;
     let params = spec.hist_gbm_params()?;
-    let names = source.names().to_vec();
-    if !names.contains(&config.target) {
-        return Err(Error::MissingColumn {
-            name: config.target.clone(),
-            available: names.join(", "),
-        });
-    }
-    let inputs = resolve_inputs(&names, config)?;
-    let options = PreprocessOptions {
-        scale: false,
-        max_categories: config.max_categories,
-        impute: false,
-    };
-    let started = Instant::now();
-    let batch = source.batch().max(1);
-    let streams = source.streams();
-    // The target comes first (with the first batch, unless the source streams): it tells the
-    // rows, and so the split.
-    let first: Vec<String> = std::iter::once(config.target.clone())
-        .chain(
-            if streams { &[][..] } else { &inputs[..] }
-                .iter()
-                .take(batch.saturating_sub(1))
-                .cloned(),
-        )
-        .collect();
-    let mut clock = Phases::default();
-    let frame = timed(&mut clock.read, || source.take(&first))?;
-    let target = target_values(&frame, &config.target)?;
-    let height = frame.height();
-    let rows = timed(&mut clock.split, || split_rows(&target, config, &params))?;
-    let without_target = target.without_target;
-    let y = target.into_table_values(height);
-    let max_bins = u8::try_from(params.max_bins()).unwrap_or(u8::MAX);
-    let mut errors = ColumnErrors::new(&inputs);
-    let mut binned = timed(&mut clock.bin, || {
-        bin_columns(frame, &first[1..], &rows, options, max_bins, &mut errors)
+    let mut target = None;
+    let table = bin_table(source, config, params.max_bins(), |frame| {
+        let values = target_values(frame, &config.target)?;
+        let rows = split_rows(&values, config, &params)?;
+        let without = values.without_target;
+        target = Some((values.into_table_values(frame.height()), without));
+        Ok(rows)
     })?;
-    let mut rest = inputs[first.len() - 1..].to_vec();
-    if streams {
-        if let Some((numeric, others)) = timed(&mut clock.stream, || {
-            bin_streamed(source, &inputs, &rows, height, max_bins, &mut errors)
-        })? {
-            binned.extend(numeric);
-            rest = others;
-        }
-    }
-    for group in rest.chunks(batch) {
-        let frame = timed(&mut clock.read, || source.take(group))?;
-        if frame.height() != height {
-            return Err(Error::invalid(
-                "table",
-                format!(
-                    "columns {} have {} rows, the target {} (did the file change while it was read?)",
-                    group.join(", "),
-                    frame.height(),
-                    height
-                ),
-            ));
-        }
-        binned.extend(timed(&mut clock.bin, || {
-            bin_columns(frame, group, &rows, options, max_bins, &mut errors)
-        })?);
-    }
-    errors.into_result()?;
-    // The model's features: the numeric columns first, then each one-hot block, each kind in
-    // input order.
-    binned.sort_by_cached_key(|c| (!c.numeric, inputs.iter().position(|i| *i == c.column.name)));
-    let (columns, features): (Vec<_>, Vec<_>) =
-        binned.into_iter().map(|c| (c.column, c.features)).unzip();
-    let preprocessor = preprocessor(&inputs, columns, &names);
-    let features: Vec<FeatureBins> = features.into_iter().flatten().collect();
-    let (mapper, fit, validation, test) = assemble(features, &rows, params.max_bins());
-
+    let (y, without_target) = target.ok_or_else(|| Error::invalid("target", "not read"))?;
+    let BinnedTable {
+        preprocessor,
+        mapper,
+        fit,
+        validation,
+        test,
+        rows,
+        mut clock,
+        started,
+    } = table;
     // Each set's targets, then the whole column and the row lists let go before the fit.
     let pick = |set: &[usize]| set.iter().map(|&r| y[r]).collect::<Vec<f64>>();
     let validation = (!rows.validation.is_empty()).then(|| (validation, pick(&rows.validation)));
@@ -187,21 +131,135 @@ pub fn train_binned(source: &mut dyn ColumnSource, config: &TrainConfig) -> Resu
     })
 }
 
+/// The final spec of a configuration the column road takes; an error for any other.
+pub(super) fn column_road_spec(config: &TrainConfig) -> Result<ModelSpec> {
+    binned_spec(config)?.ok_or_else(|| {
+        Error::invalid(
+            "model",
+            "only histogram boosting with --folds 0 and no grid trains a column at a time",
+        )
+    })
+}
+
+/// What the column road hands the fit: the preprocessing, the thresholds, the fit, validation
+/// and held-out rows' bins, which rows those are, and the clock so far.
+pub(super) struct BinnedTable {
+    pub(super) preprocessor: Preprocessor,
+    pub(super) mapper: BinMapper,
+    pub(super) fit: Binned,
+    pub(super) validation: Binned,
+    pub(super) test: Binned,
+    pub(super) rows: Rows,
+    pub(super) clock: Phases,
+    pub(super) started: Instant,
+}
+
+/// Reads and bins `source`'s input columns a few at a time. The target comes with the first
+/// batch: `split` reads it from that frame (and keeps what its task needs) and says which rows
+/// are fitted, validated and held out.
+pub(super) fn bin_table(
+    source: &mut dyn ColumnSource,
+    config: &TrainConfig,
+    max_bins: usize,
+    split: impl FnOnce(&DataFrame) -> Result<Rows>,
+) -> Result<BinnedTable> {
+    let names = source.names().to_vec();
+    if !names.contains(&config.target) {
+        return Err(Error::MissingColumn {
+            name: config.target.clone(),
+            available: names.join(", "),
+        });
+    }
+    let inputs = resolve_inputs(&names, config)?;
+    let options = PreprocessOptions {
+        scale: false,
+        max_categories: config.max_categories,
+        impute: false,
+    };
+    let started = Instant::now();
+    let batch = source.batch().max(1);
+    let streams = source.streams();
+    // The target comes first (with the first batch, unless the source streams): it tells the
+    // rows, and so the split.
+    let first: Vec<String> = std::iter::once(config.target.clone())
+        .chain(
+            if streams { &[][..] } else { &inputs[..] }
+                .iter()
+                .take(batch.saturating_sub(1))
+                .cloned(),
+        )
+        .collect();
+    let mut clock = Phases::default();
+    let frame = timed(&mut clock.read, || source.take(&first))?;
+    let height = frame.height();
+    let rows = timed(&mut clock.split, || split(&frame))?;
+    let bins_u8 = u8::try_from(max_bins).unwrap_or(u8::MAX);
+    let mut errors = ColumnErrors::new(&inputs);
+    let mut binned = timed(&mut clock.bin, || {
+        bin_columns(frame, &first[1..], &rows, options, bins_u8, &mut errors)
+    })?;
+    let mut rest = inputs[first.len() - 1..].to_vec();
+    if streams {
+        if let Some((numeric, others)) = timed(&mut clock.stream, || {
+            bin_streamed(source, &inputs, &rows, height, bins_u8, &mut errors)
+        })? {
+            binned.extend(numeric);
+            rest = others;
+        }
+    }
+    for group in rest.chunks(batch) {
+        let frame = timed(&mut clock.read, || source.take(group))?;
+        if frame.height() != height {
+            return Err(Error::invalid(
+                "table",
+                format!(
+                    "columns {} have {} rows, the target {} (did the file change while it was read?)",
+                    group.join(", "),
+                    frame.height(),
+                    height
+                ),
+            ));
+        }
+        binned.extend(timed(&mut clock.bin, || {
+            bin_columns(frame, group, &rows, options, bins_u8, &mut errors)
+        })?);
+    }
+    errors.into_result()?;
+    // The model's features: the numeric columns first, then each one-hot block, each kind in
+    // input order.
+    binned.sort_by_cached_key(|c| (!c.numeric, inputs.iter().position(|i| *i == c.column.name)));
+    let (columns, features): (Vec<_>, Vec<_>) =
+        binned.into_iter().map(|c| (c.column, c.features)).unzip();
+    let preprocessor = preprocessor(&inputs, columns, &names);
+    let features: Vec<FeatureBins> = features.into_iter().flatten().collect();
+    let (mapper, fit, validation, test) = assemble(features, &rows, max_bins);
+    Ok(BinnedTable {
+        preprocessor,
+        mapper,
+        fit,
+        validation,
+        test,
+        rows,
+        clock,
+        started,
+    })
+}
+
 /// Seconds spent in each phase of [`train_binned`], logged at debug level
 /// (`RUST_LOG=ml_workflow=debug`), so that a user (or a benchmark) sees where a run's time went.
 #[derive(Debug, Default)]
-struct Phases {
+pub(super) struct Phases {
     read: f64,
     split: f64,
     /// The numeric columns of a streaming source, read and binned together.
     stream: f64,
     bin: f64,
-    fit: f64,
-    evaluate: f64,
+    pub(super) fit: f64,
+    pub(super) evaluate: f64,
 }
 
 /// Runs `phase`, adding the seconds it took to `total`.
-fn timed<T>(total: &mut f64, phase: impl FnOnce() -> T) -> T {
+pub(super) fn timed<T>(total: &mut f64, phase: impl FnOnce() -> T) -> T {
     let started = Instant::now();
     let out = phase();
     *total += started.elapsed().as_secs_f64();
@@ -209,7 +267,8 @@ fn timed<T>(total: &mut f64, phase: impl FnOnce() -> T) -> T {
 }
 
 impl Phases {
-    fn log(&self) {
+    /// Logs the phases' seconds at debug level.
+    pub(super) fn log(&self) {
         tracing::debug!(
             read_seconds = self.read,
             split_seconds = self.split,

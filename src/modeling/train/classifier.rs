@@ -55,22 +55,15 @@ impl ClassPrepared {
         let inputs = resolve_features(df, config)?;
         let (classes, codes, rows) = target_labels(df, &config.target)?;
         let names = classes.names();
-        if classes.len() < 2 {
-            return Err(Error::BadColumn {
-                column: config.target.clone(),
-                message: format!(
-                    "a classifier needs two classes or more; the target holds only {names:?}"
-                ),
-            });
-        }
+        two_classes(&classes, &config.target)?;
         let split = stratified_train_test_split(&codes, &names, config.test_size, config.seed)?;
         let table_rows = |positions: &[usize]| positions.iter().map(|&p| rows[p]).collect();
         let (train_rows, test_rows): (Vec<usize>, Vec<usize>) =
             (table_rows(&split.train), table_rows(&split.test));
         let options = PreprocessOptions {
-            scale: config.scale,
+            scale: config.scale && !config.model.handles_missing(),
             max_categories: config.max_categories,
-            impute: true,
+            impute: !config.model.handles_missing(),
         };
         let (preprocessor, x_train, x_test) =
             Preprocessor::fit_split(df, &inputs, (&train_rows, &test_rows), options)?;
@@ -230,9 +223,26 @@ pub fn train_classifier(df: &DataFrame, config: &TrainConfig) -> Result<Classifi
     })
 }
 
+/// An error naming `target` when it holds fewer than two classes.
+pub(super) fn two_classes(classes: &Classes, target: &str) -> Result<()> {
+    if classes.len() < 2 {
+        return Err(Error::BadColumn {
+            column: target.to_string(),
+            message: format!(
+                "a classifier needs two classes or more; the target holds only {:?}",
+                classes.names()
+            ),
+        });
+    }
+    Ok(())
+}
+
 /// The target's classes and each row's code, on the rows that have a target (and those rows):
 /// text, booleans or integers.
-fn target_labels(df: &DataFrame, target: &str) -> Result<(Classes, Vec<usize>, Vec<usize>)> {
+pub(super) fn target_labels(
+    df: &DataFrame,
+    target: &str,
+) -> Result<(Classes, Vec<usize>, Vec<usize>)> {
     let column = column_by_name(df, target)?;
     let failed = |e: polars::prelude::PolarsError| Error::invalid("target", e.to_string());
     let kept =

@@ -10,7 +10,8 @@
 //!   numeric columns a chunk of rows at a time, binned as they come.
 //!
 //! A text or boolean target is classified (`classifier.rs`, [`train_classifier`]): the whole
-//! table, stratified split and folds, a classifier from `modeling::classify`.
+//! table, stratified split and folds, a classifier from `modeling::classify`; histogram
+//! boosting fitted once takes the column road there too (`class_columns.rs`).
 //!
 //! What every road shares lives beside them: the configuration and report (`config.rs`), the
 //! source (`source.rs`), and the column road's row sets and bins (`bins.rs`). [`train`] and
@@ -18,6 +19,7 @@
 
 mod bins;
 mod by_column;
+mod class_columns;
 mod classifier;
 mod config;
 mod matrix;
@@ -28,6 +30,7 @@ use indicatif::ProgressBar;
 use polars::prelude::DataFrame;
 
 pub use by_column::{binned_spec, train_binned};
+pub use class_columns::train_binned_classifier;
 pub use classifier::{train_classifier, ClassPrepared, ClassifierReport};
 pub use config::{
     resolve_features, resolve_inputs, target_values, TargetValues, TrainConfig, TrainReport,
@@ -67,6 +70,11 @@ pub fn train_source(
     progress: Option<&ProgressBar>,
 ) -> Result<Trained> {
     if config.model.task() == crate::modeling::Task::Classification {
+        if binned_spec(config)?.is_some() {
+            return Ok(Trained::Classification(Box::new(train_binned_classifier(
+                source, config,
+            )?)));
+        }
         let df = source.take_all()?;
         return Ok(Trained::Classification(Box::new(train_classifier(
             &df, config,
