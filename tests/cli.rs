@@ -87,6 +87,15 @@ fn errors_are_one_line_with_nonzero_exit() {
         err.contains("line 3") && err.contains("column \"b\""),
         "{err}"
     );
+
+    // A Latin-1 byte in a UTF-8 file: its line and the column whose field holds it.
+    std::fs::write(&path, b"city,price\nParis,10\nMontr\xe9al,12\n").unwrap();
+    let out = run(&["describe", path.to_str().unwrap()]);
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("line 3, column \"city\"") && err.contains("not UTF-8"),
+        "{err}"
+    );
 }
 
 #[test]

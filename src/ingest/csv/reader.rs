@@ -285,7 +285,7 @@ pub(super) fn each_row(input: &Input, source: &str, layout: Layout, row: &mut Ro
                 match csv.read_record(&mut record) {
                     Ok(true) => {}
                     Ok(false) => return Ok(()),
-                    Err(e) => return Err(csv_error(e, input, source)),
+                    Err(e) => return Err(csv_error(e, input, source, delimiter)),
                 }
                 // pandas skips a line of nothing but spaces (`skip_blank_lines`).
                 if record.len() == 1 && record[0].trim().is_empty() {
@@ -312,7 +312,7 @@ fn each_whitespace_row(
         line.clear();
         let n = reader
             .read_line(&mut line)
-            .map_err(|e| read_error(e, input, source))?;
+            .map_err(|e| read_error(e, input, source, Some(Layout::Whitespace)))?;
         if n == 0 {
             return Ok(());
         }
@@ -360,32 +360,99 @@ fn header_line(input: &Input, source: &str) -> Result<String> {
         line.clear();
         let n = reader
             .read_line(&mut line)
-            .map_err(|e| read_error(e, input, source))?;
+            .map_err(|e| read_error(e, input, source, None))?;
         if n == 0 || !line.trim().is_empty() {
             return Ok(line);
         }
     }
 }
 
-fn read_error(e: std::io::Error, input: &Input, source: &str) -> Error {
+/// A read's error: a byte that is not UTF-8 named by its line and (when it is past the header)
+/// the column whose field holds it; `layout` is the rows' (None: sniffed from the header).
+fn read_error(e: std::io::Error, input: &Input, source: &str, layout: Option<Layout>) -> Error {
     match not_utf8(&e) {
         Some(bad) => Error::Parse {
             source_name: source.into(),
             line: bad.line as usize,
-            column: None,
+            column: bad_byte_column(input, layout, bad.offset),
             message: bad.to_string(),
         },
         None => input.io_error(e),
     }
 }
 
-fn csv_error(e: ::csv::Error, input: &Input, source: &str) -> Error {
+/// The header's name of the field holding the byte at `offset` (counted past any byte-order
+/// mark), from the raw bytes before it: the header is the first line that is not blank, and
+/// the field is counted on its row (separators outside quotes, or runs of whitespace). Read
+/// again only when there is such an error to report; None when the byte is in the header.
+fn bad_byte_column(input: &Input, layout: Option<Layout>, offset: u64) -> Option<String> {
+    let raw: Box<dyn Read + '_> = match input {
+        Input::File(path) => Box::new(BufReader::new(File::open(path).ok()?)),
+        Input::Bytes(bytes) => Box::new(*bytes),
+    };
+    let mut read = Vec::new();
+    raw.take(offset + 3).read_to_end(&mut read).ok()?;
+    let body = read.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&read);
+    let before = &body[..body.len().min(usize::try_from(offset).ok()?)];
+    // The header: the first line with something in it, ended before the bad byte.
+    let mut lines = before.split_inclusive(|&b| b == b'\n');
+    let header = lines.find(|l| !l.trim_ascii().is_empty())?;
+    let header = std::str::from_utf8(header)
+        .ok()
+        .filter(|h| h.ends_with('\n'))?;
+    let layout = layout.unwrap_or(match sniff(header) {
+        Separator::Byte(b) => Layout::Delimited(b),
+        _ => Layout::Whitespace,
+    });
+    let names = match layout {
+        Layout::Delimited(d) => {
+            let mut csv = ::csv::ReaderBuilder::new()
+                .has_headers(false)
+                .delimiter(d)
+                .from_reader(header.as_bytes());
+            header_names(csv.records().next()?.ok()?.iter())
+        }
+        Layout::Whitespace => header_names(header.split_whitespace()),
+    };
+    // The row so far: what follows the last line end outside quotes.
+    let row_start = header.as_ptr() as usize - before.as_ptr() as usize + header.len();
+    let mut row = &before[row_start..];
+    let mut quoted = false;
+    for (i, &b) in before[row_start..].iter().enumerate() {
+        match b {
+            b'"' if matches!(layout, Layout::Delimited(_)) => quoted = !quoted,
+            b'\n' if !quoted => row = &before[row_start + i + 1..],
+            _ => {}
+        }
+    }
+    let field = match layout {
+        Layout::Delimited(d) => {
+            let mut quoted = false;
+            row.iter()
+                .filter(|&&b| {
+                    quoted ^= b == b'"';
+                    b == d && !quoted
+                })
+                .count()
+        }
+        Layout::Whitespace => {
+            let started = row.split(u8::is_ascii_whitespace).filter(|w| !w.is_empty());
+            let ends_in_field = row.last().is_some_and(|b| !b.is_ascii_whitespace());
+            started.count() - usize::from(ends_in_field)
+        }
+    };
+    names.get(field).cloned()
+}
+
+fn csv_error(e: ::csv::Error, input: &Input, source: &str, delimiter: u8) -> Error {
     let line = e.position().map_or(0, |p| p.line() as usize);
     if !matches!(e.kind(), ::csv::ErrorKind::Io(_)) {
         return parse_error(source, line, e.to_string());
     }
     match e.into_kind() {
-        ::csv::ErrorKind::Io(io) => read_error(io, input, source),
+        ::csv::ErrorKind::Io(io) => {
+            read_error(io, input, source, Some(Layout::Delimited(delimiter)))
+        }
         _ => parse_error(source, line, "unreadable".into()),
     }
 }
@@ -560,7 +627,27 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("byte 9") && err.contains("not UTF-8"), "{err}");
-        assert!(err.contains("line 2"), "{err}");
+        assert!(err.contains("line 2, column \"b\""), "{err}");
+        // Further on: a quoted field with the separator and a line end inside, a byte-order
+        // mark, blank lines before the header, a `;` file, runs of whitespace.
+        let cases: [(&[u8], &str); 4] = [
+            (
+                b"\xEF\xBB\xBF\nname,note,x\n\"a,b\",\"two\nlines\",1\nc,ok,2\nd,fine,\xff\n",
+                "line 6, column \"x\"",
+            ),
+            (b"a;b;c\n1;2;3\n4;\xe9t\xe9;6\n", "line 3, column \"b\""),
+            (b"a b  c\n1 2 3\n4   \xe9 6\n", "line 3, column \"b\""),
+            (b"a,b\n1,2\n\xff,3\n", "line 3, column \"a\""),
+        ];
+        for (bytes, want) in cases {
+            let err = parse_csv(bytes, "t.csv").unwrap_err().to_string();
+            assert!(err.contains(want), "{want}: {err}");
+        }
+        // In the header itself, no column is named.
+        let err = parse_csv(b"a,\xffb\n1,2\n", "t.csv")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 1:"), "{err}");
     }
 
     #[test]
