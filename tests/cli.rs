@@ -99,6 +99,26 @@ fn errors_are_one_line_with_nonzero_exit() {
 }
 
 #[test]
+fn a_file_with_only_its_header_is_said_to_have_no_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("empty.csv");
+    std::fs::write(&path, "a,b,y\n").unwrap();
+    let csv = path.to_str().unwrap();
+    for model in ["linear", "hist-gbm"] {
+        let out = run(&[
+            "train", "--csv", csv, "--target", "y", "--model", model, "--folds", "0",
+        ]);
+        assert!(!out.status.success());
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            err.contains("no data rows, only a header"),
+            "{model}: {err}"
+        );
+        assert!(!err.contains("column \"a\""), "{model}: {err}");
+    }
+}
+
+#[test]
 fn datasets_lists_every_registered_one() {
     let v = stdout_json(&run(&["datasets", "--json"]));
     let names: Vec<&str> = v["datasets"]

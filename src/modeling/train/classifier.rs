@@ -244,6 +244,7 @@ pub(super) fn target_labels(
     target: &str,
 ) -> Result<(Classes, Vec<usize>, Vec<usize>)> {
     let column = column_by_name(df, target)?;
+    super::config::no_rows(df)?;
     let failed = |e: polars::prelude::PolarsError| Error::invalid("target", e.to_string());
     let kept =
         |present: Vec<bool>| -> Vec<usize> { (0..present.len()).filter(|&r| present[r]).collect() };

@@ -272,6 +272,7 @@ impl TargetValues {
 /// them).
 pub fn target_values(df: &DataFrame, target: &str) -> Result<TargetValues> {
     let column = column_by_name(df, target)?;
+    no_rows(df)?;
     let bad = |message: String| Error::BadColumn {
         column: target.into(),
         message: format!("the target must be numbers: {message}"),
@@ -333,6 +334,18 @@ fn kept_rows(values: Vec<f64>) -> Option<TargetValues> {
         rows,
         without_target,
     })
+}
+
+/// An error for a table with columns but no rows (a CSV file with only its header): said as
+/// such, before any column is blamed for holding nothing to learn.
+pub(super) fn no_rows(df: &DataFrame) -> Result<()> {
+    if df.height() == 0 {
+        return Err(Error::invalid(
+            "table",
+            "no data rows, only a header: nothing to train on",
+        ));
+    }
+    Ok(())
 }
 
 /// `row 4` or `rows 4, 9, 17 and 12 more`.
