@@ -82,14 +82,24 @@ fn hue_labels(df: &DataFrame, hue: &str) -> Result<Vec<Option<String>>> {
     Ok(text)
 }
 
-/// The classes in sorted order and each row's class index (None without one).
+/// The classes in scikit-learn's order (integers by value, so 9 before 10; text by its
+/// characters; `false` before `true`) and each row's class index (None without one).
 fn classes(labels: &[Option<String>]) -> (Vec<String>, Vec<Option<usize>>) {
     let mut classes: Vec<String> = labels.iter().flatten().cloned().collect();
-    classes.sort();
+    let integers: Option<Vec<i64>> = classes.iter().map(|c| c.parse().ok()).collect();
+    match integers {
+        Some(_) => classes.sort_by_key(|c| c.parse::<i64>().unwrap_or_default()),
+        None => classes.sort(),
+    }
     classes.dedup();
+    let position: std::collections::HashMap<&str, usize> = classes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.as_str(), i))
+        .collect();
     let codes = labels
         .iter()
-        .map(|l| l.as_ref().and_then(|l| classes.binary_search(l).ok()))
+        .map(|l| l.as_deref().and_then(|l| position.get(l).copied()))
         .collect();
     (classes, codes)
 }
@@ -287,6 +297,21 @@ fn hue_legend(area: &Area, title: &str, hue: &str, classes: &[String]) -> Result
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn integer_classes_go_by_value_and_text_by_its_characters() {
+        let labels = |v: &[&str]| -> Vec<Option<String>> {
+            v.iter()
+                .map(|s| Some(s.to_string()))
+                .chain([None])
+                .collect()
+        };
+        let (classes, codes) = super::classes(&labels(&["10", "9", "-1", "9"]));
+        assert_eq!(classes, ["-1", "9", "10"]);
+        assert_eq!(codes, [Some(2), Some(1), Some(0), Some(1), None]);
+        let (classes, _) = super::classes(&labels(&["b", "10", "a", "9"]));
+        assert_eq!(classes, ["10", "9", "a", "b"]);
+    }
+
     use super::*;
 
     #[test]
