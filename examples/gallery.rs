@@ -273,9 +273,12 @@ fn penguins() -> Result<Vec<Entry>> {
             })
             .collect::<Vec<_>>())
     };
-    let names: Vec<String> = spot.results.iter().map(|(l, _)| l.clone()).collect();
-    let means: Vec<f64> = spot.results.iter().map(|(_, r)| -r.mean).collect();
-    let stds: Vec<f64> = spot.results.iter().map(|(_, r)| r.std).collect();
+    // The scores as the chart shows them (a log loss as itself, whatever the preset ranks by).
+    let shown = spot.shown_rows();
+    let names: Vec<&str> = shown.iter().map(|r| r.0).collect();
+    let means: Vec<f64> = shown.iter().map(|r| r.1).collect();
+    let stds: Vec<f64> = shown.iter().map(|r| r.2).collect();
+    let spot_axis = spot.axis_label();
     let spot_svg = spot.chart()?;
     let entry = |name, kind, svg: Svg, x: &str, y: &str, data| {
         let title = svg.title().unwrap_or_default();
@@ -301,7 +304,7 @@ fn penguins() -> Result<Vec<Entry>> {
             "class_spot_check",
             "bar_chart",
             spot_svg,
-            "Log loss",
+            &spot_axis,
             "",
             json!({"names": names, "values": means, "errors": stds}),
         ),

@@ -45,8 +45,9 @@ impl ClassSearch {
 }
 
 impl ClassSpotCheck {
-    /// (model, mean, std) of the scoring as shown (the log loss as itself).
-    fn rows(&self) -> Vec<(&str, f64, f64)> {
+    /// (model, mean, std) of the scoring as a reader sees it, what the table and the chart
+    /// show: the log loss as itself (lower is better), the other scorings as they are.
+    pub fn shown_rows(&self) -> Vec<(&str, f64, f64)> {
         let (_, _, value) = shown(self.scoring);
         self.results
             .iter()
@@ -54,9 +55,14 @@ impl ClassSpotCheck {
             .collect()
     }
 
+    /// The scoring's name as the chart's axis says it ("Log loss", "Accuracy").
+    pub fn axis_label(&self) -> String {
+        capitalised(shown(self.scoring).0)
+    }
+
     /// One row per classifier: mean and std of the scoring over the folds.
     pub fn table(&self) -> Table {
-        spot_table(&self.rows(), shown(self.scoring).0, 4)
+        spot_table(&self.shown_rows(), shown(self.scoring).0, 4)
     }
 
     /// Bars of the mean score with ±1 std whiskers.
@@ -66,7 +72,10 @@ impl ClassSpotCheck {
             "Spot check: {}-fold stratified cross-validated {metric} (± 1 std)",
             self.folds
         );
-        spot_chart(&self.rows(), &Labels::new(title, capitalised(metric), ""))
+        spot_chart(
+            &self.shown_rows(),
+            &Labels::new(title, self.axis_label(), ""),
+        )
     }
 
     /// Shows the table inline in evcxr.
@@ -281,5 +290,27 @@ mod tests {
         assert_eq!((metric, value(-0.25)), ("log loss", 0.25));
         assert!(rank == Rank::Lowest);
         assert_eq!(capitalised("log loss"), "Log loss");
+    }
+
+    #[test]
+    fn a_spot_check_shows_its_scoring_as_a_reader_reads_it() {
+        use crate::modeling::classify::ClassCvResult;
+        let row = |mean: f64| ClassCvResult {
+            params: Default::default(),
+            mean,
+            std: 0.1,
+            folds: vec![mean; 3],
+        };
+        let spot = |scoring| ClassSpotCheck {
+            folds: 3,
+            scoring,
+            results: vec![("a".into(), row(-0.25)), ("b".into(), row(-0.5))],
+        };
+        let loss = spot(ClassScoring::NegLogLoss);
+        assert_eq!(loss.shown_rows(), [("a", 0.25, 0.1), ("b", 0.5, 0.1)]);
+        assert_eq!(loss.axis_label(), "Log loss");
+        let accuracy = spot(ClassScoring::Accuracy);
+        assert_eq!(accuracy.shown_rows()[0], ("a", -0.25, 0.1));
+        assert_eq!(accuracy.axis_label(), "Accuracy");
     }
 }
