@@ -382,22 +382,29 @@ fn read_error(e: std::io::Error, input: &Input, source: &str, layout: Option<Lay
 }
 
 /// The header's name of the field holding the byte at `offset` (counted past any byte-order
-/// mark), from the raw bytes before it: the header is the first line that is not blank, and
-/// the field is counted on its row (separators outside quotes, or runs of whitespace). Read
-/// again only when there is such an error to report; None when the byte is in the header.
+/// mark), from the raw bytes before it, read a line at a time (only the header and the row
+/// in progress are held): the header is the first line that is not blank, and the field is
+/// counted on the row (separators outside quotes, or runs of whitespace). Read again only
+/// when there is such an error to report; None when the byte is in the header.
 fn bad_byte_column(input: &Input, layout: Option<Layout>, offset: u64) -> Option<String> {
     let raw: Box<dyn Read + '_> = match input {
-        Input::File(path) => Box::new(BufReader::new(File::open(path).ok()?)),
+        Input::File(path) => Box::new(File::open(path).ok()?),
         Input::Bytes(bytes) => Box::new(*bytes),
     };
-    let mut read = Vec::new();
-    raw.take(offset + 3).read_to_end(&mut read).ok()?;
-    let body = read.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&read);
-    let before = &body[..body.len().min(usize::try_from(offset).ok()?)];
-    // The header: the first line with something in it, ended before the bad byte.
-    let mut lines = before.split_inclusive(|&b| b == b'\n');
-    let header = lines.find(|l| !l.trim_ascii().is_empty())?;
-    let header = std::str::from_utf8(header)
+    let mut reader = BufReader::new(raw);
+    if reader.fill_buf().ok()?.starts_with(b"\xEF\xBB\xBF") {
+        reader.consume(3);
+    }
+    let mut before = reader.take(offset);
+    let mut header = Vec::new();
+    while header.trim_ascii().is_empty() {
+        header.clear();
+        if before.read_until(b'\n', &mut header).ok()? == 0 {
+            return None;
+        }
+    }
+    // A header not ended before the bad byte holds it.
+    let header = std::str::from_utf8(&header)
         .ok()
         .filter(|h| h.ends_with('\n'))?;
     let layout = layout.unwrap_or(match sniff(header) {
@@ -414,15 +421,19 @@ fn bad_byte_column(input: &Input, layout: Option<Layout>, offset: u64) -> Option
         }
         Layout::Whitespace => header_names(header.split_whitespace()),
     };
-    // The row so far: what follows the last line end outside quotes.
-    let row_start = header.as_ptr() as usize - before.as_ptr() as usize + header.len();
-    let mut row = &before[row_start..];
-    let mut quoted = false;
-    for (i, &b) in before[row_start..].iter().enumerate() {
-        match b {
-            b'"' if matches!(layout, Layout::Delimited(_)) => quoted = !quoted,
-            b'\n' if !quoted => row = &before[row_start + i + 1..],
-            _ => {}
+    // The row in progress: a line end inside quotes does not end it.
+    let (mut row, mut line, mut quoted) = (Vec::new(), Vec::new(), false);
+    loop {
+        line.clear();
+        if before.read_until(b'\n', &mut line).ok()? == 0 {
+            break;
+        }
+        if matches!(layout, Layout::Delimited(_)) {
+            quoted ^= line.iter().filter(|&&b| b == b'"').count() % 2 == 1;
+        }
+        row.extend_from_slice(&line);
+        if line.ends_with(b"\n") && !quoted {
+            row.clear();
         }
     }
     let field = match layout {
