@@ -7,14 +7,14 @@
 //! the two share the grid's settings ([`Grid::settings`]).
 
 use indicatif::ProgressBar;
-use ndarray::{ArrayView2, Axis};
+use ndarray::{Array2, ArrayView1, ArrayView2, Axis};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::ClassScoring;
 use crate::error::{Error, Result};
 use crate::modeling::metrics::mean_std;
-use crate::modeling::registry::{ModelSpec, ParamSet};
+use crate::modeling::registry::{FittedModel, ModelSpec, ParamSet};
 use crate::modeling::search::{stage_counts, Grid};
 use crate::modeling::split::Split;
 
@@ -99,19 +99,29 @@ pub struct ClassData<'a> {
 }
 
 impl ClassData<'_> {
-    /// Fits `spec` on the fold's training rows and scores its held-out rows.
-    fn fold_score(&self, spec: &ModelSpec, split: &Split, scoring: ClassScoring) -> Result<f64> {
-        let codes = |rows: &[usize]| -> ndarray::Array1<usize> {
-            rows.iter().map(|&r| self.y[r]).collect()
-        };
+    /// `spec` fitted on the fold's training rows, with the fold's held-out rows and classes.
+    fn fit_fold(
+        &self,
+        spec: &ModelSpec,
+        split: &Split,
+    ) -> Result<(FittedModel, Array2<f64>, Vec<usize>)> {
+        let codes = |rows: &[usize]| -> Vec<usize> { rows.iter().map(|&r| self.y[r]).collect() };
         let model = spec.fit_classifier(
             self.x.select(Axis(0), &split.train).view(),
-            codes(&split.train).view(),
+            ArrayView1::from(&codes(&split.train)),
             self.n_classes,
         )?;
-        let proba = model.predict_proba(self.x.select(Axis(0), &split.test).view())?;
-        let actual: Vec<usize> = split.test.iter().map(|&r| self.y[r]).collect();
-        scoring.score(&actual, proba.view())
+        Ok((
+            model,
+            self.x.select(Axis(0), &split.test),
+            codes(&split.test),
+        ))
+    }
+
+    /// Fits `spec` on the fold's training rows and scores its held-out rows.
+    fn fold_score(&self, spec: &ModelSpec, split: &Split, scoring: ClassScoring) -> Result<f64> {
+        let (model, x_test, actual) = self.fit_fold(spec, split)?;
+        scoring.score(&actual, model.predict_proba(x_test.view())?.view())
     }
 
     /// Each setting's fold scores (setting-major) for a grid over the staged parameter
@@ -129,19 +139,8 @@ impl ClassData<'_> {
         let per_fold = folds
             .par_iter()
             .map(|split| {
-                let model = largest.fit_classifier(
-                    self.x.select(Axis(0), &split.train).view(),
-                    split
-                        .train
-                        .iter()
-                        .map(|&r| self.y[r])
-                        .collect::<ndarray::Array1<usize>>()
-                        .view(),
-                    self.n_classes,
-                )?;
-                let actual: Vec<usize> = split.test.iter().map(|&r| self.y[r]).collect();
-                let staged = model
-                    .predict_proba_stages(self.x.select(Axis(0), &split.test).view(), &stages)?;
+                let (model, x_test, actual) = self.fit_fold(largest, split)?;
+                let staged = model.predict_proba_stages(x_test.view(), &stages)?;
                 if let Some(p) = progress {
                     p.inc(1);
                 }

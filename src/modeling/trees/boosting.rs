@@ -416,18 +416,23 @@ settings! {
 }
 
 impl GbmSettings {
-    /// Fits the ensemble on rows `x` and targets `y`.
-    pub fn fit(
-        &self,
-        x: ArrayView2<f64>,
-        y: ArrayView1<f64>,
-    ) -> Result<GradientBoostingRegressor, TreeError> {
+    /// The model's own parameters (the regressor's and the classifier's), not yet checked.
+    pub fn params(&self) -> GradientBoostingRegressorParams {
         GradientBoostingRegressor::params()
             .n_estimators(self.n_estimators)
             .learning_rate(self.learning_rate)
             .max_depth(Some(self.max_depth))
             .subsample(self.subsample)
             .seed(self.seed)
+    }
+
+    /// Fits the ensemble on rows `x` and targets `y`.
+    pub fn fit(
+        &self,
+        x: ArrayView2<f64>,
+        y: ArrayView1<f64>,
+    ) -> Result<GradientBoostingRegressor, TreeError> {
+        self.params()
             .fit(&DatasetBase::new(x.to_owned(), y.to_owned()))
     }
 }

@@ -13,6 +13,7 @@
 //! (`boosting.rs`), the splitter seeds one per class in class order, as scikit-learn's trees
 //! draw them from the one `random_state`.
 
+use linfa::ParamGuard;
 use ndarray::{Array2, ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
 
@@ -21,7 +22,7 @@ use super::builder::{TrainingData, TreeBuilder, TreeConfig};
 use super::log_loss::{
     binomial, scores_per_iteration, softmax, staged_probabilities, starting_scores, Staged,
 };
-use super::params::{MaxFeatures, Splitter, TreeError};
+use super::params::{Splitter, TreeError};
 use super::tree::DecisionTreeRegressor;
 use crate::error::{Error, Result};
 use crate::modeling::sklearn_rng::NumpyRandomState;
@@ -114,27 +115,14 @@ impl GbmSettings {
                 "one class code per row, below the number of classes (two or more)",
             ));
         }
-        if !(self.learning_rate.is_finite() && self.learning_rate > 0.0) {
-            return Err(fail(TreeError::param(
-                "learning_rate",
-                "finite and > 0",
-                self.learning_rate,
-            )));
-        }
-        if !(self.subsample > 0.0 && self.subsample <= 1.0) {
-            return Err(fail(TreeError::param(
-                "subsample",
-                "in (0, 1]",
-                self.subsample,
-            )));
-        }
-        super::params::check_n_estimators(self.n_estimators).map_err(fail)?;
+        // Checked as the regressor's are; the trees grow as the regressor's.
+        let params = self.params().check().map_err(fail)?;
         let data = TrainingData::new(&x).map_err(fail)?;
         let cfg = TreeConfig::new(
-            Some(self.max_depth),
-            2,
-            1,
-            &MaxFeatures::All,
+            params.max_depth(),
+            params.min_samples_split(),
+            params.min_samples_leaf(),
+            &params.max_features(),
             Splitter::Best,
             data.n_features(),
         )
