@@ -17,7 +17,7 @@ use ml_workflow::Result;
 use super::args::CsvOptions;
 use super::classifier_output::{classifier_json, classifier_text};
 use super::output::emit;
-use super::train_output::{train_json, train_text, Saved};
+use super::train_output::{param_text, train_json, train_text, Saved};
 
 /// `train`'s flags.
 #[derive(clap::Args)]
@@ -215,10 +215,7 @@ pub(crate) fn model_parameters() -> String {
             .iter()
             .filter(|p| p.kind != ParamKind::Seed)
             .map(|p| {
-                let default = defaults.get(p.name).map_or("none".into(), |v| match v {
-                    serde_json::Value::Null => "none".to_string(),
-                    other => other.to_string(),
-                });
+                let default = defaults.get(p.name).map_or("none".into(), param_text);
                 let aliases = if p.aliases.is_empty() {
                     String::new()
                 } else {

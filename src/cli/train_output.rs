@@ -166,11 +166,17 @@ pub(crate) fn settings(params: &serde_json::Value) -> Vec<String> {
         return vec!["no parameters".into()];
     };
     map.iter()
-        .map(|(k, v)| match v {
-            serde_json::Value::Null => format!("{k}=none"),
-            other => format!("{k}={other}"),
-        })
+        .map(|(k, v)| format!("{k}={}", param_text(v)))
         .collect()
+}
+
+/// A parameter's value as `--param` takes it: `none`, `sqrt`, `4`, `true`.
+pub(crate) fn param_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::Null => "none".into(),
+        serde_json::Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
 }
 
 /// Names as indented lines of at most about 88 characters, comma separated.

@@ -11,8 +11,9 @@ use super::linear::LinearModel;
 use super::neighbors::KnnRegressor;
 use super::svr::SvrModel;
 use super::trees::{
-    AdaBoostRegressor, DecisionTreeRegressor, ForestRegressor, GradientBoostingClassifier,
-    GradientBoostingRegressor, HistGradientBoostingClassifier, HistGradientBoostingRegressor,
+    AdaBoostRegressor, DecisionTreeRegressor, ForestClassifier, ForestRegressor,
+    GradientBoostingClassifier, GradientBoostingRegressor, HistGradientBoostingClassifier,
+    HistGradientBoostingRegressor,
 };
 use crate::error::{Error, Result};
 
@@ -46,6 +47,8 @@ pub enum FittedModel {
     HistGbmClassifier(HistGradientBoostingClassifier),
     /// Gradient boosting with log loss.
     GbmClassifier(GradientBoostingClassifier),
+    /// A random forest of classification trees.
+    ForestClassifier(ForestClassifier),
 }
 
 impl FittedModel {
@@ -65,7 +68,8 @@ impl FittedModel {
             | FittedModel::TreeClassifier(_)
             | FittedModel::KnnClassifier(_)
             | FittedModel::HistGbmClassifier(_)
-            | FittedModel::GbmClassifier(_) => {
+            | FittedModel::GbmClassifier(_)
+            | FittedModel::ForestClassifier(_) => {
                 let proba = self.predict_proba(x)?;
                 argmax_rows(proba.view())
                     .into_iter()
@@ -93,6 +97,9 @@ impl FittedModel {
             FittedModel::KnnClassifier(m) => m.predict_proba(x),
             FittedModel::HistGbmClassifier(m) => m.predict_proba(x),
             FittedModel::GbmClassifier(m) => m.predict_proba(x),
+            FittedModel::ForestClassifier(m) => {
+                m.predict_proba(x).map_err(|e| Error::model("forest", e))
+            }
             _ => Err(Error::invalid(
                 "model",
                 "a regressor has no class probabilities",
@@ -108,6 +115,7 @@ impl FittedModel {
             FittedModel::KnnClassifier(m) => Some(m.n_classes),
             FittedModel::HistGbmClassifier(m) => Some(m.n_classes()),
             FittedModel::GbmClassifier(m) => Some(m.n_classes()),
+            FittedModel::ForestClassifier(m) => Some(m.n_classes()),
             _ => None,
         }
     }
@@ -171,6 +179,7 @@ impl FittedModel {
             FittedModel::Tree(m) => Some(m.feature_importances()),
             FittedModel::Forest(m) => Some(m.feature_importances()),
             FittedModel::Gbm(m) => Some(m.feature_importances()),
+            FittedModel::ForestClassifier(m) => Some(m.feature_importances()),
             _ => None,
         }
     }
@@ -191,6 +200,7 @@ impl FittedModel {
             FittedModel::KnnClassifier(m) => m.n_features(),
             FittedModel::HistGbmClassifier(m) => m.n_features(),
             FittedModel::GbmClassifier(m) => m.n_features(),
+            FittedModel::ForestClassifier(m) => m.n_features(),
         }
     }
 }

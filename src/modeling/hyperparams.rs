@@ -26,6 +26,9 @@ pub enum ParamKind {
     Flag,
     /// The seed, set by the run's `--seed`, not by `--param`.
     Seed,
+    /// Features per split: a share or a count, `sqrt`, `log2`, or none for all
+    /// (`max_features` of the forest classifier).
+    Features,
 }
 
 impl ParamKind {
@@ -38,6 +41,7 @@ impl ParamKind {
             ParamKind::OptionalFloat => "number or none",
             ParamKind::Flag => "true/false",
             ParamKind::Seed => "seed",
+            ParamKind::Features => "number, sqrt, log2 or none",
         }
     }
 
@@ -49,6 +53,7 @@ impl ParamKind {
             ParamKind::Float => "a number",
             ParamKind::OptionalFloat => "a number or none",
             ParamKind::Flag => "true or false",
+            ParamKind::Features => "a share in (0, 1], a count, sqrt, log2 or none",
         }
     }
 
@@ -66,13 +71,14 @@ impl ParamKind {
         };
         match self {
             ParamKind::Count | ParamKind::OptionalCount | ParamKind::Seed => count(),
-            ParamKind::Float | ParamKind::OptionalFloat if value.is_finite() => {
+            ParamKind::Float | ParamKind::OptionalFloat | ParamKind::Features
+                if value.is_finite() =>
+            {
                 Ok(Value::from(value))
             }
-            ParamKind::Float | ParamKind::OptionalFloat => Err(Error::invalid(
-                key,
-                format!("must be a finite number, got {value}"),
-            )),
+            ParamKind::Float | ParamKind::OptionalFloat | ParamKind::Features => Err(
+                Error::invalid(key, format!("must be a finite number, got {value}")),
+            ),
             ParamKind::Flag if value == 0.0 => Ok(Value::Bool(false)),
             ParamKind::Flag if value == 1.0 => Ok(Value::Bool(true)),
             ParamKind::Flag => Err(Error::invalid(key, format!("must be 0 or 1, got {value}"))),
@@ -84,9 +90,11 @@ impl ParamKind {
     pub fn parse(self, key: &str, text: &str) -> Result<Value> {
         let text = text.trim();
         match (self, text.to_ascii_lowercase().as_str()) {
-            (ParamKind::OptionalCount | ParamKind::OptionalFloat, "none" | "null") => {
-                return Ok(Value::Null)
-            }
+            (
+                ParamKind::OptionalCount | ParamKind::OptionalFloat | ParamKind::Features,
+                "none" | "null",
+            ) => return Ok(Value::Null),
+            (ParamKind::Features, rule @ ("sqrt" | "log2")) => return Ok(Value::from(rule)),
             (_, "none" | "null") => {
                 return Err(Error::invalid(
                     key,
@@ -147,6 +155,54 @@ impl ParamType for bool {
 
 impl ParamType for u64 {
     const KIND: ParamKind = ParamKind::Seed;
+}
+
+/// A `max_features` setting as scikit-learn writes it: none (every feature), `"sqrt"`,
+/// `"log2"`, a share in (0, 1] or a count above 1; in JSON `null`, the text, or the number.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub enum FeatureShare {
+    /// Every feature.
+    #[default]
+    All,
+    /// The square root of the number of features.
+    Sqrt,
+    /// Its base-2 logarithm.
+    Log2,
+    /// A share in (0, 1] or a count above 1.
+    Number(f64),
+}
+
+impl ParamType for FeatureShare {
+    const KIND: ParamKind = ParamKind::Features;
+}
+
+impl serde::Serialize for FeatureShare {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            FeatureShare::All => s.serialize_none(),
+            FeatureShare::Sqrt => s.serialize_str("sqrt"),
+            FeatureShare::Log2 => s.serialize_str("log2"),
+            FeatureShare::Number(v) => s.serialize_f64(*v),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FeatureShare {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        use serde::de::Error as _;
+        match Value::deserialize(d)? {
+            Value::Null => Ok(FeatureShare::All),
+            Value::String(t) if t == "sqrt" => Ok(FeatureShare::Sqrt),
+            Value::String(t) if t == "log2" => Ok(FeatureShare::Log2),
+            Value::Number(n) => n
+                .as_f64()
+                .map(FeatureShare::Number)
+                .ok_or_else(|| D::Error::custom("max_features is not a number")),
+            other => Err(D::Error::custom(format!(
+                "max_features must be a share, a count, \"sqrt\", \"log2\" or none, got {other}"
+            ))),
+        }
+    }
 }
 
 /// One hyperparameter: its name (scikit-learn's), other names accepted, kind and help.

@@ -23,7 +23,7 @@ use super::linear::{fit_ols, ElasticNetSettings, LassoSettings};
 use super::neighbors::KnnSettings;
 use super::svr::SvrSettings;
 use super::trees::{
-    AdaBoostSettings, ForestRegressorParams, ForestSettings, GbmSettings,
+    AdaBoostSettings, ForestClassSettings, ForestRegressorParams, ForestSettings, GbmSettings,
     HistGbmClassifierSettings, HistGbmSettings, HistGradientBoostingRegressorValidParams,
     TreeError, TreeSettings,
 };
@@ -68,6 +68,8 @@ pub enum ModelSpec {
     HistGbmClassifier(HistGbmClassifierSettings),
     /// Gradient boosting with log loss (`GradientBoostingClassifier`).
     GbmClassifier(GbmSettings),
+    /// Bagged classification trees (`RandomForestClassifier`).
+    ForestClassifier(ForestClassSettings),
 }
 
 /// What a model predicts.
@@ -259,6 +261,15 @@ pub const MODELS: &[ModelInfo] = &[
     )
     .classifier(),
     ModelInfo::new(
+        "forest",
+        "RandomForestClassifier",
+        "random forest, 100 trees, gini, square root of the features per split",
+        || ModelSpec::ForestClassifier(ForestClassSettings::default()),
+        ForestClassSettings::PARAMS,
+    )
+    .aliases(&["random-forest", "rf"])
+    .classifier(),
+    ModelInfo::new(
         "gbm",
         "GradientBoostingClassifier",
         "gradient boosting, log loss, 100 stages, learning rate 0.1, depth 3",
@@ -393,8 +404,11 @@ impl ModelSpec {
             return Ok(self);
         }
         let mut twin = (model_info_for(self.name(), task)?.defaults)();
+        // Only what was set: where the two tasks' defaults differ (a classification forest
+        // draws √features per split, a regression forest all), the twin keeps its own.
+        let defaults = (self.info().defaults)().params();
         for (key, value) in self.params().as_object().into_iter().flatten() {
-            if twin.param(key).is_some() {
+            if twin.param(key).is_some() && defaults.get(key) != Some(value) {
                 twin.write(key, value.clone())?;
             }
         }
@@ -550,7 +564,8 @@ impl ModelSpec {
             | ModelSpec::TreeClassifier(_)
             | ModelSpec::KnnClassifier(_)
             | ModelSpec::HistGbmClassifier(_)
-            | ModelSpec::GbmClassifier(_) => {
+            | ModelSpec::GbmClassifier(_)
+            | ModelSpec::ForestClassifier(_) => {
                 return Err(Error::invalid(
                     "model",
                     format!(
@@ -603,6 +618,10 @@ impl ModelSpec {
             ModelSpec::GbmClassifier(s) => {
                 FittedModel::GbmClassifier(s.fit_classifier(x, y, n_classes)?)
             }
+            ModelSpec::ForestClassifier(s) => FittedModel::ForestClassifier(
+                s.fit(x, y, n_classes)
+                    .map_err(|e| Error::model(self.name(), e))?,
+            ),
             _ => {
                 let classifiers: Vec<&str> = MODELS
                     .iter()
@@ -753,6 +772,28 @@ mod tests {
         assert!(spot_check_models(3)
             .iter()
             .all(|(_, s)| s.params().get("seed").is_none_or(|v| v == 3)));
+    }
+
+    #[test]
+    fn the_classification_twin_keeps_its_own_defaults_and_takes_what_was_set() {
+        let mut forest: ModelSpec = "forest".parse().unwrap();
+        forest.set_text("max_depth", "4").unwrap();
+        let twin = forest.for_task(Task::Classification).unwrap();
+        assert_eq!(twin.info().sklearn, "RandomForestClassifier");
+        assert_eq!(twin.params()["max_features"], "sqrt");
+        assert_eq!(twin.params()["max_depth"], 4);
+        let mut twin = twin;
+        twin.set_text("max_features", "log2").unwrap();
+        assert_eq!(twin.params()["max_features"], "log2");
+        twin.set_text("max_features", "none").unwrap();
+        assert!(twin.params()["max_features"].is_null());
+        twin.set_text("max_features", "0.5").unwrap();
+        assert_eq!(twin.params()["max_features"], 0.5);
+        let err = twin
+            .set_text("max_features", "half")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("sqrt, log2 or none"), "{err}");
     }
 
     #[test]

@@ -341,6 +341,7 @@ mod tests {
                 "LogisticRegression",
                 "DecisionTreeClassifier",
                 "KNeighborsClassifier",
+                "RandomForestClassifier",
                 "GradientBoostingClassifier",
                 "HistGradientBoostingClassifier"
             ]

@@ -6,7 +6,9 @@
 //!
 //! - `logistic.rs`: linfa-logistic, binary and multinomial, scikit-learn's `C`;
 //! - `class_tree.rs`: linfa-trees' `DecisionTree`, with each leaf's class shares;
-//! - `knn_classifier.rs`: linfa-nn's k-d tree, each class's share of the k nearest rows.
+//! - `knn_classifier.rs`: linfa-nn's k-d tree, each class's share of the k nearest rows;
+//! - the random forest and both boosting classifiers live with the other tree models
+//!   (`trees/forest_classifier.rs`, `trees/gbm_classifier.rs`, `trees/hist_gbm_classifier.rs`).
 //!
 //! `class_scoring.rs` scores their folds (scikit-learn's `scoring` names) and
 //! `class_search.rs` runs the grid search and the spot check on stratified folds.

@@ -1,25 +1,17 @@
 //! The tree-growing engine shared by the tree, the forests, gradient boosting and AdaBoost:
 //! the training data prepared once per fit (column-major, presorted per feature) and the
-//! depth-first builder with scikit-learn's best and random splitters.
+//! depth-first builder with scikit-learn's best and random splitters, generic over what a split
+//! minimises (`criterion.rs`: squared error, Gini impurity, entropy).
 
 use ndarray::{ArrayBase, ArrayView1, Data, Ix2};
 
+use super::criterion::{Criterion, SquaredError};
 use super::fitted_tree::{DecisionTreeRegressor, TreeNode};
 use super::params::{validate_tree_params, MaxFeatures, Splitter, TreeError};
 use crate::modeling::sklearn_rng::RandR;
 
 /// Values of one feature closer than this are treated as equal (scikit-learn's `FEATURE_THRESHOLD`).
 const FEATURE_THRESHOLD: f64 = 1e-7;
-
-/// scikit-learn's proxy improvement of a split, `sum_l²/w_l + sum_r²/w_r`, with the right
-/// side's sums taken from the node's totals (the same operations in the same order as its
-/// `proxy_impurity_improvement`, so ties break alike).
-#[inline]
-fn split_proxy(sum_left: f64, w_left: f64, sum_total: f64, w_total: f64) -> f64 {
-    let sum_right = sum_total - sum_left;
-    let w_right = w_total - w_left;
-    sum_left * sum_left / w_left + sum_right * sum_right / w_right
-}
 
 /// Feature matrix prepared once per fit: column-major values and per-feature sorted row order.
 pub(crate) struct TrainingData {
@@ -177,6 +169,16 @@ struct SplitRecord {
     missing_left: bool,
 }
 
+/// What one tree is grown on: the data, the criterion over its targets, each row's weight
+/// (ones when unweighted) and the tree's limits.
+struct Growth<'a, C> {
+    data: &'a TrainingData,
+    crit: &'a C,
+    w: &'a [f64],
+    weighted: bool,
+    cfg: &'a TreeConfig,
+}
+
 /// Reusable work buffers for growing trees on one [`TrainingData`].
 pub(crate) struct TreeBuilder {
     /// Per-feature segments of the active samples, each sorted by its feature.
@@ -205,8 +207,9 @@ impl TreeBuilder {
         }
     }
 
-    /// Grows one tree on targets `y` (one per row) with optional per-row weights (rows with
-    /// weight 0 are left out, as scikit-learn does), seeding the splitter with `rand_r_seed`.
+    /// Grows one regression tree on targets `y` (one per row) with optional per-row weights
+    /// (rows with weight 0 are left out, as scikit-learn does), seeding the splitter with
+    /// `rand_r_seed`.
     pub(crate) fn build(
         &mut self,
         data: &TrainingData,
@@ -215,8 +218,28 @@ impl TreeBuilder {
         cfg: &TreeConfig,
         rand_r_seed: u32,
     ) -> DecisionTreeRegressor {
+        self.build_with(
+            data,
+            &SquaredError { y },
+            weights,
+            cfg,
+            rand_r_seed,
+            &mut Vec::new(),
+        )
+    }
+
+    /// Grows one tree whose splits minimise `crit`; each node's per-class values (if the
+    /// criterion has any) are appended to `class_values`, node after node.
+    pub(crate) fn build_with<C: Criterion>(
+        &mut self,
+        data: &TrainingData,
+        crit: &C,
+        weights: Option<&[f64]>,
+        cfg: &TreeConfig,
+        rand_r_seed: u32,
+        class_values: &mut Vec<f64>,
+    ) -> DecisionTreeRegressor {
         let n_rows = data.n_rows;
-        let nf = data.n_features;
         if self.ones.len() != n_rows {
             self.ones = vec![1.0; n_rows];
         }
@@ -225,25 +248,29 @@ impl TreeBuilder {
             Some(w) if w.len() == n_rows => w,
             _ => &ones,
         };
-        let tree = self.grow(data, y, w, weights.is_some(), cfg, rand_r_seed, nf);
+        let grown = Growth {
+            data,
+            crit,
+            w,
+            weighted: weights.is_some(),
+            cfg,
+        };
+        let tree = self.grow(&grown, rand_r_seed, class_values);
         self.ones = ones;
         tree
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn grow(
+    fn grow<C: Criterion>(
         &mut self,
-        data: &TrainingData,
-        y: &[f64],
-        w: &[f64],
-        weighted: bool,
-        cfg: &TreeConfig,
+        g: &Growth<'_, C>,
         rand_r_seed: u32,
-        nf: usize,
+        class_values: &mut Vec<f64>,
     ) -> DecisionTreeRegressor {
+        let (data, crit, w, cfg) = (g.data, g.crit, g.w, g.cfg);
         let n_rows = data.n_rows;
+        let nf = data.n_features;
         // Active samples: rows with non-zero weight.
-        let n = if weighted {
+        let n = if g.weighted {
             w.iter().filter(|&&v| v != 0.0).count()
         } else {
             n_rows
@@ -271,6 +298,8 @@ impl TreeBuilder {
         let mut nodes: Vec<TreeNode> = Vec::new();
         let mut importances = vec![0.0; nf];
         if n == 0 {
+            let none = crit.empty();
+            crit.push_class_values(&none, 1.0, class_values);
             nodes.push(TreeNode::leaf(0.0, 0.0, 0));
             return DecisionTreeRegressor {
                 n_features: nf,
@@ -299,22 +328,17 @@ impl TreeBuilder {
             // Node statistics over the node's samples.
             let seg = &self.order[rec.stats_feature * n..(rec.stats_feature + 1) * n][start..end];
             let mut w_node = 0.0;
-            let mut sum = 0.0;
-            let mut sq_sum = 0.0;
-            let mut all_equal = true;
-            let first_y = y[seg[0] as usize];
+            let mut sums = crit.empty();
             for &s in seg {
                 let s = s as usize;
-                let (ws, ys) = (w[s], y[s]);
-                w_node += ws;
-                sum += ws * ys;
-                sq_sum += ws * ys * ys;
-                all_equal &= ys == first_y;
+                w_node += w[s];
+                crit.add(&mut sums, s, w[s]);
             }
+            let all_equal = crit.all_equal(seg);
             let n_node = end - start;
             let mut impurity = rec.impurity;
             if first {
-                impurity = sq_sum / w_node - (sum / w_node).powi(2);
+                impurity = crit.impurity(&sums, w_node);
                 first = false;
             }
             // min_samples_split already includes 2 * min_samples_leaf (TreeConfig::new).
@@ -326,16 +350,8 @@ impl TreeBuilder {
             let mut split = None;
             let mut n_constant = rec.n_constant;
             if !is_leaf {
-                let (best, n_total_constants) = self.node_split(
-                    data,
-                    y,
-                    w,
-                    cfg,
-                    &mut rng,
-                    (start, end),
-                    rec.n_constant,
-                    (sum, w_node),
-                );
+                let (best, n_total_constants) =
+                    self.node_split(g, &mut rng, (start, end), rec.n_constant, (&sums, w_node));
                 n_constant = n_total_constants;
                 split = best;
             }
@@ -344,18 +360,15 @@ impl TreeBuilder {
             if let Some(b) = split {
                 // Children statistics, as scikit-learn's children_impurity.
                 let seg = &self.order[b.feature * n + start..b.feature * n + b.pos];
-                let (mut w_l, mut sum_l, mut sq_l) = (0.0, 0.0, 0.0);
+                let mut w_l = 0.0;
+                let mut left = crit.empty();
                 for &s in seg {
                     let s = s as usize;
                     w_l += w[s];
-                    sum_l += w[s] * y[s];
-                    sq_l += w[s] * y[s] * y[s];
+                    crit.add(&mut left, s, w[s]);
                 }
                 let w_r = w_node - w_l;
-                let sum_r = sum - sum_l;
-                let sq_r = sq_sum - sq_l;
-                let imp_l = sq_l / w_l - (sum_l / w_l).powi(2);
-                let imp_r = sq_r / w_r - (sum_r / w_r).powi(2);
+                let (imp_l, imp_r) = crit.children_impurity(&left, w_l, &sums, w_node);
                 let improvement = (w_node / w_root)
                     * (impurity - (w_r / w_node * imp_r) - (w_l / w_node * imp_l));
                 if improvement + f64::EPSILON < 0.0 {
@@ -367,8 +380,8 @@ impl TreeBuilder {
             }
 
             let node_id = nodes.len();
-            let value = sum / w_node;
-            nodes.push(TreeNode::leaf(value, impurity, n_node));
+            nodes.push(TreeNode::leaf(crit.value(&sums, w_node), impurity, n_node));
+            crit.push_class_values(&sums, w_node, class_values);
             if rec.parent != usize::MAX {
                 let p = &mut nodes[rec.parent];
                 if rec.is_left {
@@ -419,18 +432,15 @@ impl TreeBuilder {
 
     /// scikit-learn's `node_split_best` / `node_split_random` on the samples `[start, end)`.
     /// Returns the split (if any) and the number of features known constant for the children.
-    #[allow(clippy::too_many_arguments)]
-    fn node_split(
+    fn node_split<C: Criterion>(
         &mut self,
-        data: &TrainingData,
-        y: &[f64],
-        w: &[f64],
-        cfg: &TreeConfig,
+        g: &Growth<'_, C>,
         rng: &mut RandR,
         (start, end): (usize, usize),
         n_known_constants: usize,
-        (sum_total, w_total): (f64, f64),
+        (node_sums, w_total): (&C::Sums, f64),
     ) -> (Option<SplitRecord>, usize) {
+        let (data, crit, w, cfg) = (g.data, g.crit, g.w, g.cfg);
         let nf = data.n_features;
         let n = self.scratch.len();
         let msl = cfg.min_samples_leaf;
@@ -470,13 +480,13 @@ impl TreeBuilder {
 
             match cfg.splitter {
                 Splitter::Best => {
-                    let mut sum_left = 0.0;
+                    let mut left = crit.empty();
                     let mut w_left = 0.0;
                     let mut prev = lo;
                     let len = seg.len();
                     for k in 1..len {
                         let s = seg[k - 1] as usize;
-                        sum_left += w[s] * y[s];
+                        crit.add_for_proxy(&mut left, s, w[s]);
                         w_left += w[s];
                         let v = col[seg[k] as usize];
                         let p_prev = prev;
@@ -489,7 +499,7 @@ impl TreeBuilder {
                         if n_left < msl || n_right < msl {
                             continue;
                         }
-                        let proxy = split_proxy(sum_left, w_left, sum_total, w_total);
+                        let proxy = crit.proxy(&left, w_left, node_sums, w_total);
                         if proxy > best_proxy {
                             best_proxy = proxy;
                             let mut threshold = p_prev / 2.0 + v / 2.0;
@@ -510,7 +520,7 @@ impl TreeBuilder {
                     if threshold == hi {
                         threshold = lo;
                     }
-                    let mut sum_left = 0.0;
+                    let mut left = crit.empty();
                     let mut w_left = 0.0;
                     let mut k = 0;
                     while k < seg.len() {
@@ -518,7 +528,7 @@ impl TreeBuilder {
                         if col[s] > threshold {
                             break;
                         }
-                        sum_left += w[s] * y[s];
+                        crit.add_for_proxy(&mut left, s, w[s]);
                         w_left += w[s];
                         k += 1;
                     }
@@ -527,7 +537,7 @@ impl TreeBuilder {
                     if n_left < msl || n_right < msl {
                         continue;
                     }
-                    let proxy = split_proxy(sum_left, w_left, sum_total, w_total);
+                    let proxy = crit.proxy(&left, w_left, node_sums, w_total);
                     if proxy > best_proxy {
                         best_proxy = proxy;
                         best = Some(SplitRecord {

@@ -28,6 +28,7 @@ use super::row_scoring::{check_width, map_rows, row_predictions};
 use super::tree::{mean_importances, DecisionTreeRegressor};
 use crate::modeling::hyperparams::settings;
 use crate::modeling::sklearn_rng::NumpyRandomState;
+use crate::numpy_sum::pairwise_sum;
 use ndarray::{ArrayView1, ArrayView2};
 
 /// Rows × trees above which batch prediction is spread over rayon's threads.
@@ -261,26 +262,13 @@ impl<D: Data<Elem = f64>, T: AsSingleTargets<Elem = f64>> Fit<ArrayBase<D, Ix2>,
             self.splitter,
             data.n_features(),
         )?;
-        let mut rng = NumpyRandomState::from_u64(self.seed);
-        let seeds: Vec<u32> = (0..self.n_estimators)
-            .map(|_| rng.estimator_seed())
-            .collect();
         let n = data.n_rows();
         let bootstrap = self.bootstrap;
-        let trees: Vec<DecisionTreeRegressor> = seeds
+        let trees: Vec<DecisionTreeRegressor> = tree_seeds(self.seed, self.n_estimators)
             .par_iter()
             .map_init(TreeBuilder::new, |builder, &seed| {
-                let counts = bootstrap.then(|| {
-                    // numpy: RandomState(seed).randint(0, n, n), counted per row.
-                    let mut r = NumpyRandomState::from_u64(u64::from(seed));
-                    let mut counts = vec![0.0; n];
-                    for _ in 0..n {
-                        counts[r.interval((n - 1) as u32) as usize] += 1.0;
-                    }
-                    counts
-                });
-                let split_seed = NumpyRandomState::from_u64(u64::from(seed)).splitter_seed();
-                builder.build(&data, &y, counts.as_deref(), &cfg, split_seed)
+                let counts = bootstrap.then(|| bootstrap_counts(seed, n));
+                builder.build(&data, &y, counts.as_deref(), &cfg, splitter_seed(seed))
             })
             .collect();
         Ok(ForestRegressor::assemble(data.n_features(), trees))
@@ -288,6 +276,56 @@ impl<D: Data<Elem = f64>, T: AsSingleTargets<Elem = f64>> Fit<ArrayBase<D, Ix2>,
 }
 
 row_predictions!(ForestRegressor, own try_predict);
+
+/// Each tree's seed, drawn in order from the forest's (scikit-learn's `_set_random_states`:
+/// `randint(np.iinfo(np.int32).max)` per tree).
+pub(crate) fn tree_seeds(forest_seed: u64, n_estimators: usize) -> Vec<u32> {
+    let mut rng = NumpyRandomState::from_u64(forest_seed);
+    (0..n_estimators).map(|_| rng.estimator_seed()).collect()
+}
+
+/// How many times each of `n` rows is drawn into a tree's bootstrap sample (numpy's
+/// `RandomState(seed).randint(0, n, n)`, counted per row), to be used as row weights.
+pub(crate) fn bootstrap_counts(tree_seed: u32, n: usize) -> Vec<f64> {
+    let mut r = NumpyRandomState::from_u64(u64::from(tree_seed));
+    let mut counts = vec![0.0; n];
+    for _ in 0..n {
+        counts[r.interval((n - 1) as u32) as usize] += 1.0;
+    }
+    counts
+}
+
+/// How many times each row is drawn into a tree's bootstrap sample when rows carry weights
+/// (the forest classifier's `class_weight`): scikit-learn ≥ 1.7 draws row `i` with probability
+/// `w[i] / Σw` (`RandomState(seed).choice(n, n, p=...)`: the weights summed as numpy sums,
+/// their running total scaled to end at 1, one uniform draw per row looked up in it), and the
+/// tree then weighs each row by its count alone.
+pub(crate) fn weighted_bootstrap_counts(tree_seed: u32, weights: &[f64]) -> Vec<f64> {
+    let n = weights.len();
+    let total = pairwise_sum(weights);
+    let mut cdf = Vec::with_capacity(n);
+    let mut running = 0.0;
+    for w in weights {
+        running += w / total;
+        cdf.push(running);
+    }
+    let last = cdf.last().copied().unwrap_or(1.0);
+    cdf.iter_mut().for_each(|c| *c /= last);
+    let mut r = NumpyRandomState::from_u64(u64::from(tree_seed));
+    let mut counts = vec![0.0; n];
+    for _ in 0..n {
+        let u = r.uniform();
+        // numpy's searchsorted(side="right"): the first running total above the draw.
+        let i = cdf.partition_point(|&c| c <= u).min(n - 1);
+        counts[i] += 1.0;
+    }
+    counts
+}
+
+/// The seed of a tree's splitter (its own `RandomState(seed)`'s first draw below `RAND_R_MAX`).
+pub(crate) fn splitter_seed(tree_seed: u32) -> u32 {
+    NumpyRandomState::from_u64(u64::from(tree_seed)).splitter_seed()
+}
 
 settings! {
     /// A forest's settings in the registry (`RandomForestRegressor`, `ExtraTreesRegressor`).

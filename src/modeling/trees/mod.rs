@@ -3,7 +3,8 @@
 //! boosting and AdaBoost.R2, all grown by one shared engine (`builder`) and scored by one
 //! packed layout (`packed`); and histogram gradient boosting on binned features
 //! ([`binning`], [`histogram`], [`partition`], [`hist_tree`], [`hist_gbm`], and with log
-//! loss for classes [`hist_gbm_classifier`]).
+//! loss for classes [`hist_gbm_classifier`]); the random forest classifier
+//! ([`forest_classifier`]) grows the same engine's trees on Gini impurity or entropy.
 //!
 //! linfa-trees 0.8 classifies only (regression trees are rust-ml/linfa issue 360), so these are
 //! written here, shaped like its `DecisionTree` so that they could be offered upstream.
@@ -13,10 +14,12 @@ pub mod binning;
 pub mod boosting;
 pub(crate) mod builder;
 pub(crate) mod compact;
+pub(crate) mod criterion;
 pub(crate) mod fitted_tree;
 #[cfg(test)]
 pub(crate) mod fixtures;
 pub mod forest;
+pub mod forest_classifier;
 pub mod gbm_classifier;
 pub mod hist_gbm;
 pub mod hist_gbm_classifier;
@@ -34,6 +37,7 @@ pub(crate) mod tree_node;
 pub use adaboost::{AdaBoostRegressor, AdaBoostRegressorParams, AdaBoostSettings};
 pub use boosting::{GbmSettings, GradientBoostingRegressor, GradientBoostingRegressorParams};
 pub use forest::{ForestRegressor, ForestRegressorParams, ForestSettings};
+pub use forest_classifier::{ForestClassSettings, ForestClassifier};
 pub use gbm_classifier::GradientBoostingClassifier;
 pub use hist_gbm::{
     HistGbmSettings, HistGradientBoostingRegressor, HistGradientBoostingRegressorParams,
