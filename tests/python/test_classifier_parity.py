@@ -14,6 +14,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 import pandas as pd
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, log_loss
@@ -60,3 +61,31 @@ def test_the_penguins_preset_scores_as_scikit_learn_does():
     assert cli["classes"] == list(best.classes_)
     assert abs(cli["test"]["accuracy"] - accuracy) < 1e-12
     assert abs(cli["test"]["log_loss"] - loss) <= 1e-4 * loss
+
+
+@pytest.mark.parametrize("shares", [[0.8, 0.2], [0.6, 0.3, 0.1]])
+def test_balanced_logistic_equals_scikit_learns(tmp_path, shares):
+    """`--param balanced=true` against `LogisticRegression(class_weight="balanced")` run to
+    convergence, on uneven classes where the weights move the probabilities by a third."""
+    from test_forest_classifier import table
+    from sklearn.impute import SimpleImputer
+
+    df = table(shares)
+    data, saved, held_out = tmp_path / "t.csv", tmp_path / "m.json", tmp_path / "test.csv"
+    df.to_csv(data, index=False)
+    subprocess.run(
+        [BIN, "train", "--csv", str(data), "--target", "kind", "--model", "logistic",
+         "--folds", "0", "--no-scale", "--param", "balanced=true", "--out", str(saved)],
+        check=True, capture_output=True)
+    X, y = df.drop(columns="kind"), df["kind"]
+    X_train, X_test, y_train, _ = train_test_split(
+        X, y, test_size=0.2, random_state=0, stratify=y)
+    ct = SimpleImputer(strategy="median").fit(X_train)
+    theirs = LogisticRegression(class_weight="balanced", tol=1e-10, max_iter=10_000).fit(
+        ct.transform(X_train), y_train)
+    X_test.to_csv(held_out, index=False)
+    ours = json.loads(subprocess.run(
+        [BIN, "predict", "--model", str(saved), "--input", str(held_out)],
+        check=True, capture_output=True).stdout)
+    np.testing.assert_allclose(
+        ours["probabilities"], theirs.predict_proba(ct.transform(X_test)), rtol=0, atol=1e-6)

@@ -4,13 +4,16 @@
 //! so `α = 1/C` gives the same optimum; the solver (L-BFGS) is run to a tighter gradient
 //! than linfa's default so that the probabilities agree with `LogisticRegression` to 1e-4.
 //! The fitted coefficients are kept in the crate's own form, so an artifact holds numbers
-//! only and scoring is one matrix product.
+//! only and scoring is one matrix product. `balanced` (class weights) is fitted by
+//! `weighted_logistic.rs`: linfa-logistic takes no row weights.
 
 use linfa::prelude::*;
 use linfa_logistic::{LogisticRegression, MultiLogisticRegression};
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
 
+use super::class_tree::class_weights;
+use super::weighted_logistic::fit_weighted_logistic;
 use crate::error::{Error, Result};
 use crate::modeling::hyperparams::settings;
 
@@ -21,6 +24,8 @@ settings! {
         c ["C"]: f64 = 1.0;
         /// Most L-BFGS iterations.
         max_iter: usize = 1000;
+        /// Weigh each class by rows / (classes × its rows): `class_weight="balanced"`.
+        balanced ["class_weight_balanced"]: bool = false;
     }
 }
 
@@ -48,6 +53,12 @@ pub fn fit_logistic(
             "C",
             format!("must be a positive number, got {}", settings.c),
         ));
+    }
+    if settings.balanced {
+        let labels = y.to_vec();
+        let class_weight = class_weights(&labels, n_classes, true);
+        let weight: Vec<f64> = labels.iter().map(|&c| class_weight[c]).collect();
+        return fit_weighted_logistic(x, y, n_classes, weight, settings.c, settings.max_iter);
     }
     let fail = |e: linfa_logistic::error::Error| Error::model("logistic", e);
     let data = DatasetBase::new(x, y);

@@ -4,7 +4,8 @@
 //! class with the largest probability (`argmax`). The models work on class codes
 //! `0..n_classes`; [`Classes`] turns a target's values into codes.
 //!
-//! - `logistic.rs`: linfa-logistic, binary and multinomial, scikit-learn's `C`;
+//! - `logistic.rs`: linfa-logistic, binary and multinomial, scikit-learn's `C`
+//!   (`weighted_logistic.rs`: the same objective with class weights, which linfa lacks);
 //! - `class_tree.rs`: linfa-trees' `DecisionTree`, with each leaf's class shares;
 //! - `knn_classifier.rs`: linfa-nn's k-d tree, each class's share of the k nearest rows;
 //! - the random forest and both boosting classifiers live with the other tree models
@@ -18,6 +19,7 @@ pub mod class_search;
 pub mod class_tree;
 pub mod knn_classifier;
 pub mod logistic;
+mod weighted_logistic;
 
 use std::collections::BTreeSet;
 
