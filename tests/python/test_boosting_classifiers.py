@@ -31,15 +31,17 @@ from sklearn.model_selection import train_test_split
 from test_clients import BIN
 
 
-def table(n_classes, n=3000, seed=0):
+def table(n_classes, n=3000, seed=0, shares=None, width=4):
+    """`width` columns of numbers with gaps in the third; the class `kind` cut from a noisy
+    score into `n_classes` even bands, or at the cumulative `shares`."""
     rng = np.random.default_rng(seed)
-    x = rng.normal(size=(n, 4))
+    x = rng.normal(size=(n, width))
     x[rng.random(n) < 0.1, 2] = np.nan
     score = (x[:, 0] + 0.5 * x[:, 1] ** 2 - np.nan_to_num(x[:, 2], nan=1.0)
              + rng.normal(scale=0.7, size=n))
-    edges = np.quantile(score, np.linspace(0, 1, n_classes + 1)[1:-1])
-    df = pd.DataFrame(x, columns=["a", "b", "c", "d"])
-    df["kind"] = np.array(["low", "mid", "top"])[np.digitize(score, edges)]
+    cuts = np.cumsum(shares)[:-1] if shares else np.linspace(0, 1, n_classes + 1)[1:-1]
+    df = pd.DataFrame(x, columns=list("abcdefgh"[:width]))
+    df["kind"] = np.array(["low", "mid", "top"])[np.digitize(score, np.quantile(score, cuts))]
     return df
 
 

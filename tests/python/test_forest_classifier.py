@@ -11,27 +11,19 @@ import json
 import subprocess
 
 import numpy as np
-import pandas as pd
 import pytest
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.impute import SimpleImputer
 from sklearn.metrics import log_loss
 from sklearn.model_selection import train_test_split
 
+from test_boosting_classifiers import table as boosting_table
 from test_clients import BIN
 
 
-def table(shares, n=800, seed=0):
-    """Classes cut from a noisy score at the cumulative `shares`."""
-    rng = np.random.default_rng(seed)
-    x = rng.normal(size=(n, 5))
-    x[rng.random(n) < 0.1, 2] = np.nan
-    score = (x[:, 0] + 0.5 * x[:, 1] ** 2 - np.nan_to_num(x[:, 2], nan=1.0)
-             + rng.normal(scale=0.7, size=n))
-    edges = np.quantile(score, np.cumsum(shares)[:-1])
-    df = pd.DataFrame(x, columns=["a", "b", "c", "d", "e"])
-    df["kind"] = np.array(["low", "mid", "top"])[np.digitize(score, edges)]
-    return df
+def table(shares):
+    """Five columns, 800 rows, the classes at the cumulative `shares`."""
+    return boosting_table(len(shares), n=800, shares=shares, width=5)
 
 
 @pytest.mark.parametrize("shares", [[0.5, 0.5], [0.6, 0.3, 0.1]])
