@@ -79,7 +79,7 @@ pub mod prelude {
     pub use crate::polars_ext::{column_f64, column_names, drop_columns, from_columns, to_matrix};
     pub use crate::report::compare;
     pub use crate::serving::{
-        predict, predict_frame, request_rows, Artifact, Cell, Frame, Orient, Prediction,
+        csv_rows, predict, predict_frame, request_rows, Artifact, Cell, Frame, Orient, Prediction,
     };
     pub use polars::prelude::DataFrame;
 }

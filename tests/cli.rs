@@ -617,6 +617,27 @@ fn predict_reads_csv_and_writes_csv() {
     let first: f64 = lines[1].parse().unwrap();
     assert_eq!(first, from_json["prediction"][0].as_f64().unwrap());
     assert_eq!(lines.len(), 3);
+    // One stray text in a numeric column makes the reader take it as text: the error names
+    // that value and its row, not the column's first number.
+    let stray = dir.path().join("stray.csv");
+    std::fs::write(
+        &stray,
+        "CHAS,RM,TAX,PTRATIO,B,LSTAT\n0,6.575,296,15.3,396.9,4.98\n0,6.421,n/a?,17.8,396.9,9.14\n",
+    )
+    .unwrap();
+    let out = run(&[
+        "predict",
+        "--model",
+        model,
+        "--input",
+        stray.to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    let err = stderr_of(&out);
+    assert!(
+        err.contains(r#"column "TAX" row "1""#) && err.contains(r#""n/a?""#),
+        "{err}"
+    );
 }
 
 #[test]

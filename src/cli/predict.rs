@@ -68,8 +68,7 @@ pub(crate) fn run(args: &PredictArgs) -> anyhow::Result<()> {
         // The reader `train` and `describe` use: the same separators, gaps and types.
         InputFormat::Csv => {
             let df = args.csv.reader().parse(&body, input)?;
-            let rows: Vec<usize> = (0..df.height()).collect();
-            serving::predict_frame(&artifact, &serving::request_rows(&df, &rows)?)?
+            serving::predict_frame(&artifact, &serving::csv_rows(&df)?)?
         }
     };
     match output {

@@ -300,6 +300,20 @@ fn unknown_column_warnings(artifact: &Artifact, ignored: &[String]) -> Vec<Strin
 /// strings, gaps as missing), as the notebook builds an ad-hoc request before turning it into
 /// pandas JSON.
 pub fn request_rows(df: &DataFrame, rows: &[usize]) -> Result<Frame> {
+    frame_of(df, rows, |t| Cell::Text(t.into()))
+}
+
+/// Every row of a CSV file read by the crate's reader (`predict --input file.csv`) as a
+/// request frame: as [`request_rows`], but a text cell stays a CSV field whose type the model's
+/// column decides, so that a numeric column read as text because of one stray value is blamed
+/// on that value, not on its first number.
+pub fn csv_rows(df: &DataFrame) -> Result<Frame> {
+    let rows: Vec<usize> = (0..df.height()).collect();
+    frame_of(df, &rows, |t| Cell::Field(t.into()))
+}
+
+/// Rows `rows` of `df` as a request frame, each text cell made by `text`.
+fn frame_of(df: &DataFrame, rows: &[usize], text: fn(&str) -> Cell) -> Result<Frame> {
     let n = df.height();
     if let Some(bad) = rows.iter().find(|&&r| r >= n) {
         return Err(Error::invalid(
@@ -310,7 +324,7 @@ pub fn request_rows(df: &DataFrame, rows: &[usize]) -> Result<Frame> {
     let columns = crate::polars_ext::column_names(df);
     let cells = columns
         .iter()
-        .map(|c| column_cells(df, c))
+        .map(|c| column_cells(df, c, text))
         .collect::<Result<Vec<_>>>()?;
     let table = rows
         .iter()
@@ -321,7 +335,7 @@ pub fn request_rows(df: &DataFrame, rows: &[usize]) -> Result<Frame> {
 }
 
 /// A frame's column as raw cells (numbers, booleans, text, missing), as a request carries it.
-fn column_cells(df: &DataFrame, name: &str) -> Result<Vec<Cell>> {
+fn column_cells(df: &DataFrame, name: &str, text: fn(&str) -> Cell) -> Result<Vec<Cell>> {
     use crate::polars_ext::{column_by_name, column_f64_nullable, is_numeric};
     use polars::prelude::DataType;
     let col = column_by_name(df, name)?;
@@ -344,7 +358,7 @@ fn column_cells(df: &DataFrame, name: &str) -> Result<Vec<Cell>> {
         DataType::String => Ok(col
             .str()?
             .iter()
-            .map(|v| v.map_or(Cell::Missing, |t| Cell::Text(t.into())))
+            .map(|v| v.map_or(Cell::Missing, text))
             .collect()),
         other => Err(Error::BadColumn {
             column: name.into(),
