@@ -22,7 +22,7 @@ pub fn text_column_warnings(df: &DataFrame) -> Vec<String> {
                 .iter()
                 .enumerate()
                 .filter_map(|(row, v)| v.map(|v| (Some(row + 2), v)));
-            warning(c.name().as_str(), cells)
+            warning(c.name().as_str(), cells, "values")
         })
         .collect()
 }
@@ -34,18 +34,22 @@ pub fn category_warnings(columns: &[InputColumn]) -> Vec<String> {
     columns
         .iter()
         .filter_map(|c| match &c.encoding {
-            Encoding::OneHot { categories, .. } => {
-                warning(&c.name, categories.iter().map(|v| (None, v.as_str())))
-            }
+            Encoding::OneHot { categories, .. } => warning(
+                &c.name,
+                categories.iter().map(|v| (None, v.as_str())),
+                "distinct values",
+            ),
             Encoding::Numeric { .. } => None,
         })
         .collect()
 }
 
 /// The warning for one text column's values (each with its line when known), if any.
+/// `counted` says what the cells are ("values", or "distinct values" for a model's categories).
 fn warning<'a>(
     column: &str,
     cells: impl Iterator<Item = (Option<usize>, &'a str)>,
+    counted: &str,
 ) -> Option<String> {
     let (mut total, mut numbers, mut commas, mut dates) = (0usize, 0usize, 0usize, 0usize);
     let mut strays: Vec<(Option<usize>, &str)> = Vec::new();
@@ -65,7 +69,12 @@ fn warning<'a>(
     }
     let numeric = numbers + commas;
     if total >= 2 && numeric * 2 >= total && (commas > 0 || !strays.is_empty()) {
-        return Some(number_warning(column, (numeric, total, commas), &strays));
+        return Some(number_warning(
+            column,
+            (numeric, total, commas),
+            counted,
+            &strays,
+        ));
     }
     if total >= 2 && dates * 2 >= total {
         return Some(format!(
@@ -83,10 +92,12 @@ fn warning<'a>(
 fn number_warning(
     column: &str,
     (numeric, total, commas): (usize, usize, usize),
+    counted: &str,
     strays: &[(Option<usize>, &str)],
 ) -> String {
     let mut text = format!(
-        "column {column:?} was read as text although {numeric} of its {total} values are numbers"
+        "column {column:?} was read as text although {numeric} of its {total} {counted} are \
+         numbers"
     );
     if commas > 0 {
         text.push_str(&format!(
@@ -165,6 +176,24 @@ mod tests {
             .unwrap();
         assert_eq!(text_column_warnings(&df).len(), 1);
         assert_eq!(df.column("displ").unwrap().dtype(), &DataType::Float64);
+    }
+
+    #[test]
+    fn a_model_s_categories_are_counted_as_distinct_values() {
+        let column = InputColumn {
+            name: "hd".into(),
+            dtype: crate::table::ColumnType::Text,
+            encoding: Encoding::OneHot {
+                categories: vec!["120".into(), "240".into(), "unknown".into()],
+                missing_category: false,
+            },
+        };
+        let [warning] = category_warnings(&[column]).try_into().unwrap();
+        assert!(
+            warning.contains("2 of its 3 distinct values are numbers")
+                && warning.contains("\"unknown\""),
+            "{warning}"
+        );
     }
 
     #[test]
