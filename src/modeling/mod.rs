@@ -8,6 +8,7 @@ pub mod class_metrics;
 pub mod classify;
 pub(crate) mod column_fit;
 pub mod evaluation;
+pub mod explain;
 pub mod fitted_model;
 pub mod gradient_descent;
 pub mod hyperparams;

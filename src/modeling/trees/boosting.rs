@@ -223,6 +223,11 @@ impl GradientBoostingRegressor {
         self.init
     }
 
+    /// The shrinkage each stage's tree is multiplied by.
+    pub fn learning_rate(&self) -> f64 {
+        self.learning_rate
+    }
+
     /// The stages' trees (unscaled).
     pub fn trees(&self) -> &[DecisionTreeRegressor] {
         &self.trees

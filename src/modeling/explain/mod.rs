@@ -1,0 +1,127 @@
+//! Why a model predicts what it does: exact SHAP values (`tree_shap.rs`) of the tree models'
+//! predictions on their encoded features, with the base value they add up from.
+//!
+//! Explained so far: the regression tree and gradient boosting (the CART engine's trees, whose
+//! nodes count the training rows that reached them). The other models answer that they cannot
+//! be explained yet.
+
+mod tree_shap;
+
+use ndarray::{Array2, ArrayView2};
+
+use super::fitted_model::FittedModel;
+use crate::error::{Error, Result};
+
+/// SHAP values of some rows' predictions: `base_value + values.row(i).sum()` is row `i`'s
+/// prediction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShapValues {
+    /// The model's mean prediction over its training rows (shap's `expected_value`).
+    pub base_value: f64,
+    /// One row per explained row, one column per encoded feature.
+    pub values: Array2<f64>,
+}
+
+/// Exact SHAP values (path-dependent Tree SHAP) of `model`'s predictions for the rows of `x`
+/// (encoded features, as the model takes them); an error for a model that cannot be
+/// explained yet or rows of the wrong width.
+///
+/// ```
+/// use ml_workflow::modeling::{explain::shap_values, ModelSpec};
+/// use ndarray::{array, Array1};
+///
+/// let x = array![[1.0, 0.0], [2.0, 1.0], [3.0, 0.0], [4.0, 1.0]];
+/// let y = Array1::from(vec![1.0, 3.0, 5.0, 7.0]);
+/// let model = "tree".parse::<ModelSpec>()?.fit(x.view(), y.view())?;
+/// let shap = shap_values(&model, x.view())?;
+/// let first = shap.base_value + shap.values.row(0).sum();
+/// assert!((first - 1.0).abs() < 1e-12);
+/// # Ok::<(), ml_workflow::Error>(())
+/// ```
+pub fn shap_values(model: &FittedModel, x: ArrayView2<f64>) -> Result<ShapValues> {
+    if x.ncols() != model.n_features() {
+        return Err(Error::invalid(
+            "features",
+            format!(
+                "the model takes {} features, got {}",
+                model.n_features(),
+                x.ncols()
+            ),
+        ));
+    }
+    let (trees, scale, offset) =
+        match model {
+            FittedModel::Tree(t) => (std::slice::from_ref(t), 1.0, 0.0),
+            FittedModel::Gbm(m) => (m.trees(), m.learning_rate(), m.init()),
+            _ => return Err(Error::invalid(
+                "model",
+                "SHAP values are available for the regression tree and gradient boosting so far",
+            )),
+        };
+    let base_value = offset
+        + trees
+            .iter()
+            .map(|t| tree_shap::expected_value(t.nodes(), scale))
+            .sum::<f64>();
+    let mut values = Array2::zeros(x.dim());
+    for (row, mut phi) in x.rows().into_iter().zip(values.rows_mut()) {
+        let row = row.to_vec();
+        let Some(phi) = phi.as_slice_mut() else {
+            continue;
+        };
+        for tree in trees {
+            tree_shap::add_tree_shap(tree.nodes(), &row, scale, phi);
+        }
+    }
+    Ok(ShapValues { base_value, values })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::modeling::ModelSpec;
+    use ndarray::Array1;
+
+    #[test]
+    fn boosting_s_values_add_up_to_each_prediction_and_other_models_say_no() {
+        let x = Array2::from_shape_fn((200, 4), |(i, j)| ((i * (3 + j) + 5 * j) % 17) as f64);
+        let y: Array1<f64> = x
+            .rows()
+            .into_iter()
+            .map(|r| r[0] * 2.0 - r[1] + if r[2] > 8.0 { 4.0 } else { 0.0 })
+            .collect();
+        let mut spec: ModelSpec = "gbm".parse().unwrap();
+        spec.set_text("subsample", "0.7").unwrap();
+        let model = spec.fit(x.view(), y.view()).unwrap();
+        let shap = shap_values(&model, x.view()).unwrap();
+        let predicted = model.predict(x.view()).unwrap();
+        for (phi, p) in shap.values.rows().into_iter().zip(&predicted) {
+            let total = shap.base_value + phi.sum();
+            assert!(
+                (total - p).abs() <= 1e-9 * p.abs().max(1.0),
+                "{total} vs {p}"
+            );
+        }
+        // The first feature moves the target most (twice its range): its share is the largest.
+        let mean_abs = shap
+            .values
+            .mapv(f64::abs)
+            .mean_axis(ndarray::Axis(0))
+            .unwrap();
+        assert!(mean_abs.iter().all(|&m| m <= mean_abs[0]), "{mean_abs}");
+        let knn = "knn"
+            .parse::<ModelSpec>()
+            .unwrap()
+            .fit(x.view(), y.view())
+            .unwrap();
+        let err = shap_values(&knn, x.view()).unwrap_err().to_string();
+        assert!(
+            err.contains("available for the regression tree and gradient boosting"),
+            "{err}"
+        );
+        let err = shap_values(&model, x.slice(ndarray::s![.., ..2]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("takes 4 features, got 2"), "{err}");
+    }
+}
