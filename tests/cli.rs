@@ -1339,3 +1339,68 @@ fn a_whole_number_target_with_few_values_gets_a_hint_and_task_classifies_it() {
         .as_f64()
         .is_some_and(|auc| auc > 0.5));
 }
+
+#[test]
+fn explain_adds_up_to_predict_and_a_model_it_cannot_explain_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("t.csv");
+    let mut text = String::from("size,city,price\n");
+    for i in 0..60 {
+        let city = ["east", "north", "south"][i % 3];
+        text.push_str(&format!("{i},{city},{}\n", 2 * i + 10 * (i % 3)));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let rows = dir.path().join("rows.json");
+    std::fs::write(
+        &rows,
+        r#"[{"size": 3, "city": "north"}, {"size": null, "city": "west"}]"#,
+    )
+    .unwrap();
+    for (model, explained) in [("gbm", true), ("knn", false)] {
+        let saved = dir.path().join(format!("{model}.json"));
+        let out = run(&[
+            "train",
+            "--csv",
+            csv.to_str().unwrap(),
+            "--target",
+            "price",
+            "--model",
+            model,
+            "--folds",
+            "0",
+            "--out",
+            saved.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{}", stderr_of(&out));
+        let args = [
+            "--model",
+            saved.to_str().unwrap(),
+            "--input",
+            rows.to_str().unwrap(),
+        ];
+        let out = run(&[&["explain"][..], &args].concat());
+        if !explained {
+            assert!(!out.status.success());
+            assert!(stderr_of(&out).contains("available for the regression tree"));
+            continue;
+        }
+        let e = stdout_json(&out);
+        let predicted = stdout_json(&run(&[&["predict"][..], &args].concat()));
+        assert_eq!(e["columns"], serde_json::json!(["size", "city"]));
+        for (i, p) in predicted["prediction"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .enumerate()
+        {
+            let sum: f64 = e["values"][i]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|v| v.as_f64())
+                .sum();
+            let total = e["base_value"].as_f64().unwrap() + sum;
+            assert!((total - p.as_f64().unwrap()).abs() < 1e-9, "{total} vs {p}");
+        }
+    }
+}

@@ -62,6 +62,10 @@ pub(crate) enum Command {
     /// The rows come as pandas JSON (any `DataFrame.to_json` orient, or MLflow's wrappers) or
     /// as CSV with a header row, as `mlflow models predict -t csv` takes them.
     Predict(predict::PredictArgs),
+    /// Explain a saved model's predictions for rows read as `predict` reads them: exact SHAP
+    /// values per input column and per encoded feature, with the base value they add up from
+    /// (the regression tree and gradient boosting so far).
+    Explain(predict::RowsArgs),
     /// Serve a saved model over HTTP (POST /predict, GET /health/live, /health/ready, /model,
     /// /metrics), with timeouts, connection and concurrency caps, and a drain on SIGTERM.
     Serve(serve::ServeArgs),
@@ -74,6 +78,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Describe(args) => describe::run(&args),
         Command::Train(args) => train::run(*args),
         Command::Predict(args) => predict::run(&args),
+        Command::Explain(args) => predict::explain(&args),
         Command::Serve(args) => serve::serve(&args),
     }
 }

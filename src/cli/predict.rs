@@ -13,6 +13,17 @@ use super::output::emit;
 #[derive(clap::Args)]
 pub(crate) struct PredictArgs {
     #[command(flatten)]
+    rows: RowsArgs,
+    /// How to print the predictions: json (`{"prediction": [...]}`) or csv (a header
+    /// `prediction`, then one value per row).
+    #[arg(long, value_enum, default_value = "json")]
+    output_format: OutputFormat,
+}
+
+/// The model and the rows it is asked about (`predict` and `explain`).
+#[derive(clap::Args)]
+pub(crate) struct RowsArgs {
+    #[command(flatten)]
     model: ModelFile,
     /// The rows: a file, or `-` (the default) for stdin.
     #[arg(long, default_value = "-")]
@@ -24,10 +35,35 @@ pub(crate) struct PredictArgs {
     /// How a CSV input is read, as `train` and `describe` read it.
     #[command(flatten)]
     csv: CsvOptions,
-    /// How to print the predictions: json (`{"prediction": [...]}`) or csv (a header
-    /// `prediction`, then one value per row).
-    #[arg(long, value_enum, default_value = "json")]
-    output_format: OutputFormat,
+}
+
+impl RowsArgs {
+    /// The saved model and the rows as a request frame.
+    pub(crate) fn load(&self) -> anyhow::Result<(serving::Artifact, serving::Frame)> {
+        let input = self.input.as_str();
+        let artifact = self.model.load()?;
+        let lower = input.to_ascii_lowercase();
+        let tabular = [".csv", ".tsv", ".txt"].iter().any(|e| lower.ends_with(e));
+        let format = self.format.unwrap_or(if tabular || self.csv.sep.is_some() {
+            InputFormat::Csv
+        } else {
+            InputFormat::Json
+        });
+        let mut body = Vec::new();
+        if input == "-" {
+            std::io::stdin()
+                .read_to_end(&mut body)
+                .context("reading the payload from stdin")?;
+        } else {
+            body = std::fs::read(input).with_context(|| format!("reading the payload {input}"))?;
+        }
+        let frame = match format {
+            InputFormat::Json => serving::payload::parse(&body, &artifact.features)?,
+            // The reader `train` and `describe` use: the same separators, gaps and types.
+            InputFormat::Csv => serving::csv_rows(&self.csv.reader().parse(&body, input)?)?,
+        };
+        Ok((artifact, frame))
+    }
 }
 
 /// How `predict` reads its rows.
@@ -46,35 +82,19 @@ enum OutputFormat {
 
 /// Scores the rows and prints the predictions.
 pub(crate) fn run(args: &PredictArgs) -> anyhow::Result<()> {
-    let (input, format, output) = (args.input.as_str(), args.format, args.output_format);
-    let artifact = args.model.load()?;
-    let lower = input.to_ascii_lowercase();
-    let tabular = [".csv", ".tsv", ".txt"].iter().any(|e| lower.ends_with(e));
-    let format = format.unwrap_or(if tabular || args.csv.sep.is_some() {
-        InputFormat::Csv
-    } else {
-        InputFormat::Json
-    });
-    let mut body = Vec::new();
-    if input == "-" {
-        std::io::stdin()
-            .read_to_end(&mut body)
-            .context("reading the payload from stdin")?;
-    } else {
-        body = std::fs::read(input).with_context(|| format!("reading the payload {input}"))?;
-    }
-    let prediction = match format {
-        InputFormat::Json => serving::predict(&artifact, &body)?,
-        // The reader `train` and `describe` use: the same separators, gaps and types.
-        InputFormat::Csv => {
-            let df = args.csv.reader().parse(&body, input)?;
-            serving::predict_frame(&artifact, &serving::csv_rows(&df)?)?
-        }
-    };
-    match output {
+    let (artifact, frame) = args.rows.load()?;
+    let prediction = serving::predict_frame(&artifact, &frame)?;
+    match args.output_format {
         OutputFormat::Json => emit(format_args!("{}\n", serde_json::to_string(&prediction)?)),
         OutputFormat::Csv => emit(prediction_csv(&prediction)),
     }
+}
+
+/// Explains the rows' predictions and prints the explanation as JSON.
+pub(crate) fn explain(args: &RowsArgs) -> anyhow::Result<()> {
+    let (artifact, frame) = args.load()?;
+    let explanation = serving::explain_frame(&artifact, &frame)?;
+    emit(format_args!("{}\n", serde_json::to_string(&explanation)?))
 }
 
 /// The predictions as CSV: a `prediction` column (a classifier's label), and for a classifier

@@ -2,6 +2,7 @@
 //! notebook's JSON workflow, the CLI and the HTTP server all call.
 
 pub mod artifact;
+pub mod explain;
 #[cfg(feature = "cli")]
 pub mod http;
 mod lifting_reader;
@@ -15,6 +16,7 @@ use polars::prelude::DataFrame;
 use serde::Serialize;
 
 pub use artifact::Artifact;
+pub use explain::{explain_frame, Explanation};
 pub use payload::{Cell, Frame, Orient, PayloadError};
 
 use crate::error::{Error, Result};
