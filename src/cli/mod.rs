@@ -64,7 +64,7 @@ pub(crate) enum Command {
     Predict(predict::PredictArgs),
     /// Explain a saved model's predictions for rows read as `predict` reads them: exact SHAP
     /// values per input column and per encoded feature, with the base value they add up from
-    /// (the regression tree and gradient boosting so far).
+    /// (the regression tree, gradient boosting and histogram boosting so far).
     Explain(predict::RowsArgs),
     /// Serve a saved model over HTTP (POST /predict, GET /health/live, /health/ready, /model,
     /// /metrics), with timeouts, connection and concurrency caps, and a drain on SIGTERM.

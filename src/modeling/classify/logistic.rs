@@ -58,7 +58,13 @@ pub fn fit_logistic(
         let labels = y.to_vec();
         let class_weight = class_weights(&labels, n_classes, true);
         let weight: Vec<f64> = labels.iter().map(|&c| class_weight[c]).collect();
-        return fit_weighted_logistic(x, y, n_classes, weight, settings.c, settings.max_iter);
+        let (coef, intercept) =
+            fit_weighted_logistic(x, y, n_classes, weight, settings.c, settings.max_iter)?;
+        return Ok(LogisticModel {
+            coef,
+            intercept,
+            n_classes,
+        });
     }
     let fail = |e: linfa_logistic::error::Error| Error::model("logistic", e);
     let data = DatasetBase::new(x, y);

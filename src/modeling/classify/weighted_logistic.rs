@@ -14,7 +14,6 @@ use argmin::solver::linesearch::MoreThuenteLineSearch;
 use argmin::solver::quasinewton::LBFGS;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
 
-use super::logistic::LogisticModel;
 use crate::error::{Error, Result};
 
 /// The weighted objective over a parameter vector laid out class after class, each class's
@@ -121,7 +120,8 @@ impl Gradient for WeightedLoss {
     }
 }
 
-/// Fits on `x` and class codes `y` with row `i` weighing `weight[i]`.
+/// Fits on `x` and class codes `y` with row `i` weighing `weight[i]`: the coefficients (one
+/// row for two classes, else one per class) and their intercepts.
 pub(crate) fn fit_weighted_logistic(
     x: ArrayView2<f64>,
     y: ArrayView1<usize>,
@@ -129,7 +129,7 @@ pub(crate) fn fit_weighted_logistic(
     weight: Vec<f64>,
     c: f64,
     max_iter: usize,
-) -> Result<LogisticModel> {
+) -> Result<(Array2<f64>, Array1<f64>)> {
     let fail = |e: argmin::core::Error| Error::model("logistic", e);
     let rows = if n_classes == 2 { 1 } else { n_classes };
     let problem = WeightedLoss {
@@ -162,11 +162,7 @@ pub(crate) fn fit_weighted_logistic(
     }
     let coef = Array2::from_shape_fn((rows, width - 1), |(k, j)| best[k * width + j]);
     let intercept = Array1::from_shape_fn(rows, |k| best[(k + 1) * width - 1]);
-    Ok(LogisticModel {
-        coef,
-        intercept,
-        n_classes,
-    })
+    Ok((coef, intercept))
 }
 
 #[cfg(test)]

@@ -1,16 +1,19 @@
 //! Why a model predicts what it does: exact SHAP values (`tree_shap.rs`) of the tree models'
 //! predictions on their encoded features, with the base value they add up from.
 //!
-//! Explained so far: the regression tree and gradient boosting (the CART engine's trees, whose
-//! nodes count the training rows that reached them). The other models answer that they cannot
-//! be explained yet.
+//! Explained so far: the regression tree, gradient boosting and histogram boosting (trees
+//! whose nodes count the training rows that reached them). The other models answer that they
+//! cannot be explained yet.
 
 mod tree_shap;
 
 use ndarray::{Array2, ArrayView2};
 
 use super::fitted_model::FittedModel;
+use super::trees::hist_tree::HistTree;
+use super::trees::TreeNode;
 use crate::error::{Error, Result};
+use tree_shap::ShapTree;
 
 /// SHAP values of some rows' predictions: `base_value + values.row(i).sum()` is row `i`'s
 /// prediction.
@@ -49,19 +52,42 @@ pub fn shap_values(model: &FittedModel, x: ArrayView2<f64>) -> Result<ShapValues
             ),
         ));
     }
-    let (trees, scale, offset) =
-        match model {
-            FittedModel::Tree(t) => (std::slice::from_ref(t), 1.0, 0.0),
-            FittedModel::Gbm(m) => (m.trees(), m.learning_rate(), m.init()),
-            _ => return Err(Error::invalid(
-                "model",
-                "SHAP values are available for the regression tree and gradient boosting so far",
-            )),
-        };
+    match model {
+        FittedModel::Tree(t) => Ok(explain_trees(&[t.nodes()], 1.0, 0.0, x)),
+        FittedModel::Gbm(m) => {
+            let trees: Vec<&[TreeNode]> = m.trees().iter().map(|t| t.nodes()).collect();
+            Ok(explain_trees(&trees, m.learning_rate(), m.init(), x))
+        }
+        FittedModel::HistGbm(m) => {
+            let trees: Vec<&HistTree> = m.trees().iter().collect();
+            if !trees.iter().all(|t| tree_shap::has_covers(*t)) {
+                return Err(Error::invalid(
+                    "model",
+                    "this hist-gbm artifact was saved before its trees kept their row counts, \
+                     which SHAP values need: train it again to explain it",
+                ));
+            }
+            Ok(explain_trees(&trees, 1.0, m.baseline(), x))
+        }
+        _ => Err(Error::invalid(
+            "model",
+            "SHAP values are available for the regression tree, gradient boosting and \
+             histogram boosting so far",
+        )),
+    }
+}
+
+/// The SHAP values of a sum of trees (each leaf times `scale`) plus `offset`.
+fn explain_trees<T: ShapTree + ?Sized>(
+    trees: &[&T],
+    scale: f64,
+    offset: f64,
+    x: ArrayView2<f64>,
+) -> ShapValues {
     let base_value = offset
         + trees
             .iter()
-            .map(|t| tree_shap::expected_value(t.nodes(), scale))
+            .map(|t| tree_shap::expected_value(*t, scale))
             .sum::<f64>();
     let mut values = Array2::zeros(x.dim());
     for (row, mut phi) in x.rows().into_iter().zip(values.rows_mut()) {
@@ -70,10 +96,10 @@ pub fn shap_values(model: &FittedModel, x: ArrayView2<f64>) -> Result<ShapValues
             continue;
         };
         for tree in trees {
-            tree_shap::add_tree_shap(tree.nodes(), &row, scale, phi);
+            tree_shap::add_tree_shap(*tree, &row, scale, phi);
         }
     }
-    Ok(ShapValues { base_value, values })
+    ShapValues { base_value, values }
 }
 
 #[cfg(test)]
@@ -115,10 +141,7 @@ mod tests {
             .fit(x.view(), y.view())
             .unwrap();
         let err = shap_values(&knn, x.view()).unwrap_err().to_string();
-        assert!(
-            err.contains("available for the regression tree and gradient boosting"),
-            "{err}"
-        );
+        assert!(err.contains("available for the regression tree"), "{err}");
         let err = shap_values(&model, x.slice(ndarray::s![.., ..2]))
             .unwrap_err()
             .to_string();

@@ -43,6 +43,10 @@ pub struct HistNode {
     pub right: u32,
     /// A leaf's contribution (learning rate included); 0 for a split.
     pub value: f64,
+    /// Training rows that reached the node (scikit-learn's `count`), what SHAP values weigh
+    /// the two sides of a split by; 0 in artifacts written before it was kept.
+    #[serde(default)]
+    pub count: u32,
 }
 
 /// A threshold in JSON: a number, or `"inf"` for the split that sends every value left and
@@ -366,7 +370,10 @@ pub fn grow<S: Slot>(
 ) -> (HistTree, Vec<(usize, usize, f64)>) {
     let binned = bins.columns;
     let n_features = mapper.thresholds.len();
-    let mut nodes = vec![leaf_node()];
+    let mut nodes = vec![HistNode {
+        count: u32::try_from(samples.len()).unwrap_or(u32::MAX),
+        ..leaf_node()
+    }];
     let root_hist = root.take(binned, n_features, g);
     let carried = S::CARRIES.then(|| {
         let mut carried = buffers.histogram(root_hist.len());
@@ -446,6 +453,7 @@ fn leaf_node() -> HistNode {
         left: 0,
         right: 0,
         value: 0.0,
+        count: 0,
     }
 }
 
@@ -575,9 +583,14 @@ fn split_leaf<S: Slot>(
         left: u32::try_from(left_id).unwrap_or(u32::MAX),
         right: u32::try_from(right_id).unwrap_or(u32::MAX),
         value: 0.0,
+        count: nodes[parent.node].count,
     };
-    nodes.push(leaf_node());
-    nodes.push(leaf_node());
+    let counted = |n: usize| HistNode {
+        count: u32::try_from(n).unwrap_or(u32::MAX),
+        ..leaf_node()
+    };
+    nodes.push(counted(n_left));
+    nodes.push(counted(n_right));
     let n_features = mapper.thresholds.len();
     let left_smaller = n_left <= n_right;
     let (small_start, small_end) = if left_smaller {
