@@ -79,18 +79,24 @@ impl FittedModel {
         })
     }
 
+    /// An error unless the rows of `x` have the model's number of features.
+    pub fn check_width(&self, x: ArrayView2<f64>) -> Result<()> {
+        if x.ncols() == self.n_features() {
+            return Ok(());
+        }
+        Err(Error::invalid(
+            "features",
+            format!(
+                "the model takes {} features, got {}",
+                self.n_features(),
+                x.ncols()
+            ),
+        ))
+    }
+
     /// Each row's class probabilities, `[n_rows, n_classes]`, for a classifier.
     pub fn predict_proba(&self, x: ArrayView2<f64>) -> Result<Array2<f64>> {
-        if x.ncols() != self.n_features() {
-            return Err(Error::invalid(
-                "features",
-                format!(
-                    "the model takes {} features, got {}",
-                    self.n_features(),
-                    x.ncols()
-                ),
-            ));
-        }
+        self.check_width(x)?;
         match self {
             FittedModel::Logistic(m) => Ok(m.predict_proba(x)),
             FittedModel::TreeClassifier(t) => Ok(t.predict_proba(x)),

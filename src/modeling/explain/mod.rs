@@ -42,16 +42,7 @@ pub struct ShapValues {
 /// # Ok::<(), ml_workflow::Error>(())
 /// ```
 pub fn shap_values(model: &FittedModel, x: ArrayView2<f64>) -> Result<ShapValues> {
-    if x.ncols() != model.n_features() {
-        return Err(Error::invalid(
-            "features",
-            format!(
-                "the model takes {} features, got {}",
-                model.n_features(),
-                x.ncols()
-            ),
-        ));
-    }
+    model.check_width(x)?;
     match model {
         FittedModel::Tree(t) => Ok(explain_trees(&[t.nodes()], 1.0, 0.0, x)),
         FittedModel::Gbm(m) => {
