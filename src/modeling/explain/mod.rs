@@ -25,6 +25,20 @@ pub struct ShapValues {
     pub values: Array2<f64>,
 }
 
+/// What [`shap_values`] answers for a model it cannot explain yet.
+pub const NOT_EXPLAINABLE: &str =
+    "SHAP values are available for the regression tree, gradient boosting and histogram \
+     boosting so far";
+
+/// Whether [`shap_values`] can explain `model` (its kind; a hist-gbm saved before its trees
+/// kept their counts is refused when asked).
+pub fn explainable(model: &FittedModel) -> bool {
+    matches!(
+        model,
+        FittedModel::Tree(_) | FittedModel::Gbm(_) | FittedModel::HistGbm(_)
+    )
+}
+
 /// Exact SHAP values (path-dependent Tree SHAP) of `model`'s predictions for the rows of `x`
 /// (encoded features, as the model takes them); an error for a model that cannot be
 /// explained yet or rows of the wrong width.
@@ -60,11 +74,7 @@ pub fn shap_values(model: &FittedModel, x: ArrayView2<f64>) -> Result<ShapValues
             }
             Ok(explain_trees(&trees, 1.0, m.baseline(), x))
         }
-        _ => Err(Error::invalid(
-            "model",
-            "SHAP values are available for the regression tree, gradient boosting and \
-             histogram boosting so far",
-        )),
+        _ => Err(Error::invalid("model", NOT_EXPLAINABLE)),
     }
 }
 

@@ -48,6 +48,24 @@ pub(crate) struct PredictionBody {
     unseen_categories: Option<std::collections::BTreeMap<String, usize>>,
 }
 
+/// `POST /explain`'s answer: `base_value + Σ values[i]` is row `i`'s prediction.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct ExplanationBody {
+    /// The model's mean prediction over its training rows (shap's `expected_value`).
+    base_value: f64,
+    /// The model's input columns.
+    columns: Vec<String>,
+    /// Each row's SHAP value per input column (a one-hot block summed back to its column).
+    values: Vec<Vec<f64>>,
+    /// The model's encoded features.
+    features: Vec<String>,
+    /// Each row's SHAP value per encoded feature.
+    feature_values: Vec<Vec<f64>>,
+    /// Each row's prediction.
+    prediction: Vec<f64>,
+}
+
 /// `POST /invocations`' answer (MLflow's).
 #[derive(ToSchema)]
 #[allow(dead_code)]
@@ -99,6 +117,7 @@ impl ToSchema for Features {}
         ErrorBody,
         Health,
         PredictionBody,
+        ExplanationBody,
         InvocationsBody,
         MlflowRequest,
         Features,

@@ -10,11 +10,13 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
-use super::api_doc::{ErrorBody, Features, Health, PredictionBody};
+use super::api_doc::{ErrorBody, ExplanationBody, Features, Health, PredictionBody};
 use super::api_error::ApiError;
 use super::extract::ScoringBody;
-use super::routes::{HEALTH, HEALTH_LIVE, HEALTH_READY, HOME, METRICS, MODEL, OPENAPI, PREDICT};
-use super::scoring::{score_body, with_summary};
+use super::routes::{
+    EXPLAIN, HEALTH, HEALTH_LIVE, HEALTH_READY, HOME, METRICS, MODEL, OPENAPI, PREDICT,
+};
+use super::scoring::{explain_body, score_body, with_summary};
 use super::state::AppState;
 
 /// The home page: the model, its features and an example request.
@@ -186,4 +188,32 @@ pub(crate) async fn predict(
         &prediction,
         model,
     ))
+}
+
+/// SHAP values of the rows' predictions (the regression tree, gradient boosting and histogram
+/// boosting so far).
+#[utoipa::path(
+    post,
+    path = EXPLAIN,
+    tag = "predict",
+    request_body(
+        content((Vec<Features> = "application/json"), (String = "text/csv")),
+        description = "The rows, as `POST /predict` takes them."
+    ),
+    responses(
+        (status = 200, description = "Each row's SHAP values per input column and per encoded feature, with the base value they add up from", body = ExplanationBody),
+        (status = 400, description = "Malformed body or unknown shape", body = ErrorBody),
+        (status = 413, description = "Body over the limit", body = ErrorBody),
+        (status = 415, description = "Neither JSON nor CSV", body = ErrorBody),
+        (status = 422, description = "A frame the model cannot use; names the column and row", body = ErrorBody),
+        (status = 501, description = "A model that cannot be explained yet (the answer says which can)", body = ErrorBody),
+        (status = 503, description = "Over the in-flight limit or the request timeout (Retry-After)", body = ErrorBody)
+    )
+)]
+pub(crate) async fn explain(
+    State(state): State<Arc<AppState>>,
+    body: ScoringBody,
+) -> Result<Response, ApiError> {
+    let (explanation, _model) = explain_body(&state, body).await?;
+    Ok(Json(&explanation).into_response())
 }

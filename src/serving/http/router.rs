@@ -27,6 +27,7 @@ pub(crate) fn routes() -> (Router<Arc<AppState>>, Document) {
     let (router, mut api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(handlers::home))
         .routes(routes!(handlers::predict))
+        .routes(routes!(handlers::explain))
         .routes(routes!(handlers::health))
         .routes(routes!(handlers::ready))
         .routes(routes!(handlers::live))

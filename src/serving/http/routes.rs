@@ -6,6 +6,8 @@
 pub(crate) const HOME: &str = "/";
 /// The chapter's prediction route.
 pub(crate) const PREDICT: &str = "/predict";
+/// SHAP values of the rows' predictions.
+pub(crate) const EXPLAIN: &str = "/explain";
 /// Readiness, the short name.
 pub(crate) const HEALTH: &str = "/health";
 /// Liveness.
@@ -58,9 +60,10 @@ const fn probe(path: &'static str) -> Route {
 }
 
 /// Every route the server answers.
-pub(crate) const ROUTES: [Route; 19] = [
+pub(crate) const ROUTES: [Route; 20] = [
     route(HOME),
     route(PREDICT),
+    route(EXPLAIN),
     probe(HEALTH),
     probe(HEALTH_LIVE),
     probe(HEALTH_READY),

@@ -62,6 +62,31 @@ pub(crate) async fn score_body(
     .await
 }
 
+/// Explains a request body's rows (`POST /explain`): parsed as `/predict` parses it, scored off
+/// the event loop when large, as predictions are.
+pub(crate) async fn explain_body(
+    state: &Arc<AppState>,
+    body: ScoringBody,
+) -> Result<(crate::serving::Explanation, Arc<Loaded>), ApiError> {
+    let large = body.bytes.len() > INLINE_BODY_BYTES;
+    let model = state.model.load_full();
+    if !crate::modeling::explain::explainable(&model.artifact.model) {
+        return Err(ApiError::new(
+            StatusCode::NOT_IMPLEMENTED,
+            crate::modeling::explain::NOT_EXPLAINABLE,
+        ));
+    }
+    off_loop_if(state, model, large, move |artifact| {
+        let frame = match body.format {
+            Format::Json => crate::serving::payload::parse(&body.bytes, &artifact.features),
+            Format::Csv => crate::serving::payload::parse_csv(&body.bytes),
+        }
+        .map_err(crate::serving::PredictError::from)?;
+        Ok(crate::serving::explain_frame(artifact, &frame)?)
+    })
+    .await
+}
+
 /// Runs `work` with `model` on the event loop when small, else on the blocking pool, at most `max_blocking`
 /// at once, so that the event loop keeps answering (with `--threads 1` too).
 pub(crate) async fn off_loop_if<T: Send + 'static>(
