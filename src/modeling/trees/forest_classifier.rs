@@ -324,9 +324,17 @@ impl ForestClassifier {
         }
         let mut out = Array2::zeros((x.nrows(), self.n_classes));
         let one = |(row, mut o): (ArrayView1<f64>, ndarray::ArrayViewMut1<f64>)| {
-            let row = row.to_vec();
+            // A standard-layout matrix's rows are slices: no copy per row (the server's path).
+            let owned;
+            let row = match row.as_slice() {
+                Some(r) => r,
+                None => {
+                    owned = row.to_vec();
+                    &owned
+                }
+            };
             if let Some(o) = o.as_slice_mut() {
-                self.proba_row(&row, o);
+                self.proba_row(row, o);
             }
         };
         let rows = x.axis_iter(Axis(0)).zip(out.axis_iter_mut(Axis(0)));
